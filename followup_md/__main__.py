@@ -1,0 +1,3 @@
+from followup_md.cli import main
+
+main()

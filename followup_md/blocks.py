@@ -1,0 +1,151 @@
+"""Find, read and splice the managed block of a note.
+
+Markers are top-level `html_block` tokens from markdown-it-py, so a marker
+shown inside a code fence, an HTML block, a list or an Obsidian `%% %%`
+comment is text, not a marker.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING
+
+from followup_md.errors import NoteError
+from followup_md.model import Block, TaskLine, TaskStatus, TaskSyntax
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+BEGIN = "<!-- followup-md:begin"
+END = "<!-- followup-md:end -->"
+BEGIN_TEXT = "(generated; tick boxes or change dates freely)"
+MARKER_WORD = "followup-md:"
+
+_PLAN = re.compile(r"([A-Za-z0-9-]+)=(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?")
+_TASK = re.compile(r"^- \[(.)\] (.*?) ?\^fu-([A-Za-z0-9-]+)[ \t]*$")
+_ISO = r"(\d{4}-\d{2}-\d{2})"
+_FIELDS = {
+    "start": re.compile(rf"(?:🛫\ufe0f? *|[\[(]start:: *){_ISO}"),
+    "due": re.compile(rf"(?:[📅📆🗓]\ufe0f? *|[\[(]due:: *){_ISO}"),
+    "done": re.compile(rf"(?:✅\ufe0f? *|[\[(]completion:: *){_ISO}"),
+    "cancelled": re.compile(rf"(?:❌\ufe0f? *|[\[(]cancelled:: *){_ISO}"),
+}
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return MarkdownIt("commonmark").use(front_matter_plugin)
+
+
+def _commented_lines(lines: list[str], code: set[int]) -> set[int]:
+    """Indexes of lines that start inside an Obsidian `%% … %%` comment."""
+    inside = False
+    commented: set[int] = set()
+    for index, line in enumerate(lines):
+        if inside:
+            commented.add(index)
+        if index not in code and line.count("%%") % 2:
+            inside = not inside
+    return commented
+
+
+def find_block(text: str, lines: list[str], path: str, body_start: int = 0) -> Block | None:
+    """The note's managed block, None if it has none; NoteError if its markers
+    are broken (begin without end, end without begin, two blocks, nesting)."""
+    if MARKER_WORD not in text:
+        return None
+    first_body_line = text.count("\n", 0, body_start)
+    tokens = _markdown().parse(text)
+    code: set[int] = set()
+    markers: list[tuple[int, str]] = []
+    for token in tokens:
+        if token.map is None or token.level != 0:
+            continue
+        if token.type in ("fence", "code_block", "html_block", "front_matter"):
+            code.update(range(*token.map))
+        if token.type == "html_block" and token.map[0] >= first_body_line:
+            head = lines[token.map[0]].strip()
+            if head.startswith(BEGIN):
+                markers.append((token.map[0], "begin"))
+            elif head.startswith(END):
+                markers.append((token.map[0], "end"))
+    commented = _commented_lines(lines, code)
+    begin: int | None = None
+    found: tuple[int, int] | None = None
+    for index, kind in markers:
+        if index in commented:
+            continue
+        if kind == "begin":
+            if begin is not None:
+                raise NoteError(
+                    f"a second followup-md begin marker inside the block from line {begin + 1}",
+                    path,
+                    index + 1,
+                )
+            if found is not None:
+                raise NoteError(
+                    f"a second followup-md block (the first begins on line {found[0] + 1}); "
+                    "delete one of them",
+                    path,
+                    index + 1,
+                )
+            begin = index
+        else:
+            if begin is None:
+                raise NoteError("followup-md end marker without a begin marker", path, index + 1)
+            found = (begin, index)
+            begin = None
+    if begin is not None:
+        raise NoteError(
+            "followup-md begin marker without an end marker; add `<!-- followup-md:end -->`",
+            path,
+            begin + 1,
+        )
+    if found is None:
+        return None
+    start, end = found
+    planned: dict[str, tuple[date, date]] = {}
+    for step, first, last in _PLAN.findall(lines[start]):
+        planned[step] = (date.fromisoformat(first), date.fromisoformat(last or first))
+    inner = tuple(line.rstrip("\r\n") for line in lines[start + 1 : end])
+    return Block(start, end, inner, planned)
+
+
+def _field(body: str, name: str) -> date | None:
+    found = _FIELDS[name].search(body)
+    if found is None:
+        return None
+    try:
+        return date.fromisoformat(found.group(1))
+    except ValueError:
+        return None
+
+
+def parse_task(line: str, syntax: TaskSyntax) -> TaskLine | None:
+    """A generated task line (one ending in ` ^fu-<step>`), or None."""
+    found = _TASK.match(line)
+    if found is None:
+        return None
+    mark, body, step = found.groups()
+    status: TaskStatus = "open"
+    done = None
+    if mark in syntax.done:
+        status, done = "done", _field(body, "done")
+    elif mark in syntax.cancelled:
+        status, done = "cancelled", _field(body, "cancelled")
+    return TaskLine(step, status, _field(body, "start"), _field(body, "due"), done, line)
+
+
+def read_tasks(block: Block, syntax: TaskSyntax) -> dict[str, TaskLine]:
+    """The generated task lines of a block by step id (the first of a repeated id)."""
+    tasks: dict[str, TaskLine] = {}
+    for line in block.inner:
+        task = parse_task(line, syntax)
+        if task is not None and task.step not in tasks:
+            tasks[task.step] = task
+    return tasks

@@ -1,0 +1,242 @@
+"""The command line: parse arguments, call the core, format its answers."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from followup_md import __version__
+from followup_md.errors import FollowupError
+from followup_md.render import SECTIONS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+VAULT = click.argument(
+    "vault", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+TODAY = click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    envvar="FOLLOWUP_MD_TODAY",
+    help="Compute as of this date (default: the local date; env FOLLOWUP_MD_TODAY).",
+)
+
+
+def _today(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-11-20", param_hint="--today"
+        ) from None
+
+
+def _reports_errors(command: F) -> F:
+    """Print a FollowupError once, as `path:line: message`, and exit with its code."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except FollowupError as error:
+            click.echo(f"followup-md: {error}", err=True)
+            raise SystemExit(error.exit_code) from None
+
+    return run  # type: ignore[return-value]
+
+
+def _plan(vault: Path, today: date) -> tuple[Path, Any, Any]:
+    from followup_md.sync import NoteFile, plan_sync
+    from followup_md.vault import load_config, read_file, read_settings, walk_notes
+
+    if not vault.is_dir():
+        raise click.BadParameter(f"{vault} is not a folder", param_hint="VAULT")
+    root = vault.resolve()
+    config = load_config(root)
+    settings = read_settings(root, config)
+
+    def files() -> Any:
+        for rel in walk_notes(root, config, settings):
+            read = read_file(root, rel)
+            if read is not None:
+                yield NoteFile(rel, read[0], read[1])
+
+    due = read_file(root, config.due_file)
+    due_file = NoteFile(config.due_file, due[0], due[1]) if due else None
+    return root, config, plan_sync(files(), due_file, config, settings, today)
+
+
+def _print_problems(plan: Any, listed_unreadable: bool = False) -> None:
+    for problem in plan.problems:
+        click.echo(str(problem), err=True)
+    if listed_unreadable:
+        for problem in plan.unreadable:
+            click.echo(f"{problem.path}: {problem.message}", err=True)
+    elif plan.unreadable:
+        count = len(plan.unreadable)
+        click.echo(
+            f"followup-md: {count} other file{'s' if count > 1 else ''} could not be read "
+            "(not recognisably ours; `followup-md check --all` lists them)",
+            err=True,
+        )
+
+
+def _counts(plan: Any) -> str:
+    states = [step.state(plan.today) for step in plan.steps if step.status == "open"]
+    parts = [f"{states.count(key)} {title.lower()}" for key, title in SECTIONS if states.count(key)]
+    return " · ".join(parts) or "nothing due"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="followup-md")
+def cli() -> None:
+    """Follow-up dates for a job search kept in Markdown notes.
+
+    \b
+    Example:
+      followup-md sync ~/vault     compute every follow-up, update notes and Due.md
+      followup-md due ~/vault      show the agenda
+    """
+
+
+@cli.command()
+@VAULT
+@TODAY
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a write is needed.")
+@click.option("--dry-run", is_flag=True, help="Write nothing; print the diff of what would change.")
+@_reports_errors
+def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
+    """Update every note's follow-up tasks and the Due.md index.
+
+    \b
+    Example:
+      followup-md sync ~/vault --today 2026-11-20
+    """
+    from followup_md.write import apply_changes
+
+    root, config, plan = _plan(vault, _today(today))
+    _print_problems(plan)
+    if check or dry_run:
+        for change in plan.changes:
+            if dry_run:
+                old = (change.old or b"").decode("utf-8").splitlines(keepends=True)
+                new = change.new.decode("utf-8").splitlines(keepends=True)
+                diff = difflib.unified_diff(old, new, f"a/{change.path}", f"b/{change.path}")
+                click.echo("".join(diff), nl=False)
+            else:
+                click.echo(f"would update {change.path}")
+        if check and plan.changes:
+            raise SystemExit(1)
+        return
+    skipped = apply_changes(root, plan.changes)
+    for error in skipped:
+        click.echo(f"followup-md: {error}", err=True)
+    written = len(plan.changes) - len(skipped)
+    notes = sum(1 for c in plan.changes if c.path != config.due_file) - sum(
+        1 for e in skipped if e.path != config.due_file
+    )
+    what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
+    click.echo(f"followup-md: {what}; {_counts(plan)} (as of {plan.today})")
+
+
+@cli.command()
+@VAULT
+@TODAY
+@click.option("--json", "as_json", is_flag=True, help="Print the steps as a JSON list.")
+@click.option("--days", type=click.IntRange(min=0), help="Only steps due within N days.")
+@_reports_errors
+def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None:
+    """Show the agenda: overdue, today, this week, later.
+
+    \b
+    Example:
+      followup-md due ~/vault --days 7
+      followup-md due ~/vault --json | jq '.[] | select(.state == "overdue")'
+    """
+    _, _, plan = _plan(vault, _today(today))
+    steps = sorted(
+        (s for s in plan.steps if s.status == "open"),
+        key=lambda s: (s.due, s.start, s.note, s.id),
+    )
+    if days is not None:
+        steps = [s for s in steps if (s.due - plan.today).days <= days]
+    if as_json:
+        rows = [
+            {
+                "note": s.note,
+                "name": plan.notes[s.note].name,
+                "type": plan.notes[s.note].type,
+                "step": s.id,
+                "action": s.action,
+                "start": s.start.isoformat(),
+                "due": s.due.isoformat(),
+                "state": s.state(plan.today),
+            }
+            for s in steps
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    _print_problems(plan)
+    color = None if not os.environ.get("NO_COLOR") else False
+    colors = {"overdue": "red", "today": "yellow", "week": "cyan", "later": None}
+    click.echo(f"Follow-ups as of {plan.today}: {_counts(plan)}", color=color)
+    for key, title in SECTIONS:
+        rows = [s for s in steps if s.state(plan.today) == key]
+        if not rows:
+            continue
+        click.echo("", color=color)
+        click.echo(click.style(title, bold=True, fg=colors[key]), color=color)
+        for s in rows:
+            note = plan.notes[s.note]
+            company = note.facts.get("company")
+            who = f"{note.name} ({company})" if company and company != note.name else note.name
+            window = f"{s.start}..{s.due}" if s.start < s.due else f"{s.due}"
+            click.echo(f"  {window:<22} {who}: {s.action}  [{s.note}]", color=color)
+    if not steps:
+        click.echo("Nothing to follow up.")
+
+
+@cli.command()
+@VAULT
+@TODAY
+@click.option(
+    "--all", "show_all", is_flag=True, help="Also list unreadable files that are not ours."
+)
+@_reports_errors
+def check(vault: Path, today: str | None, show_all: bool) -> None:
+    """Validate the vault; exit 1 if any follow-up note has a problem.
+
+    \b
+    Example:
+      followup-md check ~/vault --all
+    """
+    _, _, plan = _plan(vault, _today(today))
+    _print_problems(plan, listed_unreadable=show_all)
+    problems = len(plan.problems) + (len(plan.unreadable) if show_all else 0)
+    notes = len(plan.notes)
+    click.echo(
+        f"followup-md: {notes} follow-up note{'s' if notes != 1 else ''} checked, "
+        + (f"{problems} problem{'s' if problems != 1 else ''}" if problems else "no problems")
+    )
+    if problems:
+        raise SystemExit(1)
+
+
+def main() -> None:
+    cli(prog_name="followup-md")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+    sys.exit(0)

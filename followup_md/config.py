@@ -1,0 +1,298 @@
+"""followup-md.toml -> Config, driven by one declarative table of options."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from followup_md.errors import ConfigError
+
+CONFIG_FILE = "followup-md.toml"
+
+TYPES = ("contact", "introduction", "help", "application", "interview", "referral", "log")
+STATUSES = (
+    "active",
+    "waiting",
+    "paused",
+    "closed",
+    "hired",
+    "withdrawn",
+    "declined",
+    "rejected",
+)
+# Every front-matter key the tool reads; each can be renamed in [keys].
+KEYS = (
+    "type",
+    "name",
+    "company",
+    "role",
+    "email",
+    "phone",
+    "linkedin",
+    "status",
+    "last_contact",
+    "replied",
+    "next",
+    "next_action",
+    "snooze",
+    "cadence",
+    "max_followups",
+    "referred_by",
+    "topics",
+    "met",
+    "where",
+    "introduced",
+    "introduced_by",
+    "asked",
+    "promise",
+    "expected",
+    "urgent",
+    "applied",
+    "contact",
+    "posting",
+    "interview",
+    "interviewer",
+    "reply_by",
+    "format",
+    "referred",
+    "contacted",
+    "connected",
+    "closed",
+    "tags",
+    "date",
+    "with",
+    "direction",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One setting: where it lives, its kind, its default and what it does."""
+
+    section: str
+    name: str
+    kind: str  # "int", "bool", "str", "list", "choice", "map"
+    default: Any
+    doc: str
+    choices: tuple[str, ...] = ()
+    seed: str = ""
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.section}.{self.name}" if self.section else self.name
+
+
+def _rule(name: str, default: int, doc: str, seed: str) -> Option:
+    return Option("rules", name, "int", default, doc, seed=seed)
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("", "due_file", "str", "Due.md", "Path of the generated index, relative to the vault."),
+    Option("", "include", "list", [], "Globs of notes to read (default: every `.md`)."),
+    Option("", "exclude", "list", [], "Globs of notes and folders never read."),
+    Option("", "templates", "list", [], "Extra template folders (Obsidian's are read anyway)."),
+    Option("", "skip_weekends", "bool", False, "Move a due date on Saturday or Sunday to Monday."),
+    Option(
+        "",
+        "max_followups",
+        "int",
+        2,
+        "Check-ins without an answer before the tool stops suggesting more.",
+        seed="004",
+    ),
+    Option(
+        "",
+        "task_format",
+        "choice",
+        "auto",
+        "Task line format; `auto` follows the Tasks plugin's setting.",
+        choices=("auto", "emoji", "dataview"),
+    ),
+    Option("", "tag", "str", "#followup", "Tag added to every generated task."),
+    Option("", "heading", "str", "## Follow-ups", "Heading written above a new managed block."),
+    Option(
+        "",
+        "link_style",
+        "choice",
+        "wikilink",
+        "Links in Due.md: `wikilink` (Obsidian) or `markdown` (GitHub, other editors).",
+        choices=("wikilink", "markdown"),
+    ),
+    Option(
+        "",
+        "due_checkboxes",
+        "choice",
+        "auto",
+        "Checkboxes in Due.md: `auto` (only without the Tasks plugin), `always`, `never`.",
+        choices=("auto", "always", "never"),
+    ),
+    Option("keys", "*", "map", {}, 'Rename a front-matter key: `applied = "Applied-Date"`.'),
+    Option(
+        "types", "*", "map", {}, 'Map a `type` value to one of ours: `Applied = "application"`.'
+    ),
+    Option("statuses", "*", "map", {}, 'Map a status value to one of ours: `Offered = "active"`.'),
+    Option("folders", "*", "map", {}, 'Every note in a folder has a type: `People = "contact"`.'),
+    Option("tags", "*", "map", {}, 'A note with a tag has a type: `"job/contact" = "contact"`.'),
+    _rule("reconnect_start", 1, "Days after `met` to start reconnecting.", "002"),
+    _rule("reconnect_due", 3, "Days after `met` to have reconnected.", "002"),
+    _rule("introduction_due", 2, "Days after `introduced` to thank and reach out.", "002"),
+    _rule("help_after_expected", 1, "Days after `expected` to nudge a helper.", "002"),
+    _rule("help_urgent", 3, "Days after `asked` to nudge when `urgent`.", "002"),
+    _rule("help_default", 7, "Days after `asked` to nudge otherwise.", "002"),
+    _rule("confirm_start", 2, "Days after `applied` to start confirming receipt.", "002"),
+    _rule("confirm_due", 7, "Days after `applied` to have confirmed receipt.", "002"),
+    _rule("prepare_before", 1, "Days before an interview to draft the thank-you.", "003"),
+    _rule("thank_you_days", 1, "Days after an interview to have sent thanks.", "002"),
+    _rule("check_in_after_reply_by", 2, "Days after `reply_by` to check in.", "002"),
+    _rule("check_in_start", 3, "Days after an interview to start checking in.", "002"),
+    _rule("check_in_due", 5, "Days after an interview to have checked in.", "002"),
+    _rule("check_in_repeat", 7, "Days after a check-in to send the next one.", "001"),
+    _rule("referral_due", 2, "Days after `referred` to reach out.", "003"),
+    _rule("update_source_due", 1, "Days after `connected` to update the source.", "003"),
+    _rule("no_contact_after", 7, "Days after `contacted` to tell the source.", "003"),
+    _rule("loop_in_source_due", 2, "Days after an interview to update the source.", "000"),
+    _rule("stay_in_touch_due", 2, "Days after a rejection to ask to stay in touch.", "001"),
+)
+
+_MAP_TARGETS: Mapping[str, tuple[str, ...]] = {
+    "keys": KEYS,
+    "types": TYPES,
+    "statuses": STATUSES,
+    "folders": TYPES,
+    "tags": TYPES,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Every setting, defaulted; built by `parse_config` or directly in tests."""
+
+    due_file: str = "Due.md"
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
+    skip_weekends: bool = False
+    max_followups: int = 2
+    task_format: str = "auto"
+    tag: str = "#followup"
+    heading: str = "## Follow-ups"
+    link_style: str = "wikilink"
+    due_checkboxes: str = "auto"
+    keys: Mapping[str, str] = field(default_factory=dict)
+    types: Mapping[str, str] = field(default_factory=dict)
+    statuses: Mapping[str, str] = field(default_factory=dict)
+    folders: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
+    rules: Mapping[str, int] = field(
+        default_factory=lambda: {o.name: o.default for o in OPTIONS if o.section == "rules"}
+    )
+
+    def key(self, name: str) -> str:
+        """The front-matter key the vault uses for one of ours."""
+        return self.keys.get(name, name)
+
+
+def _line_of(text: str, section: str, name: str | None) -> int:
+    """Best-effort line of `name` in `[section]` (or of the section header)."""
+    current = ""
+    header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+    for number, line in enumerate(text.splitlines(), 1):
+        found = header.match(line)
+        if found:
+            current = found.group(1).strip("\"'")
+            if name is None and current == section:
+                return number
+            continue
+        if name is not None and current == section:
+            key = re.match(r"^\s*[\"']?([^\"'=]+?)[\"']?\s*=", line)
+            if key and key.group(1) == name:
+                return number
+    return 1
+
+
+def _valid_names(section: str) -> str:
+    names = [o.name for o in OPTIONS if o.section == section and o.name != "*"]
+    if section == "":
+        names += sorted({o.section for o in OPTIONS if o.section})
+    return ", ".join(names)
+
+
+def _check_value(option: Option, value: Any, where: tuple[str, int]) -> Any:
+    path, line = where
+    label = option.dotted
+    if option.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{label} must be a whole number of days (0 or more)", path, line)
+        return value
+    if option.kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{label} must be true or false", path, line)
+        return value
+    if option.kind == "str":
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{label} must be a non-empty string", path, line)
+        return value
+    if option.kind == "list":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{label} must be a list of strings", path, line)
+        return tuple(value)
+    if option.kind == "choice":
+        if value not in option.choices:
+            choices = ", ".join(option.choices)
+            raise ConfigError(f"{label} must be one of: {choices} (got {value!r})", path, line)
+        return value
+    raise AssertionError(option.kind)  # pragma: no cover - the table has no other kinds
+
+
+def _check_map(section: str, table: Any, text: str, path: str) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{section}] must be a table", path, _line_of(text, "", section))
+    targets = _MAP_TARGETS[section]
+    result: dict[str, str] = {}
+    for name, value in table.items():
+        line = _line_of(text, section, name)
+        if section == "keys" and name not in KEYS:
+            raise ConfigError(
+                f"unknown key {name!r} in [keys]; valid keys: {', '.join(KEYS)}", path, line
+            )
+        if not isinstance(value, str) or (section != "keys" and value not in targets):
+            valid = "a key name" if section == "keys" else ", ".join(targets)
+            raise ConfigError(f"{section}.{name} must be {valid} (got {value!r})", path, line)
+        result[name] = value
+    return result
+
+
+def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
+    """Validate the text of followup-md.toml against OPTIONS; errors carry file and line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"line (\d+)", str(error))
+        line = int(found.group(1)) if found else 1
+        raise ConfigError(f"not valid TOML: {error}", path, line) from None
+    values: dict[str, Any] = {}
+    rules = dict(Config().rules)
+    by_place = {(o.section, o.name): o for o in OPTIONS}
+    for name, value in data.items():
+        if name in _MAP_TARGETS:
+            values[name] = _check_map(name, value, text, path)
+        elif name == "rules":
+            if not isinstance(value, dict):
+                raise ConfigError("[rules] must be a table", path, _line_of(text, "", name))
+            for rule, days in value.items():
+                option = by_place.get(("rules", rule))
+                line = _line_of(text, "rules", rule)
+                if option is None:
+                    valid = _valid_names("rules")
+                    raise ConfigError(f"unknown setting rules.{rule}; valid: {valid}", path, line)
+                rules[rule] = _check_value(option, days, (path, line))
+        elif ("", name) in by_place:
+            line = _line_of(text, "", name)
+            values[name] = _check_value(by_place[("", name)], value, (path, line))
+        else:
+            line = _line_of(text, "", name)
+            raise ConfigError(f"unknown setting {name!r}; valid: {_valid_names('')}", path, line)
+    return Config(rules=rules, **values)

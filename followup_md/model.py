@@ -1,0 +1,138 @@
+"""Frozen data passed between the pure stages: no IO here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+TaskStatus = Literal["open", "done", "cancelled"]
+State = Literal["overdue", "today", "week", "later"]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A reference to another note or person: `target` resolves, `text` is shown."""
+
+    target: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A calendar day, and the local day 24 hours later (differs from day+1 only
+    for date-times near a daylight-saving change)."""
+
+    day: date
+    next_day: date
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with one file, reported as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLine:
+    """A generated task line found in a note's managed block."""
+
+    step: str
+    status: TaskStatus
+    start: date | None
+    due: date | None
+    done: date | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A note's managed block: marker line indexes (0-based) and what lies between."""
+
+    begin: int
+    end: int
+    inner: tuple[str, ...]
+    planned: Mapping[str, tuple[date, date]]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One follow-up note, read: its facts and the state of its managed block."""
+
+    path: str
+    type: str
+    name: str
+    facts: Mapping[str, Any]
+    key_lines: Mapping[str, int]
+    text: str
+    newline: str
+    block: Block | None
+    tasks: Mapping[str, TaskLine] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One follow-up to do: a stable id, a window and what to do."""
+
+    note: str
+    id: str
+    start: date
+    due: date
+    action: str
+    hint: str = ""
+    waiting: str = ""
+    status: TaskStatus = "open"
+    done: date | None = None
+    planned: tuple[date, date] | None = None
+
+    def state(self, today: date) -> State:
+        if self.due < today:
+            return "overdue"
+        if self.due == today:
+            return "today"
+        if (self.due - today).days <= 6:
+            return "week"
+        return "later"
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A note with nothing to do yet, and why."""
+
+    note: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """The new text of one file, with the stat it was read at (for the stale guard)."""
+
+    path: str
+    old: bytes | None
+    new: bytes
+    stat: tuple[int, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSyntax:
+    """How task lines are written and read in this vault (from the Tasks plugin)."""
+
+    dataview: bool = False
+    global_filter: str = ""
+    done: frozenset[str] = frozenset("xX")
+    cancelled: frozenset[str] = frozenset("-")
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """What log notes say about a note: the latest exchange and the latest reply."""
+
+    last: date | None = None
+    received: date | None = None

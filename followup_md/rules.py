@@ -1,0 +1,376 @@
+"""Pure rules: (Note, Exchange, Config, today) -> the note's steps.
+
+Every window comes from the guidance in `seeds/` (the numbers live in
+config.OPTIONS, each naming its seed). All date arithmetic lives here.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from followup_md.config import Config
+from followup_md.model import Exchange, Link, Moment, Note, Step, Waiting
+
+ENDED = frozenset({"closed", "hired", "withdrawn", "declined"})
+_RECURRING = re.compile(r"^keep-in-touch(?:-(\d+))?$")
+DAY = timedelta(days=1)
+
+
+def add_interval(start: date, interval: tuple[int, str]) -> date:
+    """start + interval; months and years clamp to the month's end (Jan 31 + 1m = Feb 28)."""
+    count, unit = interval
+    if unit == "d":
+        return start + count * DAY
+    if unit == "w":
+        return start + count * 7 * DAY
+    months = count * (12 if unit == "y" else 1)
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(start.day, last))
+
+
+def skip_weekend(day: date) -> date:
+    """Saturday and Sunday move to the Monday after."""
+    return day + (7 - day.weekday()) * DAY if day.weekday() >= 5 else day
+
+
+def _text(link: Any) -> str:
+    return link.text if isinstance(link, Link) else str(link)
+
+
+class _Planner:
+    """Collects one note's steps; each rule method reads the facts it needs."""
+
+    def __init__(self, note: Note, facts: dict[str, Any], config: Config, today: date) -> None:
+        self.note = note
+        self.facts = facts
+        self.rules = config.rules
+        self.max_followups = config.max_followups
+        self.today = today
+        self.steps: list[Step] = []
+        self.waiting: list[str] = []
+        self.name = note.name
+        company = facts.get("company")
+        self.person = _text(facts.get("interviewer") or facts.get("contact") or self.name)
+        self.at = f" at {company}" if company and company != self.person else ""
+        self.role = facts.get("role", "")
+        self.source = _text(facts["referred_by"]) if "referred_by" in facts else ""
+
+    def days(self, name: str) -> timedelta:
+        return int(self.rules[name]) * DAY
+
+    def add(
+        self, step: str, start: date, due: date, action: str, hint: str = "", **extra: Any
+    ) -> Step:
+        task = self.note.tasks.get(step)
+        planned = Step(self.note.path, step, start, max(start, due), action, hint, **extra)
+        if task is not None and task.status != "open":
+            planned = replace(planned, status=task.status, done=task.done)
+        self.steps.append(planned)
+        return planned
+
+    def done_on(self, step: str) -> date | None:
+        task = self.note.tasks.get(step)
+        return task.done if task is not None and task.status == "done" else None
+
+    # One method per row of SPEC 4, in its order.
+
+    def met(self, day: date) -> None:
+        where = self.facts.get("where")
+        self.add(
+            "reconnect",
+            day + self.days("reconnect_start"),
+            day + self.days("reconnect_due"),
+            f"Email {self.name}: recall meeting{f' at {where}' if where else ''} "
+            "and suggest a next step, such as a call or coffee",
+            "or send a LinkedIn request with a personal line",
+        )
+
+    def introduced(self, day: date) -> None:
+        due = day + self.days("introduction_due")
+        introducer = self.facts.get("introduced_by")
+        if introducer is not None:
+            self.add(
+                "thank-introducer",
+                day,
+                due,
+                f"Thank {_text(introducer)} for the introduction to {self.name}",
+            )
+        if "referred" not in self.facts:
+            by = f" (introduced by {_text(introducer)})" if introducer else ""
+            self.reach_out(
+                day,
+                due,
+                f"Email {self.name}{by}: say who you are and why you are connecting, "
+                "and suggest a call or a meeting",
+            )
+
+    def reach_out(self, start: date, due: date, action: str) -> None:
+        contacted = self.facts.get("contacted")
+        if contacted is not None:
+            self.add("reach-out", start, due, action, status="done", done=contacted)
+        else:
+            self.add("reach-out", start, due, action)
+
+    def asked(self, day: date) -> None:
+        expected = self.facts.get("expected")
+        urgent = self.facts.get("urgent", False)
+        promise = self.facts.get("promise") or "their offer to help"
+        waiting = ""
+        if expected is not None:
+            due = expected + self.days("help_after_expected")
+            waiting = f"{promise} promised by {expected.isoformat()}"
+        elif urgent:
+            due = day + self.days("help_urgent")
+        else:
+            due = day + self.days("help_default")
+        self.add(
+            "nudge",
+            due,
+            due,
+            f"Send {self.name} a light, clear reminder about {promise}"
+            + (", saying briefly why it is time-sensitive" if urgent else ""),
+            waiting=waiting,
+        )
+
+    def applied(self, day: date) -> None:
+        if self.facts.get("interview"):
+            return  # an interview supersedes confirming receipt
+        person = _text(self.facts["contact"]) if "contact" in self.facts else "the hiring team"
+        role = f" for {self.role}" if self.role else ""
+        self.add(
+            "confirm",
+            day + self.days("confirm_start"),
+            day + self.days("confirm_due"),
+            f"Email {person}{self.at} to check that your application{role} arrived, "
+            "offer more materials and ask about next steps and timing",
+        )
+
+    def interviews(self, rounds: tuple[Moment, ...]) -> None:
+        for number, moment in enumerate(rounds, 1):
+            suffix = "" if number == 1 else f"-{number}"
+            day = moment.day
+            if day > self.today:
+                self.add(
+                    f"prepare{suffix}",
+                    day - self.days("prepare_before"),
+                    day,
+                    f"Draft your thank-you note to {self.person}{self.at} before the interview "
+                    "and plan to ask about the timeline",
+                )
+                continue
+            self.add(
+                f"thank-you{suffix}",
+                day,
+                moment.next_day + self.days("thank_you_days") - DAY,
+                f"Send {self.person}{self.at} a thank-you email within 24 hours, "
+                "relating it to what you discussed",
+                "or a handwritten note, or an article on something you talked about",
+            )
+            if self.source:
+                self.add(
+                    f"loop-in-source{suffix}",
+                    day,
+                    day + self.days("loop_in_source_due"),
+                    f"Thank {self.source} and tell them how the interview{self.at} went",
+                )
+        if rounds and rounds[-1].day <= self.today:
+            self.check_ins(rounds[-1].day, len(rounds))
+
+    def check_ins(self, day: date, number: int) -> None:
+        prefix = "" if number == 1 else f"r{number}-"
+        reply_by = self.facts.get("reply_by")
+        replied = self.facts.get("replied")
+        limit = int(self.facts.get("max_followups", self.max_followups))
+        waiting = ""
+        if reply_by is not None and reply_by >= day:
+            start = due = reply_by + self.days("check_in_after_reply_by")
+            waiting = f"reply promised by {reply_by.isoformat()}"
+        else:
+            start, due = day + self.days("check_in_start"), day + self.days("check_in_due")
+        role = f" in the {self.role} role" if self.role else ""
+        for count in range(1, limit + 1):
+            step = f"{prefix}check-in-{count}"
+            if replied is not None and replied >= start and self.done_on(step) is None:
+                return  # they answered: the chain has ended
+            action = (
+                f"Check in with {self.person}{self.at}: restate your interest{role} "
+                "and ask for the status"
+                if count == 1
+                else f"Send {self.person}{self.at} another short note asking for an update"
+            )
+            self.add(
+                step,
+                start,
+                due,
+                action,
+                "email is least intrusive; if you call, write down the key points first",
+                waiting=waiting if count == 1 else "",
+            )
+            done = self.done_on(step)
+            if done is None:
+                return
+            start = due = done + self.days("check_in_repeat")
+        if limit and not (replied is not None and replied >= start - self.days("check_in_repeat")):
+            plural = "s" if limit > 1 else ""
+            self.waiting.append(f"no answer after {limit} check-in{plural}")
+
+    def referred(self, day: date) -> None:
+        source = self.source or "the person who referred you"
+        self.reach_out(
+            day,
+            day + self.days("referral_due"),
+            f"Email {self.name} about the referral and copy {source} on it",
+        )
+
+    def connected(self, day: date) -> None:
+        if self.source:
+            self.add(
+                "update-source",
+                day,
+                day + self.days("update_source_due"),
+                f"Tell {self.source} that things are moving forward with {self.name}",
+            )
+
+    def contacted(self, day: date) -> None:
+        if self.source and "connected" not in self.facts:
+            due = day + self.days("no_contact_after")
+            self.add(
+                "no-contact",
+                due,
+                due,
+                f"Let {self.source} know you have not reached {self.name} yet, "
+                "with an update on your efforts",
+            )
+
+    def rejected(self, day: date) -> None:
+        self.add(
+            "stay-in-touch",
+            day,
+            day + self.days("stay_in_touch_due"),
+            f"Thank {self.person}{self.at} for considering you and ask to stay in touch "
+            "or for other leads",
+        )
+
+    def keep_in_touch(self, interval: tuple[int, str]) -> None:
+        finished = [
+            step
+            for step, task in self.note.tasks.items()
+            if _RECURRING.match(step) and task.status != "open"
+        ]
+        step = "keep-in-touch" if not finished else f"keep-in-touch-{len(finished) + 1}"
+        base = max(self._contact_dates(), default=None)
+        if base is None:
+            return
+        due = add_interval(base, interval)
+        topics = self.facts.get("topics")
+        self.add(
+            step,
+            due,
+            due,
+            f"Keep in touch with {self.name}: share news"
+            + (f" or an article on {', '.join(topics)}" if topics else "")
+            + " and ask how they are",
+        )
+
+    def _contact_dates(self) -> Iterable[date]:
+        facts = self.facts
+        for key in (
+            "last_contact",
+            "met",
+            "introduced",
+            "asked",
+            "applied",
+            "referred",
+            "contacted",
+            "connected",
+            "closed",
+            "replied",
+        ):
+            if key in facts and facts[key] <= self.today:
+                yield facts[key]
+        for moment in facts.get("interview", ()):
+            if moment.day <= self.today:
+                yield moment.day
+        for task in self.note.tasks.values():
+            if task.done is not None:
+                yield task.done
+
+    def manual(self, day: date) -> None:
+        action = self.facts.get("next_action") or f"Follow up with {self.name}"
+        self.add(f"manual-{day.strftime('%Y%m%d')}", day, day, action)
+
+
+def merge_exchange(facts: dict[str, Any], exchange: Exchange) -> None:
+    """Log notes count as `last_contact`, and received ones as `replied`."""
+    for key, day in (("last_contact", exchange.last), ("replied", exchange.received)):
+        if day is not None and (key not in facts or day > facts[key]):
+            facts[key] = day
+
+
+def _finish(step: Step, note: Note, config: Config, snooze: date | None) -> Step:
+    """Apply snooze and weekends to the computed window, then the user's own dates."""
+    start, due = step.start, step.due
+    if snooze is not None:
+        start, due = max(start, snooze), max(due, snooze)
+    if config.skip_weekends:
+        due = skip_weekend(due)
+    step = replace(step, start=start, due=due, planned=(start, due))
+    task = note.tasks.get(step.id)
+    recorded = note.block.planned.get(step.id) if note.block is not None else None
+    if step.status == "open" and task is not None and task.due is not None and recorded:
+        shown = (min(task.start or task.due, task.due), task.due)
+        if shown != recorded:
+            step = replace(step, start=shown[0], due=shown[1])
+    return step
+
+
+def plan_note(
+    note: Note, exchange: Exchange, config: Config, today: date
+) -> tuple[list[Step], list[Waiting]]:
+    """Every step of one note, in a stable order, and why it waits (if it does)."""
+    if note.type == "log":
+        return [], []
+    facts = dict(note.facts)
+    merge_exchange(facts, exchange)
+    planner = _Planner(note, facts, config, today)
+    rules: list[tuple[str, Any]] = [
+        ("met", planner.met),
+        ("introduced", planner.introduced),
+        ("asked", planner.asked),
+        ("applied", planner.applied),
+        ("referred", planner.referred),
+        ("connected", planner.connected),
+        ("contacted", planner.contacted),
+        ("next", planner.manual),
+    ]
+    for key, rule in rules:
+        if key in facts:
+            rule(facts[key])
+    if facts.get("interview"):
+        planner.interviews(facts["interview"])
+    status = facts.get("status", "active")
+    if status == "rejected" and "closed" in facts:
+        planner.rejected(facts["closed"])
+    if "cadence" in facts:
+        planner.keep_in_touch(facts["cadence"])
+    steps = planner.steps
+    waiting = planner.waiting
+    snooze = facts.get("snooze")
+    if status == "paused" and (snooze is None or snooze > today):
+        until = f" until {snooze.isoformat()}" if snooze else ""
+        return [], [Waiting(note.path, f"paused{until}")]
+    if status in ENDED:
+        steps = [s for s in steps if _RECURRING.match(s.id)]
+        waiting = []
+    elif status == "rejected":
+        steps = [s for s in steps if s.id == "stay-in-touch" or _RECURRING.match(s.id)]
+        waiting = []
+    finished = [_finish(step, note, config, snooze) for step in steps]
+    return finished, [Waiting(note.path, reason) for reason in waiting]

@@ -1,0 +1,215 @@
+"""Orchestration: vault contents + config + today -> SyncPlan. Writes nothing.
+
+`sync`, `sync --check`, `sync --dry-run`, `due`, `check` and `watch` all build
+the same plan and differ only in what they do with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, tzinfo
+from pathlib import PurePosixPath
+from urllib.parse import unquote
+
+from followup_md.blocks import find_block
+from followup_md.config import Config
+from followup_md.errors import NoteError
+from followup_md.model import Exchange, FileChange, Note, Problem, Step, TaskLine, Waiting
+from followup_md.parse import decode_note, read_note
+from followup_md.render import due_text, render_due, render_note
+from followup_md.rules import plan_note
+from followup_md.vault import Stat, VaultSettings
+
+_DUE_TICK = re.compile(r"^- \[[xX]\] ")
+_DUE_TARGET = re.compile(
+    r"\[\[([^\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^)\s]+?)#\^fu-([A-Za-z0-9-]+)\)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NoteFile:
+    """One file as read: vault-relative POSIX path, bytes, stat."""
+
+    path: str
+    data: bytes
+    stat: Stat | None = None
+
+
+@dataclass(frozen=True)
+class SyncPlan:
+    """Everything one sync would do and show."""
+
+    today: date
+    notes: Mapping[str, Note]
+    steps: tuple[Step, ...]
+    waiting: tuple[Waiting, ...]
+    problems: tuple[Problem, ...]
+    unreadable: tuple[Problem, ...]
+    changes: tuple[FileChange, ...] = field(default=())
+
+
+def due_ticks(text: str) -> set[tuple[str, str]]:
+    """(note path, step) of every ticked line inside Due.md's block."""
+    try:
+        block = find_block(text, text.splitlines(keepends=True), "Due.md")
+    except NoteError:
+        return set()
+    ticks: set[tuple[str, str]] = set()
+    for line in block.inner if block else ():
+        if not _DUE_TICK.match(line):
+            continue
+        found = _DUE_TARGET.search(line)
+        if found is None:
+            continue
+        if found.group(1):
+            ticks.add((found.group(1) + ".md", found.group(2)))
+        else:
+            ticks.add((unquote(found.group(3)), found.group(4)))
+    return ticks
+
+
+def _resolver(notes: Mapping[str, Note]) -> Mapping[str, str]:
+    """Link target (case-folded) -> note path, the way Obsidian resolves names."""
+    by_name: dict[str, str] = {}
+    for path in sorted(notes, key=lambda p: (p.count("/"), p)):
+        stem = PurePosixPath(path).stem.casefold()
+        by_name.setdefault(stem, path)
+        by_name[path.removesuffix(".md").casefold()] = path
+    return by_name
+
+
+def exchanges(notes: Mapping[str, Note]) -> dict[str, Exchange]:
+    """What each note's log notes say: the latest exchange and the latest reply."""
+    resolve = _resolver(notes)
+    found: dict[str, Exchange] = {}
+    for note in notes.values():
+        day = note.facts.get("date")
+        if note.type != "log" or day is None:
+            continue
+        for link in note.facts.get("with", ()):
+            target = resolve.get(link.target.removesuffix(".md").casefold())
+            if target is None or target == note.path:
+                continue
+            old = found.get(target, Exchange())
+            last = max(day, old.last) if old.last else day
+            received = old.received
+            if note.facts.get("direction") == "received":
+                received = max(day, received) if received else day
+            found[target] = Exchange(last, received)
+    return found
+
+
+def _ticked(note: Note, ticks: set[tuple[str, str]], today: date) -> Note:
+    """The note's tasks with Due.md ticks and undated ticks done today."""
+    tasks: dict[str, TaskLine] = {}
+    for step, task in note.tasks.items():
+        if task.status == "open" and (note.path, step) in ticks:
+            task = replace(task, status="done", done=today)
+        elif task.status == "done" and task.done is None:
+            task = replace(task, done=today)
+        tasks[step] = task
+    return replace(note, tasks=tasks) if tasks != note.tasks else note
+
+
+def _guarded(note: Note, new: str) -> str:
+    """The hard guarantee: every byte outside the block is what was read."""
+    old = note.text
+    if note.block is None:
+        ok = new.startswith(old)
+    else:
+        lines = old.splitlines(keepends=True)
+        before = "".join(lines[: note.block.begin])
+        after = "".join(lines[note.block.end + 1 :])
+        ok = new.startswith(before) and new.endswith(after) and len(new) >= len(before) + len(after)
+    if not ok:  # pragma: no cover - a bug, never user input
+        raise AssertionError(f"{note.path}: refusing to write bytes outside the managed block")
+    return new
+
+
+def plan_sync(
+    files: Iterable[NoteFile],
+    due: NoteFile | None,
+    config: Config,
+    settings: VaultSettings,
+    today: date,
+    tz: tzinfo | None = None,
+) -> SyncPlan:
+    """Read every file, compute every step, render every changed file."""
+    syntax = settings.syntax
+    notes: dict[str, Note] = {}
+    stats: dict[str, Stat | None] = {}
+    originals: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    unreadable: list[Problem] = []
+    for file in files:
+        result = read_note(file.path, file.data, config, syntax, tz)
+        if isinstance(result, Note):
+            notes[file.path] = result
+            stats[file.path] = file.stat
+            originals[file.path] = file.data
+        elif isinstance(result, Problem):
+            (problems if result.line else unreadable).append(result)
+    due_old: str | None = None
+    ticks: set[tuple[str, str]] = set()
+    if due is not None:
+        try:
+            due_old = decode_note(due.data, config.due_file)
+            ticks = due_ticks(due_old)
+        except NoteError as error:
+            problems.append(Problem(config.due_file, error.line or 1, error.message))
+    found = exchanges(notes)
+    steps: list[Step] = []
+    waiting: list[Waiting] = []
+    changes: list[FileChange] = []
+    for path in sorted(notes):
+        note = _ticked(notes[path], ticks, today)
+        notes[path] = note
+        note_steps, note_waiting = plan_note(note, found.get(path, Exchange()), config, today)
+        steps += note_steps
+        waiting += note_waiting
+        if note.type == "log":
+            continue
+        new = _guarded(note, render_note(note, note_steps, syntax, config.tag, config.heading))
+        encoded = new.encode("utf-8")
+        if encoded != originals[path]:
+            changes.append(FileChange(path, originals[path], encoded, stats[path]))
+    checkboxes = config.due_checkboxes == "always" or (
+        config.due_checkboxes == "auto" and not settings.tasks_plugin
+    )
+    inner = render_due(
+        steps, notes, waiting, problems, len(unreadable), today, config.link_style, checkboxes
+    )
+    due_block = None
+    if due_old is not None:
+        try:
+            due_block = find_block(due_old, due_old.splitlines(keepends=True), config.due_file)
+        except NoteError as error:
+            problems.append(Problem(config.due_file, error.line or 1, error.message))
+            due_old = None
+    if due is None or due_old is not None:
+        text = due_text(
+            due_old,
+            inner,
+            due_block.begin if due_block else None,
+            due_block.end if due_block else None,
+        )
+        if due is None or text.encode("utf-8") != due.data:
+            changes.append(
+                FileChange(
+                    config.due_file,
+                    due.data if due else None,
+                    text.encode("utf-8"),
+                    due.stat if due else None,
+                )
+            )
+    return SyncPlan(
+        today,
+        notes,
+        tuple(steps),
+        tuple(waiting),
+        tuple(problems),
+        tuple(unreadable),
+        tuple(changes),
+    )

@@ -1,0 +1,126 @@
+"""YAML the way Obsidian reads it: the YAML 1.2 core schema on PyYAML's C parser.
+
+PyYAML implements YAML 1.1, where `no`, `on` and `12:30` are a boolean and a
+base-60 number, and `2026-11-20` is a timestamp. Obsidian keeps all of those as
+strings (dates are typed by the key, not by YAML), so this loader resolves only
+null, bool, int and float, with the 1.2 spellings. Anchors and aliases are
+refused before anything is built (no alias bombs), duplicate keys are refused,
+and every top-level key comes back with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from followup_md.errors import NoteError
+
+if not yaml.__with_libyaml__:  # pragma: no cover - checked by a test too
+    raise ImportError("followup-md needs PyYAML built with libyaml (its C loader)")
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?(?:\.inf|\.Inf|\.INF)|\.nan|\.NaN|\.NAN)$"
+)
+
+
+class CoreLoader(yaml.CSafeLoader):
+    """CSafeLoader with the YAML 1.2 core schema's implicit types only."""
+
+
+CoreLoader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", _BOOL, list("tTfF")),
+    ("tag:yaml.org,2002:int", _INT, list("-+0123456789")),
+    ("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789.")),
+):
+    CoreLoader.add_implicit_resolver(_tag, _pattern, _first)
+
+
+def _construct_int(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> int:
+    value = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    if value.startswith("0o"):
+        return int(value[2:], 8)
+    if value.startswith("0x"):
+        return int(value[2:], 16)
+    return int(value, 10)
+
+
+def _construct_float(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> float:
+    value = str(loader.construct_scalar(node)).lower()  # type: ignore[arg-type]
+    if value.endswith(".inf"):
+        return float("-inf") if value.startswith("-") else float("inf")
+    if value == ".nan":
+        return float("nan")
+    return float(value)
+
+
+_constructor: Callable[..., None] = CoreLoader.add_constructor
+_constructor("tag:yaml.org,2002:int", _construct_int)
+_constructor("tag:yaml.org,2002:float", _construct_float)
+# Explicit `!!timestamp` and friends stay strings: dates are typed by their key.
+_constructor("tag:yaml.org,2002:timestamp", CoreLoader.construct_yaml_str)
+
+
+def _first_anchor(text: str) -> int | None:
+    """0-based line of the first anchor or alias, by the parser's own events."""
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return int(event.start_mark.line)
+    return None
+
+
+def load_mapping(text: str, path: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+    """Parse front matter text into (values, 1-based line of each key).
+
+    `first_line` is the 1-based line of the text's first line in the note.
+    Raises NoteError for anything that is not a flat, alias-free mapping.
+    """
+    try:
+        if ("&" in text or "*" in text) and (line := _first_anchor(text)) is not None:
+            raise NoteError(
+                "YAML anchors and aliases are not supported in front matter; write the value out",
+                path,
+                first_line + line,
+            )
+        loader = CoreLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return {}, {}
+            if not isinstance(node, yaml.MappingNode):
+                raise NoteError(
+                    "front matter must be a list of `key: value` lines",
+                    path,
+                    first_line + node.start_mark.line,
+                )
+            values: dict[str, Any] = {}
+            lines: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = loader.construct_object(key_node, deep=True)
+                line = first_line + key_node.start_mark.line
+                if not isinstance(key, str):
+                    raise NoteError(f"front matter key {key!r} is not a name", path, line)
+                if key in lines:
+                    raise NoteError(
+                        f"duplicate key {key!r} (first on line {lines[key]})", path, line
+                    )
+                values[key] = loader.construct_object(value_node, deep=True)
+                lines[key] = line
+            return values, lines
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark is not None else 0)
+        problem = error.problem or error.context or "invalid YAML"
+        raise NoteError(f"front matter is not valid YAML: {problem}", path, line) from None
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
+        raise NoteError(f"front matter is not valid YAML: {error}", path, first_line) from None
