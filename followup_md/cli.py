@@ -20,9 +20,7 @@ from followup_md.render import SECTIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-VAULT = click.argument(
-    "vault", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
-)
+VAULT = click.argument("vault", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
 TODAY = click.option(
     "--today",
     metavar="YYYY-MM-DD",
@@ -37,9 +35,7 @@ def _today(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date like 2026-11-20", param_hint="--today"
-        ) from None
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-20", param_hint="--today") from None
 
 
 def _reports_errors(command: F) -> F:
@@ -93,9 +89,12 @@ def _print_problems(plan: Any, listed_unreadable: bool = False) -> None:
 
 
 def _counts(plan: Any) -> str:
-    states = [step.state(plan.today) for step in plan.steps if step.status == "open"]
-    parts = [f"{states.count(key)} {title.lower()}" for key, title in SECTIONS if states.count(key)]
-    return " · ".join(parts) or "nothing due"
+    from followup_md.render import group_steps, is_waiting, summary
+
+    waiting = len(plan.waiting) + sum(
+        1 for s in plan.steps if s.status == "open" and is_waiting(s, plan.today)
+    )
+    return summary(group_steps(plan.steps, plan.today), waiting, len(plan.problems)) or "nothing due"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -164,15 +163,19 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
       followup-md due ~/vault --days 7
       followup-md due ~/vault --json | jq '.[] | select(.state == "overdue")'
     """
+    from followup_md.render import group_steps
+
     _, _, plan = _plan(vault, _today(today))
+    groups = group_steps(plan.steps, plan.today)
     steps = sorted(
         (s for s in plan.steps if s.status == "open"),
         key=lambda s: (s.due, s.start, s.note, s.id),
     )
     if days is not None:
+        groups = {k: [s for s in v if (s.due - plan.today).days <= days] for k, v in groups.items()}
         steps = [s for s in steps if (s.due - plan.today).days <= days]
     if as_json:
-        rows = [
+        records = [
             {
                 "note": s.note,
                 "name": plan.notes[s.note].name,
@@ -185,14 +188,14 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
             }
             for s in steps
         ]
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
     _print_problems(plan)
     color = None if not os.environ.get("NO_COLOR") else False
     colors = {"overdue": "red", "today": "yellow", "week": "cyan", "later": None}
     click.echo(f"Follow-ups as of {plan.today}: {_counts(plan)}", color=color)
     for key, title in SECTIONS:
-        rows = [s for s in steps if s.state(plan.today) == key]
+        rows = groups[key]
         if not rows:
             continue
         click.echo("", color=color)
@@ -203,16 +206,23 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
             who = f"{note.name} ({company})" if company and company != note.name else note.name
             window = f"{s.start}..{s.due}" if s.start < s.due else f"{s.due}"
             click.echo(f"  {window:<22} {who}: {s.action}  [{s.note}]", color=color)
-    if not steps:
-        click.echo("Nothing to follow up.")
+    waits = [(w.note, w.reason) for w in plan.waiting]
+    waits += [
+        (s.note, f"{s.waiting}; follow up from {s.start}")
+        for s in steps
+        if s.waiting and s.start > plan.today
+    ]
+    if waits:
+        click.echo("", color=color)
+        click.echo(click.style("Waiting", bold=True), color=color)
+        for note, reason in sorted(waits):
+            click.echo(f"  {plan.notes[note].name}: {reason}  [{note}]", color=color)
 
 
 @cli.command()
 @VAULT
 @TODAY
-@click.option(
-    "--all", "show_all", is_flag=True, help="Also list unreadable files that are not ours."
-)
+@click.option("--all", "show_all", is_flag=True, help="Also list unreadable files that are not ours.")
 @_reports_errors
 def check(vault: Path, today: str | None, show_all: bool) -> None:
     """Validate the vault; exit 1 if any follow-up note has a problem.

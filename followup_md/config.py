@@ -130,9 +130,7 @@ OPTIONS: tuple[Option, ...] = (
         choices=("auto", "always", "never"),
     ),
     Option("keys", "*", "map", {}, 'Rename a front-matter key: `applied = "Applied-Date"`.'),
-    Option(
-        "types", "*", "map", {}, 'Map a `type` value to one of ours: `Applied = "application"`.'
-    ),
+    Option("types", "*", "map", {}, 'Map a `type` value to one of ours: `Applied = "application"`.'),
     Option("statuses", "*", "map", {}, 'Map a status value to one of ours: `Offered = "active"`.'),
     Option("folders", "*", "map", {}, 'Every note in a folder has a type: `People = "contact"`.'),
     Option("tags", "*", "map", {}, 'A note with a tag has a type: `"job/contact" = "contact"`.'),
@@ -255,9 +253,7 @@ def _check_map(section: str, table: Any, text: str, path: str) -> dict[str, str]
     for name, value in table.items():
         line = _line_of(text, section, name)
         if section == "keys" and name not in KEYS:
-            raise ConfigError(
-                f"unknown key {name!r} in [keys]; valid keys: {', '.join(KEYS)}", path, line
-            )
+            raise ConfigError(f"unknown key {name!r} in [keys]; valid keys: {', '.join(KEYS)}", path, line)
         if not isinstance(value, str) or (section != "keys" and value not in targets):
             valid = "a key name" if section == "keys" else ", ".join(targets)
             raise ConfigError(f"{section}.{name} must be {valid} (got {value!r})", path, line)
@@ -296,3 +292,31 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
             line = _line_of(text, "", name)
             raise ConfigError(f"unknown setting {name!r}; valid: {_valid_names('')}", path, line)
     return Config(rules=rules, **values)
+
+
+def _shown(option: Option) -> str:
+    if option.kind == "map":
+        return "`{}`"
+    if option.kind == "list":
+        return "`[]`"
+    if option.kind == "bool":
+        return f"`{str(option.default).lower()}`"
+    if option.kind == "int":
+        return f"`{option.default}`"
+    return f'`"{option.default}"`'
+
+
+def options_markdown() -> str:
+    """The README's config reference, generated from OPTIONS (a test keeps them equal)."""
+    rows = ["| setting | default | what it does |", "|---|---|---|"]
+    for option in OPTIONS:
+        if option.section == "rules":
+            continue
+        name = f"[{option.section}]" if option.kind == "map" else option.name
+        rows.append(f"| `{name}` | {_shown(option)} | {option.doc} |")
+    rows += ["", "Rule windows, in days, under `[rules]`:", ""]
+    rows += ["| setting | default | what it does | seed |", "|---|---|---|---|"]
+    for option in OPTIONS:
+        if option.section == "rules":
+            rows.append(f"| `{option.name}` | `{option.default}` | {option.doc} | {option.seed} |")
+    return "\n".join(rows) + "\n"

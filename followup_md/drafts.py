@@ -43,8 +43,8 @@ _BODIES = {
     "like to keep in touch. Would you be open to a short call in the next couple of weeks?",
     "thank-introducer": "Thank you for introducing me to {name}. I will reach out shortly and "
     "let you know how it goes.",
-    "reach-out": "{introducer_line}I am looking at my next role{role_at} and would value your "
-    "perspective. Would you have 20 minutes for a call or a coffee in the coming days?",
+    "reach-out": "{introducer_line}I am exploring my next role and would value your "
+    "perspective{company_on}. Would you have 20 minutes for a call or a coffee in the coming days?",
     "nudge": "I hope you are well. I wanted to follow up gently on {promise}. {urgent_line}"
     "Thank you again for offering to help.",
     "confirm": "I recently applied for the {role_or_position} position{company_at} and wanted "
@@ -95,7 +95,7 @@ def draft_email(step: Step, note: Note) -> tuple[str, str]:
         "me_line": f"via {introducer}" if introducer else "getting in touch",
         "promise": facts.get("promise") or "your kind offer to help",
         "role_or_position": role or "open",
-        "role_at": f" in {role}" if role else "",
+        "company_on": f" on the work at {company}" if company else "",
         "company_at": f" at {company}" if company else "",
         "company_or_team": company or "the team",
         "where": f" at {facts['where']}" if facts.get("where") else "",
@@ -106,8 +106,5 @@ def draft_email(step: Step, note: Note) -> tuple[str, str]:
     }
     subject = _SUBJECTS.get(kind, "Following up").format(**fields)
     greeting = _recipient(step, note).split(" ")[0] or "there"
-    body = (
-        f"Hi {greeting},\n\n{_BODIES.get(kind, _BODIES['manual']).format(**fields)}\n\n"
-        "Best regards,\n"
-    )
+    body = f"Hi {greeting},\n\n{_BODIES.get(kind, _BODIES['manual']).format(**fields)}\n\nBest regards,\n"
     return subject, body

@@ -79,7 +79,9 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One follow-up to do: a stable id, a window and what to do."""
+    """One follow-up to do: a stable id, a window and what to do. `via` is the
+    link target of the person it is addressed to when that is not the note's own
+    person (a referral's source, an introducer)."""
 
     note: str
     id: str
@@ -88,6 +90,7 @@ class Step:
     action: str
     hint: str = ""
     waiting: str = ""
+    via: str = ""
     status: TaskStatus = "open"
     done: date | None = None
     planned: tuple[date, date] | None = None

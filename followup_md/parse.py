@@ -195,17 +195,13 @@ def parse_moment(value: Any, key: str, path: str, line: int, tz: tzinfo | None) 
         if found:
             *parts, offset = found.groups()
             numbers = [int(part) if part else 0 for part in parts]
-            moment = datetime(*numbers)  # type: ignore[misc]
+            moment = datetime.fromisoformat("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}".format(*numbers))
             if offset:
-                moment = datetime.fromisoformat(
-                    moment.isoformat() + ("+00:00" if offset == "Z" else offset)
-                )
+                moment = datetime.fromisoformat(moment.isoformat() + ("+00:00" if offset == "Z" else offset))
             return parse_moment(moment, key, path, line, tz)
     except ValueError:
         raise NoteError(f"{key}: {text} is not a real date", path, line) from None
-    raise NoteError(
-        f"{key}: expected a date like 2026-11-20 or 2026-11-20T14:30, got {value!r}", path, line
-    )
+    raise NoteError(f"{key}: expected a date like 2026-11-20 or 2026-11-20T14:30, got {value!r}", path, line)
 
 
 def parse_link(value: Any) -> Link | None:
@@ -277,9 +273,7 @@ def coerce_facts(
             facts[ours] = parse_date(value, theirs, path, line, tz)
         elif ours == "interview":
             rounds = value if isinstance(value, list) else [value]
-            moments = [
-                parse_moment(v, theirs, path, line, tz) for v in rounds if v not in ("", None)
-            ]
+            moments = [parse_moment(v, theirs, path, line, tz) for v in rounds if v not in ("", None)]
             facts[ours] = tuple(sorted(moments, key=lambda m: m.day))
         elif ours in LINK_KEYS:
             link = parse_link(value)
@@ -319,9 +313,7 @@ def coerce_facts(
     return facts, key_lines
 
 
-def _check_choices(
-    facts: dict[str, Any], key_lines: Mapping[str, int], config: Config, path: str
-) -> None:
+def _check_choices(facts: dict[str, Any], key_lines: Mapping[str, int], config: Config, path: str) -> None:
     status = facts.get("status")
     if status is not None:
         mapped = config.statuses.get(status, status.lower())
@@ -380,9 +372,7 @@ def read_note(
     if kind is None:
         if raw_type and raw_type not in config.types and (guess := near_miss(raw_type)):
             line = front[: front.find(raw_type)].count("\n") + 2 if front else 1
-            return Problem(
-                path, line, f"type: {raw_type!r} is not a type we know; did you mean {guess!r}?"
-            )
+            return Problem(path, line, f"type: {raw_type!r} is not a type we know; did you mean {guess!r}?")
         return None
     conflict = _CONFLICT.search(text)
     if conflict:

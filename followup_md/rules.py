@@ -56,18 +56,20 @@ class _Planner:
         self.steps: list[Step] = []
         self.waiting: list[str] = []
         self.name = note.name
-        company = facts.get("company")
+        self.company = facts.get("company", "")
         self.person = _text(facts.get("interviewer") or facts.get("contact") or self.name)
-        self.at = f" at {company}" if company and company != self.person else ""
+        self.at = self.at_company(self.person)
         self.role = facts.get("role", "")
         self.source = _text(facts["referred_by"]) if "referred_by" in facts else ""
+        self.source_target = facts["referred_by"].target if "referred_by" in facts else ""
+
+    def at_company(self, person: str) -> str:
+        return f" at {self.company}" if self.company and self.company != person else ""
 
     def days(self, name: str) -> timedelta:
         return int(self.rules[name]) * DAY
 
-    def add(
-        self, step: str, start: date, due: date, action: str, hint: str = "", **extra: Any
-    ) -> Step:
+    def add(self, step: str, start: date, due: date, action: str, hint: str = "", **extra: Any) -> Step:
         task = self.note.tasks.get(step)
         planned = Step(self.note.path, step, start, max(start, due), action, hint, **extra)
         if task is not None and task.status != "open":
@@ -101,6 +103,7 @@ class _Planner:
                 day,
                 due,
                 f"Thank {_text(introducer)} for the introduction to {self.name}",
+                via=introducer.target,
             )
         if "referred" not in self.facts:
             by = f" (introduced by {_text(introducer)})" if introducer else ""
@@ -148,7 +151,7 @@ class _Planner:
             "confirm",
             day + self.days("confirm_start"),
             day + self.days("confirm_due"),
-            f"Email {person}{self.at} to check that your application{role} arrived, "
+            f"Email {person}{self.at_company(person)} to check that your application{role} arrived, "
             "offer more materials and ask about next steps and timing",
         )
 
@@ -179,6 +182,7 @@ class _Planner:
                     day,
                     day + self.days("loop_in_source_due"),
                     f"Thank {self.source} and tell them how the interview{self.at} went",
+                    via=self.source_target,
                 )
         if rounds and rounds[-1].day <= self.today:
             self.check_ins(rounds[-1].day, len(rounds))
@@ -200,8 +204,7 @@ class _Planner:
             if replied is not None and replied >= start and self.done_on(step) is None:
                 return  # they answered: the chain has ended
             action = (
-                f"Check in with {self.person}{self.at}: restate your interest{role} "
-                "and ask for the status"
+                f"Check in with {self.person}{self.at}: restate your interest{role} and ask for the status"
                 if count == 1
                 else f"Send {self.person}{self.at} another short note asking for an update"
             )
@@ -236,6 +239,7 @@ class _Planner:
                 day,
                 day + self.days("update_source_due"),
                 f"Tell {self.source} that things are moving forward with {self.name}",
+                via=self.source_target,
             )
 
     def contacted(self, day: date) -> None:
@@ -247,6 +251,7 @@ class _Planner:
                 due,
                 f"Let {self.source} know you have not reached {self.name} yet, "
                 "with an update on your efforts",
+                via=self.source_target,
             )
 
     def rejected(self, day: date) -> None:
@@ -254,15 +259,12 @@ class _Planner:
             "stay-in-touch",
             day,
             day + self.days("stay_in_touch_due"),
-            f"Thank {self.person}{self.at} for considering you and ask to stay in touch "
-            "or for other leads",
+            f"Thank {self.person}{self.at} for considering you and ask to stay in touch or for other leads",
         )
 
     def keep_in_touch(self, interval: tuple[int, str]) -> None:
         finished = [
-            step
-            for step, task in self.note.tasks.items()
-            if _RECURRING.match(step) and task.status != "open"
+            step for step, task in self.note.tasks.items() if _RECURRING.match(step) and task.status != "open"
         ]
         step = "keep-in-touch" if not finished else f"keep-in-touch-{len(finished) + 1}"
         base = max(self._contact_dates(), default=None)

@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
-from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 from followup_md.blocks import find_block
@@ -18,14 +17,12 @@ from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.model import Exchange, FileChange, Note, Problem, Step, TaskLine, Waiting
 from followup_md.parse import decode_note, read_note
-from followup_md.render import due_text, render_due, render_note
+from followup_md.render import due_text, render_due, render_note, resolve_link, resolver
 from followup_md.rules import plan_note
 from followup_md.vault import Stat, VaultSettings
 
 _DUE_TICK = re.compile(r"^- \[[xX]\] ")
-_DUE_TARGET = re.compile(
-    r"\[\[([^\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^)\s]+?)#\^fu-([A-Za-z0-9-]+)\)"
-)
+_DUE_TARGET = re.compile(r"\[\[([^\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^)\s]+?)#\^fu-([A-Za-z0-9-]+)\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,26 +67,16 @@ def due_ticks(text: str) -> set[tuple[str, str]]:
     return ticks
 
 
-def _resolver(notes: Mapping[str, Note]) -> Mapping[str, str]:
-    """Link target (case-folded) -> note path, the way Obsidian resolves names."""
-    by_name: dict[str, str] = {}
-    for path in sorted(notes, key=lambda p: (p.count("/"), p)):
-        stem = PurePosixPath(path).stem.casefold()
-        by_name.setdefault(stem, path)
-        by_name[path.removesuffix(".md").casefold()] = path
-    return by_name
-
-
 def exchanges(notes: Mapping[str, Note]) -> dict[str, Exchange]:
     """What each note's log notes say: the latest exchange and the latest reply."""
-    resolve = _resolver(notes)
+    names = resolver(notes)
     found: dict[str, Exchange] = {}
     for note in notes.values():
         day = note.facts.get("date")
         if note.type != "log" or day is None:
             continue
         for link in note.facts.get("with", ()):
-            target = resolve.get(link.target.removesuffix(".md").casefold())
+            target = resolve_link(link.target, names)
             if target is None or target == note.path:
                 continue
             old = found.get(target, Exchange())
@@ -178,9 +165,7 @@ def plan_sync(
     checkboxes = config.due_checkboxes == "always" or (
         config.due_checkboxes == "auto" and not settings.tasks_plugin
     )
-    inner = render_due(
-        steps, notes, waiting, problems, len(unreadable), today, config.link_style, checkboxes
-    )
+    inner = render_due(steps, notes, waiting, problems, len(unreadable), today, config.link_style, checkboxes)
     due_block = None
     if due_old is not None:
         try:

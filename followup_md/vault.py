@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,7 +23,7 @@ Stat = tuple[int, int]
 class VaultSettings:
     """What the vault's Obsidian settings tell us."""
 
-    syntax: TaskSyntax = TaskSyntax()
+    syntax: TaskSyntax = field(default_factory=TaskSyntax)
     tasks_plugin: bool = False
     template_folders: tuple[str, ...] = ()
 

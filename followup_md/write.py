@@ -37,13 +37,9 @@ def write_atomic(root: Path, change: FileChange) -> None:
     except FileNotFoundError:
         current = None
     if change.stat is not None and (current is None or stat_of(current) != change.stat):
-        raise WriteError(
-            "changed while followup-md was working; skipped until the next sync", change.path
-        )
+        raise WriteError("changed while followup-md was working; skipped until the next sync", change.path)
     if change.stat is None and current is not None:
-        raise WriteError(
-            "appeared while followup-md was working; skipped until the next sync", change.path
-        )
+        raise WriteError("appeared while followup-md was working; skipped until the next sync", change.path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}{TEMP_SUFFIX}")
     try:

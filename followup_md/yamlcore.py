@@ -73,7 +73,8 @@ def _first_anchor(text: str) -> int | None:
     """0-based line of the first anchor or alias, by the parser's own events."""
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            return int(event.start_mark.line)
+            mark = event.start_mark
+            return int(mark.line) if mark is not None else 0
     return None
 
 
@@ -96,11 +97,7 @@ def load_mapping(text: str, path: str, first_line: int) -> tuple[dict[str, Any],
             if node is None:
                 return {}, {}
             if not isinstance(node, yaml.MappingNode):
-                raise NoteError(
-                    "front matter must be a list of `key: value` lines",
-                    path,
-                    first_line + node.start_mark.line,
-                )
+                raise NoteError("front matter must be a list of `key: value` lines", path, first_line)
             values: dict[str, Any] = {}
             lines: dict[str, int] = {}
             for key_node, value_node in node.value:
@@ -109,9 +106,7 @@ def load_mapping(text: str, path: str, first_line: int) -> tuple[dict[str, Any],
                 if not isinstance(key, str):
                     raise NoteError(f"front matter key {key!r} is not a name", path, line)
                 if key in lines:
-                    raise NoteError(
-                        f"duplicate key {key!r} (first on line {lines[key]})", path, line
-                    )
+                    raise NoteError(f"duplicate key {key!r} (first on line {lines[key]})", path, line)
                 values[key] = loader.construct_object(value_node, deep=True)
                 lines[key] = line
             return values, lines

@@ -1,0 +1,136 @@
+"""The managed block: found as top-level tokens, strict structure, exact messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from followup_md.blocks import find_block, parse_task
+from followup_md.errors import NoteError
+from followup_md.model import TaskSyntax
+
+BEGIN = "<!-- followup-md:begin (generated; tick boxes or change dates freely) -->"
+END = "<!-- followup-md:end -->"
+
+
+def _find(text: str) -> object:
+    return find_block(text, text.splitlines(keepends=True), "n.md")
+
+
+def test_no_markers_no_block() -> None:
+    assert _find("# Title\n\nbody\n") is None
+
+
+def test_block_lines_and_plan() -> None:
+    text = (
+        "# T\n\n<!-- followup-md:begin (generated; tick boxes or change dates freely) "
+        "confirm=2026-11-22..2026-11-27 nudge=2026-11-25 -->\n\n- [ ] x ^fu-confirm\n\n" + END + "\ntail\n"
+    )
+    block = find_block(text, text.splitlines(keepends=True), "n.md")
+    assert block is not None
+    assert (block.begin, block.end) == (2, 6)
+    assert block.inner == ("", "- [ ] x ^fu-confirm", "")
+    assert {k: (str(a), str(b)) for k, (a, b) in block.planned.items()} == {
+        "confirm": ("2026-11-22", "2026-11-27"),
+        "nudge": ("2026-11-25", "2026-11-25"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"```markdown\n{BEGIN}\n{END}\n```\n",  # a code fence shows them as text
+        f"~~~\n{BEGIN}\n~~~\n",
+        f"    {BEGIN}\n    {END}\n",  # an indented code block
+        f"<div>\n{BEGIN}\n{END}\n</div>\n",  # inside an HTML block
+        f"%%\n{BEGIN}\n{END}\n%%\n",  # an Obsidian comment
+        f"- item\n\n  {BEGIN}\n  {END}\n",  # inside a list item
+        f"> {BEGIN}\n> {END}\n",  # a quote
+    ],
+)
+def test_markers_that_are_text_are_not_markers(text: str) -> None:
+    assert _find(text) is None
+
+
+def test_a_block_after_a_fenced_example_is_found() -> None:
+    text = f"```\n{BEGIN}\n```\n\n{BEGIN}\n\n{END}\n"
+    block = _find(text)
+    assert block is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            f"x\n\n{BEGIN}\n\n- a\n",
+            "n.md:3: followup-md begin marker without an end marker; add `<!-- followup-md:end -->`",
+        ),
+        (f"{END}\n", "n.md:1: followup-md end marker without a begin marker"),
+        (
+            f"{BEGIN}\n\n{END}\n\n{BEGIN}\n\n{END}\n",
+            "n.md:5: a second followup-md block (the first begins on line 1); delete one of them",
+        ),
+        (
+            f"{BEGIN}\n\n{BEGIN}\n\n{END}\n",
+            "n.md:3: a second followup-md begin marker inside the block from line 1",
+        ),
+    ],
+)
+def test_broken_structure_is_an_error_with_its_line(text: str, message: str) -> None:
+    with pytest.raises(NoteError) as caught:
+        _find(text)
+    assert str(caught.value) == message
+
+
+def test_front_matter_lines_count() -> None:
+    text = f"---\ntype: contact\n---\n\n{BEGIN}\n{END}\n"
+    block = find_block(text, text.splitlines(keepends=True), "n.md", 20)
+    assert block is not None and block.begin == 4
+
+
+@pytest.mark.parametrize(
+    ("line", "status", "start", "due", "done"),
+    [
+        ("- [ ] a #followup 🛫 2026-11-20 📅 2026-11-21 ^fu-x", "open", "2026-11-20", "2026-11-21", None),
+        ("- [x] a #followup 📅 2026-11-21 ✅ 2026-11-22 ^fu-x", "done", None, "2026-11-21", "2026-11-22"),
+        ("- [X] a #followup 📅 2026-11-21 ^fu-x", "done", None, "2026-11-21", None),
+        (
+            "- [-] a #followup 📅 2026-11-21 ❌ 2026-11-23 ^fu-x",
+            "cancelled",
+            None,
+            "2026-11-21",
+            "2026-11-23",
+        ),
+        ("- [/] a #followup 📅\ufe0f 2026-11-21 ^fu-x", "open", None, "2026-11-21", None),
+        (
+            "- [ ] a #followup  [start:: 2026-11-20]  [due:: 2026-11-21] ^fu-x",
+            "open",
+            "2026-11-20",
+            "2026-11-21",
+            None,
+        ),
+        (
+            "- [x] a  [due:: 2026-11-21]  [completion:: 2026-11-22] ^fu-x",
+            "done",
+            None,
+            "2026-11-21",
+            "2026-11-22",
+        ),
+    ],
+)
+def test_parse_task(line: str, status: str, start: str | None, due: str | None, done: str | None) -> None:
+    task = parse_task(line, TaskSyntax())
+    assert task is not None
+    got = (task.status, task.start, task.due, task.done)
+    as_text = tuple(str(v) if v is not None and not isinstance(v, str) else v for v in got)
+    assert as_text == (status, start, due, done)
+
+
+def test_lines_without_our_block_id_are_not_generated_tasks() -> None:
+    assert parse_task("- [ ] my own task 📅 2026-11-21", TaskSyntax()) is None
+    assert parse_task("- [ ] my own task ^abc123", TaskSyntax()) is None
+
+
+def test_custom_done_statuses_from_the_tasks_plugin() -> None:
+    syntax = TaskSyntax(done=frozenset("xX!"))
+    task = parse_task("- [!] a ^fu-x", syntax)
+    assert task is not None and task.status == "done"

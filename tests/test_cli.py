@@ -1,0 +1,162 @@
+"""The command line through click's CliRunner and through a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from followup_md import __version__
+from followup_md.cli import cli
+
+from .conftest import REPO, MakeVault
+
+APPLICATION = "---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\n"
+BROKEN = "---\ntype: contact\nmet: 2026-13-45\n---\n"
+T = ["--today", "2026-11-20"]
+
+
+def test_version_and_help_on_every_command(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--version"])
+    assert result.stdout == f"followup-md, version {__version__}\n"
+    for command in ("sync", "due", "check"):
+        result = runner.invoke(cli, [command, "--help"])
+        assert result.exit_code == 0
+        assert "Example:" in result.stdout
+
+
+def test_sync_exit_codes_and_messages(runner: CliRunner, make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION, "Bad.md": BROKEN})
+    check = runner.invoke(cli, ["sync", str(root), *T, "--check"])
+    assert check.exit_code == 1
+    assert check.stdout == "would update Acme.md\nwould update Due.md\n"
+    assert check.stderr == "Bad.md:3: met: 2026-13-45 is not a real date\n"
+    assert not (root / "Due.md").exists()
+    result = runner.invoke(cli, ["sync", str(root), *T])
+    assert result.exit_code == 0
+    assert result.stdout == "followup-md: updated 1 note; 1 this week · 1 problem (as of 2026-11-20)\n"
+    assert result.stderr == "Bad.md:3: met: 2026-13-45 is not a real date\n"
+    assert runner.invoke(cli, ["sync", str(root), *T, "--check"]).exit_code == 0
+    again = runner.invoke(cli, ["sync", str(root), *T])
+    assert again.stdout == "followup-md: nothing to update; 1 this week · 1 problem (as of 2026-11-20)\n"
+
+
+def test_dry_run_prints_a_diff_and_writes_nothing(runner: CliRunner, make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    result = runner.invoke(cli, ["sync", str(root), *T, "--dry-run"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("--- a/Acme.md\n+++ b/Acme.md\n")
+    assert "+- [ ] Email the hiring team at Acme" in result.stdout
+    assert "+++ b/Due.md" in result.stdout
+    assert (root / "Acme.md").read_text() == APPLICATION
+    assert not (root / "Due.md").exists()
+
+
+def test_due_json_shape(runner: CliRunner, make_vault: MakeVault) -> None:
+    root = make_vault({"jobs/Acme.md": APPLICATION})
+    result = runner.invoke(cli, ["due", str(root), *T, "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == [
+        {
+            "note": "jobs/Acme.md",
+            "name": "Acme",
+            "type": "application",
+            "step": "confirm",
+            "action": "Email the hiring team at Acme to check that your application arrived, "
+            "offer more materials and ask about next steps and timing",
+            "start": "2026-11-20",
+            "due": "2026-11-25",
+            "state": "week",
+        }
+    ]
+
+
+def test_due_days_and_text(runner: CliRunner, make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION, "Met.md": "---\ntype: contact\nmet: 2026-11-19\n---\n"})
+    result = runner.invoke(cli, ["due", str(root), *T, "--days", "3"])
+    assert result.exit_code == 0
+    assert "Met" in result.stdout and "Acme" not in result.stdout
+    assert "\x1b[" not in result.stdout  # no colour when not a terminal
+    empty = runner.invoke(cli, ["due", str(root), "--today", "2026-11-20", "--json", "--days", "0"])
+    assert json.loads(empty.stdout) == []
+
+
+def test_bad_today_is_a_usage_error(runner: CliRunner, make_vault: MakeVault) -> None:
+    root = make_vault({})
+    result = runner.invoke(cli, ["due", str(root), "--today", "tomorrow"])
+    assert result.exit_code == 2
+    assert "'tomorrow' is not a date like 2026-11-20" in result.stderr
+
+
+def test_today_from_the_environment(runner: CliRunner, make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    result = runner.invoke(cli, ["due", str(root), "--json"], env={"FOLLOWUP_MD_TODAY": "2026-11-26"})
+    assert json.loads(result.stdout)[0]["state"] == "overdue"
+
+
+def test_check_exit_codes(runner: CliRunner, make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION, "junk.md": b"---\ntype: book\n\xff\n---\n"})
+    ok = runner.invoke(cli, ["check", str(root)])
+    assert (ok.exit_code, ok.stdout) == (0, "followup-md: 1 follow-up note checked, no problems\n")
+    assert "1 other file could not be read" in ok.stderr
+    listed = runner.invoke(cli, ["check", str(root), "--all"])
+    assert listed.exit_code == 1
+    assert "junk.md: not UTF-8 text; save the note as UTF-8" in listed.stderr
+    (root / "Bad.md").write_text(BROKEN)
+    bad = runner.invoke(cli, ["check", str(root)])
+    assert bad.exit_code == 1
+    assert bad.stderr.startswith("Bad.md:3: met: 2026-13-45 is not a real date\n")
+
+
+def test_config_errors_exit_2_with_file_and_line(runner: CliRunner, make_vault: MakeVault) -> None:
+    root = make_vault({"followup-md.toml": 'due_file = "Due.md"\n\n[rules]\nconfirm_due = -1\n'})
+    result = runner.invoke(cli, ["sync", str(root)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "followup-md: followup-md.toml:4: rules.confirm_due must be a whole number of days (0 or more)\n"
+    )
+
+
+def test_missing_vault_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["sync", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+
+
+def _command() -> list[str]:
+    found = shutil.which("followup-md")
+    return [found] if found else [sys.executable, "-m", "followup_md"]
+
+
+@pytest.mark.parametrize("module", [False, True])
+def test_real_subprocess(make_vault: MakeVault, module: bool) -> None:
+    root = make_vault({"Acme.md": APPLICATION, "Bad.md": BROKEN})
+    command = [sys.executable, "-m", "followup_md"] if module else _command()
+    env = {**os.environ, "FOLLOWUP_MD_TODAY": "2026-11-20"}
+    done = subprocess.run(
+        [*command, "sync", str(root)], capture_output=True, text=True, env=env, check=False, cwd=REPO
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "Bad.md:3: met: 2026-13-45 is not a real date\n"
+    assert "Traceback" not in done.stderr
+    check = subprocess.run(
+        [*command, "check", str(root)], capture_output=True, text=True, env=env, check=False
+    )
+    assert check.returncode == 1
+    version = subprocess.run([*command, "--version"], capture_output=True, text=True, check=False)
+    assert version.stdout == f"followup-md, version {__version__}\n"
+
+
+def test_cli_import_is_light() -> None:
+    code = (
+        "import sys, followup_md.cli; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('watchdog', 'markdown_it', 'yaml')]; "
+        "print(','.join(bad))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

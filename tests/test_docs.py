@@ -1,0 +1,37 @@
+"""Keep the README honest: its config reference and shown output come from the code."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from followup_md.cli import cli
+from followup_md.config import options_markdown
+
+from .conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_config_reference_is_generated_from_the_options_table() -> None:
+    section = README.split("<!-- options:begin -->\n", 1)[1].split("<!-- options:end -->", 1)[0]
+    assert section == options_markdown()
+
+
+def test_before_and_after_are_the_example_and_its_golden_file() -> None:
+    name = "applications/Globex - Analytics Engineer.md"
+    before = (REPO / "example_vault" / name).read_text(encoding="utf-8")
+    after = (REPO / "tests" / "golden" / "example_vault" / name).read_text(encoding="utf-8")
+    assert f"```markdown\n{before}```" in README
+    assert f"```markdown\n{after}```" in README
+
+
+def test_quick_start_runs_the_main_job_on_the_example_vault(tmp_path: Path) -> None:
+    assert "followup-md sync example_vault --today 2026-11-20" in README
+    vault = tmp_path / "example_vault"
+    shutil.copytree(REPO / "example_vault", vault)
+    result = CliRunner().invoke(cli, ["sync", str(vault), "--today", "2026-11-20"])
+    assert result.exit_code == 0
+    assert result.stderr == "people/Broken Date.md:4: met: 2026-13-45 is not a real date\n"

@@ -1,0 +1,49 @@
+"""Sync a copy of example_vault/ at the README's pinned date; compare every file
+byte for byte with tests/golden/ (refresh with `pytest --update-golden`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from followup_md.cli import cli
+
+from .conftest import REPO
+
+EXAMPLE = REPO / "example_vault"
+GOLDEN = REPO / "tests" / "golden" / "example_vault"
+PINNED = "2026-11-20"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".followup-md" not in path.parts
+    }
+
+
+def test_example_vault_matches_golden(tmp_path: Path, update_golden: bool) -> None:
+    vault = tmp_path / "example_vault"
+    shutil.copytree(EXAMPLE, vault)
+    result = CliRunner().invoke(cli, ["sync", str(vault), "--today", PINNED])
+    assert result.exit_code == 0, result.output
+    got = _files(vault)
+    if update_golden:
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(vault, GOLDEN)
+    assert got == _files(GOLDEN)
+    again = CliRunner().invoke(cli, ["sync", str(vault), "--today", PINNED, "--check"])
+    assert again.exit_code == 0, again.output
+
+
+def test_example_vault_is_realistic() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in EXAMPLE.rglob("*.md")]
+    types = {
+        line.split(":", 1)[1].strip() for t in texts for line in t.splitlines() if line.startswith("type:")
+    }
+    assert {"contact", "introduction", "help", "application", "interview", "referral", "log"} <= types
+    assert sum("type: log" in t for t in texts) >= 2
+    assert len(texts) >= 12

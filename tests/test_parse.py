@@ -1,0 +1,257 @@
+"""Reading notes: front matter the way Obsidian reads it, and every bad input."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from followup_md.config import Config
+from followup_md.errors import NoteError
+from followup_md.model import Link, Moment, TaskSyntax
+from followup_md.parse import near_miss, parse_link, parse_moment, read_note, split_front_matter
+from followup_md.yamlcore import load_mapping
+
+from .helpers import UTC_ZONE, note_from, problem_from
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_libyaml_c_loader_is_used() -> None:
+    assert yaml.__with_libyaml__, "PyYAML without libyaml: install a wheel built with it"
+    from followup_md.yamlcore import CoreLoader
+
+    assert issubclass(CoreLoader, yaml.CSafeLoader)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("no", "no"),
+        ("yes", "yes"),
+        ("on", "on"),
+        ("off", "off"),
+        ("12:30", "12:30"),
+        ("2026-11-20", "2026-11-20"),
+        ("true", True),
+        ("False", False),
+        ("~", None),
+        ("", None),
+        ("012", 12),
+        ("0o17", 15),
+        ("0x1f", 31),
+        ("1.5", 1.5),
+        ("1_000", "1_000"),
+    ],
+)
+def test_yaml_1_2_core_schema(text: str, value: object) -> None:
+    values, _ = load_mapping(f"k: {text}\n", "n.md", 2)
+    assert values["k"] == value
+
+
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        ("a: 1\na: 2\n", "n.md:3: duplicate key 'a' (first on line 2)"),
+        (
+            "a: &x 1\nb: *x\n",
+            "n.md:2: YAML anchors and aliases are not supported in front matter; write the value out",
+        ),
+        ("a: [1\n", "n.md:3: front matter is not valid YAML: did not find expected ',' or ']'"),
+        ("- a\n", "n.md:2: front matter must be a list of `key: value` lines"),
+        (
+            "a: b: c\n",
+            "n.md:2: front matter is not valid YAML: mapping values are not allowed in this context",
+        ),
+    ],
+)
+def test_yaml_problems_name_the_line(front: str, message: str) -> None:
+    with pytest.raises(NoteError) as caught:
+        load_mapping(front, "n.md", 2)
+    assert str(caught.value) == message
+
+
+def test_split_front_matter() -> None:
+    assert split_front_matter("---\na: 1\n---\nbody") == ("a: 1\n", 13)
+    assert split_front_matter("no front matter\n") == (None, 0)
+    assert split_front_matter("\ufeff---\r\na: 1\r\n---\r\n") == ("a: 1\r\n", 17)
+    with pytest.raises(ValueError):
+        split_front_matter("---\na: 1\n")
+
+
+def test_facts_are_typed_by_key() -> None:
+    note = note_from(
+        "type: interview\nname: Jane Doe\ninterview: 2026-11-19T14:00\nreferred_by: '[[Maya Chen|Maya]]'\n"
+        "topics: [dbt, streaming]\nurgent: yes\nmax_followups: 3\ncadence: 2w\nphone: 5551234\n"
+    )
+    assert note.type == "interview"
+    assert note.name == "Jane Doe"
+    assert note.facts["interview"] == (Moment(date(2026, 11, 19), date(2026, 11, 20)),)
+    assert note.facts["referred_by"] == Link("Maya Chen", "Maya")
+    assert note.facts["topics"] == ("dbt", "streaming")
+    assert note.facts["urgent"] is True
+    assert note.facts["max_followups"] == 3
+    assert note.facts["cadence"] == (2, "w")
+    assert note.facts["phone"] == "5551234"
+    assert note.key_lines["interview"] == 4
+
+
+def test_name_defaults_to_the_file_stem() -> None:
+    assert note_from("type: contact\n", path="people/Ann Lee.md").name == "Ann Lee"
+
+
+def test_empty_values_are_absent() -> None:
+    note = note_from("type: contact\ncompany:\nmet: ''\ntopics: []\n")
+    assert dict(note.facts) == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "link"),
+    [
+        ("[[Jane Doe]]", Link("Jane Doe", "Jane Doe")),
+        ("[[people/Jane Doe|Jane]]", Link("people/Jane Doe", "Jane")),
+        ("[[Jane Doe#Work]]", Link("Jane Doe", "Jane Doe")),
+        ("[Jane](people/Jane%20Doe.md)", Link("people/Jane Doe", "Jane")),
+        ("Jane Doe", Link("Jane Doe", "Jane Doe")),
+        ([["Jane Doe"]], Link("Jane Doe", "Jane Doe")),  # unquoted [[Jane Doe]] in YAML
+    ],
+)
+def test_links(value: object, link: Link) -> None:
+    assert parse_link(value) == link
+
+
+@pytest.mark.parametrize(
+    ("value", "day", "next_day"),
+    [
+        ("2026-11-20", date(2026, 11, 20), date(2026, 11, 21)),
+        (date(2026, 11, 20), date(2026, 11, 20), date(2026, 11, 21)),
+        ("2026-11-20T09:30", date(2026, 11, 20), date(2026, 11, 21)),
+        ("2026-11-20 09:30:15", date(2026, 11, 20), date(2026, 11, 21)),
+        # 23:30 in Tokyo is 09:30 in New York the same day
+        ("2026-11-20T23:30+09:00", date(2026, 11, 20), date(2026, 11, 21)),
+        # 01:00 UTC is the evening before in New York
+        ("2026-11-20T01:00Z", date(2026, 11, 19), date(2026, 11, 20)),
+        (datetime(2026, 11, 20, 1, 0, tzinfo=UTC_ZONE), date(2026, 11, 19), date(2026, 11, 20)),
+        # 24 hours after 23:30 the night before clocks spring forward is 00:30 two days on
+        ("2026-03-07T23:30", date(2026, 3, 7), date(2026, 3, 9)),
+        # and the night they fall back, 24 hours later is still the next day
+        ("2026-10-31T23:30", date(2026, 10, 31), date(2026, 11, 1)),
+    ],
+)
+def test_dates_and_date_times_become_local_days(value: object, day: date, next_day: date) -> None:
+    assert parse_moment(value, "interview", "n.md", 2, NEW_YORK) == Moment(day, next_day)
+
+
+BAD = [
+    (b"---\ntype: contact\nmet: 2026-13-45\n---\n", "note.md:3: met: 2026-13-45 is not a real date"),
+    (
+        b"---\ntype: contact\nmet: soon\n---\n",
+        "note.md:3: met: expected a date like 2026-11-20 or 2026-11-20T14:30, got 'soon'",
+    ),
+    (
+        b"---\ntype: contact\ncompany: [A, B]\n---\n",
+        "note.md:3: company: expected a single value, got ['A', 'B']",
+    ),
+    (
+        b"---\ntype: contact\nmax_followups: two\n---\n",
+        "note.md:3: max_followups: expected a whole number, got 'two'",
+    ),
+    (
+        b"---\ntype: contact\ncadence: often\n---\n",
+        "note.md:3: cadence: expected an interval like 10d, 3w, 2m or 1y, got 'often'",
+    ),
+    (
+        b"---\ntype: contact\nstatus: actve\n---\n",
+        "note.md:3: status: 'actve' is not one of active, waiting, paused, closed, hired, withdrawn, "
+        "declined, rejected (map it in followup-md.toml [statuses])",
+    ),
+    (b"---\ntype: contact\nname: J\xe9r\xf4me\n---\n", "note.md:3: not UTF-8 text; save the note as UTF-8"),
+    (
+        b"---\ntype: contact\n---\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> other\n",
+        "note.md:4: unresolved merge conflict markers; resolve the conflict first",
+    ),
+    (
+        b"---\ntype: contact\nmet: 2026-11-20\n",
+        "note.md:1: front matter opened with --- on line 1 is never closed",
+    ),
+    (
+        b"---\ntype: interveiw\n---\n",
+        "note.md:2: type: 'interveiw' is not a type we know; did you mean 'interview'?",
+    ),
+    (
+        b"---\ntype: contact\na: 1\na: 2\n---\n",
+        "note.md:4: duplicate key 'a' (first on line 3)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), BAD, ids=[m.split(": ", 1)[1][:40] for _, m in BAD])
+def test_bad_input_is_a_problem_with_its_line(data: bytes, message: str) -> None:
+    assert str(problem_from(data)) == message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"---\ntype: book\nauthor: [unclosed\n---\n",  # not ours: never YAML-parsed
+        b"---\ntype: blog\n---\n",  # 'blog' is no near miss of 'log'
+        b"no front matter at all\n",
+        b"",
+        b"<% tp.file.cursor() %>\n---\ntype: contact\n---\n",  # Templater script first
+        b"---\ntitle: x\n---\n",
+    ],
+)
+def test_notes_that_are_not_ours_are_left_alone_silently(data: bytes) -> None:
+    assert read_note("n.md", data, Config(), TaskSyntax()) is None
+
+
+def test_bom_and_crlf_are_tolerated() -> None:
+    data = "\ufeff---\r\ntype: contact\r\nmet: 2026-11-20\r\n---\r\nbody\r\n".encode()
+    note = read_note("n.md", data, Config(), TaskSyntax())
+    assert not isinstance(note, type(None))
+    assert note.facts["met"] == date(2026, 11, 20)  # type: ignore[union-attr]
+    assert note.newline == "\r\n"  # type: ignore[union-attr]
+
+
+def test_type_is_matched_in_any_case() -> None:
+    assert note_from("type: Interview\n").type == "interview"
+
+
+@pytest.mark.parametrize(
+    ("value", "guess"),
+    [
+        ("interveiw", "interview"),
+        ("aplication", "application"),
+        ("contacts", "contact"),
+        ("blog", None),
+        ("book", None),
+        ("article", None),
+        ("referal", "referral"),
+        ("person", None),
+    ],
+)
+def test_near_miss(value: str, guess: str | None) -> None:
+    assert near_miss(value) == guess
+
+
+def test_config_adopts_a_vault_without_editing_notes() -> None:
+    config = Config(
+        keys={"type": "App-Stage", "applied": "Applied-Date", "company": "Company"},
+        types={"Applied": "application"},
+    )
+    note = note_from("App-Stage: Applied\nApplied-Date: 2026-11-18\nCompany: Initech\n", config=config)
+    assert (note.type, note.facts["applied"], note.facts["company"]) == (
+        "application",
+        date(2026, 11, 18),
+        "Initech",
+    )
+
+
+def test_folder_and_tag_map_to_types() -> None:
+    config = Config(folders={"People": "contact"}, tags={"job/lead": "contact"})
+    assert note_from("met: 2026-11-20\n", path="People/Ann.md", config=config).type == "contact"
+    assert note_from("tags: [job/lead]\n", path="Ann.md", config=config).type == "contact"
+    untagged = read_note("Ann.md", b"---\ntags: [job/other]\n---\n", config, TaskSyntax())
+    assert untagged is None

@@ -1,0 +1,92 @@
+"""Rendering: task lines the Tasks plugin reads right, blocks, Due.md lines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from followup_md.model import Step, TaskSyntax
+from followup_md.render import clean_text, mailto, render_task
+
+from . import tasks_grammar
+
+D = date(2026, 11, 20)
+
+
+def _step(
+    action: str = "Send Jane a thank-you email", start: date = D, due: date = date(2026, 11, 21)
+) -> Step:
+    return Step("n.md", "thank-you", start, due, action)
+
+
+def test_canonical_task_line() -> None:
+    line = render_task(_step(), TaskSyntax(), "#followup")
+    assert line == "- [ ] Send Jane a thank-you email #followup 🛫 2026-11-20 📅 2026-11-21 ^fu-thank-you"
+
+
+def test_no_start_field_when_start_is_due() -> None:
+    line = render_task(_step(start=date(2026, 11, 21)), TaskSyntax(), "#followup")
+    assert line == "- [ ] Send Jane a thank-you email #followup 📅 2026-11-21 ^fu-thank-you"
+
+
+def test_dataview_format_and_global_filter() -> None:
+    line = render_task(_step(), TaskSyntax(dataview=True, global_filter="#task"), "#followup")
+    assert line == (
+        "- [ ] #task Send Jane a thank-you email #followup  [start:: 2026-11-20]  [due:: 2026-11-21] ^fu-thank-you"
+    )
+
+
+def test_the_tasks_grammar_reads_our_dates() -> None:
+    parsed = tasks_grammar.parse(render_task(_step(), TaskSyntax(), "#followup"))
+    assert parsed is not None
+    assert parsed.fields == {"start": "2026-11-20", "due": "2026-11-21"}
+    assert parsed.description == "Send Jane a thank-you email #followup"
+    assert parsed.block_link == "^fu-thank-you"
+
+
+HOSTILE = [
+    "Jane 📅 2026-01-01",
+    "Acme (EMEA)",
+    "Bob ]] [[x",
+    "a | b",
+    "<!-- followup-md:end -->",
+    "`code`",
+    "two\nlines",
+    "#hashtag ^block",
+    "x::y",
+    "Jo ⏫",
+    "🔁 every day",
+    "2026-11-20",
+    "ends with ✅ 2026-11-20",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_user_text_cannot_break_a_task_line(name: str) -> None:
+    line = render_task(_step(f"Email {name}"), TaskSyntax(), "#followup")
+    assert "\n" not in line
+    parsed = tasks_grammar.parse(line)
+    assert parsed is not None
+    assert parsed.fields == {"start": "2026-11-20", "due": "2026-11-21"}
+    assert parsed.block_link == "^fu-thank-you"
+    assert parsed.tags[-1] == "#followup"
+
+
+@given(st.text(max_size=60))
+def test_any_name_keeps_the_dates_right(name: str) -> None:
+    parsed = tasks_grammar.parse(render_task(_step(f"Email {name}"), TaskSyntax(), "#followup"))
+    assert parsed is not None
+    assert parsed.fields == {"start": "2026-11-20", "due": "2026-11-21"}
+    assert parsed.block_link == "^fu-thank-you"
+
+
+def test_clean_text() -> None:
+    assert clean_text("Jane 📅 2026-01-01 [[x]] a|b <b>\n#tag") == "Jane 2026-01-01 ((x)) a/b ‹b› tag"
+
+
+def test_mailto_is_fully_encoded() -> None:
+    url = mailto("jane@x.example", "Hi (there) & more", "Line 1\nLine 2?")
+    assert url == "mailto:jane@x.example?subject=Hi%20%28there%29%20%26%20more&body=Line%201%0ALine%202%3F"

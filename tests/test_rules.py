@@ -1,0 +1,358 @@
+"""The rules engine, one table row per rule of the guidance, naming its seed.
+
+Seeds (in ../shared/seeds/): 000 follow-up is key (channels, thank the source),
+001 follow-ups in every area (second note the next week), 002 the art of
+follow-up (the windows), 003 the old follow through (referral sources),
+004 following up after an interview (don't hound).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from followup_md.config import Config
+from followup_md.model import Exchange
+from followup_md.rules import add_interval, skip_weekend
+
+from .helpers import note_from, steps_of, windows
+
+D = date(2026, 11, 20)  # a Friday
+
+RULES = [
+    # (seed, what the guidance says, front matter, today, expected open windows)
+    (
+        "002",
+        "after meeting someone new: 1-3 days",
+        "type: contact\nmet: 2026-11-20\n",
+        D,
+        {"reconnect": ("2026-11-21", "2026-11-23")},
+    ),
+    (
+        "002",
+        "introduced via network: no longer than 2 days; thank the introducer, reach out",
+        "type: introduction\nintroduced: 2026-11-20\nintroduced_by: '[[Maya]]'\n",
+        D,
+        {
+            "thank-introducer": ("2026-11-20", "2026-11-22"),
+            "reach-out": ("2026-11-20", "2026-11-22"),
+        },
+    ),
+    (
+        "002",
+        "introduced without a known introducer: still reach out within 2 days",
+        "type: introduction\nintroduced: 2026-11-20\n",
+        D,
+        {"reach-out": ("2026-11-20", "2026-11-22")},
+    ),
+    (
+        "002",
+        "someone agreed to help, no time given: a gentle reminder in about a week",
+        "type: help\nasked: 2026-11-20\n",
+        D,
+        {"nudge": ("2026-11-27", "2026-11-27")},
+    ),
+    (
+        "002",
+        "someone agreed to help by a date: remind the day after",
+        "type: help\nasked: 2026-11-20\nexpected: 2026-11-24\n",
+        D,
+        {"nudge": ("2026-11-25", "2026-11-25")},
+    ),
+    (
+        "002",
+        "a time-sensitive request may be followed up sooner",
+        "type: help\nasked: 2026-11-20\nurgent: true\n",
+        D,
+        {"nudge": ("2026-11-23", "2026-11-23")},
+    ),
+    (
+        "002",
+        "resume submitted: 2-7 days",
+        "type: application\napplied: 2026-11-20\n",
+        D,
+        {"confirm": ("2026-11-22", "2026-11-27")},
+    ),
+    (
+        "003",
+        "draft the thank-you before the interview",
+        "type: interview\ninterview: 2026-11-23\n",
+        D,
+        {"prepare": ("2026-11-22", "2026-11-23")},
+    ),
+    (
+        "002",
+        "thank-you within 24 hours; check in 3-5 days after when no time frame was given",
+        "type: interview\ninterview: 2026-11-20\n",
+        D,
+        {"thank-you": ("2026-11-20", "2026-11-21"), "check-in-1": ("2026-11-23", "2026-11-25")},
+    ),
+    (
+        "002",
+        "contact them 48 hours after the date they said they would get back",
+        "type: interview\ninterview: 2026-11-20\nreply_by: 2026-11-25\n",
+        D,
+        {"thank-you": ("2026-11-20", "2026-11-21"), "check-in-1": ("2026-11-27", "2026-11-27")},
+    ),
+    (
+        "001",
+        "all the interviews, not just the final: every round gets its thank-you",
+        "type: interview\ninterview: [2026-11-10, 2026-11-19]\n",
+        D,
+        {
+            "thank-you": ("2026-11-10", "2026-11-11"),
+            "thank-you-2": ("2026-11-19", "2026-11-20"),
+            "r2-check-in-1": ("2026-11-22", "2026-11-24"),
+        },
+    ),
+    (
+        "003",
+        "reach out to a referral soon, copying the source",
+        "type: referral\nreferred: 2026-11-20\nreferred_by: '[[Maya]]'\n",
+        D,
+        {"reach-out": ("2026-11-20", "2026-11-22")},
+    ),
+    (
+        "003",
+        "tell the source once contact is established",
+        "type: referral\nreferred: 2026-11-10\nreferred_by: Maya\ncontacted: 2026-11-12\n"
+        "connected: 2026-11-20\n",
+        D,
+        {"update-source": ("2026-11-20", "2026-11-21")},
+    ),
+    (
+        "003",
+        "let the source know if you cannot reach the referral",
+        "type: referral\nreferred: 2026-11-10\nreferred_by: Maya\ncontacted: 2026-11-12\n",
+        D,
+        {"no-contact": ("2026-11-19", "2026-11-19")},
+    ),
+    (
+        "000",
+        "thank the person that referred you after the interview",
+        "type: interview\nreferred_by: Maya\ninterview: 2026-11-20\n",
+        D,
+        {
+            "thank-you": ("2026-11-20", "2026-11-21"),
+            "loop-in-source": ("2026-11-20", "2026-11-22"),
+            "check-in-1": ("2026-11-23", "2026-11-25"),
+        },
+    ),
+    (
+        "001",
+        "after a rejection, the relationship may get you hired elsewhere",
+        "type: application\napplied: 2026-11-01\nstatus: rejected\nclosed: 2026-11-20\n",
+        D,
+        {"stay-in-touch": ("2026-11-20", "2026-11-22")},
+    ),
+    (
+        "001",
+        "reminders are a constant fixture: keep in touch on a cadence",
+        "type: contact\nlast_contact: 2026-11-01\ncadence: 3w\n",
+        D,
+        {"keep-in-touch": ("2026-11-22", "2026-11-22")},
+    ),
+    (
+        "001",
+        "a manual follow-up date",
+        "type: contact\nnext: 2026-11-24\nnext_action: Send the portfolio\n",
+        D,
+        {"manual-20261124": ("2026-11-24", "2026-11-24")},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("seed", "rule", "front", "today", "expected"), RULES, ids=[f"{r[0]}: {r[1]}" for r in RULES]
+)
+def test_rule(seed: str, rule: str, front: str, today: date, expected: dict[str, tuple[str, str]]) -> None:
+    assert windows(front, today) == expected
+
+
+def test_every_rule_option_names_its_seed() -> None:
+    from followup_md.config import OPTIONS
+
+    for option in OPTIONS:
+        if option.section == "rules":
+            assert option.seed in {"000", "001", "002", "003", "004"}, option.name
+
+
+TICKED = """
+## Follow-ups
+
+<!-- followup-md:begin (generated; tick boxes or change dates freely) -->
+
+{lines}
+
+<!-- followup-md:end -->
+"""
+
+
+def _block(*lines: str) -> str:
+    return TICKED.format(lines="\n".join(lines))
+
+
+def test_second_check_in_comes_a_week_after_the_first_was_done() -> None:  # seed 001
+    body = _block("- [x] Check in #followup 📅 2026-11-12 ✅ 2026-11-13 ^fu-check-in-1")
+    got = windows("type: interview\ninterview: 2026-11-07\n", D, body)
+    assert got["check-in-2"] == ("2026-11-20", "2026-11-20")
+    assert "check-in-1" not in got
+
+
+def test_no_more_check_ins_after_max_followups_and_the_note_waits() -> None:  # seed 004
+    body = _block(
+        "- [x] a #followup 📅 2026-11-05 ✅ 2026-11-05 ^fu-check-in-1",
+        "- [x] b #followup 📅 2026-11-12 ✅ 2026-11-12 ^fu-check-in-2",
+    )
+    steps, waiting = steps_of("type: interview\ninterview: 2026-11-01\n", D, body)
+    assert [s.id for s in steps if s.status == "open"] == ["thank-you"]
+    assert [w.reason for w in waiting] == ["no answer after 2 check-ins"]
+
+
+def test_max_followups_from_the_note() -> None:
+    body = _block("- [x] a #followup 📅 2026-11-05 ✅ 2026-11-05 ^fu-check-in-1")
+    steps, waiting = steps_of("type: interview\ninterview: 2026-11-01\nmax_followups: 1\n", D, body)
+    assert [s.id for s in steps if s.status == "open"] == ["thank-you"]
+    assert [w.reason for w in waiting] == ["no answer after 1 check-in"]
+
+
+def test_replied_after_a_check_in_started_ends_the_chain() -> None:
+    assert windows("type: interview\ninterview: 2026-11-10\nreplied: 2026-11-14\n", D) == {
+        "thank-you": ("2026-11-10", "2026-11-11")
+    }
+
+
+def test_replied_before_the_chain_started_does_not_end_it() -> None:
+    got = windows("type: interview\ninterview: 2026-11-19\nreplied: 2026-11-20\n", D)
+    assert "check-in-1" in got
+
+
+def test_received_log_counts_as_replied_and_as_last_contact() -> None:
+    note = note_from("type: interview\ninterview: 2026-11-10\ncadence: 10d\n")
+    from followup_md.rules import plan_note
+
+    steps, _ = plan_note(note, Exchange(date(2026, 11, 15), date(2026, 11, 15)), Config(), D)
+    ids = {s.id: s.due.isoformat() for s in steps}
+    assert "check-in-1" not in ids  # the reply on the 15th ended the chain
+    assert ids["keep-in-touch"] == "2026-11-25"  # 10 days after the latest contact
+
+
+def test_a_later_round_supersedes_check_ins_of_the_one_before() -> None:
+    body = _block("- [ ] a #followup 📅 2026-11-15 ^fu-check-in-1")
+    got = windows("type: interview\ninterview: [2026-11-10, 2026-11-25]\n", D, body)
+    assert "check-in-1" not in got
+    assert "prepare-2" in got
+
+
+def test_an_interview_supersedes_confirming_the_application() -> None:
+    got = windows("type: application\napplied: 2026-11-01\ninterview: 2026-11-25\n", D)
+    assert list(got) == ["prepare"]
+
+
+def test_contacted_completes_the_referral_reach_out() -> None:
+    steps, _ = steps_of("type: referral\nreferred: 2026-11-10\nreferred_by: Maya\ncontacted: 2026-11-11\n", D)
+    reach = next(s for s in steps if s.id == "reach-out")
+    assert (reach.status, reach.done) == ("done", date(2026, 11, 11))
+
+
+@pytest.mark.parametrize("status", ["closed", "hired", "withdrawn", "declined"])
+def test_ending_statuses_keep_only_keep_in_touch(status: str) -> None:
+    got = windows(f"type: interview\ninterview: 2026-11-19\nstatus: {status}\ncadence: 1m\n", D)
+    assert list(got) == ["keep-in-touch"]
+
+
+def test_rejected_keeps_stay_in_touch_and_keep_in_touch() -> None:
+    front = "type: interview\ninterview: 2026-11-10\nstatus: rejected\nclosed: 2026-11-19\ncadence: 2m\n"
+    assert sorted(windows(front, D)) == ["keep-in-touch", "stay-in-touch"]
+
+
+def test_paused_hides_everything_until_snooze() -> None:
+    front = "type: application\napplied: 2026-11-10\nstatus: paused\nsnooze: 2026-12-01\n"
+    steps, waiting = steps_of(front, D)
+    assert steps == []
+    assert [w.reason for w in waiting] == ["paused until 2026-12-01"]
+    assert windows(front, date(2026, 12, 1)) == {"confirm": ("2026-12-01", "2026-12-01")}
+
+
+def test_snooze_delays_starts_and_dues() -> None:
+    front = "type: contact\nmet: 2026-11-20\nsnooze: 2026-11-22\n"
+    assert windows(front, D) == {"reconnect": ("2026-11-22", "2026-11-23")}
+
+
+def test_cadence_counts_from_the_latest_done_step() -> None:
+    body = _block("- [x] Keep in touch #followup 📅 2026-11-10 ✅ 2026-11-18 ^fu-keep-in-touch")
+    got = windows("type: contact\nlast_contact: 2026-10-01\ncadence: 2w\n", D, body)
+    assert got == {"keep-in-touch-2": ("2026-12-02", "2026-12-02")}
+
+
+def test_skip_weekends_moves_due_dates_to_monday() -> None:
+    config = Config(skip_weekends=True)
+    got = windows("type: contact\nmet: 2026-11-18\n", D, config=config)  # due Sat the 21st
+    assert got == {"reconnect": ("2026-11-19", "2026-11-23")}
+
+
+def test_every_window_is_configurable() -> None:
+    rules = dict(Config().rules, confirm_start=1, confirm_due=3)
+    got = windows("type: application\napplied: 2026-11-20\n", D, config=Config(rules=rules))
+    assert got == {"confirm": ("2026-11-21", "2026-11-23")}
+
+
+@pytest.mark.parametrize(
+    ("start", "interval", "expected"),
+    [
+        (date(2026, 1, 31), (1, "m"), date(2026, 2, 28)),
+        (date(2028, 1, 31), (1, "m"), date(2028, 2, 29)),  # leap year
+        (date(2028, 2, 29), (1, "y"), date(2029, 2, 28)),
+        (date(2026, 11, 30), (3, "m"), date(2027, 2, 28)),
+        (date(2026, 11, 20), (10, "d"), date(2026, 11, 30)),
+        (date(2026, 11, 20), (3, "w"), date(2026, 12, 11)),
+    ],
+)
+def test_month_arithmetic_clamps(start: date, interval: tuple[int, str], expected: date) -> None:
+    assert add_interval(start, interval) == expected
+
+
+def test_skip_weekend() -> None:
+    assert skip_weekend(date(2026, 11, 21)) == date(2026, 11, 23)
+    assert skip_weekend(date(2026, 11, 22)) == date(2026, 11, 23)
+    assert skip_weekend(date(2026, 11, 23)) == date(2026, 11, 23)
+
+
+def test_user_postponement_is_kept_until_done() -> None:
+    body = (
+        "\n<!-- followup-md:begin (generated; tick boxes or change dates freely) "
+        "confirm=2026-11-22..2026-11-27 -->\n\n"
+        "- [ ] Confirm #followup 🛫 2026-11-22 📅 2026-12-02 ^fu-confirm\n\n<!-- followup-md:end -->\n"
+    )
+    got = windows("type: application\napplied: 2026-11-20\n", D, body)
+    assert got == {"confirm": ("2026-11-22", "2026-12-02")}
+
+
+def test_changed_facts_move_a_step_the_user_did_not_touch() -> None:
+    body = (
+        "\n<!-- followup-md:begin (generated; tick boxes or change dates freely) "
+        "confirm=2026-11-22..2026-11-27 -->\n\n"
+        "- [ ] Confirm #followup 🛫 2026-11-22 📅 2026-11-27 ^fu-confirm\n\n<!-- followup-md:end -->\n"
+    )
+    got = windows("type: application\napplied: 2026-11-18\n", D, body)
+    assert got == {"confirm": ("2026-11-20", "2026-11-25")}
+
+
+def test_actions_name_the_person_the_source_and_what_to_ask() -> None:
+    steps, _ = steps_of(
+        "type: referral\nname: Lena\nreferred: 2026-11-20\nreferred_by: '[[Maya Chen|Maya]]'\n", D
+    )
+    assert steps[0].action == "Email Lena about the referral and copy Maya on it"
+    steps, _ = steps_of(
+        "type: application\napplied: 2026-11-20\ncompany: Acme\nrole: Analyst\ncontact: Sam\n", D
+    )
+    assert steps[0].action == (
+        "Email Sam at Acme to check that your application for Analyst arrived, "
+        "offer more materials and ask about next steps and timing"
+    )
+
+
+def test_log_notes_get_no_steps() -> None:
+    steps, waiting = steps_of("type: log\ndate: 2026-11-20\nwith: '[[Maya]]'\n", D)
+    assert (steps, waiting) == ([], [])

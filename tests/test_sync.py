@@ -1,0 +1,207 @@
+"""The sync plan on real folders: blocks, ticks, postponements, Due.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from followup_md.cli import cli
+from followup_md.sync import due_ticks
+
+from .conftest import TODAY, MakeVault
+
+
+def sync(root: Path, today: str = TODAY.isoformat()) -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", today])
+    assert result.exit_code == 0, result.output
+
+
+def read(root: Path, rel: str) -> str:
+    return (root / rel).read_bytes().decode("utf-8")
+
+
+APPLICATION = "---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\nMy notes.\n"
+
+
+def test_first_sync_appends_a_block_under_a_heading(make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    assert read(root, "Acme.md") == APPLICATION + (
+        "\n## Follow-ups\n\n"
+        "<!-- followup-md:begin (generated; tick boxes or change dates freely) "
+        "confirm=2026-11-20..2026-11-25 -->\n\n"
+        "- [ ] Email the hiring team at Acme to check that your application arrived, offer more "
+        "materials and ask about next steps and timing #followup 🛫 2026-11-20 📅 2026-11-25 ^fu-confirm\n\n"
+        "<!-- followup-md:end -->\n"
+    )
+
+
+def test_second_sync_changes_nothing_and_keeps_mtimes(make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*.md")}
+    sync(root)
+    after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*.md")}
+    assert before == after
+
+
+def test_block_is_regenerated_where_the_user_moved_it(make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    text = read(root, "Acme.md")
+    head, block = text.split("\n## Follow-ups\n")
+    moved = head.replace("My notes.\n", "My notes.\n" + block.lstrip("\n") + "\nMore notes.\n")
+    (root / "Acme.md").write_text(moved, encoding="utf-8")
+    sync(root, "2026-11-21")
+    assert read(root, "Acme.md") == moved
+
+
+def test_a_tick_is_recorded_with_todays_date_and_kept_as_history(make_vault: MakeVault) -> None:
+    root = make_vault({"Job.md": "---\ntype: interview\ninterview: 2026-11-19\n---\n"})
+    sync(root)
+    text = read(root, "Job.md").replace("- [ ] Send", "- [X] Send")
+    (root / "Job.md").write_text(text, encoding="utf-8")
+    sync(root)
+    lines = read(root, "Job.md").splitlines()
+    thanks = next(line for line in lines if line.endswith("^fu-thank-you"))
+    assert thanks.startswith("- [x] Send")
+    assert thanks.endswith("📅 2026-11-20 ✅ 2026-11-20 ^fu-thank-you")
+    sync(root, "2026-12-01")  # later, the history line stays byte for byte
+    assert thanks in read(root, "Job.md").splitlines()
+
+
+def test_postponed_date_is_kept_and_other_lines_stay(make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    text = read(root, "Acme.md").replace("📅 2026-11-25", "📅 2026-11-28")
+    text = text.replace("^fu-confirm\n", "^fu-confirm\n- [ ] my own task\nA line of my own.\n")
+    (root / "Acme.md").write_text(text, encoding="utf-8")
+    sync(root)
+    assert read(root, "Acme.md") == text
+    assert "**2026-11-28**" in read(root, "Due.md")
+
+
+def test_superseded_open_steps_go_but_history_stays(make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    text = read(root, "Acme.md").replace(
+        "applied: 2026-11-18\n", "applied: 2026-11-18\ninterview: 2026-11-24\n"
+    )
+    (root / "Acme.md").write_text(text, encoding="utf-8")
+    sync(root)
+    result = read(root, "Acme.md")
+    assert "^fu-confirm" not in result
+    assert "^fu-prepare" in result
+
+
+def test_crlf_notes_stay_crlf(make_vault: MakeVault) -> None:
+    original = APPLICATION.replace("\n", "\r\n")
+    root = make_vault({"Acme.md": original.encode()})
+    sync(root)
+    data = (root / "Acme.md").read_bytes()
+    assert data.startswith(original.encode())
+    assert b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_a_note_with_no_steps_keeps_its_empty_block(make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    text = read(root, "Acme.md").replace("applied: 2026-11-18\n", "")
+    (root / "Acme.md").write_text(text, encoding="utf-8")
+    sync(root)
+    assert read(root, "Acme.md").endswith(
+        "<!-- followup-md:begin (generated; tick boxes or change dates freely) -->\n\n"
+        "<!-- followup-md:end -->\n"
+    )
+
+
+def test_a_broken_note_is_not_written_and_is_listed(make_vault: MakeVault) -> None:
+    broken = "---\ntype: contact\nmet: 2026-11-19\n---\n<!-- followup-md:begin -->\n- [ ] x\n"
+    root = make_vault({"Bad.md": broken, "Acme.md": APPLICATION})
+    sync(root)
+    assert read(root, "Bad.md") == broken
+    assert "^fu-confirm" in read(root, "Acme.md")
+    assert "- `Bad.md:5`: followup-md begin marker without an end marker" in read(root, "Due.md")
+
+
+def test_due_keeps_the_users_text_outside_the_markers(make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    text = "My header\n\n" + read(root, "Due.md") + "\nMy footer\n"
+    (root / "Due.md").write_text(text, encoding="utf-8")
+    sync(root, "2026-11-21")
+    result = read(root, "Due.md")
+    assert result.startswith("My header\n\n<!-- followup-md:begin")
+    assert result.endswith("<!-- followup-md:end -->\n\nMy footer\n")
+    assert "as of 2026-11-21" in result
+
+
+def test_due_has_checkboxes_without_the_tasks_plugin_and_a_tick_there_counts(make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    due = read(root, "Due.md")
+    assert "- [ ] **2026-11-25** [[Acme#^fu-confirm|Acme]]" in due
+    (root / "Due.md").write_text(
+        due.replace("- [ ] **2026-11-25**", "- [x] **2026-11-25**"), encoding="utf-8"
+    )
+    sync(root, "2026-11-21")
+    assert "📅 2026-11-25 ✅ 2026-11-21 ^fu-confirm" in read(root, "Acme.md")
+    assert "^fu-confirm" not in read(root, "Due.md")
+
+
+def test_due_has_plain_bullets_with_the_tasks_plugin(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            "Acme.md": APPLICATION,
+            ".obsidian/community-plugins.json": '["obsidian-tasks-plugin"]',
+            ".obsidian/plugins/obsidian-tasks-plugin/data.json": '{"globalFilter": "#task"}',
+        }
+    )
+    sync(root)
+    assert "- **2026-11-25** [[Acme#^fu-confirm|Acme]]" in read(root, "Due.md")
+    assert "- [ ] #task Email the hiring team" in read(root, "Acme.md")
+
+
+def test_markdown_links_option(make_vault: MakeVault) -> None:
+    root = make_vault({"jobs/Acme Co.md": APPLICATION, "followup-md.toml": 'link_style = "markdown"\n'})
+    sync(root)
+    assert "[Acme Co](jobs/Acme%20Co.md#^fu-confirm)" in read(root, "Due.md")
+
+
+def test_due_ticks_reads_both_link_styles() -> None:
+    text = (
+        "<!-- followup-md:begin x -->\n"
+        "- [x] **2026-11-25** [[jobs/Acme#^fu-confirm|Acme]]: a\n"
+        "- [X] **2026-11-25** [Acme](jobs/Acme%20Co.md#^fu-nudge): b\n"
+        "- [ ] **2026-11-25** [[jobs/Other#^fu-confirm|Other]]: c\n"
+        "<!-- followup-md:end -->\n"
+    )
+    assert due_ticks(text) == {("jobs/Acme.md", "confirm"), ("jobs/Acme Co.md", "nudge")}
+
+
+def test_log_notes_feed_the_notes_they_link_to(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            "people/Maya.md": "---\ntype: contact\ncadence: 10d\nlast_contact: 2026-11-01\n---\n",
+            "logs/call.md": "---\ntype: log\ndate: 2026-11-15\nwith: '[[Maya]]'\ndirection: received\n---\n",
+        }
+    )
+    sync(root)
+    assert "📅 2026-11-25 ^fu-keep-in-touch" in read(root, "people/Maya.md")
+    assert "followup-md" not in read(root, "logs/call.md")
+
+
+def test_notes_that_are_not_ours_are_never_touched(make_vault: MakeVault) -> None:
+    files = {
+        "Reading/Book.md": "---\ntype: book\nstatus: reading\n---\n- [ ] read\n",
+        "Templates/Contact.md": "---\ntype: contact\nmet: {{date}}\n---\n",
+        ".obsidian/templates.json": '{"folder": "Templates"}',
+        ".trash/Old.md": "---\ntype: contact\nmet: 2026-11-19\n---\n",
+        "plain.md": "no front matter",
+        "empty.md": "",
+    }
+    root = make_vault(files)
+    sync(root)
+    for rel, content in files.items():
+        assert read(root, rel) == content

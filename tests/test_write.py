@@ -1,0 +1,95 @@
+"""The writer: atomic, mode-keeping, stale-guarded, never through a symlink."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from followup_md.errors import WriteError
+from followup_md.model import FileChange
+from followup_md.vault import stat_of
+from followup_md.write import TEMP_SUFFIX, apply_changes, write_atomic
+
+
+def _change(root: Path, rel: str, new: bytes) -> FileChange:
+    path = root / rel
+    old = path.read_bytes() if path.exists() else None
+    return FileChange(rel, old, new, stat_of(path.stat()) if path.exists() else None)
+
+
+def test_replaces_and_keeps_the_mode(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"old")
+    note.chmod(0o600)
+    write_atomic(tmp_path, _change(tmp_path, "n.md", b"new"))
+    assert note.read_bytes() == b"new"
+    assert note.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["n.md"]
+
+
+def test_creates_a_new_file(tmp_path: Path) -> None:
+    write_atomic(tmp_path, _change(tmp_path, "Due.md", b"x"))
+    assert (tmp_path / "Due.md").read_bytes() == b"x"
+
+
+def test_a_file_changed_since_it_was_read_is_skipped(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"old")
+    change = _change(tmp_path, "n.md", b"new")
+    note.write_bytes(b"the user typed this")
+    with pytest.raises(WriteError) as caught:
+        write_atomic(tmp_path, change)
+    assert str(caught.value) == "n.md: changed while followup-md was working; skipped until the next sync"
+    assert note.read_bytes() == b"the user typed this"
+
+
+def test_a_file_that_appeared_is_not_clobbered(tmp_path: Path) -> None:
+    change = _change(tmp_path, "Due.md", b"ours")
+    (tmp_path / "Due.md").write_bytes(b"theirs")
+    with pytest.raises(WriteError):
+        write_atomic(tmp_path, change)
+    assert (tmp_path / "Due.md").read_bytes() == b"theirs"
+
+
+def test_never_through_a_symlink_or_outside_the_vault(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_bytes(b"keep")
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "link.md").symlink_to(outside)
+    with pytest.raises(WriteError, match="symlink"):
+        write_atomic(vault, FileChange("link.md", b"keep", b"x", None))
+    with pytest.raises(WriteError, match="outside the vault"):
+        write_atomic(vault, FileChange("../outside.md", b"keep", b"x", None))
+    with pytest.raises(WriteError, match="outside the vault"):
+        write_atomic(vault, FileChange(".obsidian/x.md", None, b"x", None))
+    assert outside.read_bytes() == b"keep"
+
+
+def test_a_failed_write_leaves_the_original_and_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"old")
+    change = _change(tmp_path, "n.md", b"new")
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    skipped = apply_changes(tmp_path, [change, _change(tmp_path, "other.md", b"x")])
+    assert [str(e) for e in skipped] == ["n.md: could not write: No space left on device"] * 1 + [
+        "other.md: could not write: No space left on device"
+    ]
+    assert note.read_bytes() == b"old"
+    assert not list(tmp_path.glob(f"*{TEMP_SUFFIX}"))
+
+
+def test_a_leftover_temp_file_from_a_killed_run_is_replaced(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"old")
+    (tmp_path / f".n.md{TEMP_SUFFIX}").write_bytes(b"half")
+    write_atomic(tmp_path, _change(tmp_path, "n.md", b"new"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.md"]
