@@ -115,6 +115,15 @@ def _guarded(note: Note, new: str) -> str:
     return new
 
 
+def _block_found(text: str, path: str) -> bool:
+    """Whether a block appended to `text` reads back as a block (it would not
+    inside an unclosed fence or comment, and the next run would add another)."""
+    try:
+        return find_block(text, text.splitlines(keepends=True), path) is not None
+    except NoteError:
+        return False
+
+
 def plan_sync(
     files: Iterable[NoteFile],
     due: NoteFile | None,
@@ -159,6 +168,16 @@ def plan_sync(
         if note.type == "log":
             continue
         new = _guarded(note, render_note(note, note_steps, syntax, config.tag, config.heading))
+        if note.block is None and new != note.text and not _block_found(new, path):
+            problems.append(
+                Problem(
+                    path,
+                    note.text.count("\n") + 1,
+                    "the note ends inside an unclosed code fence or %% comment; "
+                    "close it so the follow-up block can be added",
+                )
+            )
+            continue
         encoded = new.encode("utf-8")
         if encoded != originals[path]:
             changes.append(FileChange(path, originals[path], encoded, stats[path]))

@@ -205,3 +205,39 @@ def test_notes_that_are_not_ours_are_never_touched(make_vault: MakeVault) -> Non
     sync(root)
     for rel, content in files.items():
         assert read(root, rel) == content
+
+
+BAD_NOTES = {
+    "date.md": "---\ntype: contact\nmet: 2026-13-45\n---\n",
+    "yaml.md": "---\ntype: contact\nmet: [2026\n---\n",
+    "dup.md": "---\ntype: contact\nmet: 2026-11-19\nmet: 2026-11-18\n---\n",
+    "alias.md": "---\ntype: contact\nmet: &d 2026-11-19\nlast_contact: *d\n---\n",
+    "kind.md": "---\ntype: contact\nmax_followups: many\n---\n",
+    "conflict.md": "---\ntype: contact\n<<<<<<< HEAD\nmet: 2026-11-19\n=======\nmet: 2026-11-18\n>>>>>>> b\n---\n",
+    "markers.md": "---\ntype: contact\n---\n<!-- followup-md:end -->\n",
+    "latin1.md": b"---\ntype: contact\nname: J\xe9r\xf4me\n---\n",
+}
+
+
+def test_each_bad_input_is_left_untouched_and_reported_once(make_vault: MakeVault) -> None:
+    from click.testing import CliRunner
+
+    root = make_vault({**BAD_NOTES, "ok.md": APPLICATION})
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0
+    for rel, content in BAD_NOTES.items():
+        expected = content if isinstance(content, bytes) else content.encode()
+        assert (root / rel).read_bytes() == expected
+        assert sum(line.startswith(f"{rel}:") for line in result.stderr.splitlines()) == 1, rel
+        assert f"- `{rel}:" in read(root, "Due.md")
+    assert "Traceback" not in result.output
+    assert "^fu-confirm" in read(root, "ok.md")
+
+
+def test_a_note_ending_in_an_open_fence_is_reported_not_duplicated(make_vault: MakeVault) -> None:
+    note = "---\ntype: contact\nmet: 2026-11-19\n---\n```\nunclosed fence\n"
+    root = make_vault({"fence.md": note})
+    sync(root)
+    sync(root)
+    assert read(root, "fence.md") == note
+    assert "`fence.md:7`: the note ends inside an unclosed code fence" in read(root, "Due.md")

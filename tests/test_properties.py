@@ -1,0 +1,126 @@
+"""Property tests: for arbitrary notes, sync never damages a byte outside the
+block and a second sync changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from followup_md.config import Config
+from followup_md.model import Note, Problem, TaskSyntax
+from followup_md.parse import read_note
+from followup_md.sync import NoteFile, plan_sync
+from followup_md.vault import VaultSettings
+
+from .helpers import UTC_ZONE
+
+TODAY = date(2026, 11, 20)
+DATES = st.dates(date(2026, 10, 1), date(2026, 12, 31)).map(date.isoformat)
+FACTS = st.fixed_dictionaries(
+    {},
+    optional={
+        "met": DATES,
+        "introduced": DATES,
+        "introduced_by": st.just("'[[Maya]]'"),
+        "asked": DATES,
+        "expected": DATES,
+        "applied": DATES,
+        "interview": st.lists(DATES, min_size=1, max_size=3).map(lambda v: "[" + ", ".join(v) + "]"),
+        "reply_by": DATES,
+        "referred": DATES,
+        "referred_by": st.just("Priya"),
+        "contacted": DATES,
+        "connected": DATES,
+        "replied": DATES,
+        "cadence": st.sampled_from(["10d", "3w", "1m"]),
+        "status": st.sampled_from(["active", "paused", "rejected", "hired"]),
+        "closed": DATES,
+        "snooze": DATES,
+        "next": DATES,
+        "company": st.text(max_size=12).map(lambda t: '"' + t.replace("\\", "").replace('"', "") + '"'),
+    },
+)
+BODY_LINES = st.sampled_from(
+    [
+        "",
+        "# Heading",
+        "Some text with `code` and [[links]].",
+        "- [ ] my own task 📅 2026-11-21",
+        "```",
+        "<!-- followup-md:begin (generated; tick boxes or change dates freely) -->",
+        "<!-- followup-md:end -->",
+        "%%",
+        "> quote",
+        "    indented",
+        "- [x] done ^fu-confirm",
+        "<div>",
+        "unicode: café ünïcödé 日本語",
+    ]
+)
+TICKS = st.lists(
+    st.tuples(
+        st.sampled_from(["confirm", "thank-you", "check-in-1", "check-in-2", "reconnect", "nudge"]),
+        st.sampled_from([" ", "x", "X", "-", "/"]),
+        st.integers(-5, 10),
+        st.booleans(),
+    ),
+    max_size=4,
+)
+
+
+@st.composite
+def notes(draw: st.DrawFn) -> bytes:
+    facts = draw(FACTS)
+    front = "type: " + draw(st.sampled_from(["application", "interview", "contact", "referral", "help"]))
+    front += "\n" + "".join(f"{k}: {v}\n" for k, v in facts.items())
+    body = draw(st.lists(BODY_LINES, max_size=8))
+    block: list[str] = []
+    if draw(st.booleans()):
+        block = ["", "<!-- followup-md:begin (generated; tick boxes or change dates freely) -->", ""]
+        for step, mark, shift, dated in draw(TICKS):
+            due = (TODAY + timedelta(days=shift)).isoformat()
+            done = f" ✅ {due}" if dated and mark in "xX" else ""
+            block.append(f"- [{mark}] Step #followup 📅 {due}{done} ^fu-{step}")
+        block += ["", "<!-- followup-md:end -->"]
+        at = draw(st.integers(0, len(body)))
+        body[at:at] = block
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = newline.join(["---", *front.splitlines(), "---", *body]) + draw(st.sampled_from(["", newline]))
+    return text.encode("utf-8")
+
+
+def _sync(data: bytes) -> tuple[bytes, Note | Problem | None]:
+    plan = plan_sync([NoteFile("n.md", data)], None, Config(), VaultSettings(), TODAY, UTC_ZONE)
+    new = next((c.new for c in plan.changes if c.path == "n.md"), data)
+    return new, read_note("n.md", data, Config(), TaskSyntax(), UTC_ZONE)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(notes())
+def test_sync_is_idempotent_and_keeps_every_byte_outside_the_block(data: bytes) -> None:
+    once, before = _sync(data)
+    if not isinstance(before, Note):
+        assert once == data  # a problem note is never written
+        return
+    twice, _ = _sync(once)
+    assert twice == once
+    text = data.decode("utf-8")
+    new = once.decode("utf-8")
+    if before.block is None:
+        assert new.startswith(text)
+    else:
+        lines = text.splitlines(keepends=True)
+        assert new.startswith("".join(lines[: before.block.begin]))
+        assert new.endswith("".join(lines[before.block.end + 1 :]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_random_bytes_never_raise(data: bytes) -> None:
+    for prefix in (b"", b"---\ntype: contact\n"):
+        result = read_note("n.md", prefix + data, Config(), TaskSyntax(), UTC_ZONE)
+        assert result is None or isinstance(result, Note | Problem)
+        if isinstance(result, Note):
+            _sync(prefix + data)
