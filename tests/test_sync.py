@@ -207,7 +207,7 @@ def test_notes_that_are_not_ours_are_never_touched(make_vault: MakeVault) -> Non
         assert read(root, rel) == content
 
 
-BAD_NOTES = {
+BAD_NOTES: dict[str, str | bytes] = {
     "date.md": "---\ntype: contact\nmet: 2026-13-45\n---\n",
     "yaml.md": "---\ntype: contact\nmet: [2026\n---\n",
     "dup.md": "---\ntype: contact\nmet: 2026-11-19\nmet: 2026-11-18\n---\n",
