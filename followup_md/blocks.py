@@ -39,7 +39,8 @@ def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark").use(front_matter_plugin)
+    # Block structure is all we need: the inline pass is most of a full parse.
+    return MarkdownIt("commonmark").use(front_matter_plugin).disable(["inline", "text_join"])
 
 
 def _commented_lines(lines: list[str], code: set[int]) -> set[int]:

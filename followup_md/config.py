@@ -267,7 +267,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"line (\d+)", str(error))
-        line = int(found.group(1)) if found else 1
+        line = int(found.group(1)) if found else max(1, len(text.splitlines()))
         raise ConfigError(f"not valid TOML: {error}", path, line) from None
     values: dict[str, Any] = {}
     rules = dict(Config().rules)

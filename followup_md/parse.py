@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote
@@ -123,6 +124,7 @@ def _damerau(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
+@cache
 def near_miss(value: str) -> str | None:
     """One of our types that `value` is probably a misspelling of."""
     lowered = value.lower()
@@ -146,6 +148,8 @@ def map_type(value: Any, config: Config) -> str | None:
 
 
 def _folder_type(path: str, config: Config) -> str | None:
+    if not config.folders:
+        return None
     parents = PurePosixPath(path).parents
     for folder, kind in config.folders.items():
         folder = folder.strip("/")

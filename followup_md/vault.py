@@ -99,6 +99,8 @@ def load_config(root: Path) -> Config:
 
 
 def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
+    if not patterns:
+        return False
     path = PurePosixPath(rel)
     candidates = [rel, *(str(parent) for parent in path.parents if str(parent) != ".")]
     return any(

@@ -1,0 +1,137 @@
+"""followup-md.toml: one option table drives validation, with file:line errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from followup_md.config import Config, parse_config
+from followup_md.errors import ConfigError
+from followup_md.vault import read_settings
+
+from .conftest import REPO, MakeVault
+
+
+def test_defaults() -> None:
+    assert parse_config("") == Config()
+
+
+def test_values_are_read() -> None:
+    config = parse_config(
+        'due_file = "Follow-ups.md"\nskip_weekends = true\nexclude = ["Archive/**"]\n'
+        '[keys]\napplied = "Applied-Date"\n[types]\nApplied = "application"\n[rules]\nconfirm_due = 5\n'
+    )
+    assert config.due_file == "Follow-ups.md"
+    assert config.skip_weekends is True
+    assert config.exclude == ("Archive/**",)
+    assert config.key("applied") == "Applied-Date"
+    assert config.types == {"Applied": "application"}
+    assert config.rules["confirm_due"] == 5
+    assert config.rules["confirm_start"] == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "colour = 1\n",
+            "followup-md.toml:1: unknown setting 'colour'; valid: due_file, include, exclude, "
+            "templates, skip_weekends, max_followups, task_format, tag, heading, link_style, due_checkboxes, "
+            "folders, keys, rules, statuses, tags, types",
+        ),
+        (
+            "\n[rules]\nconfirm = 3\n",
+            "followup-md.toml:3: unknown setting rules.confirm; valid: reconnect_start, "
+            "reconnect_due, introduction_due, help_after_expected, help_urgent, help_default, confirm_start, "
+            "confirm_due, prepare_before, thank_you_days, check_in_after_reply_by, check_in_start, check_in_due, "
+            "check_in_repeat, referral_due, update_source_due, no_contact_after, loop_in_source_due, "
+            "stay_in_touch_due",
+        ),
+        (
+            'link_style = "html"\n',
+            "followup-md.toml:1: link_style must be one of: wikilink, markdown (got 'html')",
+        ),
+        ("skip_weekends = 1\n", "followup-md.toml:1: skip_weekends must be true or false"),
+        (
+            '[types]\nApplied = "job"\n',
+            "followup-md.toml:2: types.Applied must be contact, introduction, help, "
+            "application, interview, referral, log (got 'job')",
+        ),
+        (
+            '[keys]\nsalary = "Salary"\n',
+            "followup-md.toml:2: unknown key 'salary' in [keys]; valid keys: "
+            "type, name, company, role, email, phone, linkedin, status, last_contact, replied, next, next_action, "
+            "snooze, cadence, max_followups, referred_by, topics, met, where, introduced, introduced_by, asked, "
+            "promise, expected, urgent, applied, contact, posting, interview, interviewer, reply_by, format, "
+            "referred, contacted, connected, closed, tags, date, with, direction",
+        ),
+        (
+            'tag = "#x"\ndue_file = [\n',
+            "followup-md.toml:2: not valid TOML: Invalid value (at end of document)",
+        ),
+        (
+            "a = 1 2\n",
+            "followup-md.toml:1: not valid TOML: Expected newline or end of document after a statement (at line 1, column 7)",
+        ),
+    ],
+)
+def test_errors_name_file_and_line(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    assert str(caught.value) == message
+    assert caught.value.exit_code == 2
+
+
+def test_template_folders_from_obsidian_and_templater(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            ".obsidian/templates.json": '{"folder": "Meta/Templates"}',
+            ".obsidian/plugins/templater-obsidian/data.json": '{"templates_folder": "Templater/"}',
+        }
+    )
+    settings = read_settings(root, Config(templates=("Extra",)))
+    assert settings.template_folders == ("Extra", "Meta/Templates", "Templater")
+
+
+def test_tasks_plugin_settings(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            ".obsidian/community-plugins.json": '["obsidian-tasks-plugin"]',
+            ".obsidian/plugins/obsidian-tasks-plugin/data.json": (
+                '{"globalFilter": "#task", "taskFormat": "dataview", "statusSettings": {"customStatuses": '
+                '[{"symbol": "!", "type": "DONE"}, {"symbol": "~", "type": "CANCELLED"}]}}'
+            ),
+        }
+    )
+    settings = read_settings(root, Config())
+    assert settings.tasks_plugin
+    assert settings.syntax.dataview
+    assert settings.syntax.global_filter == "#task"
+    assert "!" in settings.syntax.done and "~" in settings.syntax.cancelled
+    disabled = make_vault({".obsidian/community-plugins.json": "[]"})
+    (disabled / ".obsidian/plugins/obsidian-tasks-plugin").mkdir(parents=True, exist_ok=True)
+    assert not read_settings(disabled, Config()).tasks_plugin
+
+
+# README's rules table against the defaults it shows: step -> (text in its row, rule options)
+ROWS = {
+    "`reconnect`": ("D+{reconnect_start} .. D+{reconnect_due}",),
+    "`thank-introducer`": ("D .. D+{introduction_due}",),
+    "`nudge`": ("`expected`+{help_after_expected}, else D+{help_urgent} if `urgent`, else D+{help_default}",),
+    "`confirm`": ("D+{confirm_start} .. D+{confirm_due}",),
+    "`prepare`": ("D-{prepare_before} .. D",),
+    "`check-in-1`": ("`reply_by`+{check_in_after_reply_by}, else D+{check_in_start} .. D+{check_in_due}",),
+    "`check-in-N`": ("{check_in_repeat} days after check-in N-1",),
+    "`update-source`": ("D .. D+{update_source_due}",),
+    "`no-contact`": ("D+{no_contact_after}",),
+    "`loop-in-source`": ("D .. D+{loop_in_source_due}",),
+    "`stay-in-touch`": ("D .. D+{stay_in_touch_due}",),
+}
+
+
+def test_readme_rules_table_shows_the_default_windows() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| ") and " | " in line]
+    defaults = Config().rules
+    for step, (window,) in ROWS.items():
+        row = next(line for line in rows if step in line.split(" | ")[1])
+        assert window.format(**defaults) in row, step
