@@ -15,49 +15,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from followup_md.blocks import find_block, read_tasks
-from followup_md.config import STATUSES, TYPES, Config
+from followup_md.config import KEY_KINDS, STATUSES, TYPES, Config
 from followup_md.errors import NoteError
 from followup_md.model import Link, Moment, Note, Problem, TaskSyntax
 from followup_md.yamlcore import load_mapping
-
-DATE_KEYS = frozenset(
-    {
-        "last_contact",
-        "replied",
-        "next",
-        "snooze",
-        "met",
-        "introduced",
-        "asked",
-        "expected",
-        "applied",
-        "reply_by",
-        "referred",
-        "contacted",
-        "connected",
-        "closed",
-        "date",
-    }
-)
-LINK_KEYS = frozenset({"introduced_by", "referred_by", "contact", "interviewer"})
-LIST_KEYS = frozenset({"topics", "tags"})
-TEXT_KEYS = frozenset(
-    {
-        "name",
-        "company",
-        "role",
-        "email",
-        "phone",
-        "linkedin",
-        "status",
-        "next_action",
-        "where",
-        "promise",
-        "posting",
-        "format",
-        "direction",
-    }
-)
 
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.MULTILINE)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -256,56 +217,48 @@ def coerce_facts(
     """Our facts, under our key names, typed; empty values are absent."""
     facts: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
-    for ours in (
-        *DATE_KEYS,
-        *LINK_KEYS,
-        *LIST_KEYS,
-        *TEXT_KEYS,
-        "interview",
-        "with",
-        "urgent",
-        "max_followups",
-        "cadence",
-    ):
+    for ours, kind in KEY_KINDS.items():
+        if ours == "type":
+            continue
         theirs = config.key(ours)
         value = raw.get(theirs)
         if value is None or value == "" or value == []:
             continue
         line = lines.get(theirs, 1)
         key_lines[ours] = line
-        if ours in DATE_KEYS:
+        if kind == "date":
             facts[ours] = parse_date(value, theirs, path, line, tz)
-        elif ours == "interview":
+        elif kind == "moments":
             rounds = value if isinstance(value, list) else [value]
             moments = [parse_moment(v, theirs, path, line, tz) for v in rounds if v not in ("", None)]
             facts[ours] = tuple(sorted(moments, key=lambda m: m.day))
-        elif ours in LINK_KEYS:
+        elif kind == "link":
             link = parse_link(value)
             if link is None:
                 raise _wrong(theirs, "a name or a [[link]]", value, path, line)
             facts[ours] = link
-        elif ours == "with":
+        elif kind == "links":
             items = value if isinstance(value, list) and not parse_link(value) else [value]
             links = [parse_link(item) for item in items if item not in ("", None)]
             if not all(links):
                 raise _wrong(theirs, "links to notes", value, path, line)
             facts[ours] = tuple(link for link in links if link)
-        elif ours in LIST_KEYS:
+        elif kind == "list":
             items = value if isinstance(value, list) else [value]
             if not all(isinstance(item, str | int | float) for item in items):
                 raise _wrong(theirs, "a list of words", value, path, line)
             facts[ours] = tuple(str(item).strip() for item in items if str(item).strip())
-        elif ours == "urgent":
+        elif kind == "bool":
             if isinstance(value, str) and value.lower() in ("yes", "true", "no", "false"):
                 value = value.lower() in ("yes", "true")
             if not isinstance(value, bool):
                 raise _wrong(theirs, "true or false", value, path, line)
             facts[ours] = value
-        elif ours == "max_followups":
+        elif kind == "count":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise _wrong(theirs, "a whole number", value, path, line)
             facts[ours] = value
-        elif ours == "cadence":
+        elif kind == "interval":
             duration = parse_duration(value)
             if duration is None:
                 raise _wrong(theirs, "an interval like 10d, 3w, 2m or 1y", value, path, line)
