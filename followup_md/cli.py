@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import sys
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -245,8 +244,3 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
 
 def main() -> None:
     cli(prog_name="followup-md")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
-    sys.exit(0)

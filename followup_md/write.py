@@ -29,22 +29,27 @@ def _target(root: Path, rel: str) -> Path:
     return path
 
 
+def _check_unchanged(path: Path, change: FileChange) -> os.stat_result | None:
+    """The file's stat now, if it is still as it was read; WriteError otherwise."""
+    try:
+        current = path.stat()
+    except FileNotFoundError:
+        current = None
+    if change.stat != (stat_of(current) if current is not None else None):
+        what = "appeared" if change.stat is None else "changed"
+        raise WriteError(f"{what} while followup-md was working; skipped until the next sync", change.path)
+    return current
+
+
 def write_atomic(root: Path, change: FileChange) -> None:
     """Replace one file: temp file beside it, fsync, mode kept, stale check, os.replace."""
     path = _target(root, change.path)
-    try:
-        current = os.stat(path)
-    except FileNotFoundError:
-        current = None
-    if change.stat is not None and (current is None or stat_of(current) != change.stat):
-        raise WriteError("changed while followup-md was working; skipped until the next sync", change.path)
-    if change.stat is None and current is not None:
-        raise WriteError("appeared while followup-md was working; skipped until the next sync", change.path)
+    current = _check_unchanged(path, change)
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}{TEMP_SUFFIX}")
     try:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)  # left by a run that was killed
+            temp.unlink()  # left by a run that was killed
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             view = memoryview(change.new)
@@ -56,21 +61,15 @@ def write_atomic(root: Path, change: FileChange) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        if change.stat is not None:
-            again = os.stat(path)
-            if stat_of(again) != change.stat:
-                raise WriteError(
-                    "changed while followup-md was working; skipped until the next sync",
-                    change.path,
-                )
-        os.replace(temp, path)
+        _check_unchanged(path, change)  # again, just before replacing
+        temp.replace(path)
     except WriteError:
         with contextlib.suppress(OSError):
-            os.unlink(temp)
+            temp.unlink()
         raise
     except OSError as error:
         with contextlib.suppress(OSError):
-            os.unlink(temp)
+            temp.unlink()
         raise WriteError(f"could not write: {error.strerror or error}", change.path) from None
 
 

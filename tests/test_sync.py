@@ -241,3 +241,13 @@ def test_a_note_ending_in_an_open_fence_is_reported_not_duplicated(make_vault: M
     sync(root)
     assert read(root, "fence.md") == note
     assert "`fence.md:7`: the note ends inside an unclosed code fence" in read(root, "Due.md")
+
+
+def test_a_cancelled_step_stays_cancelled(make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    text = read(root, "Acme.md").replace("- [ ] Email", "- [-] Email")
+    (root / "Acme.md").write_text(text, encoding="utf-8")
+    sync(root)
+    assert read(root, "Acme.md") == text
+    assert "^fu-confirm" not in read(root, "Due.md")
