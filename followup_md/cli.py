@@ -88,11 +88,9 @@ def _print_problems(plan: Any, listed_unreadable: bool = False) -> None:
 
 
 def _counts(plan: Any) -> str:
-    from followup_md.render import group_steps, is_waiting, summary
+    from followup_md.render import group_steps, summary, waiting_rows
 
-    waiting = len(plan.waiting) + sum(
-        1 for s in plan.steps if s.status == "open" and is_waiting(s, plan.today)
-    )
+    waiting = len(waiting_rows(plan.steps, plan.waiting, plan.today))
     return summary(group_steps(plan.steps, plan.today), waiting, len(plan.problems)) or "nothing due"
 
 
@@ -162,7 +160,7 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
       followup-md due ~/vault --days 7
       followup-md due ~/vault --json | jq '.[] | select(.state == "overdue")'
     """
-    from followup_md.render import group_steps
+    from followup_md.render import group_steps, waiting_rows
 
     _, _, plan = _plan(vault, _today(today))
     groups = group_steps(plan.steps, plan.today)
@@ -205,16 +203,11 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
             who = f"{note.name} ({company})" if company and company != note.name else note.name
             window = f"{s.start}..{s.due}" if s.start < s.due else f"{s.due}"
             click.echo(f"  {window:<22} {who}: {s.action}  [{s.note}]", color=color)
-    waits = [(w.note, w.reason) for w in plan.waiting]
-    waits += [
-        (s.note, f"{s.waiting}; follow up from {s.start}")
-        for s in steps
-        if s.waiting and s.start > plan.today
-    ]
+    waits = waiting_rows(plan.steps, plan.waiting, plan.today)
     if waits:
         click.echo("", color=color)
         click.echo(click.style("Waiting", bold=True), color=color)
-        for note, reason in sorted(waits):
+        for note, _, reason in waits:
             click.echo(f"  {plan.notes[note].name}: {reason}  [{note}]", color=color)
 
 

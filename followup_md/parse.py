@@ -144,9 +144,7 @@ def parse_moment(value: Any, key: str, path: str, line: int, tz: tzinfo | None) 
     """A date or date-time as a local day and the local day 24 hours later."""
     if isinstance(value, datetime):
         local = _local(value, tz)
-        later = (local.astimezone(UTC) + timedelta(hours=24)).astimezone(local.tzinfo)
-        if tz is None:
-            later = (local.astimezone(UTC) + timedelta(hours=24)).astimezone()
+        later = (local.astimezone(UTC) + timedelta(hours=24)).astimezone(tz)
         return Moment(local.date(), later.date())
     if isinstance(value, date):
         return Moment(value, value + timedelta(days=1))
@@ -322,11 +320,12 @@ def read_note(
         if kind:
             return Problem(path, 1, "front matter opened with --- on line 1 is never closed")
         return None
+    # A `type` value decides (YAML has the last word below); without one, a folder
+    # or tag rule can make the note ours. Only candidates are YAML-parsed.
     raw_type = _key_value(front, config.key("type")) if front is not None else None
-    kind = map_type(raw_type, config) if raw_type else folder_kind
-    if kind is None and front is not None and config.tags and any(t in front for t in config.tags):
-        kind = "maybe"
-    if kind is None:
+    hinted = map_type(raw_type, config) if raw_type else folder_kind
+    tagged = not raw_type and front is not None and any(tag in front for tag in config.tags)
+    if hinted is None and not tagged:
         if raw_type and raw_type not in config.types and (guess := near_miss(raw_type)):
             line = front[: front.find(raw_type)].count("\n") + 2 if front else 1
             return Problem(path, line, f"type: {raw_type!r} is not a type we know; did you mean {guess!r}?")
@@ -337,9 +336,10 @@ def read_note(
         return Problem(path, line, "unresolved merge conflict markers; resolve the conflict first")
     try:
         raw, lines = load_mapping(front, path, 2) if front is not None else ({}, {})
-        parsed_kind = map_type(raw.get(config.key("type")), config)
-        if kind == "maybe" or raw_type:
-            kind = parsed_kind or _tag_type(raw.get(config.key("tags")), config) or folder_kind
+        if raw_type:
+            kind = map_type(raw.get(config.key("type")), config)
+        else:
+            kind = folder_kind or _tag_type(raw.get(config.key("tags")), config)
         if kind is None:
             return None
         facts, key_lines = coerce_facts(raw, lines, config, path, tz)

@@ -236,6 +236,20 @@ def group_steps(steps: Sequence[Step], today: date) -> dict[State, list[Step]]:
     return sections
 
 
+def waiting_rows(
+    steps: Sequence[Step], waiting: Sequence[Waiting], today: date
+) -> list[tuple[str, str | None, str]]:
+    """(note, step id or None, why) for the Waiting section, sorted: notes with
+    nothing to do yet, and steps that wait on a promise."""
+    rows: list[tuple[str, str | None, str]] = [(w.note, None, w.reason) for w in waiting]
+    rows += [
+        (s.note, s.id, f"{s.waiting}; follow up from {s.start}")
+        for s in steps
+        if s.status == "open" and is_waiting(s, today)
+    ]
+    return sorted(rows, key=lambda row: (row[0], row[1] or "", row[2]))
+
+
 def summary(sections: Mapping[State, Sequence[Step]], waiting: int, problems: int) -> str:
     """`2 overdue · 1 today · 3 waiting`, or an empty string when there is nothing."""
     counts = [(len(sections[key]), title.lower()) for key, title in SECTIONS]
@@ -261,20 +275,9 @@ def render_due(
         for key, group in groups.items()
     }
     waits = [
-        (w.note, f"- {_link(notes[w.note], None, style)}{_details(notes[w.note])}: {w.reason}")
-        for w in waiting
+        f"- {_link(notes[note], step_id, style)}{_details(notes[note])}: {clean_text(reason)}"
+        for note, step_id, reason in waiting_rows(steps, waiting, today)
     ]
-    for step in steps:
-        if step.status == "open" and is_waiting(step, today):
-            note = notes[step.note]
-            waits.append(
-                (
-                    step.note,
-                    f"- {_link(note, step.id, style)}{_details(note)}: "
-                    f"{clean_text(step.waiting)}; follow up from {step.start}",
-                )
-            )
-    waits.sort()
     problem_lines = [
         f"- `{p.path}:{p.line}`: {clean_text(p.message)}"
         for p in sorted(problems, key=lambda p: (p.path, p.line))
@@ -290,7 +293,7 @@ def render_due(
         if sections[key]:
             out += [f"## {title}", "", *sections[key], ""]
     if waits:
-        out += ["## Waiting", "", *(line for _, line in waits), ""]
+        out += ["## Waiting", "", *waits, ""]
     if problem_lines:
         out += ["## Problems", "", *problem_lines, ""]
     return out
@@ -302,7 +305,9 @@ def due_text(old: str | None, inner: Sequence[str], begin: int | None, end: int 
     if old is None:
         return block
     if begin is None or end is None:
-        return old + ("" if old.endswith("\n") or not old else "\n") + ("\n" if old.strip() else "") + block
+        # a Due.md of the user's own: our block goes below their text
+        text = old if not old or old.endswith("\n") else old + "\n"
+        return text + ("\n" if text.strip() else "") + block
     lines = old.splitlines(keepends=True)
     end_line = lines[end]
     return "".join(lines[:begin]) + block.removesuffix(END + "\n") + end_line + "".join(lines[end + 1 :])

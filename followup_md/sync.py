@@ -135,16 +135,14 @@ def plan_sync(
     """Read every file, compute every step, render every changed file."""
     syntax = settings.syntax
     notes: dict[str, Note] = {}
-    stats: dict[str, Stat | None] = {}
-    originals: dict[str, bytes] = {}
+    read: dict[str, NoteFile] = {}
     problems: list[Problem] = []
     unreadable: list[Problem] = []
     for file in files:
         result = read_note(file.path, file.data, config, syntax, tz)
         if isinstance(result, Note):
             notes[file.path] = result
-            stats[file.path] = file.stat
-            originals[file.path] = file.data
+            read[file.path] = file
         elif isinstance(result, Problem):
             (problems if result.line else unreadable).append(result)
     due_old: str | None = None
@@ -179,8 +177,8 @@ def plan_sync(
             )
             continue
         encoded = new.encode("utf-8")
-        if encoded != originals[path]:
-            changes.append(FileChange(path, originals[path], encoded, stats[path]))
+        if encoded != read[path].data:
+            changes.append(FileChange(path, read[path].data, encoded, read[path].stat))
     checkboxes = config.due_checkboxes == "always" or (
         config.due_checkboxes == "auto" and not settings.tasks_plugin
     )

@@ -21,6 +21,16 @@ def read(root: Path, rel: str) -> str:
     return (root / rel).read_bytes().decode("utf-8")
 
 
+def edit(root: Path, rel: str, *changes: tuple[str, str]) -> str:
+    """Edit a file as a user would: each (old, new) must be there; returns the text."""
+    text = read(root, rel)
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    (root / rel).write_text(text, encoding="utf-8")
+    return text
+
+
 APPLICATION = "---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\nMy notes.\n"
 
 
@@ -60,8 +70,7 @@ def test_block_is_regenerated_where_the_user_moved_it(make_vault: MakeVault) -> 
 def test_a_tick_is_recorded_with_todays_date_and_kept_as_history(make_vault: MakeVault) -> None:
     root = make_vault({"Job.md": "---\ntype: interview\ninterview: 2026-11-19\n---\n"})
     sync(root)
-    text = read(root, "Job.md").replace("- [ ] Send", "- [X] Send")
-    (root / "Job.md").write_text(text, encoding="utf-8")
+    edit(root, "Job.md", ("- [ ] Send", "- [X] Send"))
     sync(root)
     lines = read(root, "Job.md").splitlines()
     thanks = next(line for line in lines if line.endswith("^fu-thank-you"))
@@ -74,9 +83,12 @@ def test_a_tick_is_recorded_with_todays_date_and_kept_as_history(make_vault: Mak
 def test_postponed_date_is_kept_and_other_lines_stay(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": APPLICATION})
     sync(root)
-    text = read(root, "Acme.md").replace("📅 2026-11-25", "📅 2026-11-28")
-    text = text.replace("^fu-confirm\n", "^fu-confirm\n- [ ] my own task\nA line of my own.\n")
-    (root / "Acme.md").write_text(text, encoding="utf-8")
+    text = edit(
+        root,
+        "Acme.md",
+        ("📅 2026-11-25", "📅 2026-11-28"),
+        ("^fu-confirm\n", "^fu-confirm\n- [ ] my own task\nA line of my own.\n"),
+    )
     sync(root)
     assert read(root, "Acme.md") == text
     assert "**2026-11-28**" in read(root, "Due.md")
@@ -85,10 +97,7 @@ def test_postponed_date_is_kept_and_other_lines_stay(make_vault: MakeVault) -> N
 def test_superseded_open_steps_go_but_history_stays(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": APPLICATION})
     sync(root)
-    text = read(root, "Acme.md").replace(
-        "applied: 2026-11-18\n", "applied: 2026-11-18\ninterview: 2026-11-24\n"
-    )
-    (root / "Acme.md").write_text(text, encoding="utf-8")
+    edit(root, "Acme.md", ("applied: 2026-11-18\n", "applied: 2026-11-18\ninterview: 2026-11-24\n"))
     sync(root)
     result = read(root, "Acme.md")
     assert "^fu-confirm" not in result
@@ -107,8 +116,7 @@ def test_crlf_notes_stay_crlf(make_vault: MakeVault) -> None:
 def test_a_note_with_no_steps_keeps_its_empty_block(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": APPLICATION})
     sync(root)
-    text = read(root, "Acme.md").replace("applied: 2026-11-18\n", "")
-    (root / "Acme.md").write_text(text, encoding="utf-8")
+    edit(root, "Acme.md", ("applied: 2026-11-18\n", ""))
     sync(root)
     assert read(root, "Acme.md").endswith(
         "<!-- followup-md:begin (generated; tick boxes or change dates freely) -->\n\n"
@@ -140,11 +148,8 @@ def test_due_keeps_the_users_text_outside_the_markers(make_vault: MakeVault) -> 
 def test_due_has_checkboxes_without_the_tasks_plugin_and_a_tick_there_counts(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": APPLICATION})
     sync(root)
-    due = read(root, "Due.md")
-    assert "- [ ] **2026-11-25** [[Acme#^fu-confirm|Acme]]" in due
-    (root / "Due.md").write_text(
-        due.replace("- [ ] **2026-11-25**", "- [x] **2026-11-25**"), encoding="utf-8"
-    )
+    assert "- [ ] **2026-11-25** [[Acme#^fu-confirm|Acme]]" in read(root, "Due.md")
+    edit(root, "Due.md", ("- [ ] **2026-11-25**", "- [x] **2026-11-25**"))
     sync(root, "2026-11-21")
     assert "📅 2026-11-25 ✅ 2026-11-21 ^fu-confirm" in read(root, "Acme.md")
     assert "^fu-confirm" not in read(root, "Due.md")
@@ -246,8 +251,7 @@ def test_a_note_ending_in_an_open_fence_is_reported_not_duplicated(make_vault: M
 def test_a_cancelled_step_stays_cancelled(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": APPLICATION})
     sync(root)
-    text = read(root, "Acme.md").replace("- [ ] Email", "- [-] Email")
-    (root / "Acme.md").write_text(text, encoding="utf-8")
+    text = edit(root, "Acme.md", ("- [ ] Email", "- [-] Email"))
     sync(root)
     # the line stays as the user left it; the marker no longer plans the step
     assert read(root, "Acme.md") == text.replace(" confirm=2026-11-20..2026-11-25 -->", " -->")
