@@ -235,5 +235,35 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
         raise SystemExit(1)
 
 
+@cli.command()
+@VAULT
+@click.option("--poll", is_flag=True, help="Poll for changes (network drives, WSL, Docker mounts).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Print every file written and every problem.")
+@_reports_errors
+def watch(vault: Path, poll: bool, quiet: bool, verbose: bool) -> None:
+    """Sync, then keep the vault current until Ctrl-C.
+
+    Due.md is updated as soon as a burst of changes settles; a note is written
+    only once it has been quiet for two seconds (so an editor never fights it).
+
+    \b
+    Example:
+      followup-md watch ~/vault
+      followup-md watch /mnt/share/vault --poll
+    """
+    from followup_md.watch import Watcher, run_watch
+
+    if not vault.is_dir():
+        raise click.BadParameter(f"{vault} is not a folder", param_hint="VAULT")
+
+    def echo(line: str) -> None:
+        if not quiet or line.startswith("followup-md:"):
+            click.echo(line, err=line.startswith("followup-md:"))
+
+    watcher = Watcher(vault.resolve(), echo=echo, verbose=verbose)
+    raise SystemExit(run_watch(watcher, poll=poll))
+
+
 def main() -> None:
     cli(prog_name="followup-md")

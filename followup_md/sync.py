@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from followup_md.blocks import find_block
 from followup_md.config import Config
 from followup_md.errors import NoteError
-from followup_md.model import Exchange, FileChange, Note, Problem, Step, TaskLine, Waiting
+from followup_md.model import Exchange, FileChange, Note, Problem, Step, TaskLine, TaskSyntax, Waiting
 from followup_md.parse import decode_note, read_note
 from followup_md.render import due_text, render_due, render_note, resolve_link, resolver
 from followup_md.rules import plan_note
@@ -124,6 +124,20 @@ def _block_found(text: str, path: str) -> bool:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class ReadFile:
+    """One file and what it is: a Note, a Problem, or None (not ours). Only our
+    notes keep their bytes (they are what a write is checked against)."""
+
+    file: NoteFile
+    result: Note | Problem | None
+
+
+def read_entry(file: NoteFile, config: Config, syntax: TaskSyntax, tz: tzinfo | None = None) -> ReadFile:
+    result = read_note(file.path, file.data, config, syntax, tz)
+    return ReadFile(file if isinstance(result, Note) else replace(file, data=b""), result)
+
+
 def plan_sync(
     files: Iterable[NoteFile],
     due: NoteFile | None,
@@ -133,16 +147,26 @@ def plan_sync(
     tz: tzinfo | None = None,
 ) -> SyncPlan:
     """Read every file, compute every step, render every changed file."""
+    read = {file.path: read_entry(file, config, settings.syntax, tz) for file in files}
+    return plan_read(read, due, config, settings, today)
+
+
+def plan_read(
+    read: Mapping[str, ReadFile],
+    due: NoteFile | None,
+    config: Config,
+    settings: VaultSettings,
+    today: date,
+) -> SyncPlan:
+    """Compute every step from files already read (the watcher keeps them)."""
     syntax = settings.syntax
     notes: dict[str, Note] = {}
-    read: dict[str, NoteFile] = {}
     problems: list[Problem] = []
     unreadable: list[Problem] = []
-    for file in files:
-        result = read_note(file.path, file.data, config, syntax, tz)
+    for path in sorted(read):
+        result = read[path].result
         if isinstance(result, Note):
-            notes[file.path] = result
-            read[file.path] = file
+            notes[path] = result
         elif isinstance(result, Problem):
             (problems if result.line else unreadable).append(result)
     due_old: str | None = None
@@ -177,8 +201,9 @@ def plan_sync(
             )
             continue
         encoded = new.encode("utf-8")
-        if encoded != read[path].data:
-            changes.append(FileChange(path, read[path].data, encoded, read[path].stat))
+        original = read[path].file
+        if encoded != original.data:
+            changes.append(FileChange(path, original.data, encoded, original.stat))
     checkboxes = config.due_checkboxes == "always" or (
         config.due_checkboxes == "auto" and not settings.tasks_plugin
     )

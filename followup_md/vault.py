@@ -110,14 +110,32 @@ def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
     )
 
 
-def walk_notes(root: Path, config: Config, settings: VaultSettings) -> Iterator[str]:
-    """Vault-relative POSIX paths of the `.md` files that may be notes, sorted.
+def _skipped_folder(rel: str, config: Config, settings: VaultSettings) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return name.startswith(".") or rel in settings.template_folders or _matches(rel, config.exclude)
+
+
+def is_note_path(rel: str, config: Config, settings: VaultSettings) -> bool:
+    """Whether a vault-relative path is one `walk_notes` would yield (symlinks aside)."""
+    parts = rel.split("/")
+    folders = ["/".join(parts[: i + 1]) for i in range(len(parts) - 1)]
+    return (
+        rel.endswith(".md")
+        and not parts[-1].startswith(".")
+        and rel != config.due_file
+        and not any(_skipped_folder(folder, config, settings) for folder in folders)
+        and not _matches(rel, config.exclude)
+        and (not config.include or _matches(rel, config.include))
+    )
+
+
+def walk_notes(root: Path, config: Config, settings: VaultSettings, under: str = "") -> Iterator[str]:
+    """Vault-relative POSIX paths of the `.md` files that may be notes, sorted
+    (all of them, or those in the folder `under`).
 
     Never enters dot folders (`.obsidian`, `.git`, `.trash`, the cache), template
     folders or excluded folders; never follows a symlink.
     """
-    skip = set(settings.template_folders)
-    due_file = config.due_file
 
     def walk(folder: Path, prefix: str) -> Iterator[str]:
         try:
@@ -129,18 +147,14 @@ def walk_notes(root: Path, config: Config, settings: VaultSettings) -> Iterator[
                 continue
             rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                if rel not in skip and not _matches(rel, config.exclude):
+                if not _skipped_folder(rel, config, settings):
                     yield from walk(Path(entry.path), rel + "/")
-            elif (
-                entry.name.endswith(".md")
-                and entry.is_file(follow_symlinks=False)
-                and rel != due_file
-                and not _matches(rel, config.exclude)
-                and (not config.include or _matches(rel, config.include))
-            ):
+            elif entry.is_file(follow_symlinks=False) and is_note_path(rel, config, settings):
                 yield rel
 
-    yield from walk(root, "")
+    if under and not is_note_path(under + "/x.md", config, settings):
+        return
+    yield from walk(root / under if under else root, under + "/" if under else "")
 
 
 def stat_of(result: os.stat_result) -> Stat:

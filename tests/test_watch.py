@@ -1,0 +1,326 @@
+"""The watcher: the debouncer on a fake clock, the real observer on real files
+with bounded waits (threading.Event.wait, never bare sleeps)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from followup_md import watch
+from followup_md.sync import SyncPlan
+from followup_md.watch import Debouncer, Watcher, run_watch
+
+from .conftest import TODAY, MakeVault
+
+APPLICATION = "---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\n"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_debouncer_waits_for_quiet() -> None:
+    clock = FakeClock()
+    debouncer = Debouncer(quiet=0.2, longest=2.0, clock=clock)
+    assert debouncer.timeout() is None and debouncer.take() is None
+    debouncer.add("a.md")
+    clock.now += 0.1
+    debouncer.add("b.md")
+    assert debouncer.timeout() == pytest.approx(0.2)
+    clock.now += 0.19
+    assert debouncer.take() is None
+    clock.now += 0.01
+    assert debouncer.take() == {"a.md": False, "b.md": False}
+    assert debouncer.take() is None
+
+
+def test_debouncer_flushes_a_steady_stream() -> None:
+    clock = FakeClock()
+    debouncer = Debouncer(quiet=0.2, longest=1.0, clock=clock)
+    for _ in range(10):
+        debouncer.add("a.md")
+        clock.now += 0.15
+    batch = debouncer.take()
+    assert batch == {"a.md": False}
+
+
+def test_debouncer_remembers_folders() -> None:
+    debouncer = Debouncer(quiet=0, clock=FakeClock())
+    debouncer.add("x", True)
+    debouncer.add("x", False)
+    assert debouncer.take() == {"x": True}
+
+
+def test_a_note_is_written_only_once_quiet_but_due_at_once(make_vault: MakeVault) -> None:
+    root = make_vault({})
+    clock = FakeClock()
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
+    watcher.scan()
+    watcher.sync()
+    (root / "Acme.md").write_text(APPLICATION)
+    assert watcher.apply_batch({"Acme.md": False})
+    watcher.sync()
+    assert "Acme" in (root / "Due.md").read_text()
+    assert (root / "Acme.md").read_text() == APPLICATION
+    assert watcher.deferred == {"Acme.md"}
+    assert watcher.deferred_timeout() == pytest.approx(2.0)
+    clock.now += 2.0
+    watcher.sync()
+    assert "^fu-confirm" in (root / "Acme.md").read_text()
+    assert not watcher.deferred
+    assert not watcher.apply_batch({"Acme.md": False, "Due.md": False})  # our own writes
+
+
+def test_handler_never_raises() -> None:
+    import queue
+
+    sink: queue.Queue[tuple[str, bool]] = queue.Queue()
+    handler = watch._Handler(Path("/vault"), sink)
+    handler.dispatch(object())  # not an event at all
+
+    class Event:
+        def __init__(self, kind: str, src: str, dest: str = "", is_dir: bool = False) -> None:
+            self.event_type, self.src_path, self.dest_path, self.is_directory = kind, src, dest, is_dir
+
+    for event in (
+        Event("opened", "/vault/a.md"),
+        Event("closed_no_write", "/vault/a.md"),
+        Event("modified", "/vault/.git/index"),
+        Event("created", "/vault/.obsidian/workspace.json"),
+        Event("created", "/vault/people/.a.md.followup-md.tmp"),
+        Event("modified", "/vault/a.md.swp"),
+        Event("modified", "/vault/people", is_dir=True),
+        Event("moved", "/vault/.a.md.tmp", "/vault/a.md"),
+        Event("modified", "/vault/followup-md.toml"),
+        Event("deleted", "/vault/old", is_dir=True),
+        Event("modified", "/elsewhere/x.md"),
+    ):
+        handler.dispatch(event)
+    got = []
+    while not sink.empty():
+        got.append(sink.get())
+    assert got == [("a.md", False), ("followup-md.toml", False), ("old", True)]
+
+
+class Running:
+    """run_watch on a thread, with an Event set after every sync."""
+
+    def __init__(self, root: Path, today: Callable[[], date] = lambda: TODAY, poll: bool = False) -> None:
+        self.root = root
+        self.synced = threading.Event()
+        self.lines: list[str] = []
+        self.watcher = Watcher(
+            root, today=today, echo=self.lines.append, note_quiet=0.3, on_sync=self._synced
+        )
+        self.stop = threading.Event()
+        self.ready = threading.Event()
+        self.code: int | None = None
+        self.thread = threading.Thread(target=self._run, args=(poll,), daemon=True)
+
+    def _synced(self, plan: SyncPlan) -> None:
+        self.synced.set()
+
+    def _run(self, poll: bool) -> None:
+        self.code = run_watch(
+            self.watcher, poll=poll, stop=self.stop, quiet=0.1, housekeeping=0.2, ready=self.ready
+        )
+
+    def until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            left = deadline - time.monotonic()
+            if left <= 0 or (not self.synced.wait(min(left, 0.5)) and time.monotonic() >= deadline):
+                return predicate()
+            self.synced.clear()
+        return True
+
+    def quiet_for(self, seconds: float) -> bool:
+        """True if no sync happens for `seconds`."""
+        self.synced.clear()
+        return not self.synced.wait(seconds)
+
+    def due(self) -> str:
+        path = self.root / "Due.md"
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+@pytest.fixture
+def running(make_vault: MakeVault) -> Iterator[Callable[..., Running]]:
+    started: list[Running] = []
+
+    def start(files: dict[str, str | bytes], **options: Any) -> Running:
+        run = Running(make_vault(files), **options)
+        run.thread.start()
+        assert run.ready.wait(10), run.lines
+        started.append(run)
+        return run
+
+    yield start
+    for run in started:
+        run.stop.set()
+        run.thread.join(10)
+        assert not run.thread.is_alive()
+
+
+def test_a_new_note_appears_in_due(running: Callable[..., Running]) -> None:
+    run = running({"Acme.md": APPLICATION})
+    assert "[[Acme#^fu-confirm|Acme]]" in run.due()
+    (run.root / "Met.md").write_text("---\ntype: contact\nmet: 2026-11-19\n---\n")
+    assert run.until(lambda: "[[Met#^fu-reconnect|Met]]" in run.due())
+    assert run.until(lambda: "^fu-reconnect" in (run.root / "Met.md").read_text())
+    assert f"watching 1 note (1 follow-up note) in {run.root}" in run.lines
+
+
+def test_a_tick_is_recorded(running: Callable[..., Running]) -> None:
+    run = running({"Acme.md": APPLICATION})
+    note = run.root / "Acme.md"
+    note.write_text(note.read_text().replace("- [ ] Email", "- [x] Email"))
+    assert run.until(lambda: "✅ 2026-11-20 ^fu-confirm" in note.read_text())
+    assert "^fu-confirm" not in run.due()
+
+
+def test_a_burst_of_1000_writes_is_one_resync(running: Callable[..., Running]) -> None:
+    run = running({"Acme.md": APPLICATION})
+    before = run.watcher.stats.writes.get("Due.md", 0)
+    for index in range(1000):
+        (run.root / f"n{index:04}.md").write_text(
+            f"---\ntype: contact\nmet: 2026-11-19\nname: P{index:04}\n---\n"
+        )
+    assert run.until(lambda: "P0999" in run.due(), timeout=20)
+    assert run.until(lambda: "^fu-reconnect" in (run.root / "n0999.md").read_text(), timeout=20)
+    assert run.quiet_for(1.0)
+    assert run.watcher.stats.writes["Due.md"] - before == 1
+
+
+def test_an_editor_style_atomic_save(running: Callable[..., Running]) -> None:
+    run = running({"Acme.md": APPLICATION})
+    temp = run.root / ".Acme.md.swp"
+    temp.write_text(APPLICATION.replace("Acme\n", "Initech\n"))
+    os.replace(temp, run.root / "Acme.md")
+    assert run.until(lambda: "(Initech)" in run.due())
+
+
+def test_a_rename_keeps_the_history_and_moves_the_link(running: Callable[..., Running]) -> None:
+    run = running({"Acme.md": APPLICATION})
+    os.rename(run.root / "Acme.md", run.root / "Acme Corp.md")
+    assert run.until(lambda: "[[Acme Corp#^fu-confirm" in run.due() and "[[Acme#" not in run.due())
+
+
+def test_a_deleted_folder_leaves_due(running: Callable[..., Running]) -> None:
+    run = running({"Acme.md": APPLICATION, "old/Met.md": "---\ntype: contact\nmet: 2026-11-19\n---\n"})
+    assert "old/Met" in run.due()
+    shutil.rmtree(run.root / "old")
+    assert run.until(lambda: "old/Met" not in run.due())
+    (run.root / "new").mkdir()
+    (run.root / "new" / "Met.md").write_text("---\ntype: contact\nmet: 2026-11-19\n---\n")
+    assert run.until(lambda: "new/Met" in run.due())
+
+
+def test_the_watcher_converges_after_its_own_writes(running: Callable[..., Running]) -> None:
+    run = running({"Acme.md": APPLICATION})
+    (run.root / "Met.md").write_text("---\ntype: contact\nmet: 2026-11-19\n---\n")
+    assert run.until(lambda: "^fu-reconnect" in (run.root / "Met.md").read_text())
+    writes = dict(run.watcher.stats.writes)
+    assert run.quiet_for(1.5)
+    assert run.watcher.stats.writes == writes
+
+
+def test_a_config_change_reloads(running: Callable[..., Running]) -> None:
+    run = running({"Acme.md": APPLICATION})
+    (run.root / "followup-md.toml").write_text('due_file = "Agenda.md"\n')
+    assert run.until(lambda: (run.root / "Agenda.md").exists())
+
+
+def test_a_new_day_re_renders(running: Callable[..., Running], make_vault: MakeVault) -> None:
+    day = [TODAY]
+    run = running({"Acme.md": APPLICATION}, today=lambda: day[0])
+    assert "as of 2026-11-20" in run.due()
+    day[0] = date(2026, 11, 26)
+    assert run.until(lambda: "as of 2026-11-26" in run.due())
+    assert "1 day late" in run.due()
+
+
+def test_a_deleted_vault_stops_with_a_message(running: Callable[..., Running]) -> None:
+    run = running({"Acme.md": APPLICATION})
+    shutil.rmtree(run.root)
+    run.thread.join(10)
+    assert run.code == 1
+    assert any("was moved or deleted" in line for line in run.lines)
+
+
+def test_polling_observer(running: Callable[..., Running]) -> None:
+    run = running({"Acme.md": APPLICATION}, poll=True)
+    (run.root / "Met.md").write_text("---\ntype: contact\nmet: 2026-11-19\n---\n")
+    assert run.until(lambda: "[[Met#" in run.due())
+
+
+def test_inotify_limit_falls_back_to_polling(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    real = watch._make_observer
+
+    class Full:
+        def schedule(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def start(self) -> None:
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+        def stop(self) -> None:
+            pass
+
+    monkeypatch.setattr(watch, "_make_observer", lambda poll: real(poll) if poll else Full())
+    lines: list[str] = []
+    observer = watch._start_observer(
+        tmp_path, watch._Handler(tmp_path, __import__("queue").Queue()), False, lines.append
+    )
+    try:
+        assert type(observer).__name__ == "PollingObserver"
+        assert lines == [f"followup-md: {watch.INOTIFY_HELP}; polling instead"]
+    finally:
+        observer.stop()
+        observer.join()
+
+
+def test_sigterm_exits_promptly_with_0_and_leaves_no_temp_files(make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    env = {**os.environ, "FOLLOWUP_MD_TODAY": TODAY.isoformat()}
+    with subprocess.Popen(
+        [sys.executable, "-m", "followup_md", "watch", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    ) as process:
+        started = threading.Event()
+
+        def read() -> None:
+            assert process.stdout is not None
+            for line in process.stdout:
+                if line.startswith("watching"):
+                    started.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        assert started.wait(20)
+        sent = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+        assert time.monotonic() - sent < 3
+        reader.join(5)
+    assert not [p for p in root.rglob("*") if p.name.endswith(".followup-md.tmp")]
+    assert "^fu-confirm" in (root / "Acme.md").read_text()
