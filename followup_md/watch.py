@@ -142,6 +142,7 @@ class Watcher:
         self.touched: dict[str, float] = {}
         self.written: dict[str, bytes] = {}
         self.deferred: set[str] = set()
+        self.changed: list[str] = []
         self.today = today()
         self.stats = Stats()
         self.identity = self._identity()
@@ -214,7 +215,9 @@ class Watcher:
                 dirty |= self.scan(rel)
             elif is_note_path(rel, self.config, self.settings):
                 self.touched[rel] = now
-                dirty |= self._load(rel)
+                if self._load(rel):
+                    self.changed.append(rel)
+                    dirty = True
         return dirty
 
     # Planning and writing
@@ -246,22 +249,29 @@ class Watcher:
             if change.path != self.config.due_file:
                 self._load(change.path)
         self.stats.syncs += 1
-        if wrote and self.verbose:
-            self.echo(f"{datetime.now():%H:%M:%S} wrote {', '.join(wrote)}")
-        elif wrote:
-            notes = sum(1 for p in wrote if p != self.config.due_file)
-            self.echo(
-                f"{datetime.now():%H:%M:%S} updated "
-                + ("Due.md" if self.config.due_file in wrote else "")
-                + (" and " if notes and self.config.due_file in wrote else "")
-                + (f"{notes} note{'s' if notes != 1 else ''}" if notes else "")
-            )
-        for problem in plan.problems:
-            if self.verbose:
+        if wrote:
+            self.echo(f"{datetime.now():%H:%M:%S} {self._status(wrote)}")
+        self.changed = []
+        if self.verbose:
+            for problem in plan.problems:
                 self.echo(str(problem))
         if self.on_sync is not None:
             self.on_sync(plan)
         return plan
+
+    def _status(self, wrote: list[str]) -> str:
+        """`Jane.md changed: updated Due.md and 1 note` (every path with --verbose)."""
+        changed = ""
+        if self.changed:
+            shown = self.changed if self.verbose else self.changed[:3]
+            more = len(self.changed) - len(shown)
+            changed = ", ".join(shown) + (f" and {more} more" if more else "") + " changed: "
+        if self.verbose:
+            return f"{changed}wrote {', '.join(wrote)}"
+        notes = sum(1 for p in wrote if p != self.config.due_file)
+        parts = ["Due.md"] if self.config.due_file in wrote else []
+        parts += [f"{notes} note{'s' if notes != 1 else ''}"] if notes else []
+        return f"{changed}updated {' and '.join(parts)}"
 
     def deferred_timeout(self) -> float | None:
         if not self.deferred:
@@ -399,7 +409,7 @@ def _loop(
         if watcher._identity() != watcher.identity:
             watcher.echo(f"followup-md: the vault {watcher.root} was moved or deleted; stopping")
             return 1
-        if not observer.is_alive():
+        if not _watching(observer):
             watcher.echo(f"followup-md: the file watcher stopped ({INOTIFY_HELP}); polling instead")
             observer = _start_observer(watcher.root, handler, True, watcher.echo)
             watcher.scan()
@@ -417,6 +427,12 @@ def _loop(
         elif watcher.today_of() != watcher.today:
             watcher.sync()  # a new day (midnight, or waking from sleep)
     return 0
+
+
+def _watching(observer: Any) -> bool:
+    """The observer and every emitter thread are alive (an emitter dies when,
+    say, a new folder cannot get an inotify watch: that folder would go unseen)."""
+    return bool(observer.is_alive()) and all(e.is_alive() for e in observer.emitters)
 
 
 def _drain(events: queue.Queue[tuple[str, bool]], debouncer: Debouncer) -> None:

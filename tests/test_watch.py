@@ -324,3 +324,31 @@ def test_sigterm_exits_promptly_with_0_and_leaves_no_temp_files(make_vault: Make
         reader.join(5)
     assert not [p for p in root.rglob("*") if p.name.endswith(".followup-md.tmp")]
     assert "^fu-confirm" in (root / "Acme.md").read_text()
+
+
+def test_a_vim_style_backup_and_rename_save(running: Callable[..., Running]) -> None:
+    run = running({"Acme.md": APPLICATION})
+    note = run.root / "Acme.md"
+    text = note.read_text()
+    os.rename(note, run.root / "Acme.md~")
+    note.write_text(text.replace("Acme\n", "Initech\n"))
+    (run.root / "Acme.md~").unlink()
+    assert run.until(lambda: "(Initech)" in run.due())
+    assert any(line.endswith("Acme.md changed: updated Due.md") for line in run.lines), run.lines
+
+
+def test_a_dead_emitter_is_noticed() -> None:
+    class Thread:
+        def __init__(self, alive: bool) -> None:
+            self.alive = alive
+
+        def is_alive(self) -> bool:
+            return self.alive
+
+    class Observer(Thread):
+        def __init__(self, *emitters: bool) -> None:
+            super().__init__(True)
+            self.emitters = [Thread(alive) for alive in emitters]
+
+    assert not watch._watching(Observer(True, False))
+    assert watch._watching(Observer(True, True))
