@@ -55,32 +55,61 @@ def _commented_lines(lines: list[str], code: set[int]) -> set[int]:
     return commented
 
 
-def find_block(text: str, lines: list[str], path: str, body_start: int = 0) -> Block | None:
-    """The note's managed block, None if it has none; NoteError if its markers
-    are broken (begin without end, end without begin, two blocks, nesting)."""
-    if MARKER_WORD not in text:
-        return None
-    first_body_line = text.count("\n", 0, body_start)
-    tokens = _markdown().parse(text)
+_RISKY = re.compile(r"^ {0,3}(?:```|~~~|<)")
+
+
+def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]] | None:
+    """The markers of a note whose structure cannot hide one, by a line scan;
+    None when markdown-it must decide (fences, HTML, `%%`, indented markers).
+
+    In CommonMark a line starting at column 0 with `<!--` opens an HTML block at
+    the top level unless it lies inside a fence, another HTML block or a comment,
+    so without any of those, column-0 marker lines are exactly the markers."""
+    found: list[tuple[int, str]] = []
+    for index in range(first_line, len(lines)):
+        line = lines[index]
+        if "%%" in line:
+            return None
+        if line.startswith((BEGIN, END)) and "-->" in line:
+            found.append((index, "begin" if line.startswith(BEGIN) else "end"))
+        elif _RISKY.match(line):
+            return None  # a fence, an HTML block, or an indented marker
+    return found
+
+
+def markers_by_tokens(text: str, lines: list[str], first_line: int) -> list[tuple[int, str]]:
+    """The markers as top-level `html_block` tokens, outside `%% %%` comments."""
     code: set[int] = set()
     markers: list[tuple[int, str]] = []
-    for token in tokens:
+    for token in _markdown().parse(text):
         if token.map is None or token.level != 0:
             continue
         if token.type in ("fence", "code_block", "html_block", "front_matter"):
             code.update(range(*token.map))
-        if token.type == "html_block" and token.map[0] >= first_body_line:
+        if token.type == "html_block" and token.map[0] >= first_line:
             head = lines[token.map[0]].strip()
             if head.startswith(BEGIN):
                 markers.append((token.map[0], "begin"))
             elif head.startswith(END):
                 markers.append((token.map[0], "end"))
     commented = _commented_lines(lines, code)
+    return [(index, kind) for index, kind in markers if index not in commented]
+
+
+def find_block(text: str, lines: list[str], path: str, body_start: int = 0) -> Block | None:
+    """The note's managed block, None if it has none; NoteError if its markers
+    are broken (begin without end, end without begin, two blocks, nesting)."""
+    if MARKER_WORD not in text:
+        return None
+    first_line = text.count("\n", 0, body_start)
+    markers = None
+    if body_start or not text.startswith("---"):
+        markers = markers_by_lines(lines, first_line)
+    if markers is None:
+        markers = markers_by_tokens(text, lines, first_line)
     begin: int | None = None
     found: tuple[int, int] | None = None
     for index, kind in markers:
-        if index in commented:
-            continue
         if kind == "begin":
             if begin is not None:
                 raise NoteError(

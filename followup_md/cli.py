@@ -15,7 +15,6 @@ import click
 
 from followup_md import __version__
 from followup_md.errors import FollowupError
-from followup_md.render import SECTIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,40 +50,42 @@ def _reports_errors(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def _plan(vault: Path, today: date) -> tuple[Path, Any, Any]:
-    from followup_md.sync import NoteFile, plan_sync
-    from followup_md.vault import load_config, read_file, read_settings, walk_notes
+def _open(vault: Path) -> tuple[Path, Any, Any]:
+    from followup_md.vault import load_config, read_settings
 
     if not vault.is_dir():
         raise click.BadParameter(f"{vault} is not a folder", param_hint="VAULT")
     root = vault.resolve()
     config = load_config(root)
-    settings = read_settings(root, config)
-
-    def files() -> Any:
-        for rel in walk_notes(root, config, settings):
-            read = read_file(root, rel)
-            if read is not None:
-                yield NoteFile(rel, read[0], read[1])
-
-    due = read_file(root, config.due_file)
-    due_file = NoteFile(config.due_file, due[0], due[1]) if due else None
-    return root, config, plan_sync(files(), due_file, config, settings, today)
+    return root, config, read_settings(root, config)
 
 
-def _print_problems(plan: Any, listed_unreadable: bool = False) -> None:
-    for problem in plan.problems:
-        click.echo(str(problem), err=True)
+def _plan(vault: Path, today: date) -> Any:
+    """Read the vault (through the cache) and plan, writing nothing."""
+    from followup_md.cache import probe_vault, read_vault
+    from followup_md.sync import plan_read
+
+    root, config, settings = _open(vault)
+    probe = probe_vault(root, config, settings, today)
+    return plan_read(read_vault(root, config, settings, probe), probe.due, config, settings, today)
+
+
+def _problem_lines(plan: Any, listed_unreadable: bool = False) -> list[str]:
+    lines = [str(problem) for problem in plan.problems]
     if listed_unreadable:
-        for problem in plan.unreadable:
-            click.echo(f"{problem.path}: {problem.message}", err=True)
+        lines += [f"{problem.path}: {problem.message}" for problem in plan.unreadable]
     elif plan.unreadable:
         count = len(plan.unreadable)
-        click.echo(
+        lines.append(
             f"followup-md: {count} other file{'s' if count > 1 else ''} could not be read "
-            "(not recognisably ours; `followup-md check --all` lists them)",
-            err=True,
+            "(not recognisably ours; `followup-md check --all` lists them)"
         )
+    return lines
+
+
+def _echo_err(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line, err=True)
 
 
 def _counts(plan: Any) -> str:
@@ -119,10 +120,23 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     Example:
       followup-md sync ~/vault --today 2026-11-20
     """
+    from followup_md.cache import probe_vault, read_vault, record_run
+
+    day = _today(today)
+    root, config, settings = _open(vault)
+    probe = probe_vault(root, config, settings, day)
+    if probe.unchanged and probe.run is not None:  # nothing can have changed
+        _echo_err(probe.run.stderr)
+        if not (check or dry_run):
+            click.echo(probe.run.stdout)
+        return
+    from followup_md.sync import plan_read
     from followup_md.write import apply_changes
 
-    root, config, plan = _plan(vault, _today(today))
-    _print_problems(plan)
+    read = read_vault(root, config, settings, probe)
+    plan = plan_read(read, probe.due, config, settings, day)
+    problems = _problem_lines(plan)
+    _echo_err(problems)
     if check or dry_run:
         for change in plan.changes:
             if dry_run:
@@ -136,14 +150,14 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
             raise SystemExit(1)
         return
     skipped = apply_changes(root, plan.changes)
-    for error in skipped:
-        click.echo(f"followup-md: {error}", err=True)
-    written = len(plan.changes) - len(skipped)
-    notes = sum(1 for c in plan.changes if c.path != config.due_file) - sum(
-        1 for e in skipped if e.path != config.due_file
-    )
+    _echo_err([f"followup-md: {error}" for error in skipped])
+    failed = {error.path for error in skipped}
+    written = {c.path: c.new for c in plan.changes if c.path not in failed}
+    notes = sum(1 for path in written if path != config.due_file)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
     click.echo(f"followup-md: {what}; {_counts(plan)} (as of {plan.today})")
+    quiet = f"followup-md: nothing to update; {_counts(plan)} (as of {plan.today})"
+    record_run(root, probe, read, written, config.due_file, config, settings, (quiet, problems))
 
 
 @cli.command()
@@ -160,9 +174,9 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
       followup-md due ~/vault --days 7
       followup-md due ~/vault --json | jq '.[] | select(.state == "overdue")'
     """
-    from followup_md.render import group_steps, waiting_rows
+    from followup_md.render import SECTIONS, group_steps, waiting_rows
 
-    _, _, plan = _plan(vault, _today(today))
+    plan = _plan(vault, _today(today))
     groups = group_steps(plan.steps, plan.today)
     steps = sorted(
         (s for s in plan.steps if s.status == "open"),
@@ -187,7 +201,7 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
         ]
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
-    _print_problems(plan)
+    _echo_err(_problem_lines(plan))
     color = None if not os.environ.get("NO_COLOR") else False
     colors = {"overdue": "red", "today": "yellow", "week": "cyan", "later": None}
     click.echo(f"Follow-ups as of {plan.today}: {_counts(plan)}", color=color)
@@ -223,8 +237,8 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
     Example:
       followup-md check ~/vault --all
     """
-    _, _, plan = _plan(vault, _today(today))
-    _print_problems(plan, listed_unreadable=show_all)
+    plan = _plan(vault, _today(today))
+    _echo_err(_problem_lines(plan, listed_unreadable=show_all))
     problems = len(plan.problems) + (len(plan.unreadable) if show_all else 0)
     notes = len(plan.notes)
     click.echo(

@@ -6,6 +6,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from followup_md.errors import ConfigError
@@ -193,6 +194,20 @@ class Config:
     def key(self, name: str) -> str:
         """The front-matter key the vault uses for one of ours."""
         return self.keys.get(name, name)
+
+    def ours_for(self, theirs: str) -> tuple[str, ...]:
+        """Our keys that the vault's key `theirs` holds (two may share one, as
+        a stage key that gives both type and status)."""
+        return _reverse_keys(tuple(sorted(self.keys.items()))).get(theirs, ())
+
+
+@cache
+def _reverse_keys(renames: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, ...]]:
+    keys = dict(renames)
+    reverse: dict[str, list[str]] = {}
+    for ours in KEY_KINDS:
+        reverse.setdefault(keys.get(ours, ours), []).append(ours)
+    return {theirs: tuple(names) for theirs, names in reverse.items()}
 
 
 def _line_of(text: str, section: str, name: str | None) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+Stat = tuple[int, int]  # (st_mtime_ns, st_size): what a file looked like when read
 TaskStatus = Literal["open", "done", "cancelled"]
 State = Literal["overdue", "today", "week", "later"]
 
@@ -139,3 +140,21 @@ class Exchange:
 
     last: date | None = None
     received: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteFile:
+    """One file as read: vault-relative POSIX path, bytes, stat."""
+
+    path: str
+    data: bytes
+    stat: Stat | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFile:
+    """One file and what it is: a Note, a Problem, or None (not ours). Only our
+    notes keep their bytes (they are what a write is checked against)."""
+
+    file: NoteFile
+    result: Note | Problem | None

@@ -97,6 +97,32 @@ def near_miss(value: str) -> str | None:
     return None
 
 
+@cache
+def _type_line(key: str) -> re.Pattern[bytes]:
+    return re.compile(rb"^" + re.escape(key.encode()) + rb"[ \t]*:[ \t]*([^\r\n]*)", re.MULTILINE)
+
+
+_CLOSE = re.compile(rb"[ \t]*\r?(?:\n|$)")
+
+
+def surely_not_ours(data: bytes, config: Config) -> bool:
+    """A cheap test on the raw bytes, before any decoding or YAML: True only for
+    files `read_note` would certainly find are not ours (no front matter, or a
+    `type` that is not ours and no near miss). Folder rules are checked first."""
+    if not data.startswith((b"---", b"\xef\xbb\xbf---")):
+        return True
+    end = data.find(b"\n---", 3)
+    if end == -1 or not _CLOSE.match(data, end + 4):
+        return False  # unusual: let the full reader decide
+    found = _type_line(config.key("type")).search(data, 0, end + 1)
+    if found is None:
+        return not any(tag.encode() in data[:end] for tag in config.tags)
+    raw = found.group(1).decode("utf-8", errors="replace").strip().strip("\"'")
+    if not raw:
+        return not any(tag.encode() in data[:end] for tag in config.tags)
+    return map_type(raw, config) is None and (raw in config.types or near_miss(raw) is None)
+
+
 def map_type(value: Any, config: Config) -> str | None:
     """Our type for a `type` value (config aliases first, then ours, any case)."""
     if not isinstance(value, str) or not value.strip():
@@ -215,57 +241,68 @@ def coerce_facts(
     """Our facts, under our key names, typed; empty values are absent."""
     facts: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
-    for ours, kind in KEY_KINDS.items():
-        if ours == "type":
-            continue
-        theirs = config.key(ours)
-        value = raw.get(theirs)
+    for theirs, value in raw.items():
         if value is None or value == "" or value == []:
             continue
-        line = lines.get(theirs, 1)
-        key_lines[ours] = line
-        if kind == "date":
-            facts[ours] = parse_date(value, theirs, path, line, tz)
-        elif kind == "moments":
-            rounds = value if isinstance(value, list) else [value]
-            moments = [parse_moment(v, theirs, path, line, tz) for v in rounds if v not in ("", None)]
-            facts[ours] = tuple(sorted(moments, key=lambda m: m.day))
-        elif kind == "link":
-            link = parse_link(value)
-            if link is None:
-                raise _wrong(theirs, "a name or a [[link]]", value, path, line)
-            facts[ours] = link
-        elif kind == "links":
-            items = value if isinstance(value, list) and not parse_link(value) else [value]
-            links = [parse_link(item) for item in items if item not in ("", None)]
-            if not all(links):
-                raise _wrong(theirs, "links to notes", value, path, line)
-            facts[ours] = tuple(link for link in links if link)
-        elif kind == "list":
-            items = value if isinstance(value, list) else [value]
-            if not all(isinstance(item, str | int | float) for item in items):
-                raise _wrong(theirs, "a list of words", value, path, line)
-            facts[ours] = tuple(str(item).strip() for item in items if str(item).strip())
-        elif kind == "bool":
-            if isinstance(value, str) and value.lower() in ("yes", "true", "no", "false"):
-                value = value.lower() in ("yes", "true")
-            if not isinstance(value, bool):
-                raise _wrong(theirs, "true or false", value, path, line)
-            facts[ours] = value
-        elif kind == "count":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise _wrong(theirs, "a whole number", value, path, line)
-            facts[ours] = value
-        elif kind == "interval":
-            duration = parse_duration(value)
-            if duration is None:
-                raise _wrong(theirs, "an interval like 10d, 3w, 2m or 1y", value, path, line)
-            facts[ours] = duration
-        else:
-            if isinstance(value, list | dict):
-                raise _wrong(theirs, "a single value", value, path, line)
-            facts[ours] = str(value).strip() if not isinstance(value, bool) else str(value).lower()
+        for ours in config.ours_for(theirs):
+            if ours != "type":
+                _coerce_one(facts, key_lines, ours, theirs, value, lines.get(theirs, 1), path, tz)
     return facts, key_lines
+
+
+def _coerce_one(
+    facts: dict[str, Any],
+    key_lines: dict[str, int],
+    ours: str,
+    theirs: str,
+    value: Any,
+    line: int,
+    path: str,
+    tz: tzinfo | None,
+) -> None:
+    kind = KEY_KINDS[ours]
+    key_lines[ours] = line
+    if kind == "date":
+        facts[ours] = parse_date(value, theirs, path, line, tz)
+    elif kind == "moments":
+        rounds = value if isinstance(value, list) else [value]
+        moments = [parse_moment(v, theirs, path, line, tz) for v in rounds if v not in ("", None)]
+        facts[ours] = tuple(sorted(moments, key=lambda m: m.day))
+    elif kind == "link":
+        link = parse_link(value)
+        if link is None:
+            raise _wrong(theirs, "a name or a [[link]]", value, path, line)
+        facts[ours] = link
+    elif kind == "links":
+        items = value if isinstance(value, list) and not parse_link(value) else [value]
+        links = [parse_link(item) for item in items if item not in ("", None)]
+        if not all(links):
+            raise _wrong(theirs, "links to notes", value, path, line)
+        facts[ours] = tuple(link for link in links if link)
+    elif kind == "list":
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, str | int | float) for item in items):
+            raise _wrong(theirs, "a list of words", value, path, line)
+        facts[ours] = tuple(str(item).strip() for item in items if str(item).strip())
+    elif kind == "bool":
+        if isinstance(value, str) and value.lower() in ("yes", "true", "no", "false"):
+            value = value.lower() in ("yes", "true")
+        if not isinstance(value, bool):
+            raise _wrong(theirs, "true or false", value, path, line)
+        facts[ours] = value
+    elif kind == "count":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise _wrong(theirs, "a whole number", value, path, line)
+        facts[ours] = value
+    elif kind == "interval":
+        duration = parse_duration(value)
+        if duration is None:
+            raise _wrong(theirs, "an interval like 10d, 3w, 2m or 1y", value, path, line)
+        facts[ours] = duration
+    else:
+        if isinstance(value, list | dict):
+            raise _wrong(theirs, "a single value", value, path, line)
+        facts[ours] = str(value).strip() if not isinstance(value, bool) else str(value).lower()
 
 
 def _check_choices(facts: dict[str, Any], key_lines: Mapping[str, int], config: Config, path: str) -> None:
@@ -301,6 +338,14 @@ def read_note(
     """Read one file: a Note if it is ours, a Problem if it is ours but broken,
     None if it is not ours. Problems for files we cannot even tell are ours
     carry line 0 (they are counted, not listed)."""
+    folder_kind = _folder_type(path, config)
+    if folder_kind is None and surely_not_ours(data, config):
+        if not data.isascii():
+            try:
+                decode_note(data, path)
+            except NoteError as error:
+                return Problem(path, 0, error.message)  # counted, not listed
+        return None
     try:
         text = decode_note(data, path)
     except NoteError as error:
@@ -311,7 +356,6 @@ def read_note(
             front = None
         ours = front is not None and map_type(_key_value(front, config.key("type")), config)
         return Problem(path, error.line or 1 if ours else 0, error.message)
-    folder_kind = _folder_type(path, config)
     try:
         front, body_start = split_front_matter(text)
     except ValueError:

@@ -15,23 +15,25 @@ from urllib.parse import unquote
 from followup_md.blocks import find_block
 from followup_md.config import Config
 from followup_md.errors import NoteError
-from followup_md.model import Exchange, FileChange, Note, Problem, Step, TaskLine, TaskSyntax, Waiting
+from followup_md.model import (
+    Exchange,
+    FileChange,
+    Note,
+    NoteFile,
+    Problem,
+    ReadFile,
+    Step,
+    TaskLine,
+    TaskSyntax,
+    Waiting,
+)
 from followup_md.parse import decode_note, read_note
 from followup_md.render import due_text, render_due, render_note, resolve_link, resolver
 from followup_md.rules import plan_note
-from followup_md.vault import Stat, VaultSettings
+from followup_md.vault import VaultSettings
 
 _DUE_TICK = re.compile(r"^- \[[xX]\] ")
 _DUE_TARGET = re.compile(r"\[\[([^\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^)\s]+?)#\^fu-([A-Za-z0-9-]+)\)")
-
-
-@dataclass(frozen=True, slots=True)
-class NoteFile:
-    """One file as read: vault-relative POSIX path, bytes, stat."""
-
-    path: str
-    data: bytes
-    stat: Stat | None = None
 
 
 @dataclass(frozen=True)
@@ -124,18 +126,9 @@ def _block_found(text: str, path: str) -> bool:
         return False
 
 
-@dataclass(frozen=True, slots=True)
-class ReadFile:
-    """One file and what it is: a Note, a Problem, or None (not ours). Only our
-    notes keep their bytes (they are what a write is checked against)."""
-
-    file: NoteFile
-    result: Note | Problem | None
-
-
 def read_entry(file: NoteFile, config: Config, syntax: TaskSyntax, tz: tzinfo | None = None) -> ReadFile:
     result = read_note(file.path, file.data, config, syntax, tz)
-    return ReadFile(file if isinstance(result, Note) else replace(file, data=b""), result)
+    return ReadFile(file if isinstance(result, Note) else NoteFile(file.path, b"", file.stat), result)
 
 
 def plan_sync(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -12,11 +13,10 @@ from typing import Any
 
 from followup_md.config import CONFIG_FILE, Config, parse_config
 from followup_md.errors import ConfigError
-from followup_md.model import TaskSyntax
+from followup_md.model import Stat, TaskSyntax
 
 TASKS_PLUGIN = "obsidian-tasks-plugin"
 CACHE_DIR = ".followup-md"
-Stat = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,46 +115,67 @@ def _skipped_folder(rel: str, config: Config, settings: VaultSettings) -> bool:
     return name.startswith(".") or rel in settings.template_folders or _matches(rel, config.exclude)
 
 
-def is_note_path(rel: str, config: Config, settings: VaultSettings) -> bool:
-    """Whether a vault-relative path is one `walk_notes` would yield (symlinks aside)."""
-    parts = rel.split("/")
-    folders = ["/".join(parts[: i + 1]) for i in range(len(parts) - 1)]
+def _note_file(rel: str, config: Config) -> bool:
+    """The file-level half of `is_note_path` (its folders are checked by the walk)."""
     return (
         rel.endswith(".md")
-        and not parts[-1].startswith(".")
         and rel != config.due_file
-        and not any(_skipped_folder(folder, config, settings) for folder in folders)
         and not _matches(rel, config.exclude)
         and (not config.include or _matches(rel, config.include))
     )
 
 
-def walk_notes(root: Path, config: Config, settings: VaultSettings, under: str = "") -> Iterator[str]:
-    """Vault-relative POSIX paths of the `.md` files that may be notes, sorted
-    (all of them, or those in the folder `under`).
+def folder_walked(rel: str, config: Config, settings: VaultSettings) -> bool:
+    """Whether `walk_notes` enters the folder `rel` (and every folder above it)."""
+    parts = rel.split("/")
+    return not any(_skipped_folder("/".join(parts[: i + 1]), config, settings) for i in range(len(parts)))
+
+
+def is_note_path(rel: str, config: Config, settings: VaultSettings) -> bool:
+    """Whether a vault-relative path is one `walk_notes` would yield (symlinks aside)."""
+    folder, _, name = rel.rpartition("/")
+    return (
+        not name.startswith(".")
+        and (not folder or folder_walked(folder, config, settings))
+        and _note_file(rel, config)
+    )
+
+
+def walk_notes(
+    root: Path, config: Config, settings: VaultSettings, under: str = ""
+) -> Iterator[tuple[str, Stat]]:
+    """(vault-relative POSIX path, stat) of the `.md` files that may be notes, in
+    no particular order (all of them, or those in the folder `under`).
 
     Never enters dot folders (`.obsidian`, `.git`, `.trash`, the cache), template
     folders or excluded folders; never follows a symlink.
     """
-
-    def walk(folder: Path, prefix: str) -> Iterator[str]:
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            return
-        for entry in entries:
-            if entry.name.startswith(".") or entry.is_symlink():
-                continue
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if not _skipped_folder(rel, config, settings):
-                    yield from walk(Path(entry.path), rel + "/")
-            elif entry.is_file(follow_symlinks=False) and is_note_path(rel, config, settings):
-                yield rel
-
-    if under and not is_note_path(under + "/x.md", config, settings):
+    plain = not config.exclude and not config.include and not settings.template_folders
+    due_file = config.due_file
+    stack = [(os.path.join(root, under) if under else os.fspath(root), under + "/" if under else "")]
+    if under and not folder_walked(under, config, settings):
         return
-    yield from walk(root / under if under else root, under + "/" if under else "")
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    rel = prefix + name
+                    if plain or not _skipped_folder(rel, config, settings):
+                        stack.append((entry.path, rel + "/"))
+                elif name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                    rel = prefix + name
+                    if (rel != due_file) if plain else _note_file(rel, config):
+                        yield rel, stat_of(entry.stat(follow_symlinks=False))
+            except OSError:
+                continue  # vanished while walking
 
 
 def stat_of(result: os.stat_result) -> Stat:
@@ -162,11 +183,19 @@ def stat_of(result: os.stat_result) -> Stat:
 
 
 def read_file(root: Path, rel: str) -> tuple[bytes, Stat] | None:
-    """A file's bytes and the stat they were read at; None if it is gone."""
-    path = root / rel
+    """A regular file's bytes and the stat they were read at; None if it is gone
+    or not a regular file (a FIFO is never waited on)."""
     try:
-        with path.open("rb") as handle:
-            before = os.fstat(handle.fileno())
-            return handle.read(), stat_of(before)
-    except FileNotFoundError:
+        fd = os.open(os.path.join(root, rel), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
         return None
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            return None
+        chunks = [os.read(fd, before.st_size + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
+        return b"".join(chunks), stat_of(before)
+    finally:
+        os.close(fd)

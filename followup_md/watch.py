@@ -30,8 +30,8 @@ from typing import Any
 
 from followup_md.config import CONFIG_FILE
 from followup_md.errors import ConfigError, WriteError
-from followup_md.model import Note
-from followup_md.sync import NoteFile, ReadFile, SyncPlan, plan_read, read_entry
+from followup_md.model import Note, NoteFile, ReadFile
+from followup_md.sync import SyncPlan, plan_read, read_entry
 from followup_md.vault import (
     is_note_path,
     load_config,
@@ -183,7 +183,7 @@ class Watcher:
         """Read every note (of one folder): the start, a new or moved folder, new
         settings. True if anything changed."""
         prefix = under + "/" if under else ""
-        seen = set(walk_notes(self.root, self.config, self.settings, under))
+        seen = {rel for rel, _ in walk_notes(self.root, self.config, self.settings, under)}
         gone = [r for r in self.read if r.startswith(prefix) and r not in seen]
         for rel in gone:
             del self.read[rel]

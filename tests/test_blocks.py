@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from followup_md.blocks import find_block, parse_task
+from followup_md.blocks import find_block, markers_by_lines, markers_by_tokens, parse_task
 from followup_md.errors import NoteError
 from followup_md.model import TaskSyntax
 
@@ -134,3 +136,41 @@ def test_custom_done_statuses_from_the_tasks_plugin() -> None:
     syntax = TaskSyntax(done=frozenset("xX!"))
     task = parse_task("- [!] a ^fu-x", syntax)
     assert task is not None and task.status == "done"
+
+
+LINES = [
+    "",
+    "text",
+    "# heading",
+    "- item",
+    "  - nested",
+    "> quote",
+    "    indented",
+    "\tindented",
+    "---",
+    "```",
+    "~~~",
+    "<div>",
+    "</div>",
+    "%%",
+    "a %% b",
+    BEGIN,
+    END,
+    "  " + BEGIN,
+    "<!-- followup-md:begin",
+    "-->",
+    "- [ ] task ^fu-x",
+    "1. one",
+    "<!-- a comment -->",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=14), st.booleans())
+def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: bool) -> None:
+    text = ("---\ntype: x\n---\n" if front else "") + "\n".join(body) + "\n"
+    lines = text.splitlines(keepends=True)
+    first = 3 if front else 0
+    fast = markers_by_lines(lines, first)
+    if fast is not None:
+        assert fast == markers_by_tokens(text, lines, first)

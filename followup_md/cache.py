@@ -1,0 +1,222 @@
+"""The cache under `.followup-md/`: it only ever saves time.
+
+Two tiers, each a pickle written atomically:
+
+* `run.pickle`, small and read on every run: what the inputs looked like after
+  the last run (every note's `(mtime_ns, size)`, Due.md's, a fingerprint of
+  the config, the Obsidian settings we read, today and the time zone) and what
+  that run printed. When nothing differs, nothing can: a sync has nothing to
+  do and says what it said last time, without reading a note.
+* `notes.pickle`: what each of our notes (and each problem) was read as, so a
+  run re-reads only the files whose stat changed.
+
+Both are versioned and thrown away silently when stale, unreadable or from
+another version; deleting the folder changes no output. A file modified within
+a second of the save is never trusted to its stat (its next change could keep
+the same mtime and size). The folder carries its own `.gitignore`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from followup_md import __version__
+from followup_md.config import CONFIG_FILE, Config
+from followup_md.model import Note, NoteFile, ReadFile, Stat
+from followup_md.vault import CACHE_DIR, VaultSettings, read_file, walk_notes
+
+FORMAT = 1
+SETTINGS = (
+    CONFIG_FILE,
+    ".obsidian/templates.json",
+    ".obsidian/community-plugins.json",
+    ".obsidian/plugins/obsidian-tasks-plugin/data.json",
+    ".obsidian/plugins/templater-obsidian/data.json",
+)
+
+
+def fingerprint(root: Path) -> str:
+    """Everything besides the notes and the date that reading a note depends on."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{FORMAT} {__version__} {time.tzname} {time.timezone}".encode())
+    for name in SETTINGS:
+        try:
+            digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+        except OSError:
+            digest.update(name.encode() + b"\0-\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class RunRecord:
+    """The inputs and outputs of the last complete sync. `saved_ns` is the mtime
+    of the notes tier as written, on the vault's own file system: a note whose
+    mtime is not older than that may have changed again within the same tick
+    (git's "racily clean" rule), so its stat is not trusted."""
+
+    key: str
+    today: date
+    stats: dict[str, Stat]
+    due: Stat | None
+    saved_ns: int
+    stdout: str = ""
+    stderr: list[str] = field(default_factory=list)
+
+    def unchanged(self, key: str, today: date, stats: Mapping[str, Stat], due: Stat | None) -> bool:
+        """True when this run would see exactly what the last one left."""
+        if (key, today, due) != (self.key, self.today, self.due) or stats != self.stats:
+            return False
+        return all(mtime < self.saved_ns for mtime, _ in stats.values())
+
+    def trusted(self, rel: str, stat: Stat) -> bool:
+        """Whether a cached result for `rel` still holds for a file with `stat`."""
+        return self.stats.get(rel) == stat and stat[0] < self.saved_ns
+
+
+def _folder(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def _load(path: Path) -> Any:
+    try:
+        with path.open("rb") as handle:
+            version, value = pickle.load(handle)
+    except Exception:
+        return None
+    return value if version == (FORMAT, __version__) else None
+
+
+def load_run(root: Path) -> RunRecord | None:
+    value = _load(_folder(root) / "run.pickle")
+    return value if isinstance(value, RunRecord) else None
+
+
+def load_notes(root: Path) -> dict[str, Any]:
+    value = _load(_folder(root) / "notes.pickle")
+    return value if isinstance(value, dict) else {}
+
+
+def _save(path: Path, value: Any) -> None:
+    temp = path.with_name(f".{path.name}.tmp")
+    try:
+        with temp.open("wb") as handle:
+            pickle.dump(((FORMAT, __version__), value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temp.replace(path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def save(root: Path, run: RunRecord, notes: Mapping[str, Any]) -> None:
+    """Write the cache (notes, then the run stamped with the notes tier's own
+    mtime); a failure (read-only vault, full disk) is not an error."""
+    folder = _folder(root)
+    try:
+        if folder.is_symlink():
+            return
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# followup-md's cache: safe to delete, never worth committing\n*\n")
+        _save(folder / "notes.pickle", dict(notes))
+        run.saved_ns = (folder / "notes.pickle").stat().st_mtime_ns
+        _save(folder / "run.pickle", run)
+    except OSError:
+        return
+
+
+def stat_now(path: Path) -> Stat | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size)
+
+
+@dataclass
+class Probe:
+    """A stat-only look at the vault: enough to tell that nothing changed."""
+
+    key: str
+    today: date
+    stats: dict[str, Stat]
+    due: NoteFile | None
+    run: RunRecord | None
+
+    @property
+    def unchanged(self) -> bool:
+        return self.run is not None and self.run.unchanged(
+            self.key, self.today, self.stats, self.due.stat if self.due else None
+        )
+
+
+def probe_vault(root: Path, config: Config, settings: VaultSettings, today: date) -> Probe:
+    key = fingerprint(root)
+    stats = dict(walk_notes(root, config, settings))
+    got = read_file(root, config.due_file)
+    due = NoteFile(config.due_file, *got) if got else None
+    run = load_run(root)
+    return Probe(key, today, stats, due, run if run is not None and run.key == key else None)
+
+
+def read_vault(root: Path, config: Config, settings: VaultSettings, probe: Probe) -> dict[str, ReadFile]:
+    """Every note as read: from the notes tier where its stat is trusted, from
+    the disk otherwise."""
+    from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
+
+    run = probe.run
+    entries = load_notes(root) if run is not None else {}
+    read: dict[str, ReadFile] = {}
+    for rel in sorted(probe.stats):
+        stat = probe.stats[rel]
+        entry = entries.get(rel)
+        if run is not None and run.trusted(rel, stat):
+            if entry is None:
+                read[rel] = ReadFile(NoteFile(rel, b"", stat), None)
+            elif isinstance(entry.result, Note):  # the tier keeps text, not bytes
+                read[rel] = ReadFile(NoteFile(rel, entry.result.text.encode("utf-8"), stat), entry.result)
+            else:
+                read[rel] = entry
+            continue
+        got = read_file(root, rel)
+        if got is not None:
+            read[rel] = read_entry(NoteFile(rel, *got), config, settings.syntax)
+    return read
+
+
+def record_run(
+    root: Path,
+    probe: Probe,
+    read: Mapping[str, ReadFile],
+    written: Mapping[str, bytes],
+    due_file: str,
+    config: Config,
+    settings: VaultSettings,
+    output: tuple[str, list[str]],
+) -> None:
+    """Save what this sync saw and left, so the next one can skip the work."""
+    from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
+
+    stats = {rel: entry.file.stat for rel, entry in read.items() if entry.file.stat is not None}
+    notes = {rel: entry for rel, entry in read.items() if entry.result is not None}
+    for rel, data in written.items():
+        if rel == due_file:
+            continue
+        stat = stat_now(root / rel)
+        if stat is None:
+            continue
+        stats[rel] = stat
+        notes[rel] = read_entry(NoteFile(rel, data, stat), config, settings.syntax)
+    slim = {rel: ReadFile(NoteFile(rel, b"", entry.file.stat), entry.result) for rel, entry in notes.items()}
+    stdout, stderr = output
+    run = RunRecord(probe.key, probe.today, stats, stat_now(root / due_file), 0, stdout, stderr)
+    save(root, run, slim)
