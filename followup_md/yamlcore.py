@@ -44,8 +44,7 @@ for _tag, _pattern, _first in (
     CoreLoader.add_implicit_resolver(_tag, _pattern, _first)
 
 
-def _construct_int(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> int:
-    value = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+def _int(value: str) -> int:
     if value.startswith("0o"):
         return int(value[2:], 8)
     if value.startswith("0x"):
@@ -53,20 +52,45 @@ def _construct_int(loader: yaml.constructor.SafeConstructor, node: yaml.Node) ->
     return int(value, 10)
 
 
-def _construct_float(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> float:
-    value = str(loader.construct_scalar(node)).lower()  # type: ignore[arg-type]
-    if value.endswith(".inf"):
-        return float("-inf") if value.startswith("-") else float("inf")
-    if value == ".nan":
+def _float(value: str) -> float:
+    lowered = value.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    if lowered == ".nan":
         return float("nan")
     return float(value)
 
 
-_constructor: Callable[..., None] = CoreLoader.add_constructor
-_constructor("tag:yaml.org,2002:int", _construct_int)
-_constructor("tag:yaml.org,2002:float", _construct_float)
-# Explicit `!!timestamp` and friends stay strings: dates are typed by their key.
-_constructor("tag:yaml.org,2002:timestamp", CoreLoader.construct_yaml_str)
+_SCALARS: dict[str, Callable[[str], Any]] = {
+    "tag:yaml.org,2002:str": str,
+    "tag:yaml.org,2002:null": lambda value: None,
+    "tag:yaml.org,2002:bool": lambda value: value in ("true", "True", "TRUE"),
+    "tag:yaml.org,2002:int": _int,
+    "tag:yaml.org,2002:float": _float,
+    # An explicit `!!timestamp` stays text: dates are typed by their key.
+    "tag:yaml.org,2002:timestamp": str,
+}
+
+
+def _value(node: yaml.Node) -> Any:
+    """A composed node as plain Python values (the composer has resolved every
+    tag already; building values here skips PyYAML's constructor machinery)."""
+    if isinstance(node, yaml.ScalarNode):
+        convert = _SCALARS.get(node.tag)
+        if convert is None:
+            raise ValueError(f"unsupported tag {node.tag!r}")
+        return convert(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return [_value(item) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[Any, Any] = {}
+        for key, value in node.value:
+            name = _value(key)
+            if not isinstance(name, str | int | float | bool | None):
+                raise ValueError("a key must be a plain value")
+            mapping[name] = _value(value)
+        return mapping
+    raise ValueError(f"unsupported node {node.tag!r}")  # pragma: no cover
 
 
 def _first_anchor(text: str) -> int | None:
@@ -101,13 +125,13 @@ def load_mapping(text: str, path: str, first_line: int) -> tuple[dict[str, Any],
             values: dict[str, Any] = {}
             lines: dict[str, int] = {}
             for key_node, value_node in node.value:
-                key = loader.construct_object(key_node, deep=True)
+                key = _value(key_node)
                 line = first_line + key_node.start_mark.line
                 if not isinstance(key, str):
                     raise NoteError(f"front matter key {key!r} is not a name", path, line)
                 if key in lines:
                     raise NoteError(f"duplicate key {key!r} (first on line {lines[key]})", path, line)
-                values[key] = loader.construct_object(value_node, deep=True)
+                values[key] = _value(value_node)
                 lines[key] = line
             return values, lines
         finally:

@@ -1,0 +1,130 @@
+"""The cache only saves time: it is rebuilt silently and never changes output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from followup_md.cache import RunRecord, load_run
+from followup_md.cli import cli
+
+from .conftest import MakeVault
+
+APPLICATION = "---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\n"
+FILES: dict[str, str | bytes] = {
+    "Acme.md": APPLICATION,
+    "Met.md": "---\ntype: contact\nmet: 2026-11-19\n---\n",
+    "Bad.md": "---\ntype: contact\nmet: 2026-13-45\n---\n",
+    "book.md": "---\ntype: book\n---\n",
+}
+
+
+def sync(root: Path, *args: str) -> tuple[str, str]:
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", "2026-11-20", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout, result.stderr
+
+
+def age(root: Path) -> None:
+    for path in root.rglob("*.md"):
+        info = path.stat()
+        os.utime(path, ns=(info.st_atime_ns - 10**10, info.st_mtime_ns - 10**10))
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".followup-md" not in p.parts
+    }
+
+
+def test_the_cache_ignores_itself_in_git(make_vault: MakeVault) -> None:
+    root = make_vault(FILES)
+    sync(root)
+    assert (root / ".followup-md" / ".gitignore").read_text().endswith("*\n")
+
+
+def test_a_no_op_sync_says_the_same_without_reading_notes(make_vault: MakeVault) -> None:
+    root = make_vault(FILES)
+    first_out, first_err = sync(root)
+    age(root)  # older than the cache: within the same clock tick, a stat proves nothing
+    sync(root)
+    out, err = sync(root)
+    assert out == first_out.replace("updated 2 notes", "nothing to update")
+    assert err == first_err
+    code = (
+        "import sys; from followup_md.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m in ('yaml', 'markdown_it', 'followup_md.parse')))"
+    )
+    env = {**os.environ, "FOLLOWUP_MD_TODAY": "2026-11-20"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, "sync", str(root)], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_deleting_or_damaging_the_cache_changes_no_output(make_vault: MakeVault, tmp_path: Path) -> None:
+    root = make_vault(FILES)
+    sync(root)
+    (root / "Acme.md").write_text((root / "Acme.md").read_text().replace("- [ ]", "- [x]"))
+    cached = tmp_path / "cached"
+    shutil.copytree(root, cached)
+    sync(cached)
+    shutil.rmtree(root / ".followup-md")
+    sync(root)
+    assert snapshot(root) == snapshot(cached)
+    for name in ("run.pickle", "notes.pickle"):
+        (cached / ".followup-md" / name).write_bytes(b"not a pickle")
+    out, _ = sync(cached)
+    assert snapshot(root) == snapshot(cached)
+    assert "nothing to update" in out
+    assert load_run(cached) is not None  # rebuilt
+
+
+def test_a_changed_config_or_day_is_not_a_no_op(make_vault: MakeVault) -> None:
+    root = make_vault(FILES)
+    sync(root)
+    (root / "followup-md.toml").write_text("[rules]\nconfirm_due = 9\n")
+    sync(root)
+    assert "📅 2026-11-27 ^fu-confirm" in (root / "Acme.md").read_text()
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", "2026-11-21"])
+    assert "as of 2026-11-21" in (root / "Due.md").read_text()
+    assert result.exit_code == 0
+
+
+def test_an_edited_note_is_read_again(make_vault: MakeVault) -> None:
+    root = make_vault(FILES)
+    sync(root)
+    (root / "Met.md").write_text("---\ntype: contact\nmet: 2026-11-19\ncompany: Initech\n---\n")
+    sync(root)
+    assert "(Initech)" in (root / "Due.md").read_text()
+    (root / "Met.md").unlink()
+    sync(root)
+    assert "Met" not in (root / "Due.md").read_text()
+
+
+def test_a_note_as_new_as_the_cache_is_not_trusted_to_its_stat() -> None:
+    run = RunRecord("k", date(2026, 11, 20), {"a.md": (100, 5)}, None, saved_ns=200)
+    assert run.trusted("a.md", (100, 5))
+    assert not run.trusted("a.md", (101, 5))
+    fresh = RunRecord("k", date(2026, 11, 20), {"a.md": (200, 5)}, None, saved_ns=200)
+    assert not fresh.trusted("a.md", (200, 5))
+    assert not fresh.unchanged("k", date(2026, 11, 20), {"a.md": (200, 5)}, None)
+    assert run.unchanged("k", date(2026, 11, 20), {"a.md": (100, 5)}, None)
+    assert not run.unchanged("k", date(2026, 11, 21), {"a.md": (100, 5)}, None)
+
+
+def test_check_and_dry_run_write_no_cache(make_vault: MakeVault) -> None:
+    root = make_vault(FILES)
+    result = CliRunner().invoke(cli, ["sync", str(root), "--check"])
+    assert result.exit_code == 1
+    CliRunner().invoke(cli, ["sync", str(root), "--dry-run"])
+    assert not (root / ".followup-md").exists()
