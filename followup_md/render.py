@@ -203,20 +203,11 @@ def recipient_email(step: Step, notes: Mapping[str, Note], names: Mapping[str, s
     return email if isinstance(email, str) and "@" in email else None
 
 
-def agenda_line(
-    step: Step,
-    notes: Mapping[str, Note],
-    names: Mapping[str, str],
-    today: date,
-    style: str,
-    checkbox: bool,
-) -> str:
+def agenda_line(step: Step, note: Note, email: str | None, today: date, style: str, checkbox: bool) -> str:
     """One Due.md line: when, the note, company/role, the action, an email link."""
-    note = notes[step.note]
     box = "[ ] " if checkbox else ""
     link = _link(note, step.id, style)
     line = f"- {box}{_when(step, today)} {link}{_details(note)}: {clean_text(step.action)}"
-    email = recipient_email(step, notes, names)
     if email:
         subject, body = draft_email(step, note)
         line += f" · [email]({mailto(email, subject, body)})"
@@ -271,14 +262,30 @@ def render_due(
     today: date,
     style: str = "wikilink",
     checkboxes: bool = False,
+    memo: dict[tuple[Step, date], tuple[Note, str | None, str]] | None = None,
 ) -> list[str]:
-    """The lines between Due.md's markers."""
+    """The lines between Due.md's markers. `memo` keeps lines from one call to
+    the next (the watcher's); a line is reused while its note is the same object
+    and its addressee's email is unchanged."""
     groups = group_steps(steps, today)
     names = resolver(notes)
-    sections = {
-        key: [agenda_line(step, notes, names, today, style, checkboxes) for step in group]
-        for key, group in groups.items()
-    }
+
+    def line_of(step: Step) -> str:
+        note = notes[step.note]
+        email = recipient_email(step, notes, names)
+        known = memo.get((step, today)) if memo is not None else None
+        if known is not None and known[0] is note and known[1] == email:
+            return known[2]
+        line = agenda_line(step, note, email, today, style, checkboxes)
+        if memo is not None:
+            memo[(step, today)] = (note, email, line)
+        return line
+
+    sections = {key: [line_of(step) for step in group] for key, group in groups.items()}
+    if memo is not None:  # keep only this round's lines: steps change over weeks
+        shown = {(step, today) for group in groups.values() for step in group}
+        for gone in memo.keys() - shown:
+            del memo[gone]
     waits = [
         f"- {_link(notes[note], step_id, style)}{_details(notes[note])}: {clean_text(reason)}"
         for note, step_id, reason in waiting_rows(steps, waiting, today)

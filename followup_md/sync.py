@@ -144,12 +144,45 @@ def plan_sync(
     return plan_read(read, due, config, settings, today)
 
 
+@dataclass
+class PlanMemo:
+    """What planning each note gave, for a caller that plans the same notes again
+    and again (the watcher): a note whose object, exchanges and date are the same
+    is not planned twice. Valid for one config and one set of settings."""
+
+    notes: dict[str, tuple[Note, Exchange, date, NoteOutcome]] = field(default_factory=dict)
+    lines: dict[tuple[Step, date], tuple[Note, str | None, str]] = field(default_factory=dict)
+
+
+NoteOutcome = tuple[list[Step], list[Waiting], bytes | None, Problem | None]
+
+
+def _plan_note(
+    note: Note, exchange: Exchange, config: Config, syntax: TaskSyntax, today: date
+) -> NoteOutcome:
+    """One note's steps, why it waits, its new bytes (None: never written), a problem."""
+    steps, waiting = plan_note(note, exchange, config, today)
+    if note.type == "log":
+        return steps, waiting, None, None
+    new = _guarded(note, render_note(note, steps, syntax, config.tag, config.heading))
+    if note.block is None and new != note.text and not _block_found(new, note.path):
+        problem = Problem(
+            note.path,
+            note.text.count("\n") + 1,
+            "the note ends inside an unclosed code fence or %% comment; "
+            "close it so the follow-up block can be added",
+        )
+        return steps, waiting, None, problem
+    return steps, waiting, new.encode("utf-8"), None
+
+
 def plan_read(
     read: Mapping[str, ReadFile],
     due: NoteFile | None,
     config: Config,
     settings: VaultSettings,
     today: date,
+    memo: PlanMemo | None = None,
 ) -> SyncPlan:
     """Compute every step from files already read (the watcher keeps them)."""
     syntax = settings.syntax
@@ -177,30 +210,39 @@ def plan_read(
     for path in sorted(notes):
         note = _ticked(notes[path], ticks, today)
         notes[path] = note
-        note_steps, note_waiting = plan_note(note, found.get(path, Exchange()), config, today)
+        exchange = found.get(path, Exchange())
+        known = memo.notes.get(path) if memo is not None else None
+        if known is not None and known[0] is note and known[1:3] == (exchange, today):
+            outcome = known[3]
+        else:
+            outcome = _plan_note(note, exchange, config, syntax, today)
+            if memo is not None:
+                memo.notes[path] = (note, exchange, today, outcome)
+        note_steps, note_waiting, new, problem = outcome
         steps += note_steps
         waiting += note_waiting
-        if note.type == "log":
-            continue
-        new = _guarded(note, render_note(note, note_steps, syntax, config.tag, config.heading))
-        if note.block is None and new != note.text and not _block_found(new, path):
-            problems.append(
-                Problem(
-                    path,
-                    note.text.count("\n") + 1,
-                    "the note ends inside an unclosed code fence or %% comment; "
-                    "close it so the follow-up block can be added",
-                )
-            )
-            continue
-        encoded = new.encode("utf-8")
+        if problem is not None:
+            problems.append(problem)
         original = read[path].file
-        if encoded != original.data:
-            changes.append(FileChange(path, original.data, encoded, original.stat))
+        if new is not None and new != original.data:
+            changes.append(FileChange(path, original.data, new, original.stat))
+    if memo is not None:
+        for gone in memo.notes.keys() - notes.keys():
+            del memo.notes[gone]
     checkboxes = config.due_checkboxes == "always" or (
         config.due_checkboxes == "auto" and not settings.tasks_plugin
     )
-    inner = render_due(steps, notes, waiting, problems, len(unreadable), today, config.link_style, checkboxes)
+    inner = render_due(
+        steps,
+        notes,
+        waiting,
+        problems,
+        len(unreadable),
+        today,
+        config.link_style,
+        checkboxes,
+        memo.lines if memo is not None else None,
+    )
     due_block = None
     if due_old is not None:
         try:

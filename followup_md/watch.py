@@ -31,7 +31,7 @@ from typing import Any
 from followup_md.config import CONFIG_FILE
 from followup_md.errors import ConfigError, WriteError
 from followup_md.model import Note, NoteFile, ReadFile
-from followup_md.sync import SyncPlan, plan_read, read_entry
+from followup_md.sync import PlanMemo, SyncPlan, plan_read, read_entry
 from followup_md.vault import (
     is_note_path,
     load_config,
@@ -139,6 +139,7 @@ class Watcher:
         self.config = load_config(root)
         self.settings = read_settings(root, self.config)
         self.read: dict[str, ReadFile] = {}
+        self.memo = PlanMemo()
         self.touched: dict[str, float] = {}
         self.written: dict[str, bytes] = {}
         self.deferred: set[str] = set()
@@ -198,6 +199,7 @@ class Watcher:
             return
         self.settings = read_settings(self.root, self.config)
         self.read.clear()
+        self.memo = PlanMemo()
         self.scan()
 
     def apply_batch(self, batch: dict[str, bool]) -> bool:
@@ -227,9 +229,10 @@ class Watcher:
         self.today = self.today_of()
         got = read_file(self.root, self.config.due_file)
         due = NoteFile(self.config.due_file, *got) if got else None
-        plan = plan_read(self.read, due, self.config, self.settings, self.today)
+        plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo)
         now = self.clock()
         self.deferred = set()
+        self.touched = {p: t for p, t in self.touched.items() if now - t < self.note_quiet}
         wrote: list[str] = []
         for change in plan.changes:
             if (

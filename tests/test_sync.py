@@ -256,3 +256,36 @@ def test_a_cancelled_step_stays_cancelled(make_vault: MakeVault) -> None:
     # the line stays as the user left it; the marker no longer plans the step
     assert read(root, "Acme.md") == text.replace(" confirm=2026-11-20..2026-11-25 -->", " -->")
     assert "^fu-confirm" not in read(root, "Due.md")
+
+
+def test_planning_with_a_memo_gives_the_same_plan(make_vault: MakeVault) -> None:
+    import shutil
+    from datetime import date
+
+    from followup_md.config import Config
+    from followup_md.model import NoteFile, ReadFile
+    from followup_md.sync import PlanMemo, plan_read, read_entry
+    from followup_md.vault import read_file, read_settings, walk_notes
+
+    from .conftest import REPO
+
+    root = make_vault({})
+    shutil.copytree(REPO / "example_vault", root, dirs_exist_ok=True)
+    config = Config()
+    settings = read_settings(root, config)
+
+    def entry(rel: str) -> ReadFile:
+        got = read_file(root, rel)
+        assert got is not None
+        return read_entry(NoteFile(rel, *got), config, settings.syntax)
+
+    read = {rel: entry(rel) for rel, _ in walk_notes(root, config, settings)}
+    memo = PlanMemo()
+    maya = "people/Maya Chen.md"
+    for day in (date(2026, 11, 20), date(2026, 11, 20), date(2026, 11, 27)):
+        edit(root, maya, ("where: the PyData NYC meetup", f"where: meetup {day}"))
+        read[maya] = entry(maya)  # one note changes between plans, the rest are the same objects
+        assert plan_read(read, None, config, settings, day, memo) == plan_read(
+            read, None, config, settings, day
+        )
+        edit(root, maya, (f"where: meetup {day}", "where: the PyData NYC meetup"))
