@@ -142,8 +142,12 @@ def find_block(text: str, lines: list[str], path: str, body_start: int = 0) -> B
     planned: dict[str, tuple[date, date]] = {}
     for step, first, last in _PLAN.findall(lines[start]):
         planned[step] = (date.fromisoformat(first), date.fromisoformat(last or first))
-    inner = tuple(line.rstrip("\r\n") for line in lines[start + 1 : end])
-    return Block(start, end, inner, planned)
+    return Block(start, end, planned)
+
+
+def inner_lines(lines: list[str], block: Block) -> list[str]:
+    """The lines between a block's markers, without their line endings."""
+    return [line.rstrip("\r\n") for line in lines[block.begin + 1 : block.end]]
 
 
 def _field(body: str, name: str) -> date | None:
@@ -168,13 +172,13 @@ def parse_task(line: str, syntax: TaskSyntax) -> TaskLine | None:
         status, done = "done", _field(body, "done")
     elif mark in syntax.cancelled:
         status, done = "cancelled", _field(body, "cancelled")
-    return TaskLine(step, status, _field(body, "start"), _field(body, "due"), done, line)
+    return TaskLine(step, status, _field(body, "start"), _field(body, "due"), done)
 
 
-def read_tasks(block: Block, syntax: TaskSyntax) -> dict[str, TaskLine]:
+def read_tasks(lines: list[str], block: Block, syntax: TaskSyntax) -> dict[str, TaskLine]:
     """The generated task lines of a block by step id (the first of a repeated id)."""
     tasks: dict[str, TaskLine] = {}
-    for line in block.inner:
+    for line in inner_lines(lines, block):
         task = parse_task(line, syntax)
         if task is not None and task.step not in tasks:
             tasks[task.step] = task

@@ -31,7 +31,7 @@ from typing import Any
 
 from followup_md import __version__
 from followup_md.config import CONFIG_FILE, Config
-from followup_md.model import Note, NoteFile, ReadFile, Stat
+from followup_md.model import NoteFile, ReadFile, Stat
 from followup_md.vault import CACHE_DIR, VaultSettings, read_file, walk_notes
 
 FORMAT = 1
@@ -169,27 +169,34 @@ def probe_vault(root: Path, config: Config, settings: VaultSettings, today: date
 
 
 def read_vault(root: Path, config: Config, settings: VaultSettings, probe: Probe) -> dict[str, ReadFile]:
-    """Every note as read: from the notes tier where its stat is trusted, from
-    the disk otherwise."""
+    """Our notes and problems as read (files that are not ours are left out):
+    from the notes tier where the stat is trusted, from the disk otherwise.
+    Files that could not be read are dropped from `probe.stats`, so the next run
+    tries them again."""
     from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
 
     run = probe.run
     entries = load_notes(root) if run is not None else {}
     read: dict[str, ReadFile] = {}
+    missed: set[str] = set()
     for rel in sorted(probe.stats):
         stat = probe.stats[rel]
         entry = entries.get(rel)
         if run is not None and run.trusted(rel, stat):
-            if entry is None:
-                read[rel] = ReadFile(NoteFile(rel, b"", stat), None)
-            elif isinstance(entry.result, Note):  # the tier keeps text, not bytes
-                read[rel] = ReadFile(NoteFile(rel, entry.result.text.encode("utf-8"), stat), entry.result)
-            else:
+            if entry is not None:
                 read[rel] = entry
             continue
         got = read_file(root, rel)
-        if got is not None:
-            read[rel] = read_entry(NoteFile(rel, *got), config, settings.syntax)
+        if got is None:
+            missed.add(rel)
+            continue
+        entry = read_entry(NoteFile(rel, *got), config, settings.syntax)
+        if entry.result is not None:
+            read[rel] = entry
+        elif got[1] != stat:
+            probe.stats[rel] = got[1]  # it changed since the walk: remember what was read
+    for rel in missed:
+        del probe.stats[rel]
     return read
 
 
@@ -206,8 +213,11 @@ def record_run(
     """Save what this sync saw and left, so the next one can skip the work."""
     from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
 
-    stats = {rel: entry.file.stat for rel, entry in read.items() if entry.file.stat is not None}
-    notes = {rel: entry for rel, entry in read.items() if entry.result is not None}
+    stats = dict(probe.stats)
+    for rel, entry in read.items():
+        if entry.file.stat is not None:
+            stats[rel] = entry.file.stat
+    notes = dict(read)
     for rel, data in written.items():
         if rel == due_file:
             continue

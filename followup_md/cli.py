@@ -140,7 +140,7 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     if check or dry_run:
         for change in plan.changes:
             if dry_run:
-                old = (change.old or b"").decode("utf-8").splitlines(keepends=True)
+                old = (change.old or "").splitlines(keepends=True)
                 new = change.new.decode("utf-8").splitlines(keepends=True)
                 diff = difflib.unified_diff(old, new, f"a/{change.path}", f"b/{change.path}")
                 click.echo("".join(diff), nl=False)

@@ -50,16 +50,16 @@ class TaskLine:
     start: date | None
     due: date | None
     done: date | None
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A note's managed block: marker line indexes (0-based) and what lies between."""
+    """A note's managed block: its marker lines (0-based indexes) and the windows
+    the begin marker records. The lines between are read from the note's text
+    when needed (see `blocks.inner_lines`), not kept twice."""
 
     begin: int
     end: int
-    inner: tuple[str, ...]
     planned: Mapping[str, tuple[date, date]]
 
 
@@ -71,11 +71,16 @@ class Note:
     type: str
     name: str
     facts: Mapping[str, Any]
-    key_lines: Mapping[str, int]
-    text: str
+    data: bytes
     newline: str
     block: Block | None
     tasks: Mapping[str, TaskLine] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The note as read (kept as UTF-8 bytes: a str with one emoji costs four
+        bytes a character, and a vault holds thousands of notes)."""
+        return self.data.decode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +121,11 @@ class Waiting:
 
 @dataclass(frozen=True, slots=True)
 class FileChange:
-    """The new text of one file, with the stat it was read at (for the stale guard)."""
+    """The new bytes of one file, with its old text (for a diff) and the stat it
+    was read at (for the stale guard; None: the file did not exist)."""
 
     path: str
-    old: bytes | None
+    old: str | None
     new: bytes
     stat: tuple[int, int] | None
 

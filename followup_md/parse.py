@@ -394,5 +394,5 @@ def read_note(
         return Problem(path, error.line or 1, error.message)
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1 or len(text)] else "\n"
     name = facts.get("name") or PurePosixPath(path).stem
-    tasks = read_tasks(block, syntax) if block is not None else {}
-    return Note(path, kind, name, facts, key_lines, text, newline, block, tasks)
+    tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
+    return Note(path, kind, name, facts, data, newline, block, tasks)

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from followup_md.blocks import BEGIN, BEGIN_TEXT, END, parse_task
+from followup_md.blocks import BEGIN, BEGIN_TEXT, END, inner_lines, parse_task
 from followup_md.drafts import draft_email
-from followup_md.model import Note, Problem, State, Step, TaskLine, TaskSyntax, Waiting
+from followup_md.model import Block, Note, Problem, State, Step, TaskLine, TaskSyntax, Waiting
 
 # Characters the Tasks plugin reads as fields (and the variation selector that
 # may follow them): never let user text carry them into a task line.
@@ -59,9 +59,9 @@ def render_task(step: Step, syntax: TaskSyntax, tag: str) -> str:
     return f"- [ ] {description}{_fields(syntax, step.start, step.due, None)} ^fu-{step.id}"
 
 
-def mark_done(task: TaskLine, done: date, syntax: TaskSyntax) -> str:
+def mark_done(line: str, task: TaskLine, done: date, syntax: TaskSyntax) -> str:
     """A ticked line with its done date added before the block id (Tasks' order)."""
-    line = _MARK.sub("- [x]", task.text) if task.status == "open" else task.text
+    line = _MARK.sub("- [x]", line) if task.status == "open" else line
     line = line.replace("- [X]", "- [x]", 1)
     found = _BLOCK_ID.search(line)
     assert found is not None  # parse_task only returns lines ending in a block id
@@ -79,12 +79,13 @@ def begin_marker(steps: Sequence[Step]) -> str:
 
 
 def render_inner(
-    note: Note, steps: Sequence[Step], syntax: TaskSyntax, tag: str
+    note: Note, lines: list[str], steps: Sequence[Step], syntax: TaskSyntax, tag: str
 ) -> tuple[list[str], list[Step]]:
-    """The block's new inner lines, keeping history and the user's own lines in
-    place; returns the lines and the open steps in the order they appear."""
+    """The block's new inner lines (`lines` are the note's), keeping history and
+    the user's own lines in place; returns the lines and the open steps in the
+    order they appear."""
     open_steps = {step.id: step for step in steps if step.status == "open"}
-    existing = note.block.inner if note.block is not None else ()
+    existing = inner_lines(lines, note.block) if note.block is not None else []
     out: list[str] = []
     shown: list[Step] = []
     seen: set[str] = set()
@@ -102,7 +103,7 @@ def render_inner(
         state = note.tasks.get(task.step, task)
         if state.status == "done":
             has_date = task.status == "done" and task.done is not None
-            out.append(line if has_date or state.done is None else mark_done(task, state.done, syntax))
+            out.append(line if has_date or state.done is None else mark_done(line, task, state.done, syntax))
         elif state.status == "cancelled":
             out.append(line)
         elif task.step in open_steps:
@@ -112,33 +113,35 @@ def render_inner(
             continue  # superseded: the rules no longer ask for it
         last_task = len(out) - 1
     new = [step for step in steps if step.status == "open" and step.id not in seen]
-    lines = [render_task(step, syntax, tag) for step in new]
+    added = [render_task(step, syntax, tag) for step in new]
     if not any(line.strip() for line in out):
-        out = ["", *lines, ""] if lines else [""]
-    elif lines:
+        out = ["", *added, ""] if added else [""]
+    elif added:
         at = last_task + 1 if last_task >= 0 else (1 if out[0] == "" else 0)
-        out[at:at] = lines
-        if at + len(lines) >= len(out) or out[at + len(lines)].strip():
-            out.insert(at + len(lines), "")
+        out[at:at] = added
+        if at + len(added) >= len(out) or out[at + len(added)].strip():
+            out.insert(at + len(added), "")
     order = {step.id: index for index, step in enumerate(shown + new)}
     return out, sorted(shown + new, key=lambda step: order[step.id])
 
 
-def render_note(note: Note, steps: Sequence[Step], syntax: TaskSyntax, tag: str, heading: str) -> str:
-    """The note's new text: only the managed block changes (or is appended)."""
-    inner, shown = render_inner(note, steps, syntax, tag)
+def render_note(
+    note: Note, text: str, steps: Sequence[Step], syntax: TaskSyntax, tag: str, heading: str
+) -> str:
+    """The note's new text (`text` is its current one): only the managed block
+    changes, or is appended."""
+    lines = text.splitlines(keepends=True)
+    inner, shown = render_inner(note, lines, steps, syntax, tag)
     nl = note.newline
     block_lines = [begin_marker(shown), *inner]
     if note.block is None:
         if not shown:
-            return note.text
-        text = note.text
+            return text
         if text and not text.endswith("\n"):
             text += nl
         if text.strip() and not text.endswith(nl + nl) and not text.endswith("\n\n"):
             text += nl
         return text + heading + nl + nl + nl.join(block_lines) + nl + END + nl
-    lines = note.text.splitlines(keepends=True)
     before = "".join(lines[: note.block.begin])
     end_line = lines[note.block.end]
     after = "".join(lines[note.block.end + 1 :])
@@ -311,15 +314,14 @@ def render_due(
     return out
 
 
-def due_text(old: str | None, inner: Sequence[str], begin: int | None, end: int | None) -> str:
-    """Due.md's new text: the user's text outside the markers kept byte for byte."""
-    block = "\n".join([f"{BEGIN} {DUE_BEGIN_TEXT} -->", *inner, END]) + "\n"
-    if old is None:
-        return block
-    if begin is None or end is None:
-        # a Due.md of the user's own: our block goes below their text
-        text = old if not old or old.endswith("\n") else old + "\n"
-        return text + ("\n" if text.strip() else "") + block
-    lines = old.splitlines(keepends=True)
-    end_line = lines[end]
-    return "".join(lines[:begin]) + block.removesuffix(END + "\n") + end_line + "".join(lines[end + 1 :])
+def due_text(lines: list[str] | None, inner: Sequence[str], block: Block | None) -> str:
+    """Due.md's new text: the user's text outside the markers kept byte for byte
+    (`lines` are the old file's, None when there is none)."""
+    ours = [f"{BEGIN} {DUE_BEGIN_TEXT} -->\n", *(line + "\n" for line in inner)]
+    if lines is None:
+        return "".join([*ours, END, "\n"])
+    if block is None:  # a Due.md of the user's own: our block goes below their text
+        text = "".join(lines)
+        text = text if not text or text.endswith("\n") else text + "\n"
+        return "".join([text, "\n" if text.strip() else "", *ours, END, "\n"])
+    return "".join([*lines[: block.begin], *ours, *lines[block.end :]])

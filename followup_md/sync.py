@@ -16,6 +16,7 @@ from followup_md.blocks import find_block
 from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.model import (
+    Block,
     Exchange,
     FileChange,
     Note,
@@ -49,14 +50,10 @@ class SyncPlan:
     changes: tuple[FileChange, ...] = field(default=())
 
 
-def due_ticks(text: str) -> set[tuple[str, str]]:
-    """(note path, step) of every ticked line inside Due.md's block."""
-    try:
-        block = find_block(text, text.splitlines(keepends=True), "Due.md")
-    except NoteError:
-        return set()
+def due_ticks(lines: Iterable[str]) -> set[tuple[str, str]]:
+    """(note path, step) of every ticked line among Due.md's block lines."""
     ticks: set[tuple[str, str]] = set()
-    for line in block.inner if block else ():
+    for line in lines:
         if not _DUE_TICK.match(line):
             continue
         found = _DUE_TARGET.search(line)
@@ -102,9 +99,8 @@ def _ticked(note: Note, ticks: set[tuple[str, str]], today: date) -> Note:
     return replace(note, tasks=tasks) if tasks != note.tasks else note
 
 
-def _guarded(note: Note, new: str) -> str:
+def _guarded(note: Note, old: str, new: str) -> str:
     """The hard guarantee: every byte outside the block is what was read."""
-    old = note.text
     if note.block is None:
         ok = new.startswith(old)
     else:
@@ -128,7 +124,8 @@ def _block_found(text: str, path: str) -> bool:
 
 def read_entry(file: NoteFile, config: Config, syntax: TaskSyntax, tz: tzinfo | None = None) -> ReadFile:
     result = read_note(file.path, file.data, config, syntax, tz)
-    return ReadFile(file if isinstance(result, Note) else NoteFile(file.path, b"", file.stat), result)
+    # The bytes are dropped: a note keeps its text, which encodes back to them exactly.
+    return ReadFile(NoteFile(file.path, b"", file.stat), result)
 
 
 def plan_sync(
@@ -154,26 +151,28 @@ class PlanMemo:
     lines: dict[tuple[Step, date], tuple[Note, str | None, str]] = field(default_factory=dict)
 
 
-NoteOutcome = tuple[list[Step], list[Waiting], bytes | None, Problem | None]
+NoteOutcome = tuple[list[Step], list[Waiting], str | None, Problem | None]
 
 
 def _plan_note(
     note: Note, exchange: Exchange, config: Config, syntax: TaskSyntax, today: date
 ) -> NoteOutcome:
-    """One note's steps, why it waits, its new bytes (None: never written), a problem."""
+    """One note's steps, why it waits, its new text (None: unchanged, or never
+    to be written), and a problem."""
     steps, waiting = plan_note(note, exchange, config, today)
     if note.type == "log":
         return steps, waiting, None, None
-    new = _guarded(note, render_note(note, steps, syntax, config.tag, config.heading))
-    if note.block is None and new != note.text and not _block_found(new, note.path):
+    old = note.text
+    new = _guarded(note, old, render_note(note, old, steps, syntax, config.tag, config.heading))
+    if note.block is None and new != old and not _block_found(new, note.path):
         problem = Problem(
             note.path,
-            note.text.count("\n") + 1,
+            old.count("\n") + 1,
             "the note ends inside an unclosed code fence or %% comment; "
             "close it so the follow-up block can be added",
         )
         return steps, waiting, None, problem
-    return steps, waiting, new.encode("utf-8"), None
+    return steps, waiting, (new if new != old else None), None
 
 
 def plan_read(
@@ -189,20 +188,30 @@ def plan_read(
     notes: dict[str, Note] = {}
     problems: list[Problem] = []
     unreadable: list[Problem] = []
-    for path in sorted(read):
-        result = read[path].result
+    for path, entry in read.items():
+        result = entry.result
         if isinstance(result, Note):
             notes[path] = result
         elif isinstance(result, Problem):
             (problems if result.line else unreadable).append(result)
-    due_old: str | None = None
+    unreadable.sort(key=lambda problem: problem.path)
+    problems.sort(key=lambda problem: (problem.path, problem.line))
+    # Due.md: its ticks are input; a broken one is reported and not written.
+    due_lines: list[str] | None = None
+    due_block: Block | None = None
+    due_broken = False
     ticks: set[tuple[str, str]] = set()
     if due is not None:
         try:
             due_old = decode_note(due.data, config.due_file)
-            ticks = due_ticks(due_old)
+            due_lines = due_old.splitlines(keepends=True)
+            due_block = find_block(due_old, due_lines, config.due_file)
+            del due_old  # the lines say it all (Due.md can be megabytes)
         except NoteError as error:
             problems.append(Problem(config.due_file, error.line or 1, error.message))
+            due_broken = True
+        if due_block is not None and due_lines is not None:
+            ticks = due_ticks(due_lines[due_block.begin + 1 : due_block.end])
     found = exchanges(notes)
     steps: list[Step] = []
     waiting: list[Waiting] = []
@@ -223,9 +232,8 @@ def plan_read(
         waiting += note_waiting
         if problem is not None:
             problems.append(problem)
-        original = read[path].file
-        if new is not None and new != original.data:
-            changes.append(FileChange(path, original.data, new, original.stat))
+        if new is not None:
+            changes.append(FileChange(path, note.text, new.encode("utf-8"), read[path].file.stat))
     if memo is not None:
         for gone in memo.notes.keys() - notes.keys():
             del memo.notes[gone]
@@ -243,29 +251,11 @@ def plan_read(
         checkboxes,
         memo.lines if memo is not None else None,
     )
-    due_block = None
-    if due_old is not None:
-        try:
-            due_block = find_block(due_old, due_old.splitlines(keepends=True), config.due_file)
-        except NoteError as error:
-            problems.append(Problem(config.due_file, error.line or 1, error.message))
-            due_old = None
-    if due is None or due_old is not None:
-        text = due_text(
-            due_old,
-            inner,
-            due_block.begin if due_block else None,
-            due_block.end if due_block else None,
-        )
-        if due is None or text.encode("utf-8") != due.data:
-            changes.append(
-                FileChange(
-                    config.due_file,
-                    due.data if due else None,
-                    text.encode("utf-8"),
-                    due.stat if due else None,
-                )
-            )
+    if not due_broken:
+        encoded = due_text(due_lines, inner, due_block).encode("utf-8")
+        if due is None or encoded != due.data:
+            old = "".join(due_lines) if due_lines is not None else None
+            changes.append(FileChange(config.due_file, old, encoded, due.stat if due else None))
     return SyncPlan(
         today,
         notes,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_md.blocks import find_block, markers_by_lines, markers_by_tokens, parse_task
+from followup_md.blocks import find_block, inner_lines, markers_by_lines, markers_by_tokens, parse_task
 from followup_md.errors import NoteError
 from followup_md.model import TaskSyntax
 
@@ -30,7 +30,7 @@ def test_block_lines_and_plan() -> None:
     block = find_block(text, text.splitlines(keepends=True), "n.md")
     assert block is not None
     assert (block.begin, block.end) == (2, 6)
-    assert block.inner == ("", "- [ ] x ^fu-confirm", "")
+    assert inner_lines(text.splitlines(keepends=True), block) == ["", "- [ ] x ^fu-confirm", ""]
     assert {k: (str(a), str(b)) for k, (a, b) in block.planned.items()} == {
         "confirm": ("2026-11-22", "2026-11-27"),
         "nudge": ("2026-11-25", "2026-11-25"),

@@ -95,7 +95,6 @@ def test_facts_are_typed_by_key() -> None:
     assert note.facts["max_followups"] == 3
     assert note.facts["cadence"] == (2, "w")
     assert note.facts["phone"] == "5551234"
-    assert note.key_lines["interview"] == 4
 
 
 def test_name_defaults_to_the_file_stem() -> None:
