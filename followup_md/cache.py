@@ -86,10 +86,31 @@ def _folder(root: Path) -> Path:
     return root / CACHE_DIR
 
 
+class _Unpickler(pickle.Unpickler):
+    """Builds only our own data types: the cache lives in the vault, which may be
+    shared or synced, so a pickle found there must never run code."""
+
+    ALLOWED = frozenset(
+        {
+            ("datetime", "date"),
+            ("followup_md.cache", "RunRecord"),
+            *(
+                ("followup_md.model", name)
+                for name in ("Block", "Link", "Moment", "Note", "NoteFile", "Problem", "ReadFile", "TaskLine")
+            ),
+        }
+    )
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+        return super().find_class(module, name)
+
+
 def _load(path: Path) -> Any:
     try:
         with path.open("rb") as handle:
-            version, value = pickle.load(handle)
+            version, value = _Unpickler(handle).load()
     except Exception:
         return None
     return value if version == (FORMAT, __version__) else None

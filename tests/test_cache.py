@@ -128,3 +128,21 @@ def test_check_and_dry_run_write_no_cache(make_vault: MakeVault) -> None:
     assert result.exit_code == 1
     CliRunner().invoke(cli, ["sync", str(root), "--dry-run"])
     assert not (root / ".followup-md").exists()
+
+
+def test_a_hostile_pickle_in_the_cache_runs_nothing(make_vault: MakeVault, tmp_path: Path) -> None:
+    import pickle
+
+    root = make_vault(FILES)
+    sync(root)
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    for name in ("run.pickle", "notes.pickle"):
+        (root / ".followup-md" / name).write_bytes(pickle.dumps(((1, "x"), Exploit())))
+    out, _ = sync(root)
+    assert not marker.exists()
+    assert "nothing to update" in out
