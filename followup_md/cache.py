@@ -193,7 +193,7 @@ def read_vault(root: Path, config: Config, settings: VaultSettings, probe: Probe
     """Our notes and problems as read (files that are not ours are left out):
     from the notes tier where the stat is trusted, from the disk otherwise.
     Files that could not be read are dropped from `probe.stats`, so the next run
-    tries them again."""
+    tries them again, and the probe lets go of the last run's record."""
     from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
 
     run = probe.run
@@ -218,36 +218,38 @@ def read_vault(root: Path, config: Config, settings: VaultSettings, probe: Probe
             probe.stats[rel] = got[1]  # it changed since the walk: remember what was read
     for rel in missed:
         del probe.stats[rel]
+    probe.run = None  # its stat map has served; do not hold two of them
     return read
 
 
 def record_run(
     root: Path,
     probe: Probe,
-    read: Mapping[str, ReadFile],
+    read: dict[str, ReadFile],
     written: Mapping[str, bytes],
     due_file: str,
     config: Config,
     settings: VaultSettings,
     output: tuple[str, list[str]],
 ) -> None:
-    """Save what this sync saw and left, so the next one can skip the work."""
+    """Save what this sync saw and left, so the next one can skip the work.
+    It takes over `probe.stats` and `read` and updates them in place (a vault of
+    100,000 notes should not be held twice)."""
     from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
 
-    stats = dict(probe.stats)
+    stats = probe.stats
     for rel, entry in read.items():
         if entry.file.stat is not None:
             stats[rel] = entry.file.stat
-    notes = dict(read)
     for rel, data in written.items():
         if rel == due_file:
             continue
         stat = stat_now(root / rel)
         if stat is None:
+            stats.pop(rel, None)
+            read.pop(rel, None)
             continue
         stats[rel] = stat
-        notes[rel] = read_entry(NoteFile(rel, data, stat), config, settings.syntax)
-    slim = {rel: ReadFile(NoteFile(rel, b"", entry.file.stat), entry.result) for rel, entry in notes.items()}
+        read[rel] = read_entry(NoteFile(rel, data, stat), config, settings.syntax)
     stdout, stderr = output
-    run = RunRecord(probe.key, probe.today, stats, stat_now(root / due_file), 0, stdout, stderr)
-    save(root, run, slim)
+    save(root, RunRecord(probe.key, probe.today, stats, stat_now(root / due_file), 0, stdout, stderr), read)

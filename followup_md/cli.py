@@ -155,8 +155,10 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     written = {c.path: c.new for c in plan.changes if c.path not in failed}
     notes = sum(1 for path in written if path != config.due_file)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
-    click.echo(f"followup-md: {what}; {_counts(plan)} (as of {plan.today})")
-    quiet = f"followup-md: nothing to update; {_counts(plan)} (as of {plan.today})"
+    counts = _counts(plan)
+    click.echo(f"followup-md: {what}; {counts} (as of {day})")
+    del plan  # let its notes go before the cache reads back what was written
+    quiet = f"followup-md: nothing to update; {counts} (as of {day})"
     record_run(root, probe, read, written, config.due_file, config, settings, (quiet, problems))
 
 
