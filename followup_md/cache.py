@@ -31,8 +31,8 @@ from typing import Any
 
 from followup_md import __version__
 from followup_md.config import CONFIG_FILE, Config
-from followup_md.model import NoteFile, ReadFile, Stat
-from followup_md.vault import CACHE_DIR, VaultSettings, read_file, walk_notes
+from followup_md.model import NoteFile, Problem, ReadFile, Stat
+from followup_md.vault import CACHE_DIR, LEFTOVER, VaultSettings, read_file, walk_notes
 
 FORMAT = 1
 SETTINGS = (
@@ -172,6 +172,11 @@ class Probe:
     stats: dict[str, Stat]
     due: NoteFile | None
     run: RunRecord | None
+    odd: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def leftovers(self) -> list[str]:
+        return [rel for rel, why in self.odd if why == LEFTOVER]
 
     @property
     def unchanged(self) -> bool:
@@ -182,11 +187,15 @@ class Probe:
 
 def probe_vault(root: Path, config: Config, settings: VaultSettings, today: date) -> Probe:
     key = fingerprint(root)
-    stats = dict(walk_notes(root, config, settings))
-    got = read_file(root, config.due_file)
+    odd: list[tuple[str, str]] = []
+    stats = dict(walk_notes(root, config, settings, odd=odd))
+    try:
+        got = read_file(root, config.due_file)
+    except OSError:
+        got = None  # and a write would find it there: never clobbered
     due = NoteFile(config.due_file, *got) if got else None
     run = load_run(root)
-    return Probe(key, today, stats, due, run if run is not None and run.key == key else None)
+    return Probe(key, today, stats, due, run if run is not None and run.key == key else None, odd)
 
 
 def read_vault(root: Path, config: Config, settings: VaultSettings, probe: Probe) -> dict[str, ReadFile]:
@@ -207,7 +216,13 @@ def read_vault(root: Path, config: Config, settings: VaultSettings, probe: Probe
             if entry is not None:
                 read[rel] = entry
             continue
-        got = read_file(root, rel)
+        try:
+            got = read_file(root, rel)
+        except OSError as error:
+            got = None
+            read[rel] = ReadFile(
+                NoteFile(rel, b"", None), Problem(rel, 0, f"cannot be read: {error.strerror}")
+            )
         if got is None:
             missed.add(rel)
             continue
@@ -218,6 +233,9 @@ def read_vault(root: Path, config: Config, settings: VaultSettings, probe: Probe
             probe.stats[rel] = got[1]  # it changed since the walk: remember what was read
     for rel in missed:
         del probe.stats[rel]
+    for rel, why in probe.odd:
+        if why != LEFTOVER:
+            read[rel] = ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, why))
     probe.run = None  # its stat map has served; do not hold two of them
     return read
 
@@ -238,9 +256,11 @@ def record_run(
     from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
 
     stats = probe.stats
-    for rel, entry in read.items():
+    for rel, entry in list(read.items()):
         if entry.file.stat is not None:
             stats[rel] = entry.file.stat
+        else:
+            del read[rel]  # unreadable: tried again next time
     for rel, data in written.items():
         if rel == due_file:
             continue

@@ -125,6 +125,10 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     day = _today(today)
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, day)
+    if not (check or dry_run):
+        from followup_md.write import remove_leftovers
+
+        remove_leftovers(root, probe.leftovers)
     if probe.unchanged and probe.run is not None:  # nothing can have changed
         _echo_err(probe.run.stderr)
         if not (check or dry_run):

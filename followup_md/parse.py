@@ -18,8 +18,9 @@ from followup_md.blocks import find_block, read_tasks
 from followup_md.config import KEY_KINDS, STATUSES, TYPES, Config
 from followup_md.errors import NoteError
 from followup_md.model import Link, Moment, Note, Problem, TaskSyntax
-from followup_md.yamlcore import load_mapping
+from followup_md.yamlcore import MAX_FRONT_MATTER, load_mapping
 
+MAX_NOTE_BYTES = 8 << 20  # a follow-up note is a few KB; a larger file is left alone
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.MULTILINE)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATETIME = re.compile(
@@ -339,6 +340,10 @@ def read_note(
     None if it is not ours. Problems for files we cannot even tell are ours
     carry line 0 (they are counted, not listed)."""
     folder_kind = _folder_type(path, config)
+    if len(data) > MAX_NOTE_BYTES:
+        if folder_kind is None and surely_not_ours(data[:MAX_FRONT_MATTER], config):
+            return None
+        return Problem(path, 1, f"larger than {MAX_NOTE_BYTES >> 20} MiB; followup-md leaves it alone")
     if folder_kind is None and surely_not_ours(data, config):
         if not data.isascii():
             try:

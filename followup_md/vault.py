@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -17,6 +18,8 @@ from followup_md.model import Stat, TaskSyntax
 
 TASKS_PLUGIN = "obsidian-tasks-plugin"
 CACHE_DIR = ".followup-md"
+TEMP_SUFFIX = ".followup-md.tmp"  # `.<name>` + this: hidden, and never a `.md` name
+LEFTOVER = "a temp file left by an interrupted run"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,13 +145,19 @@ def is_note_path(rel: str, config: Config, settings: VaultSettings) -> bool:
 
 
 def walk_notes(
-    root: Path, config: Config, settings: VaultSettings, under: str = ""
+    root: Path,
+    config: Config,
+    settings: VaultSettings,
+    under: str = "",
+    odd: list[tuple[str, str]] | None = None,
 ) -> Iterator[tuple[str, Stat]]:
     """(vault-relative POSIX path, stat) of the `.md` files that may be notes, in
     no particular order (all of them, or those in the folder `under`).
 
     Never enters dot folders (`.obsidian`, `.git`, `.trash`, the cache), template
-    folders or excluded folders; never follows a symlink.
+    folders or excluded folders; never follows a symlink. `odd` collects
+    `(path, why)` for `.md` names that are not regular files (a symlink, a FIFO)
+    and our own temp files left by a killed run (why: LEFTOVER).
     """
     plain = not config.exclude and not config.include and not settings.template_folders
     due_file = config.due_file
@@ -164,18 +173,30 @@ def walk_notes(
         for entry in entries:
             name = entry.name
             if name.startswith("."):
+                if odd is not None and name.endswith(TEMP_SUFFIX):
+                    odd.append((prefix + name, LEFTOVER))
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
                     rel = prefix + name
                     if plain or not _skipped_folder(rel, config, settings):
                         stack.append((entry.path, rel + "/"))
-                elif name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                elif name.endswith(".md"):
                     rel = prefix + name
-                    if (rel != due_file) if plain else _note_file(rel, config):
+                    if not ((rel != due_file) if plain else _note_file(rel, config)):
+                        continue
+                    if entry.is_file(follow_symlinks=False):
                         yield rel, stat_of(entry.stat(follow_symlinks=False))
+                    elif odd is not None:
+                        odd.append((rel, _odd_reason(entry)))
             except OSError:
                 continue  # vanished while walking
+
+
+def _odd_reason(entry: os.DirEntry[str]) -> str:
+    if entry.is_symlink():
+        return "is a symbolic link; followup-md does not follow links (use the file itself)"
+    return "is not a regular file; followup-md leaves it alone"
 
 
 def stat_of(result: os.stat_result) -> Stat:
@@ -184,11 +205,16 @@ def stat_of(result: os.stat_result) -> Stat:
 
 def read_file(root: Path, rel: str) -> tuple[bytes, Stat] | None:
     """A regular file's bytes and the stat they were read at; None if it is gone
-    or not a regular file (a FIFO is never waited on)."""
+    or not a regular file (a FIFO is never waited on, a link never followed).
+    Other failures (no permission) raise OSError."""
     try:
         fd = os.open(os.path.join(root, rel), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return None  # a symlink
+        raise
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):

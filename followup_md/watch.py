@@ -29,8 +29,8 @@ from types import FrameType
 from typing import Any
 
 from followup_md.config import CONFIG_FILE
-from followup_md.errors import ConfigError, WriteError
-from followup_md.model import Note, NoteFile, ReadFile
+from followup_md.errors import ConfigError
+from followup_md.model import Note, NoteFile, Problem, ReadFile
 from followup_md.sync import PlanMemo, SyncPlan, plan_read, read_entry
 from followup_md.vault import (
     is_note_path,
@@ -40,7 +40,7 @@ from followup_md.vault import (
     stat_of,
     walk_notes,
 )
-from followup_md.write import write_atomic
+from followup_md.write import apply_changes
 
 QUIET = 0.2  # seconds without events before a batch is processed
 LONGEST = 2.0  # a steady stream of events is still processed this often
@@ -169,7 +169,12 @@ class Watcher:
         known = self.read.get(rel)
         if known is not None and known.file.stat == stat_of(found):
             return False  # our own write, read back: nothing new
-        got = read_file(self.root, rel)
+        try:
+            got = read_file(self.root, rel)
+        except OSError as error:
+            problem = Problem(rel, 0, f"cannot be read: {error.strerror}")
+            self.read[rel] = ReadFile(NoteFile(rel, b"", None), problem)
+            return True
         if got is None:
             return self.read.pop(rel, None) is not None
         data, stat = got
@@ -233,22 +238,23 @@ class Watcher:
         now = self.clock()
         self.deferred = set()
         self.touched = {p: t for p, t in self.touched.items() if now - t < self.note_quiet}
-        wrote: list[str] = []
+        ready = []
         for change in plan.changes:
-            if (
-                change.path != self.config.due_file
-                and now - self.touched.get(change.path, -1e9) < self.note_quiet
-            ):
+            recent = now - self.touched.get(change.path, -self.note_quiet) < self.note_quiet
+            if change.path != self.config.due_file and recent:
                 self.deferred.add(change.path)
-                continue
-            try:
-                write_atomic(self.root, change)
-            except WriteError as error:
-                self.echo(f"followup-md: {error}")
+            else:
+                ready.append(change)
+        failed = {}
+        for error in apply_changes(self.root, ready):
+            self.echo(f"followup-md: {error}")
+            failed[error.path] = error
+        wrote = [change.path for change in ready if change.path not in failed]
+        for change in ready:
+            if change.path in failed:
                 continue
             self.written[change.path] = _digest(change.new)
             self.stats.writes[change.path] = self.stats.writes.get(change.path, 0) + 1
-            wrote.append(change.path)
             if change.path != self.config.due_file:
                 self._load(change.path)
         self.stats.syncs += 1

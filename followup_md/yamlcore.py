@@ -93,6 +93,34 @@ def _value(node: yaml.Node) -> Any:
     raise ValueError(f"unsupported node {node.tag!r}")  # pragma: no cover
 
 
+MAX_FRONT_MATTER = 64 * 1024  # characters; a real one is a few hundred
+MAX_DEPTH = 32  # nested lists and maps; flat keys need one or two
+
+
+def _too_deep(text: str) -> bool:
+    """Whether flow collections (`[[[…`) or indentation nest deeper than
+    MAX_DEPTH: libyaml's composer recurses per level and crashes the process
+    (not an exception) somewhere past ten thousand."""
+    depth = 0
+    quote = ""
+    for char in text:
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif char in "]}":
+            depth -= 1
+        elif char == "\n":
+            quote = ""  # a quote does not run past the line for this purpose
+    widest = max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
+    return widest > 2 * MAX_DEPTH * 4
+
+
 def _first_anchor(text: str) -> int | None:
     """0-based line of the first anchor or alias, by the parser's own events."""
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
@@ -108,6 +136,18 @@ def load_mapping(text: str, path: str, first_line: int) -> tuple[dict[str, Any],
     `first_line` is the 1-based line of the text's first line in the note.
     Raises NoteError for anything that is not a flat, alias-free mapping.
     """
+    if len(text) > MAX_FRONT_MATTER:
+        raise NoteError(
+            f"front matter is larger than {MAX_FRONT_MATTER // 1024} KiB; followup-md leaves it alone",
+            path,
+            first_line,
+        )
+    if ("[" in text or "{" in text or "  " in text) and _too_deep(text):
+        raise NoteError(
+            f"front matter nests deeper than {MAX_DEPTH} levels; followup-md leaves it alone",
+            path,
+            first_line,
+        )
     try:
         if ("&" in text or "*" in text) and (line := _first_anchor(text)) is not None:
             raise NoteError(

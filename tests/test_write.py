@@ -9,8 +9,8 @@ import pytest
 
 from followup_md.errors import WriteError
 from followup_md.model import FileChange
-from followup_md.vault import stat_of
-from followup_md.write import TEMP_SUFFIX, apply_changes, write_atomic
+from followup_md.vault import TEMP_SUFFIX, stat_of
+from followup_md.write import apply_changes, write_atomic
 
 
 def _change(root: Path, rel: str, new: bytes) -> FileChange:
@@ -93,3 +93,24 @@ def test_a_leftover_temp_file_from_a_killed_run_is_replaced(tmp_path: Path) -> N
     (tmp_path / f".n.md{TEMP_SUFFIX}").write_bytes(b"half")
     write_atomic(tmp_path, _change(tmp_path, "n.md", b"new"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["n.md"]
+
+
+def test_a_batch_is_synced_once_and_a_file_edited_meanwhile_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(10):
+        (tmp_path / f"n{index}.md").write_bytes(b"old")
+    changes = [_change(tmp_path, f"n{index}.md", b"new") for index in range(10)]
+    syncs = []
+
+    def sync_and_type() -> None:
+        syncs.append(1)
+        (tmp_path / "n3.md").write_bytes(b"the user typed this")
+
+    monkeypatch.setattr(os, "sync", sync_and_type)
+    skipped = apply_changes(tmp_path, changes)
+    assert syncs == [1]
+    assert [e.path for e in skipped] == ["n3.md"]
+    assert (tmp_path / "n3.md").read_bytes() == b"the user typed this"
+    assert all((tmp_path / f"n{i}.md").read_bytes() == b"new" for i in range(10) if i != 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"n{i}.md" for i in range(10))
