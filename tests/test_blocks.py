@@ -171,6 +171,8 @@ def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: bool) -> 
     text = ("---\ntype: x\n---\n" if front else "") + "\n".join(body) + "\n"
     lines = text.splitlines(keepends=True)
     first = 3 if front else 0
+    if not front and text.startswith("---"):
+        return  # markdown-it reads that as front matter; find_block never scans it
     fast = markers_by_lines(lines, first)
     if fast is not None:
         assert fast == markers_by_tokens(text, lines, first)
