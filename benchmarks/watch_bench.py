@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -40,10 +42,14 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def wait_for(predicate: object, timeout: float = 30.0) -> float:
+def listed(due: Path, name: str) -> bool:
+    return name in due.read_text()
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> float:
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
-        if predicate():  # type: ignore[operator]
+        if predicate():
             return time.perf_counter() - start
         time.sleep(0.002)
     raise TimeoutError("Due.md was not updated")
@@ -64,7 +70,7 @@ def bench(notes: int, saves: int, soak: float) -> dict[str, float]:
                 name = f"Bench Person {index}"
                 start = time.perf_counter()
                 (root / f"{name}.md").write_text(f"---\ntype: contact\nmet: 2026-11-19\nname: {name}\n---\n")
-                wait_for(lambda name=name: name in due.read_text())
+                wait_for(partial(listed, due, name))
                 latencies.append(time.perf_counter() - start)
                 time.sleep(0.3)
             time.sleep(3)

@@ -38,7 +38,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{shown_path(self.path)}:{self.line}: {self.message}"
+
+
+def shown_path(path: str) -> str:
+    """A path as one line of text: control characters (a newline in a file name)
+    are written as escapes, so `path:line: message` stays one line."""
+    if path.isprintable():
+        return path
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,12 @@ from followup_md.model import Link, Moment, Note, Problem, TaskSyntax
 from followup_md.yamlcore import MAX_FRONT_MATTER, load_mapping
 
 MAX_NOTE_BYTES = 8 << 20  # a follow-up note is a few KB; a larger file is left alone
+# Conflict copies made by sync tools: Syncthing's `x.sync-conflict-20261120-093000-ABCDEFG.md`,
+# Dropbox's and Nextcloud's `x (conflicted copy 2026-11-20).md`, `x (Ann's conflicted copy …).md`.
+_CONFLICT_COPY = re.compile(
+    r"\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}\.md$|\((?:[^()]*['’]s )?conflicted copy[^()]*\)\.md$",
+    re.IGNORECASE,
+)
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.MULTILINE)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATETIME = re.compile(
@@ -340,6 +346,15 @@ def read_note(
     None if it is not ours. Problems for files we cannot even tell are ours
     carry line 0 (they are counted, not listed)."""
     folder_kind = _folder_type(path, config)
+    if _CONFLICT_COPY.search(path):
+        if folder_kind is None and surely_not_ours(data[:MAX_FRONT_MATTER], config):
+            return None
+        return Problem(
+            path,
+            1,
+            "a sync tool's conflict copy; compare it with the note it copies, "
+            "merge what you need by hand and delete it",
+        )
     if len(data) > MAX_NOTE_BYTES:
         if folder_kind is None and surely_not_ours(data[:MAX_FRONT_MATTER], config):
             return None

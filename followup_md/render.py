@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from followup_md.blocks import BEGIN, BEGIN_TEXT, END, inner_lines, parse_task
 from followup_md.drafts import draft_email
-from followup_md.model import Block, Note, Problem, State, Step, TaskLine, TaskSyntax, Waiting
+from followup_md.model import Block, Note, Problem, State, Step, TaskLine, TaskSyntax, Waiting, shown_path
 
 # Characters the Tasks plugin reads as fields (and the variation selector that
 # may follow them): never let user text carry them into a task line.
@@ -148,10 +148,13 @@ def render_note(
     return before + nl.join(block_lines) + nl + end_line + after
 
 
+_WIKILINK_UNSAFE = re.compile(r"[\[\]|#^\x00-\x1f\x7f]")
+
+
 def _link(note: Note, step_id: str | None, style: str) -> str:
-    label = clean_text(note.name) or note.path
+    label = clean_text(note.name) or clean_text(note.path)
     target = note.path.removesuffix(".md")
-    if style == "markdown":
+    if style == "markdown" or _WIKILINK_UNSAFE.search(target):  # a wikilink cannot hold these
         anchor = f"#^fu-{step_id}" if step_id else ""
         return f"[{label}]({quote(note.path)}{anchor})"
     anchor = f"#^fu-{step_id}" if step_id else ""
@@ -294,7 +297,7 @@ def render_due(
         for note, step_id, reason in waiting_rows(steps, waiting, today)
     ]
     problem_lines = [
-        f"- `{p.path}:{p.line}`: {clean_text(p.message)}"
+        f"- `{clean_text(shown_path(p.path)).replace('`', chr(39))}:{p.line}`: {clean_text(p.message)}"
         for p in sorted(problems, key=lambda p: (p.path, p.line))
     ]
     if unreadable:

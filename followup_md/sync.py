@@ -28,7 +28,7 @@ from followup_md.model import (
     TaskSyntax,
     Waiting,
 )
-from followup_md.parse import decode_note, read_note
+from followup_md.parse import decode_note, read_note, split_front_matter
 from followup_md.render import due_text, render_due, render_note, resolve_link, resolver
 from followup_md.rules import plan_note
 from followup_md.vault import VaultSettings
@@ -117,8 +117,9 @@ def _block_found(text: str, path: str) -> bool:
     """Whether a block appended to `text` reads back as a block (it would not
     inside an unclosed fence or comment, and the next run would add another)."""
     try:
-        return find_block(text, text.splitlines(keepends=True), path) is not None
-    except NoteError:
+        body = split_front_matter(text)[1]
+        return find_block(text, text.splitlines(keepends=True), path, body) is not None
+    except (NoteError, ValueError):
         return False
 
 
