@@ -55,6 +55,16 @@ def _commented_lines(lines: list[str], code: set[int]) -> set[int]:
     return commented
 
 
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as Markdown and editors count them: ended by `\n` only (with their
+    endings). str.splitlines also breaks at form feeds, U+2028 and other
+    separators, which would put our line numbers out of step with markdown-it's."""
+    return _LINE.findall(text)
+
+
 _RISKY = re.compile(r"^ {0,3}(?:```|~~~|<)")
 
 

@@ -120,6 +120,7 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     Example:
       followup-md sync ~/vault --today 2026-11-20
     """
+    from followup_md.blocks import split_lines
     from followup_md.cache import probe_vault, read_vault, record_run
 
     day = _today(today)
@@ -144,8 +145,8 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     if check or dry_run:
         for change in plan.changes:
             if dry_run:
-                old = (change.old or "").splitlines(keepends=True)
-                new = change.new.decode("utf-8").splitlines(keepends=True)
+                old = split_lines(change.old or "")
+                new = split_lines(change.new.decode("utf-8"))
                 diff = difflib.unified_diff(old, new, f"a/{change.path}", f"b/{change.path}")
                 click.echo("".join(diff), nl=False)
             else:

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
-from followup_md.blocks import find_block, read_tasks
+from followup_md.blocks import find_block, read_tasks, split_lines
 from followup_md.config import KEY_KINDS, STATUSES, TYPES, Config
 from followup_md.errors import NoteError
 from followup_md.model import Link, Moment, Note, Problem, TaskSyntax
@@ -408,7 +408,7 @@ def read_note(
             return None
         facts, key_lines = coerce_facts(raw, lines, config, path, tz)
         _check_choices(facts, key_lines, config, path)
-        text_lines = text.splitlines(keepends=True)
+        text_lines = split_lines(text)
         block = find_block(text, text_lines, path, body_start)
     except NoteError as error:
         return Problem(path, error.line or 1, error.message)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from urllib.parse import unquote
 
-from followup_md.blocks import find_block
+from followup_md.blocks import find_block, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.model import (
@@ -104,7 +104,7 @@ def _guarded(note: Note, old: str, new: str) -> str:
     if note.block is None:
         ok = new.startswith(old)
     else:
-        lines = old.splitlines(keepends=True)
+        lines = split_lines(old)
         before = "".join(lines[: note.block.begin])
         after = "".join(lines[note.block.end + 1 :])
         ok = new.startswith(before) and new.endswith(after) and len(new) >= len(before) + len(after)
@@ -118,7 +118,7 @@ def _block_found(text: str, path: str) -> bool:
     inside an unclosed fence or comment, and the next run would add another)."""
     try:
         body = split_front_matter(text)[1]
-        return find_block(text, text.splitlines(keepends=True), path, body) is not None
+        return find_block(text, split_lines(text), path, body) is not None
     except (NoteError, ValueError):
         return False
 
@@ -205,7 +205,7 @@ def plan_read(
     if due is not None:
         try:
             due_old = decode_note(due.data, config.due_file)
-            due_lines = due_old.splitlines(keepends=True)
+            due_lines = split_lines(due_old)
             due_block = find_block(due_old, due_lines, config.due_file)
             del due_old  # the lines say it all (Due.md can be megabytes)
         except NoteError as error:

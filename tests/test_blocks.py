@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_md.blocks import find_block, inner_lines, markers_by_lines, markers_by_tokens, parse_task
+from followup_md.blocks import (
+    find_block,
+    inner_lines,
+    markers_by_lines,
+    markers_by_tokens,
+    parse_task,
+    split_lines,
+)
 from followup_md.errors import NoteError
 from followup_md.model import TaskSyntax
 
@@ -15,7 +22,7 @@ END = "<!-- followup-md:end -->"
 
 
 def _find(text: str) -> object:
-    return find_block(text, text.splitlines(keepends=True), "n.md")
+    return find_block(text, split_lines(text), "n.md")
 
 
 def test_no_markers_no_block() -> None:
@@ -27,10 +34,10 @@ def test_block_lines_and_plan() -> None:
         "# T\n\n<!-- followup-md:begin (generated; tick boxes or change dates freely) "
         "confirm=2026-11-22..2026-11-27 nudge=2026-11-25 -->\n\n- [ ] x ^fu-confirm\n\n" + END + "\ntail\n"
     )
-    block = find_block(text, text.splitlines(keepends=True), "n.md")
+    block = find_block(text, split_lines(text), "n.md")
     assert block is not None
     assert (block.begin, block.end) == (2, 6)
-    assert inner_lines(text.splitlines(keepends=True), block) == ["", "- [ ] x ^fu-confirm", ""]
+    assert inner_lines(split_lines(text), block) == ["", "- [ ] x ^fu-confirm", ""]
     assert {k: (str(a), str(b)) for k, (a, b) in block.planned.items()} == {
         "confirm": ("2026-11-22", "2026-11-27"),
         "nudge": ("2026-11-25", "2026-11-25"),
@@ -85,7 +92,7 @@ def test_broken_structure_is_an_error_with_its_line(text: str, message: str) -> 
 
 def test_front_matter_lines_count() -> None:
     text = f"---\ntype: contact\n---\n\n{BEGIN}\n{END}\n"
-    block = find_block(text, text.splitlines(keepends=True), "n.md", 20)
+    block = find_block(text, split_lines(text), "n.md", 20)
     assert block is not None and block.begin == 4
 
 
@@ -169,10 +176,17 @@ LINES = [
 @given(st.lists(st.sampled_from(LINES), max_size=14), st.booleans())
 def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: bool) -> None:
     text = ("---\ntype: x\n---\n" if front else "") + "\n".join(body) + "\n"
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     first = 3 if front else 0
     if not front and text.startswith("---"):
         return  # markdown-it reads that as front matter; find_block never scans it
     fast = markers_by_lines(lines, first)
     if fast is not None:
         assert fast == markers_by_tokens(text, lines, first)
+
+
+def test_only_newlines_end_lines() -> None:
+    text = f"a\x0cb\u2028c\x1ed\n\n{BEGIN}\n\n{END}\n"
+    assert split_lines(text) == ["a\x0cb\u2028c\x1ed\n", "\n", BEGIN + "\n", "\n", END + "\n"]
+    block = find_block(text, split_lines(text), "n.md")
+    assert block is not None and (block.begin, block.end) == (2, 4)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from followup_md.blocks import split_lines
 from followup_md.config import Config
 from followup_md.model import Note, NoteFile, Problem, TaskSyntax
 from followup_md.parse import read_note
@@ -57,6 +58,7 @@ BODY_LINES = st.sampled_from(
         "- [x] done ^fu-confirm",
         "<div>",
         "unicode: café ünïcödé 日本語",
+        "form\x0cfeed, line\u2028separator, \x1egroup and \x85next",
     ]
 )
 TICKS = st.lists(
@@ -111,7 +113,7 @@ def test_sync_is_idempotent_and_keeps_every_byte_outside_the_block(data: bytes) 
     if before.block is None:
         assert new.startswith(text)
     else:
-        lines = text.splitlines(keepends=True)
+        lines = split_lines(text)
         assert new.startswith("".join(lines[: before.block.begin]))
         assert new.endswith("".join(lines[before.block.end + 1 :]))
 
@@ -124,3 +126,82 @@ def test_random_bytes_never_raise(data: bytes) -> None:
         assert result is None or isinstance(result, Note | Problem)
         if isinstance(result, Note):
             _sync(prefix + data)
+
+
+HOSTILE = st.sampled_from(
+    [
+        "]]",
+        "[[",
+        "|",
+        "<!--",
+        "-->",
+        "<!-- followup-md:end -->",
+        "`",
+        "\n",
+        "#",
+        "^fu-x",
+        "📅 2026-01-01",
+        "✅ 2026-01-02",
+        "🛫 2026-01-03",
+        "::",
+        "(",
+        ")",
+        "%",
+        "&",
+        "?",
+        "=",
+        " ",
+        "é",
+        "\u202e",
+        "\t",
+        "*",
+        "_",
+    ]
+)
+HOSTILE_TEXT = st.lists(st.one_of(HOSTILE, st.text(max_size=4)), min_size=1, max_size=8).map("".join)
+
+
+def _yaml_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return '"' + "".join(c if c.isprintable() or c == " " else f"\\U{ord(c):08x}" for c in escaped) + '"'
+
+
+@settings(max_examples=200, deadline=None)
+@given(HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT, HOSTILE_TEXT)
+def test_hostile_names_cannot_break_any_output(name: str, company: str, email: str, topic: str) -> None:
+    from urllib.parse import unquote
+
+    from . import tasks_grammar
+
+    front = (
+        f"type: interview\nname: {_yaml_string(name)}\ncompany: {_yaml_string(company)}\n"
+        f"email: {_yaml_string(email + '@x.example')}\ntopics: [{_yaml_string(topic)}]\n"
+        "interview: 2026-11-19\nreferred_by: " + _yaml_string("Source " + name) + "\n"
+    )
+    data = f"---\n{front}---\nBody.\n".encode()
+    note = read_note("n.md", data, Config(), TaskSyntax(), UTC_ZONE)
+    assert isinstance(note, Note), note
+    plan = plan_sync([NoteFile("n.md", data)], None, Config(), VaultSettings(), TODAY, UTC_ZONE)
+    new = {c.path: c.new.decode() for c in plan.changes}
+    due, text = new["Due.md"], new["n.md"]
+    # Due.md: one block, every agenda line one line that starts as ours
+    assert due.count("<!-- followup-md:begin") == 1 and due.count("<!-- followup-md:end -->") == 1
+    lines = due.splitlines()
+    steps = [line for line in lines if line.startswith("- [ ] **")]
+    assert len(steps) == 3  # thank-you, loop-in-source and the check-in
+    for line in steps:
+        if "mailto:" in line:
+            url = line.split("](mailto:", 1)[1].rsplit(")", 1)[0]
+            assert not any(c in url for c in " ()<>\n[]")
+            assert unquote(url.split("?", 1)[0]) == (email + "@x.example").strip()
+    # the note: its block reads back, and Tasks reads every date right
+    again = read_note("n.md", text.encode(), Config(), TaskSyntax(), UTC_ZONE)
+    assert isinstance(again, Note) and again.block is not None
+    assert text.startswith(data.decode())
+    for step in (s for s in plan.steps if s.status == "open"):
+        line = next(row for row in text.splitlines() if row.endswith(f" ^fu-{step.id}"))
+        parsed = tasks_grammar.parse(line)
+        assert parsed is not None
+        assert parsed.fields.get("due") == step.due.isoformat()
+        assert parsed.fields.get("start", step.due.isoformat()) == step.start.isoformat()
+        assert parsed.block_link == f"^fu-{step.id}"

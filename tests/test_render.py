@@ -85,6 +85,7 @@ def test_any_name_keeps_the_dates_right(name: str) -> None:
 
 def test_clean_text() -> None:
     assert clean_text("Jane 📅 2026-01-01 [[x]] a|b <b>\n#tag") == "Jane 2026-01-01 ((x)) a/b ‹b› tag"
+    assert clean_text("a %%% b ::: c\x1ed") == "a % b : c d"
 
 
 def test_mailto_is_fully_encoded() -> None:
