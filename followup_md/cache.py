@@ -34,7 +34,7 @@ from followup_md.config import CONFIG_FILE, Config
 from followup_md.model import NoteFile, Problem, ReadFile, Stat
 from followup_md.vault import CACHE_DIR, LEFTOVER, VaultSettings, read_file, walk_notes
 
-FORMAT = 1
+FORMAT = 2
 SETTINGS = (
     CONFIG_FILE,
     ".obsidian/templates.json",
@@ -66,14 +66,16 @@ class RunRecord:
     key: str
     today: date
     stats: dict[str, Stat]
-    due: Stat | None
+    own: tuple[Stat | None, Stat | None]  # Due.md's and the calendar's, as we left them
     saved_ns: int
     stdout: str = ""
     stderr: list[str] = field(default_factory=list)
 
-    def unchanged(self, key: str, today: date, stats: Mapping[str, Stat], due: Stat | None) -> bool:
+    def unchanged(
+        self, key: str, today: date, stats: Mapping[str, Stat], own: tuple[Stat | None, Stat | None]
+    ) -> bool:
         """True when this run would see exactly what the last one left."""
-        if (key, today, due) != (self.key, self.today, self.due) or stats != self.stats:
+        if (key, today, own) != (self.key, self.today, self.own) or stats != self.stats:
             return False
         return all(mtime < self.saved_ns for mtime, _ in stats.values())
 
@@ -173,6 +175,7 @@ class Probe:
     due: NoteFile | None
     run: RunRecord | None
     odd: list[tuple[str, str]] = field(default_factory=list)
+    ics: NoteFile | None = None
 
     @property
     def leftovers(self) -> list[str]:
@@ -180,22 +183,27 @@ class Probe:
 
     @property
     def unchanged(self) -> bool:
-        return self.run is not None and self.run.unchanged(
-            self.key, self.today, self.stats, self.due.stat if self.due else None
-        )
+        own = (self.due.stat if self.due else None, self.ics.stat if self.ics else None)
+        return self.run is not None and self.run.unchanged(self.key, self.today, self.stats, own)
 
 
 def probe_vault(root: Path, config: Config, settings: VaultSettings, today: date) -> Probe:
     key = fingerprint(root)
     odd: list[tuple[str, str]] = []
     stats = dict(walk_notes(root, config, settings, odd=odd))
+    due = _read_own(root, config.due_file)
+    ics = _read_own(root, config.ics_file) if config.ics_file else None
+    run = load_run(root)
+    return Probe(key, today, stats, due, run if run is not None and run.key == key else None, odd, ics)
+
+
+def _read_own(root: Path, rel: str) -> NoteFile | None:
+    """One of the files we write (Due.md, the calendar), if it is there."""
     try:
-        got = read_file(root, config.due_file)
+        got = read_file(root, rel)
     except OSError:
         got = None  # and a write would find it there: never clobbered
-    due = NoteFile(config.due_file, *got) if got else None
-    run = load_run(root)
-    return Probe(key, today, stats, due, run if run is not None and run.key == key else None, odd)
+    return NoteFile(rel, *got) if got else None
 
 
 def read_vault(root: Path, config: Config, settings: VaultSettings, probe: Probe) -> dict[str, ReadFile]:
@@ -272,4 +280,5 @@ def record_run(
         stats[rel] = stat
         read[rel] = read_entry(NoteFile(rel, data, stat), config, settings.syntax)
     stdout, stderr = output
-    save(root, RunRecord(probe.key, probe.today, stats, stat_now(root / due_file), 0, stdout, stderr), read)
+    own = (stat_now(root / due_file), stat_now(root / config.ics_file) if config.ics_file else None)
+    save(root, RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr), read)

@@ -67,7 +67,8 @@ def _plan(vault: Path, today: date) -> Any:
 
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, today)
-    return plan_read(read_vault(root, config, settings, probe), probe.due, config, settings, today)
+    read = read_vault(root, config, settings, probe)
+    return plan_read(read, probe.due, config, settings, today, ics=probe.ics)
 
 
 def _problem_lines(plan: Any, listed_unreadable: bool = False) -> list[str]:
@@ -139,7 +140,7 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     from followup_md.write import apply_changes
 
     read = read_vault(root, config, settings, probe)
-    plan = plan_read(read, probe.due, config, settings, day)
+    plan = plan_read(read, probe.due, config, settings, day, ics=probe.ics)
     problems = _problem_lines(plan)
     _echo_err(problems)
     if check or dry_run:

@@ -132,6 +132,21 @@ OPTIONS: tuple[Option, ...] = (
         "Checkboxes in Due.md: `auto` (only without the Tasks plugin), `always`, `never`.",
         choices=("auto", "always", "never"),
     ),
+    Option(
+        "",
+        "ics_file",
+        "path",
+        "",
+        "Also write the open steps to this iCalendar file on every sync (`Follow-ups.ics`), "
+        "for a calendar app to subscribe to; empty: off.",
+    ),
+    Option(
+        "",
+        "draft_templates",
+        "path",
+        ".followup-md/templates",
+        "Folder of your own email templates for `draft` (`thank-you.txt`, `check-in.txt`…).",
+    ),
     Option("keys", "*", "map", {}, 'Rename a front-matter key: `applied = "Applied-Date"`.'),
     Option("types", "*", "map", {}, 'Map a `type` value to one of ours: `Applied = "application"`.'),
     Option("statuses", "*", "map", {}, 'Map a status value to one of ours: `Offered = "active"`.'),
@@ -182,6 +197,8 @@ class Config:
     heading: str = "## Follow-ups"
     link_style: str = "wikilink"
     due_checkboxes: str = "auto"
+    ics_file: str = ""
+    draft_templates: str = ".followup-md/templates"
     keys: Mapping[str, str] = field(default_factory=dict)
     types: Mapping[str, str] = field(default_factory=dict)
     statuses: Mapping[str, str] = field(default_factory=dict)
@@ -250,6 +267,10 @@ def _check_value(option: Option, value: Any, where: tuple[str, int]) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{label} must be a non-empty string", path, line)
         return value
+    if option.kind == "path":
+        if not isinstance(value, str):
+            raise ConfigError(f"{label} must be a path inside the vault (a string)", path, line)
+        return value.strip()
     if option.kind == "list":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{label} must be a list of strings", path, line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from followup_md.model import Link, Note, Step
@@ -81,8 +82,18 @@ def _recipient(step: Step, note: Note) -> str:
     return _text(facts.get("interviewer") or facts.get("contact")) or note.name
 
 
-def draft_email(step: Step, note: Note) -> tuple[str, str]:
-    """Subject and body of an email for `step`, filled from the note's facts."""
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, fields: Mapping[str, str]) -> str:
+    """`{name}`-style fields filled in (an unknown one is left as written)."""
+    return _FIELD.sub(lambda m: fields.get(m.group(1), m.group(0)), template)
+
+
+def draft_email(step: Step, note: Note, templates: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """Subject and body of an email for `step`, filled from the note's facts.
+    `templates` ({kind: text}) are the vault's own: a first line `Subject: …`,
+    a blank line, then the body, with the fields of `fields_of` in braces."""
     facts = note.facts
     kind = step_kind(step.id)
     company = facts.get("company", "")
@@ -90,7 +101,7 @@ def draft_email(step: Step, note: Note) -> tuple[str, str]:
     topics = facts.get("topics", ())
     interviews = facts.get("interview", ())
     introducer = _text(facts.get("introduced_by") or facts.get("referred_by"))
-    fields = {
+    fields: dict[str, str] = {
         "name": note.name,
         "me_line": f"via {introducer}" if introducer else "getting in touch",
         "promise": facts.get("promise") or "your kind offer to help",
@@ -104,7 +115,26 @@ def draft_email(step: Step, note: Note) -> tuple[str, str]:
         "introducer_line": f"{introducer} suggested I get in touch. " if introducer else "",
         "urgent_line": "It is a little time-sensitive on my side. " if facts.get("urgent") else "",
     }
-    subject = _SUBJECTS.get(kind, "Following up").format(**fields)
-    greeting = _recipient(step, note).split(" ")[0] or "there"
-    body = f"Hi {greeting},\n\n{_BODIES.get(kind, _BODIES['manual']).format(**fields)}\n\nBest regards,\n"
-    return subject, body
+    recipient = _recipient(step, note)
+    fields.update(
+        first_name=recipient.split(" ")[0] or "there",
+        recipient=recipient,
+        company=company,
+        role=role,
+        source=_text(facts.get("referred_by")),
+        interviewer=_text(facts.get("interviewer")),
+        interview_date=interviews[-1].day.isoformat() if interviews else "",
+        topic_list=", ".join(topics),
+    )
+    template = (templates or {}).get(kind) or default_template(kind)
+    head, _, body = template.partition("\n")
+    if not head.lower().startswith("subject:"):
+        head, body = "Subject: " + _SUBJECTS.get(kind, _SUBJECTS["manual"]), template
+    return fill(head[8:].strip(), fields), fill(body.lstrip("\n"), fields)
+
+
+def default_template(kind: str) -> str:
+    """Our template for a kind of step, in the format the vault's own use."""
+    subject = _SUBJECTS.get(kind, _SUBJECTS["manual"])
+    body = _BODIES.get(kind, _BODIES["manual"])
+    return f"Subject: {subject}\n\nHi {{first_name}},\n\n{body}\n\nBest regards,\n"

@@ -22,6 +22,12 @@ class FollowupError(Exception):
         return f"{self.path}:{self.line}: {self.message}"
 
 
+class UsageError(FollowupError):
+    """The command line asks for something that cannot be (an unknown step)."""
+
+    exit_code = 2
+
+
 class NoteError(FollowupError):
     """One note cannot be read or written safely; the run goes on without it."""
 

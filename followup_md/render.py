@@ -8,9 +8,11 @@ from datetime import date
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from followup_md.blocks import BEGIN, BEGIN_TEXT, END, inner_lines, parse_task, split_lines
+from followup_md.blocks import BEGIN, BEGIN_TEXT, END, find_block, inner_lines, parse_task, split_lines
 from followup_md.drafts import draft_email
+from followup_md.errors import UsageError
 from followup_md.model import Block, Note, Problem, State, Step, TaskLine, TaskSyntax, Waiting, shown_path
+from followup_md.parse import split_front_matter
 
 # Characters the Tasks plugin reads as fields (and the variation selector that
 # may follow them): never let user text carry them into a task line.
@@ -68,6 +70,22 @@ def mark_done(line: str, task: TaskLine, done: date, syntax: TaskSyntax) -> str:
     assert found is not None  # parse_task only returns lines ending in a block id
     field = f"  [completion:: {done}]" if syntax.dataview else f" ✅ {done}"
     return f"{line[: found.start()]}{field} {found.group().strip()}"
+
+
+def tick_step(text: str, path: str, step_id: str, day: date, syntax: TaskSyntax) -> str:
+    """`text` with the open task line of `step_id` ticked and dated, as a tick
+    in Obsidian would leave it; nothing else changes."""
+    lines = split_lines(text)
+    block = find_block(text, lines, path, split_front_matter(text)[1])
+    if block is not None:
+        for index in range(block.begin + 1, block.end):
+            line = lines[index]
+            body = line.rstrip("\r\n")
+            task = parse_task(body, syntax)
+            if task is not None and task.step == step_id and task.status == "open":
+                lines[index] = mark_done(body, task, day, syntax) + line[len(body) :]
+                return "".join(lines)
+    raise UsageError(f"{path} has no open task line for {step_id}", path)
 
 
 def begin_marker(steps: Sequence[Step]) -> str:

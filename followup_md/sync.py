@@ -183,8 +183,10 @@ def plan_read(
     settings: VaultSettings,
     today: date,
     memo: PlanMemo | None = None,
+    ics: NoteFile | None = None,
 ) -> SyncPlan:
-    """Compute every step from files already read (the watcher keeps them)."""
+    """Compute every step from files already read (the watcher keeps them).
+    `ics` is the calendar file as read, when `ics_file` is set."""
     syntax = settings.syntax
     notes: dict[str, Note] = {}
     problems: list[Problem] = []
@@ -257,6 +259,13 @@ def plan_read(
         if due is None or encoded != due.data:
             old = "".join(due_lines) if due_lines is not None else None
             changes.append(FileChange(config.due_file, old, encoded, due.stat if due else None))
+    if config.ics_file:
+        from followup_md.ics import render_ics
+
+        calendar = render_ics(steps, notes, today)
+        if ics is None or calendar != ics.data:
+            old = ics.data.decode("utf-8", errors="replace") if ics else None
+            changes.append(FileChange(config.ics_file, old, calendar, ics.stat if ics else None))
     return SyncPlan(
         today,
         notes,

@@ -97,7 +97,16 @@ def load_config(root: Path) -> Config:
         raise ConfigError(
             f"due_file must be a .md path inside the vault, got {config.due_file!r}", CONFIG_FILE
         )
-    for name, folders in (("templates", config.templates), ("folders", tuple(config.folders))):
+    if config.ics_file and (not _inside(config.ics_file) or not config.ics_file.endswith(".ics")):
+        raise ConfigError(
+            f"ics_file must be a .ics path inside the vault, got {config.ics_file!r}", CONFIG_FILE
+        )
+    paths = (config.draft_templates,) if config.draft_templates else ()
+    for name, folders in (
+        ("templates", config.templates),
+        ("folders", tuple(config.folders)),
+        ("draft_templates", paths),
+    ):
         for folder in folders:
             if not _inside(folder):
                 raise ConfigError(

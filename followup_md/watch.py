@@ -234,7 +234,10 @@ class Watcher:
         self.today = self.today_of()
         got = read_file(self.root, self.config.due_file)
         due = NoteFile(self.config.due_file, *got) if got else None
-        plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo)
+        ics = None
+        if self.config.ics_file and (got := read_file(self.root, self.config.ics_file)):
+            ics = NoteFile(self.config.ics_file, *got)
+        plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics)
         now = self.clock()
         self.deferred = set()
         self.touched = {p: t for p, t in self.touched.items() if now - t < self.note_quiet}

@@ -112,14 +112,14 @@ def test_an_edited_note_is_read_again(make_vault: MakeVault) -> None:
 
 
 def test_a_note_as_new_as_the_cache_is_not_trusted_to_its_stat() -> None:
-    run = RunRecord("k", date(2026, 11, 20), {"a.md": (100, 5)}, None, saved_ns=200)
+    run = RunRecord("k", date(2026, 11, 20), {"a.md": (100, 5)}, (None, None), saved_ns=200)
     assert run.trusted("a.md", (100, 5))
     assert not run.trusted("a.md", (101, 5))
-    fresh = RunRecord("k", date(2026, 11, 20), {"a.md": (200, 5)}, None, saved_ns=200)
+    fresh = RunRecord("k", date(2026, 11, 20), {"a.md": (200, 5)}, (None, None), saved_ns=200)
     assert not fresh.trusted("a.md", (200, 5))
-    assert not fresh.unchanged("k", date(2026, 11, 20), {"a.md": (200, 5)}, None)
-    assert run.unchanged("k", date(2026, 11, 20), {"a.md": (100, 5)}, None)
-    assert not run.unchanged("k", date(2026, 11, 21), {"a.md": (100, 5)}, None)
+    assert not fresh.unchanged("k", date(2026, 11, 20), {"a.md": (200, 5)}, (None, None))
+    assert run.unchanged("k", date(2026, 11, 20), {"a.md": (100, 5)}, (None, None))
+    assert not run.unchanged("k", date(2026, 11, 21), {"a.md": (100, 5)}, (None, None))
 
 
 def test_check_and_dry_run_write_no_cache(make_vault: MakeVault) -> None:

@@ -1,0 +1,168 @@
+"""Pure: the text of new things the user asks for: a note (`new`), a commented
+config and note templates (`init`)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from followup_md.config import OPTIONS, TYPES, Config
+from followup_md.errors import UsageError
+
+# The fact that starts each kind of note's follow-ups (SPEC 4), and what else is worth filling in.
+TRIGGERS = {
+    "contact": "met",
+    "introduction": "introduced",
+    "help": "asked",
+    "application": "applied",
+    "interview": "interview",
+    "referral": "referred",
+    "log": "date",
+}
+FIELDS = {
+    "contact": ("company", "role", "email", "where", "topics"),
+    "introduction": ("introduced_by", "company", "role", "email"),
+    "help": ("promise", "expected", "email"),
+    "application": ("company", "role", "contact", "email", "posting"),
+    "interview": ("company", "role", "interviewer", "email", "reply_by", "format"),
+    "referral": ("referred_by", "company", "role", "email", "contacted"),
+    "log": ("with", "direction"),
+}
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|#^\[\]]+')
+_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .,@/+_'-]*$")
+_YAML_WORDS = re.compile(r"^(?:true|false|null|yes|no|on|off|~|[-+]?[0-9][0-9_.:eE+-]*)$", re.IGNORECASE)
+
+
+def safe_file_name(name: str) -> str:
+    """A file name for a note called `name` that every OS and Obsidian accept."""
+    cleaned = _UNSAFE_NAME.sub(" ", name)
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .")[:120].strip(" .")
+    if not cleaned:
+        raise UsageError(f"{name!r} does not make a file name; give the note a name with letters in it")
+    return cleaned
+
+
+def yaml_scalar(value: str) -> str:
+    """A YAML value that reads back as exactly `value` (a string; dates stay text)."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?", value):
+        return value
+    if _PLAIN.match(value) and not _YAML_WORDS.match(value) and ": " not in value and " #" not in value:
+        return value
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def parse_sets(pairs: Sequence[str]) -> list[tuple[str, str]]:
+    """`key=value` options as pairs (the value may contain `=`)."""
+    result = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--set takes key=value, got {pair!r}")
+        result.append((key.strip(), value.strip()))
+    return result
+
+
+def fill_template(text: str, name: str, today: date) -> str:
+    """Obsidian's core `{{date}}`/`{{title}}` and Templater's commonest tags, filled."""
+    day = today.isoformat()
+    text = re.sub(r"\{\{\s*date(?::YYYY-MM-DD)?\s*\}\}", day, text)
+    text = re.sub(r"\{\{\s*title\s*\}\}", name, text)
+    text = re.sub(r"<%\s*tp\.date\.now\((?:\s*[\"']YYYY-MM-DD[\"']\s*)?\)\s*%>", day, text)
+    return re.sub(r"<%\s*tp\.file\.title\s*%>", name, text)
+
+
+def set_front_matter(text: str, key: str, value: str) -> str:
+    """`text` with `key: value` in its front matter (replaced, or added last)."""
+    line = f"{key}: {yaml_scalar(value)}"
+    if not text.startswith("---\n"):
+        return f"---\n{line}\n---\n{text}"
+    end = text.find("\n---", 3)
+    if end == -1:
+        raise UsageError("the template's front matter is never closed")
+    front = text[4 : end + 1]
+    pattern = re.compile(rf"^{re.escape(key)}[ \t]*:.*$", re.MULTILINE)
+    if pattern.search(front):
+        front = pattern.sub(lambda _: line, front, count=1)
+    else:
+        front += line + "\n"
+    return "---\n" + front + text[end + 1 :]
+
+
+def note_text(
+    kind: str,
+    name: str,
+    sets: Sequence[tuple[str, str]],
+    config: Config,
+    today: date,
+    template: str | None = None,
+) -> str:
+    """A new note of `kind`: the vault's template if it has one, else ours, with
+    the triggering date set to today unless `sets` gives it."""
+    if kind not in TYPES:
+        raise UsageError(f"unknown type {kind!r}; one of: {', '.join(TYPES)}")
+    text = fill_template(template, name, today) if template is not None else ""
+    given = dict(sets)
+    trigger = config.key(TRIGGERS[kind])
+    if template is None:
+        lines = [f"{config.key('type')}: {kind}", f"{config.key('name')}: {yaml_scalar(name)}"]
+        if trigger not in given:
+            lines.append(f"{trigger}: {today.isoformat()}")
+        lines += [f"{config.key(field)}:" for field in FIELDS[kind] if config.key(field) not in given]
+        text = "---\n" + "\n".join(lines) + "\n---\n"
+    else:
+        text = set_front_matter(text, config.key("type"), kind)
+        if trigger not in given and not re.search(
+            rf"^{re.escape(trigger)}[ \t]*:[ \t]*\S", text.split("\n---", 1)[0], re.MULTILINE
+        ):
+            text = set_front_matter(text, trigger, today.isoformat())
+    for key, value in sets:
+        text = set_front_matter(text, key, value)
+    return text
+
+
+def folder_for(kind: str, config: Config) -> str:
+    """Where `new` puts a note of `kind`: the first folder config maps to it."""
+    return next(
+        (folder.strip("/") for folder, mapped in sorted(config.folders.items()) if mapped == kind), ""
+    )
+
+
+def note_template(kind: str, config: Config, templater: bool) -> str:
+    """A note template for the vault's template folder (`init`)."""
+    day = '<% tp.date.now("YYYY-MM-DD") %>' if templater else "{{date}}"
+    lines = [f"{config.key('type')}: {kind}", f"{config.key(TRIGGERS[kind])}: {day}"]
+    lines += [f"{config.key(field)}:" for field in FIELDS[kind]]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[]"
+    return json.dumps(value)
+
+
+def config_text() -> str:
+    """followup-md.toml with every setting at its default, commented out."""
+    out = [
+        "# followup-md settings. Every line is the default; uncomment one to change it.",
+        "# Reference: the Config section of followup-md's README.",
+        "",
+    ]
+    for option in OPTIONS:
+        if option.section == "" and option.kind != "map":
+            out += [f"# {option.doc}", f"# {option.name} = {_toml(option.default)}", ""]
+    for option in OPTIONS:
+        if option.kind == "map":
+            out += [f"# {option.doc}", f"# [{option.section}]", ""]
+    out.append("# Rule windows, in days (each from the guidance in seeds/).")
+    out.append("# [rules]")
+    for option in OPTIONS:
+        if option.section == "rules":
+            out.append(f"# {option.name} = {option.default}  # {option.doc}")
+    return "\n".join(out) + "\n"
