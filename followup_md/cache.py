@@ -23,7 +23,7 @@ import hashlib
 import os
 import pickle
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -206,7 +206,13 @@ def _read_own(root: Path, rel: str) -> NoteFile | None:
     return NoteFile(rel, *got) if got else None
 
 
-def read_vault(root: Path, config: Config, settings: VaultSettings, probe: Probe) -> dict[str, ReadFile]:
+def read_vault(
+    root: Path,
+    config: Config,
+    settings: VaultSettings,
+    probe: Probe,
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, ReadFile]:
     """Our notes and problems as read (files that are not ours are left out):
     from the notes tier where the stat is trusted, from the disk otherwise.
     Files that could not be read are dropped from `probe.stats`, so the next run
@@ -217,7 +223,9 @@ def read_vault(root: Path, config: Config, settings: VaultSettings, probe: Probe
     entries = load_notes(root) if run is not None else {}
     read: dict[str, ReadFile] = {}
     missed: set[str] = set()
-    for rel in sorted(probe.stats):
+    for count, rel in enumerate(sorted(probe.stats), 1):
+        if progress is not None and count % 500 == 0:
+            progress(500)
         stat = probe.stats[rel]
         entry = entries.get(rel)
         if run is not None and run.trusted(rel, stat):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import sys
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -17,6 +18,7 @@ from followup_md import __version__
 from followup_md.errors import FollowupError
 
 F = TypeVar("F", bound=Callable[..., Any])
+PROGRESS_FROM = 5000  # files: below this a run is too quick for a progress bar
 
 VAULT = click.argument("vault", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
 TODAY = click.option(
@@ -62,12 +64,12 @@ def _open(vault: Path) -> tuple[Path, Any, Any]:
 
 def _plan(vault: Path, today: date) -> Any:
     """Read the vault (through the cache) and plan, writing nothing."""
-    from followup_md.cache import probe_vault, read_vault
+    from followup_md.cache import probe_vault
     from followup_md.sync import plan_read
 
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, today)
-    read = read_vault(root, config, settings, probe)
+    read = _read_with_progress(root, config, settings, probe)
     return plan_read(read, probe.due, config, settings, today, ics=probe.ics)
 
 
@@ -121,10 +123,14 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     Example:
       followup-md sync ~/vault --today 2026-11-20
     """
-    from followup_md.blocks import split_lines
-    from followup_md.cache import probe_vault, read_vault, record_run
+    _sync(vault, _today(today), check, dry_run)
 
-    day = _today(today)
+
+def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) -> None:
+    """The main job (also run by `done` after its tick)."""
+    from followup_md.blocks import split_lines
+    from followup_md.cache import probe_vault, record_run
+
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, day)
     if not (check or dry_run):
@@ -139,7 +145,7 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     from followup_md.sync import plan_read
     from followup_md.write import apply_changes
 
-    read = read_vault(root, config, settings, probe)
+    read = _read_with_progress(root, config, settings, probe)
     plan = plan_read(read, probe.due, config, settings, day, ics=probe.ics)
     problems = _problem_lines(plan)
     _echo_err(problems)
@@ -159,13 +165,23 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     _echo_err([f"followup-md: {error}" for error in skipped])
     failed = {error.path for error in skipped}
     written = {c.path: c.new for c in plan.changes if c.path not in failed}
-    notes = sum(1 for path in written if path != config.due_file)
+    notes = sum(1 for path in written if path in plan.notes)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
     counts = _counts(plan)
     click.echo(f"followup-md: {what}; {counts} (as of {day})")
     del plan  # let its notes go before the cache reads back what was written
     quiet = f"followup-md: nothing to update; {counts} (as of {day})"
     record_run(root, probe, read, written, config.due_file, config, settings, (quiet, problems))
+
+
+def _read_with_progress(root: Path, config: Any, settings: Any, probe: Any) -> Any:
+    """read_vault, with a progress bar on stderr for a long first read on a terminal."""
+    from followup_md.cache import read_vault
+
+    if not sys.stderr.isatty() or len(probe.stats) < PROGRESS_FROM:
+        return read_vault(root, config, settings, probe)
+    with click.progressbar(length=len(probe.stats), label="Reading notes", file=sys.stderr) as bar:
+        return read_vault(root, config, settings, probe, progress=bar.update)
 
 
 @cli.command()
@@ -285,6 +301,259 @@ def watch(vault: Path, poll: bool, quiet: bool, verbose: bool) -> None:
 
     watcher = Watcher(vault.resolve(), echo=echo, verbose=verbose)
     raise SystemExit(run_watch(watcher, poll=poll))
+
+
+VAULT_OPTION = click.option(
+    "--vault",
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The vault (default: the current folder).",
+)
+
+
+def _note_of(plan: Any, root: Path, spec: str) -> Any:
+    """A note by its path (from here or from the vault) or by its name."""
+    from followup_md.errors import UsageError
+    from followup_md.render import resolve_link, resolver
+
+    for candidate in (Path(spec), root / spec, Path(spec + ".md"), root / (spec + ".md")):
+        try:
+            rel = candidate.resolve().relative_to(root).as_posix()
+        except (ValueError, OSError):
+            continue
+        if rel in plan.notes:
+            return plan.notes[rel]
+    found = resolve_link(spec, resolver(plan.notes))
+    if found is None:
+        named = [n for n in plan.notes.values() if n.name.casefold() == spec.casefold()]
+        if len(named) > 1:
+            paths = ", ".join(sorted(n.path for n in named))
+            raise UsageError(f"{spec!r} names more than one note: {paths}; give a path")
+        found = named[0].path if named else None
+    if found is None:
+        raise UsageError(f"no follow-up note {spec!r} in {root}")
+    return plan.notes[found]
+
+
+def _open_steps(plan: Any, note: Any) -> list[Any]:
+    steps = [s for s in plan.steps if s.note == note.path and s.status == "open"]
+    return sorted(steps, key=lambda s: (s.due, s.start, s.id))
+
+
+def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
+    from followup_md.errors import UsageError
+
+    steps = _open_steps(plan, note)
+    if not steps:
+        raise UsageError(f"{note.path} has no open follow-up step")
+    if step_id is None:
+        return steps[0]
+    for step in steps:
+        if step.id == step_id:
+            return step
+    listed = ", ".join(s.id for s in steps)
+    raise UsageError(f"{note.path} has no open step {step_id!r}; its open steps: {listed}")
+
+
+@cli.command()
+@click.argument("kind", metavar="TYPE")
+@click.argument("name")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A front-matter value (repeatable).")
+@click.option("--open", "open_it", is_flag=True, help="Open the new note in its default app.")
+@VAULT_OPTION
+@TODAY
+@_reports_errors
+def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path, today: str | None) -> None:
+    """Create a follow-up note with the right front matter.
+
+    TYPE is contact, introduction, help, application, interview, referral or
+    log. The triggering date (met, applied, interview…) is today unless
+    --set gives it. The note goes to the folder followup-md.toml maps to the
+    type ([folders]), and uses the vault's own template for it when its
+    template folder has one (`contact.md` or `Follow-up contact.md`).
+
+    \b
+    Example:
+      followup-md new interview "Globex - Analyst" --set interview=2026-11-24T14:00 \\
+        --set interviewer="[[Dana Ortiz]]"
+    """
+    from followup_md.errors import UsageError
+    from followup_md.model import FileChange
+    from followup_md.skeletons import folder_for, note_text, parse_sets, safe_file_name
+    from followup_md.write import write_atomic
+
+    root, config, settings = _open(vault)
+    template = None
+    for folder in settings.template_folders:
+        for candidate in (root / folder).glob("*.md"):
+            if candidate.stem.casefold() in (kind.casefold(), f"follow-up {kind}".casefold()):
+                template = candidate.read_text(encoding="utf-8")
+    text = note_text(kind, name, parse_sets(sets), config, _today(today), template)
+    folder = folder_for(kind, config)
+    rel = f"{folder}/{safe_file_name(name)}.md" if folder else f"{safe_file_name(name)}.md"
+    if (root / rel).exists():
+        raise UsageError(f"{rel} already exists; followup-md never overwrites a note")
+    write_atomic(root, FileChange(rel, None, text.encode("utf-8"), None))
+    click.echo(rel)
+    if open_it:
+        click.launch(str(root / rel))
+
+
+@cli.command()
+@click.argument("note")
+@click.argument("step")
+@click.option("--on", "on", metavar="YYYY-MM-DD", help="The day it was done (default: today).")
+@VAULT_OPTION
+@TODAY
+@_reports_errors
+def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -> None:
+    """Mark a step done, exactly as ticking its box would, then sync.
+
+    NOTE is a path or a note's name; STEP a step id (`thank-you`,
+    `check-in-1`…). An unknown step lists the note's open steps.
+
+    \b
+    Example:
+      followup-md done "Globex - Analytics Engineer" thank-you --on 2026-11-20
+    """
+    from followup_md.model import FileChange
+    from followup_md.render import tick_step
+    from followup_md.write import write_atomic
+
+    day = _today(today)
+    when = _today(on) if on else day
+    root = _open(vault)[0]
+    plan = _plan(vault, day)
+    target = _note_of(plan, root, note)
+    _step_of(plan, target, step)
+    change = next((c for c in plan.changes if c.path == target.path), None)
+    text = change.new.decode("utf-8") if change else target.text
+    stat = change.stat if change else _stat(root / target.path)
+    syntax = _open(vault)[2].syntax
+    ticked = tick_step(text, target.path, step, when, syntax)
+    write_atomic(root, FileChange(target.path, target.text, ticked.encode("utf-8"), stat))
+    click.echo(f"followup-md: {target.path}: {step} done on {when}")
+    _sync(vault, day)
+
+
+def _stat(path: Path) -> Any:
+    from followup_md.vault import stat_of
+
+    return stat_of(path.stat())
+
+
+@cli.command()
+@click.argument("note")
+@click.argument("step", required=False)
+@click.option("--mailto", is_flag=True, help="Print a mailto: link instead of the text.")
+@VAULT_OPTION
+@TODAY
+@_reports_errors
+def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | None) -> None:
+    """Print a drafted email for a step (default: the note's most urgent one).
+
+    Your own templates in the draft_templates folder (`thank-you.txt`,
+    `check-in.txt`…: a `Subject:` line, a blank line, the body, with fields
+    such as {first_name}, {company}, {role}, {topics}, {source}) replace ours.
+
+    \b
+    Example:
+      followup-md draft "Globex - Analytics Engineer"
+      followup-md draft "Lena Novak" reach-out --mailto
+    """
+    from followup_md.drafts import draft_email
+    from followup_md.errors import UsageError
+    from followup_md.render import mailto as mailto_url
+    from followup_md.render import recipient_email, resolver
+
+    root, config, _ = _open(vault)
+    plan = _plan(vault, _today(today))
+    target = _note_of(plan, root, note)
+    chosen = _step_of(plan, target, step)
+    templates = {}
+    folder = root / config.draft_templates
+    if config.draft_templates and folder.is_dir() and not folder.is_symlink():
+        templates = {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+    subject, body = draft_email(chosen, target, templates)
+    if mailto:
+        address = recipient_email(chosen, plan.notes, resolver(plan.notes))
+        if not address:
+            raise UsageError(f"no email for whoever {chosen.id} is addressed to; add `email:` to the note")
+        click.echo(mailto_url(address, subject, body))
+        return
+    click.echo(f"Subject: {subject}\n\n{body}", nl=False)
+
+
+@cli.group()
+def export() -> None:
+    """Export the follow-ups to other tools."""
+
+
+@export.command("ics")
+@VAULT
+@TODAY
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@_reports_errors
+def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
+    """The open steps as an iCalendar file (stdout, or -o FILE).
+
+    Each step is an all-day event on its due date with a stable UID; set
+    ics_file in followup-md.toml to have every sync keep one in the vault.
+
+    \b
+    Example:
+      followup-md export ics ~/vault -o ~/followups.ics
+    """
+    from followup_md.ics import render_ics
+    from followup_md.write import write_export
+
+    plan = _plan(vault, _today(today))
+    calendar = render_ics(plan.steps, plan.notes, plan.today)
+    if output is None:
+        click.get_binary_stream("stdout").write(calendar)  # RFC 5545 lines end in CRLF
+        return
+    write_export(output, calendar)
+    click.echo(f"followup-md: wrote {output}", err=True)
+
+
+@cli.command()
+@VAULT
+@_reports_errors
+def init(vault: Path) -> None:
+    """Write a commented followup-md.toml and a note template per type.
+
+    Never overwrites: an existing config or template is left as it is. The
+    templates go to the vault's template folder (Obsidian's Templates or
+    Templater settings), in Templater syntax when Templater is installed.
+
+    \b
+    Example:
+      followup-md init ~/vault
+    """
+    from followup_md.config import CONFIG_FILE, TYPES
+    from followup_md.model import FileChange
+    from followup_md.skeletons import config_text, note_template
+    from followup_md.write import write_atomic
+
+    root, config, settings = _open(vault)
+    wrote: list[str] = []
+    files = [(CONFIG_FILE, config_text())]
+    if settings.template_folders:
+        folder = settings.template_folders[0]
+        templater = (root / ".obsidian" / "plugins" / "templater-obsidian").is_dir()
+        files += [(f"{folder}/Follow-up {kind}.md", note_template(kind, config, templater)) for kind in TYPES]
+    for rel, text in files:
+        if (root / rel).exists():
+            click.echo(f"followup-md: {rel} exists; left as it is")
+            continue
+        write_atomic(root, FileChange(rel, None, text.encode("utf-8"), None))
+        wrote.append(rel)
+    for rel in wrote:
+        click.echo(f"wrote {rel}")
+    click.echo(
+        'Next: create a note (`followup-md new contact "Jane Doe"`), then run '
+        "`followup-md sync` (or leave `followup-md watch` running) and open Due.md."
+    )
 
 
 def main() -> None:

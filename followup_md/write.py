@@ -125,6 +125,15 @@ def write_atomic(root: Path, change: FileChange) -> None:
     _commit(_stage(root, change, fsync=True))
 
 
+def write_export(path: Path, data: bytes) -> None:
+    """A file the user asked for by name (`export ics -o`): atomic, anywhere."""
+    path = path.resolve()
+    try:
+        _write_new(path, data, None).replace(path)
+    except OSError as error:
+        raise WriteError(f"could not write: {error.strerror or error}", str(path)) from None
+
+
 def remove_leftovers(root: Path, rels: Iterable[str]) -> None:
     """Delete our own temp files left by a run that was killed (never a link)."""
     for rel in rels:

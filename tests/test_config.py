@@ -36,7 +36,7 @@ def test_values_are_read() -> None:
             "colour = 1\n",
             "followup-md.toml:1: unknown setting 'colour'; valid: due_file, include, exclude, "
             "templates, skip_weekends, max_followups, task_format, tag, heading, link_style, due_checkboxes, "
-         "ics_file, draft_templates, "
+            "ics_file, draft_templates, "
             "folders, keys, rules, statuses, tags, types",
         ),
         (

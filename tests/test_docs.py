@@ -35,3 +35,22 @@ def test_quick_start_runs_the_main_job_on_the_example_vault(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["sync", str(vault), "--today", "2026-11-20"])
     assert result.exit_code == 0
     assert result.stderr == "people/Broken Date.md:4: met: 2026-13-45 is not a real date\n"
+
+
+def test_every_command_in_the_readme_exists_and_every_command_is_in_the_readme() -> None:
+    import re
+
+    shown = set(re.findall(r"^\| `followup-md (\w+)", README, re.MULTILINE))
+    assert shown == set(cli.commands)
+
+
+def test_shell_completion_works_as_documented() -> None:
+    import os
+    import subprocess
+    import sys
+
+    assert "_FOLLOWUP_MD_COMPLETE=bash_source followup-md" in README
+    env = {**os.environ, "_FOLLOWUP_MD_COMPLETE": "bash_source"}
+    code = "from followup_md.cli import main; main()"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert "_followup_md_completion" in done.stdout
