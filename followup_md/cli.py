@@ -486,7 +486,12 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | N
 
 @cli.group()
 def export() -> None:
-    """Export the follow-ups to other tools."""
+    """Export the follow-ups to other tools.
+
+    \b
+    Example:
+      followup-md export ics ~/vault -o ~/followups.ics
+    """
 
 
 @export.command("ics")

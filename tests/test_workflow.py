@@ -238,4 +238,41 @@ def test_from_an_empty_folder_to_a_working_system(tmp_path: Path) -> None:
     assert "^fu-thank-you" not in (root / "Due.md").read_text()
     assert "BEGIN:VEVENT" in run("export", "ics").stdout
     for command in ("new", "done", "draft", "init", "export", "sync", "due", "check", "watch"):
-        assert "Example" in run(command, "--help").stdout or command == "export"
+        assert "Example" in run(command, "--help").stdout
+
+
+def test_new_open_launches_the_note(make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch) -> None:
+    import click
+
+    launched: list[str] = []
+
+    def launch(target: str, **_: object) -> int:
+        launched.append(target)
+        return 0
+
+    monkeypatch.setattr(click, "launch", launch)
+    root = make_vault({})
+    assert in_vault(root, "new", "help", "Priya", "--open").exit_code == 0
+    assert launched == [str(root / "Priya.md")]
+
+
+def test_a_progress_bar_only_on_a_terminal(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from followup_md import cli as module
+    from followup_md.cache import probe_vault
+    from followup_md.vault import load_config, read_settings
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    config = load_config(example)
+    settings = read_settings(example, config)
+    monkeypatch.setattr(module, "PROGRESS_FROM", 1)
+    for stream, shown in ((io.StringIO(), False), (Terminal(), True)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        probe = probe_vault(example, config, settings, TODAY)
+        read = module._read_with_progress(example, config, settings, probe)
+        assert "people/Maya Chen.md" in read
+        assert ("Reading notes" in stream.getvalue()) is shown
