@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from followup_md.errors import WriteError
-from followup_md.model import FileChange
+from followup_md.model import FileChange, Stat
 from followup_md.vault import TEMP_SUFFIX, stat_of
 
 
@@ -94,35 +95,69 @@ def _stage(root: Path, change: FileChange, fsync: bool) -> _Staged:
         raise WriteError(f"could not write: {error.strerror or error}", change.path) from None
 
 
-def _commit(staged: _Staged) -> None:
-    """Put a staged file in place. If someone wrote to the old file in the
-    instant between the last check and the replace, their bytes are put back
-    and the write is reported (their edit wins; the sync is retried)."""
+@dataclass
+class _Placed:
+    """A file just put in place, and the old one still open: a writer that had
+    it open before the replace writes there, and its bytes must not be lost."""
+
+    change: FileChange
+    path: Path
+    old_fd: int
+    new: Stat
+    mode: int | None
+
+
+def _commit(staged: _Staged) -> _Placed | None:
+    """Put a staged file in place (the old one stays open for `_verify`)."""
     change, path, temp = staged.change, staged.path, staged.temp
     old_fd = None
     try:
         if change.stat is not None:
             old_fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         _check_unchanged(path, change)  # again, just before replacing
+        new = stat_of(temp.stat())
         temp.replace(path)
-        if old_fd is not None and stat_of(os.fstat(old_fd)) != change.stat:
-            _write_new(path, _read_all(old_fd), staged.mode).replace(path)
-            raise WriteError(
-                "changed while followup-md was writing it; your edit was kept, the sync will be retried",
-                change.path,
-            )
-    except OSError as error:
-        raise WriteError(f"could not write: {error.strerror or error}", change.path) from None
-    finally:
+    except BaseException as error:
         if old_fd is not None:
             os.close(old_fd)
         with contextlib.suppress(OSError):
-            temp.unlink()  # gone after a replace; removed if we did not get that far
+            temp.unlink()
+        if isinstance(error, OSError):
+            raise WriteError(f"could not write: {error.strerror or error}", change.path) from None
+        raise
+    return _Placed(change, path, old_fd, new, staged.mode) if old_fd is not None else None
+
+
+def _verify(placed: _Placed) -> None:
+    """Close the old file; if someone wrote to it around the replace, put their
+    bytes back (or, if the new file has changed too, beside it as a conflicted
+    copy) and report the note as skipped: their edit wins, the sync is retried."""
+    change = placed.change
+    try:
+        if stat_of(os.fstat(placed.old_fd)) == change.stat:
+            return
+        theirs = _read_all(placed.old_fd)
+        if stat_of(placed.path.stat()) == placed.new:
+            _write_new(placed.path, theirs, placed.mode).replace(placed.path)
+            where = "your edit was kept"
+        else:
+            copy = placed.path.with_name(f"{placed.path.stem} (conflicted copy followup-md).md")
+            _write_new(copy, theirs, placed.mode).replace(copy)
+            where = f"your edit is in {copy.name}"
+        raise WriteError(
+            f"changed while followup-md was writing it; {where}, the sync will be retried", change.path
+        )
+    except OSError as error:
+        raise WriteError(f"could not check the write: {error.strerror or error}", change.path) from None
+    finally:
+        os.close(placed.old_fd)
 
 
 def write_atomic(root: Path, change: FileChange) -> None:
     """Replace one file: temp file beside it, fsync, mode kept, stale check, os.replace."""
-    _commit(_stage(root, change, fsync=True))
+    placed = _commit(_stage(root, change, fsync=True))
+    if placed is not None:
+        _verify(placed)
 
 
 def write_export(path: Path, data: bytes) -> None:
@@ -143,13 +178,22 @@ def remove_leftovers(root: Path, rels: Iterable[str]) -> None:
                 path.unlink()
 
 
+def _grace(seconds: float) -> None:
+    """Let a writer that opened a note before its replace finish its write."""
+    time.sleep(seconds)
+
+
 BATCH = 8  # from this many files on, one sync of the disk beats an fsync each
+OPEN_AT_ONCE = 256  # old files kept open for their check (well under any fd limit)
+GRACE = 0.02  # seconds a writer that opened a note before its replace has to write
 
 
 def apply_changes(root: Path, changes: Sequence[FileChange]) -> list[WriteError]:
     """Write every change it safely can; return the ones it skipped. A large
     batch is staged in temp files, made durable with one `os.sync()`, then put in
-    place file by file (a first sync writes thousands of notes)."""
+    place file by file (a first sync writes thousands of notes). Each old file
+    stays open a moment after its replace, so that a write that lands in it
+    (an editor that had it open) is found and put back."""
     skipped: list[WriteError] = []
     batch = len(changes) >= BATCH
     staged: list[_Staged] = []
@@ -160,9 +204,27 @@ def apply_changes(root: Path, changes: Sequence[FileChange]) -> list[WriteError]
             skipped.append(error)
     if batch:
         os.sync()
+    placed: list[_Placed] = []
+
+    def verify(items: list[_Placed]) -> None:
+        _grace(GRACE)
+        for item in items:
+            try:
+                _verify(item)
+            except WriteError as error:
+                skipped.append(error)
+
     for item in staged:
         try:
-            _commit(item)
+            done = _commit(item)
         except WriteError as error:
             skipped.append(error)
+            continue
+        if done is not None:
+            placed.append(done)
+        if len(placed) >= OPEN_AT_ONCE:
+            verify(placed)
+            placed = []
+    if placed:
+        verify(placed)
     return skipped

@@ -114,3 +114,37 @@ def test_a_batch_is_synced_once_and_a_file_edited_meanwhile_is_kept(
     assert (tmp_path / "n3.md").read_bytes() == b"the user typed this"
     assert all((tmp_path / f"n{i}.md").read_bytes() == b"new" for i in range(10) if i != 3)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"n{i}.md" for i in range(10))
+
+
+@pytest.mark.parametrize("typed_again", [False, True])
+def test_a_write_into_the_old_file_around_the_replace_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed_again: bool
+) -> None:
+    from followup_md import write
+    from followup_md.parse import _CONFLICT_COPY
+
+    for index in range(10):
+        (tmp_path / f"n{index}.md").write_bytes(b"old\n")
+    changes = [_change(tmp_path, f"n{index}.md", b"new\n") for index in range(10)]
+    editor = (tmp_path / "n4.md").open("ab")  # an editor holding the note open
+
+    def meanwhile(seconds: float) -> None:  # the grace after the replaces
+        editor.write(b"typed\n")
+        editor.flush()
+        if typed_again:
+            (tmp_path / "n4.md").write_bytes(b"new\nand more\n")
+
+    monkeypatch.setattr(write, "_grace", meanwhile)
+    try:
+        skipped = apply_changes(tmp_path, changes)
+    finally:
+        editor.close()
+    assert [e.path for e in skipped] == ["n4.md"]
+    if typed_again:
+        copy = tmp_path / "n4 (conflicted copy followup-md).md"
+        assert copy.read_bytes() == b"old\ntyped\n"
+        assert (tmp_path / "n4.md").read_bytes() == b"new\nand more\n"
+        assert _CONFLICT_COPY.search(copy.name)  # reported, never taken for a note
+    else:
+        assert (tmp_path / "n4.md").read_bytes() == b"old\ntyped\n"
+    assert (tmp_path / "n3.md").read_bytes() == b"new\n"
