@@ -422,15 +422,14 @@ def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -
 
     day = _today(today)
     when = _today(on) if on else day
-    root = _open(vault)[0]
+    root, _, settings = _open(vault)
     plan = _plan(vault, day)
     target = _note_of(plan, root, note)
     _step_of(plan, target, step)
     change = next((c for c in plan.changes if c.path == target.path), None)
     text = change.new.decode("utf-8") if change else target.text
     stat = change.stat if change else _stat(root / target.path)
-    syntax = _open(vault)[2].syntax
-    ticked = tick_step(text, target.path, step, when, syntax)
+    ticked = tick_step(text, target.path, step, when, settings.syntax)
     write_atomic(root, FileChange(target.path, target.text, ticked.encode("utf-8"), stat))
     click.echo(f"followup-md: {target.path}: {step} done on {when}")
     _sync(vault, day)

@@ -325,7 +325,7 @@ def render_due(
             "(not recognisably follow-up notes; `followup-md check --all` lists them)"
         )
     line = summary(groups, len(waits), len(problems)) or "Nothing to follow up"
-    out = ["", "# Follow-ups", "", f"{line} — as of {today}", ""]
+    out = ["", "# Follow-ups", "", f"{line} — as of {today}", "", *load_chart(groups, notes, today)]
     for key, title in SECTIONS:
         if sections[key]:
             out += [f"## {title}", "", *sections[key], ""]
@@ -334,6 +334,34 @@ def render_due(
     if problem_lines:
         out += ["## Problems", "", *problem_lines, ""]
     return out
+
+
+CHART_DAYS = 14  # the chart shows what falls due in the next two weeks
+CHART_ROWS = 25  # and at most this many steps, the soonest first
+_CHART_UNSAFE = re.compile(r"[:;#%`<>{}\[\]\\|\"]+")
+
+
+def load_chart(groups: Mapping[State, Sequence[Step]], notes: Mapping[str, Note], today: date) -> list[str]:
+    """A Mermaid gantt of the steps due in the next two weeks (Obsidian and
+    GitHub draw it), one bar per step from its start to its due date; nothing
+    when fewer than three steps fall in that time."""
+    horizon = today.toordinal() + CHART_DAYS
+    coming = [s for key in ("today", "week", "later") for s in groups[key] if s.due.toordinal() <= horizon]
+    if len(coming) < 3:
+        return []
+    out = ["```mermaid", "gantt", "    dateFormat YYYY-MM-DD", "    axisFormat %a %d", "    todayMarker off"]
+    section = ""
+    for step in coming[:CHART_ROWS]:
+        week = "This week" if (step.due - today).days <= 6 else "Next week"
+        if week != section:
+            section = week
+            out.append(f"    section {week}")
+        start = max(step.start, today)
+        label = _CHART_UNSAFE.sub(" ", f"{clean_text(notes[step.note].name)} {step.id}")
+        out.append(f"    {' '.join(label.split())} :{start}, {(step.due - start).days + 1}d")
+    if len(coming) > CHART_ROWS:
+        out.append(f"    section and {len(coming) - CHART_ROWS} more")
+    return [*out, "```", ""]
 
 
 def due_text(lines: list[str] | None, inner: Sequence[str], block: Block | None) -> str:

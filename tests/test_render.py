@@ -91,3 +91,30 @@ def test_clean_text() -> None:
 def test_mailto_is_fully_encoded() -> None:
     url = mailto("jane@x.example", "Hi (there) & more", "Line 1\nLine 2?")
     assert url == "mailto:jane@x.example?subject=Hi%20%28there%29%20%26%20more&body=Line%201%0ALine%202%3F"
+
+
+def test_the_load_chart_is_a_gantt_of_the_next_two_weeks() -> None:
+    from followup_md.model import Note
+    from followup_md.render import group_steps, load_chart
+
+    notes = {"a.md": Note("a.md", "contact", "Ann: [x] #1", {}, b"", "\n", None)}
+    from datetime import timedelta
+
+    steps = [Step("a.md", f"s{i}", D + timedelta(days=i - 2), D + timedelta(days=i), "x") for i in range(20)]
+    chart = load_chart(group_steps(steps, D), notes, D)
+    assert chart[:5] == [
+        "```mermaid",
+        "gantt",
+        "    dateFormat YYYY-MM-DD",
+        "    axisFormat %a %d",
+        "    todayMarker off",
+    ]
+    assert chart[5:8] == [
+        "    section This week",
+        "    Ann x 1 s0 :2026-11-20, 1d",
+        "    Ann x 1 s1 :2026-11-20, 2d",
+    ]
+    assert "    section Next week" in chart
+    assert sum(line.endswith("d") and ":" in line for line in chart) == 15  # due within 14 days
+    assert chart[-2:] == ["```", ""]
+    assert load_chart(group_steps(steps[:2], D), notes, D) == []
