@@ -363,6 +363,7 @@ def run_watch(
     poll: bool = False,
     stop: threading.Event | None = None,
     quiet: float = QUIET,
+    longest: float = LONGEST,
     housekeeping: float = HOUSEKEEPING,
     ready: threading.Event | None = None,
 ) -> int:
@@ -385,7 +386,9 @@ def run_watch(
         )
         if ready is not None:
             ready.set()
-        return _loop(watcher, observer, handler, events, stop, quiet, housekeeping)
+        return _loop(
+            watcher, observer, handler, events, stop, Debouncer(quiet, longest, watcher.clock), housekeeping
+        )
     except KeyboardInterrupt:
         return 0
     finally:
@@ -401,10 +404,9 @@ def _loop(
     handler: _Handler,
     events: queue.Queue[tuple[str, bool]],
     stop: threading.Event,
-    quiet: float,
+    debouncer: Debouncer,
     housekeeping: float,
 ) -> int:
-    debouncer = Debouncer(quiet=quiet, clock=watcher.clock)
     while not stop.is_set():
         waits = [debouncer.timeout(), watcher.deferred_timeout(), housekeeping]
         waits.append(_seconds_to_midnight(datetime.now()))
