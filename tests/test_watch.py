@@ -219,7 +219,8 @@ def test_a_burst_of_1000_writes_is_one_resync(running: Callable[..., Running]) -
             f"---\ntype: contact\nmet: 2026-11-19\nname: P{index:04}\n---\n"
         )
     assert run.until(lambda: "P0999" in run.due(), timeout=20)
-    assert run.until(lambda: "^fu-reconnect" in (run.root / "n0999.md").read_text(), timeout=20)
+    notes = [run.root / f"n{index:04}.md" for index in range(1000)]
+    assert run.until(lambda: all("^fu-reconnect" in note.read_text() for note in notes), timeout=30)
     assert run.quiet_for(1.0)
     assert run.watcher.stats.writes["Due.md"] - before == 1
 
