@@ -111,8 +111,8 @@ def test_the_load_chart_is_a_gantt_of_the_next_two_weeks() -> None:
     ]
     assert chart[5:8] == [
         "    section This week",
-        "    Ann x 1 s0 :2026-11-20, 1d",
-        "    Ann x 1 s1 :2026-11-20, 2d",
+        "    Ann (x) 1 s0 :2026-11-20, 1d",
+        "    Ann (x) 1 s1 :2026-11-20, 2d",
     ]
     assert "    section Next week" in chart
     assert sum(line.endswith("d") and ":" in line for line in chart) == 15  # due within 14 days
