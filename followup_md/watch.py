@@ -249,7 +249,7 @@ class Watcher:
             else:
                 ready.append(change)
         failed = {}
-        for error in apply_changes(self.root, ready):
+        for error in apply_changes(self.root, ready, grace=False):
             self.echo(f"followup-md: {error}")
             failed[error.path] = error
         wrote = [change.path for change in ready if change.path not in failed]

@@ -188,12 +188,13 @@ OPEN_AT_ONCE = 256  # old files kept open for their check (well under any fd lim
 GRACE = 0.02  # seconds a writer that opened a note before its replace has to write
 
 
-def apply_changes(root: Path, changes: Sequence[FileChange]) -> list[WriteError]:
+def apply_changes(root: Path, changes: Sequence[FileChange], grace: bool = True) -> list[WriteError]:
     """Write every change it safely can; return the ones it skipped. A large
     batch is staged in temp files, made durable with one `os.sync()`, then put in
     place file by file (a first sync writes thousands of notes). Each old file
-    stays open a moment after its replace, so that a write that lands in it
-    (an editor that had it open) is found and put back."""
+    stays open a moment after its replace (`grace`), so that a write that lands
+    in it (an editor that had it open) is found and put back. The watcher skips
+    the grace: it writes a note only once nobody has touched it for seconds."""
     skipped: list[WriteError] = []
     batch = len(changes) >= BATCH
     staged: list[_Staged] = []
@@ -207,7 +208,8 @@ def apply_changes(root: Path, changes: Sequence[FileChange]) -> list[WriteError]
     placed: list[_Placed] = []
 
     def verify(items: list[_Placed]) -> None:
-        _grace(GRACE)
+        if grace:
+            _grace(GRACE)
         for item in items:
             try:
                 _verify(item)
