@@ -170,8 +170,9 @@ def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) ->
     counts = _counts(plan)
     click.echo(f"followup-md: {what}; {counts} (as of {day})")
     del plan  # let its notes go before the cache reads back what was written
-    quiet = f"followup-md: nothing to update; {counts} (as of {day})"
-    record_run(root, probe, read, written, config.due_file, config, settings, (quiet, problems))
+    if not skipped:  # a write still owed must not look like a clean run to the next one
+        quiet = f"followup-md: nothing to update; {counts} (as of {day})"
+        record_run(root, probe, read, written, config.due_file, config, settings, (quiet, problems))
 
 
 def _read_with_progress(root: Path, config: Any, settings: Any, probe: Any) -> Any:

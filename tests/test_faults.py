@@ -225,3 +225,21 @@ def test_a_vault_merged_by_git_yields_the_same_due_on_both_machines(tmp_path: Pa
         "✅ 2026-11-21 ^fu-thank-you"
         in (laptop / "applications" / "Globex - Analytics Engineer.md").read_text()
     )
+
+
+def test_writes_that_failed_are_made_by_the_next_sync(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = "---\ntype: application\napplied: 2026-11-18\n---\n"
+    root = make_vault({"Acme.md": note})
+    real = write._write_new
+
+    def full(path: Path, data: bytes, mode: int | None, fsync: bool = True) -> Path:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(write, "_write_new", full)
+    assert CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()]).exit_code == 0
+    monkeypatch.setattr(write, "_write_new", real)
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert "updated 1 note" in result.stdout
+    assert "^fu-confirm" in (root / "Acme.md").read_text()
