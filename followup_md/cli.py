@@ -515,7 +515,7 @@ def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
     plan = _plan(vault, _today(today))
     calendar = render_ics(plan.steps, plan.notes, plan.today)
     if output is None:
-        click.get_binary_stream("stdout").write(calendar)  # RFC 5545 lines end in CRLF
+        click.echo(calendar, nl=False)  # bytes go out as they are: RFC 5545 lines end in CRLF
         return
     write_export(output, calendar)
     click.echo(f"followup-md: wrote {output}", err=True)
