@@ -18,7 +18,6 @@ the same mtime and size). The folder carries its own `.gitignore`.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import pickle
@@ -31,10 +30,20 @@ from typing import Any
 
 from followup_md import __version__
 from followup_md.config import CONFIG_FILE, Config
+from followup_md.errors import WriteError
 from followup_md.model import NoteFile, Problem, ReadFile, Stat
-from followup_md.vault import CACHE_DIR, LEFTOVER, VaultSettings, read_file, walk_notes
+from followup_md.vault import (
+    CACHE_DIR,
+    LEFTOVER,
+    VaultSettings,
+    open_regular,
+    read_file,
+    read_inside,
+    walk_notes,
+)
 
 FORMAT = 2
+CACHE_LIMIT = 1 << 30  # bytes: a pickle larger than this is not ours
 SETTINGS = (
     CONFIG_FILE,
     ".obsidian/templates.json",
@@ -49,10 +58,8 @@ def fingerprint(root: Path) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{FORMAT} {__version__} {time.tzname} {time.timezone}".encode())
     for name in SETTINGS:
-        try:
-            digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
-        except OSError:
-            digest.update(name.encode() + b"\0-\0")
+        data = read_inside(root, name)
+        digest.update(name.encode() + b"\0" + (data if data is not None else b"-") + b"\0")
     return digest.hexdigest()
 
 
@@ -84,10 +91,6 @@ class RunRecord:
         return self.stats.get(rel) == stat and stat[0] < self.saved_ns
 
 
-def _folder(root: Path) -> Path:
-    return root / CACHE_DIR
-
-
 class _Unpickler(pickle.Unpickler):
     """Builds only our own data types: the cache lives in the vault, which may be
     shared or synced, so a pickle found there must never run code."""
@@ -109,9 +112,17 @@ class _Unpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-def _load(path: Path) -> Any:
+def _load(root: Path, name: str) -> Any:
+    """A cache file's value: None if it is missing, not a regular file inside
+    the vault's own cache folder, unreadable or stale."""
+    folder = root / CACHE_DIR
     try:
-        with path.open("rb") as handle:
+        if folder.is_symlink():
+            return None
+        handle = open_regular(folder / name, CACHE_LIMIT)
+        if handle is None:
+            return None
+        with handle:
             version, value = _Unpickler(handle).load()
     except Exception:
         return None
@@ -119,41 +130,33 @@ def _load(path: Path) -> Any:
 
 
 def load_run(root: Path) -> RunRecord | None:
-    value = _load(_folder(root) / "run.pickle")
+    value = _load(root, "run.pickle")
     return value if isinstance(value, RunRecord) else None
 
 
 def load_notes(root: Path) -> dict[str, Any]:
-    value = _load(_folder(root) / "notes.pickle")
+    value = _load(root, "notes.pickle")
     return value if isinstance(value, dict) else {}
 
 
-def _save(path: Path, value: Any) -> None:
-    temp = path.with_name(f".{path.name}.tmp")
-    try:
-        with temp.open("wb") as handle:
-            pickle.dump(((FORMAT, __version__), value), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temp.replace(path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+def _dump(value: Any) -> bytes:
+    return pickle.dumps(((FORMAT, __version__), value), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def save(root: Path, run: RunRecord, notes: Mapping[str, Any]) -> None:
     """Write the cache (notes, then the run stamped with the notes tier's own
-    mtime); a failure (read-only vault, full disk) is not an error."""
-    folder = _folder(root)
+    mtime) through the one writer; a failure (read-only vault, full disk, a
+    cache file that is a link or a FIFO) is not an error."""
+    from followup_md.write import write_own
+
+    ignore = f"{CACHE_DIR}/.gitignore"
     try:
-        if folder.is_symlink():
-            return
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# followup-md's cache: safe to delete, never worth committing\n*\n")
-        _save(folder / "notes.pickle", dict(notes))
-        run.saved_ns = (folder / "notes.pickle").stat().st_mtime_ns
-        _save(folder / "run.pickle", run)
-    except OSError:
+        if not os.path.lexists(root / ignore):
+            write_own(root, ignore, b"# followup-md's cache: safe to delete, never worth committing\n*\n")
+        write_own(root, f"{CACHE_DIR}/notes.pickle", _dump(dict(notes)))
+        run.saved_ns = os.lstat(root / CACHE_DIR / "notes.pickle").st_mtime_ns
+        write_own(root, f"{CACHE_DIR}/run.pickle", _dump(run))
+    except (OSError, WriteError):
         return
 
 

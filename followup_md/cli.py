@@ -356,6 +356,23 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
     raise UsageError(f"{note.path} has no open step {step_id!r}; its open steps: {listed}")
 
 
+def _templates(root: Path, folder: str, suffix: str) -> list[tuple[str, bytes]]:
+    """(vault-relative path, bytes) of the template files in a folder, sorted;
+    only files inside the vault (links resolved and checked), never a FIFO."""
+    from followup_md.vault import inside_path, read_inside
+
+    real = inside_path(root, folder) if folder else None
+    if real is None or not real.is_dir():
+        return []
+    found = []
+    for path in sorted(real.glob(f"*{suffix}")):
+        rel = f"{folder}/{path.name}"
+        data = read_inside(root, rel)
+        if data is not None:
+            found.append((rel, data))
+    return found
+
+
 @cli.command()
 @click.argument("kind", metavar="TYPE")
 @click.argument("name")
@@ -385,10 +402,11 @@ def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path,
 
     root, config, settings = _open(vault)
     template = None
+    wanted = (kind.casefold(), f"follow-up {kind}".casefold())
     for folder in settings.template_folders:
-        for candidate in (root / folder).glob("*.md"):
-            if candidate.stem.casefold() in (kind.casefold(), f"follow-up {kind}".casefold()):
-                template = candidate.read_text(encoding="utf-8")
+        for rel, data in _templates(root, folder, ".md"):
+            if rel.removesuffix(".md").rpartition("/")[2].casefold() in wanted:
+                template = data.decode("utf-8", errors="replace")
     text = note_text(kind, name, parse_sets(sets), config, _today(today), template)
     folder = folder_for(kind, config)
     rel = f"{folder}/{safe_file_name(name)}.md" if folder else f"{safe_file_name(name)}.md"
@@ -470,10 +488,10 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | N
     plan = _plan(vault, _today(today))
     target = _note_of(plan, root, note)
     chosen = _step_of(plan, target, step)
-    templates = {}
-    folder = root / config.draft_templates
-    if config.draft_templates and folder.is_dir() and not folder.is_symlink():
-        templates = {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+    templates = {
+        rel.rpartition("/")[2].removesuffix(".txt"): data.decode("utf-8", errors="replace")
+        for rel, data in _templates(root, config.draft_templates, ".txt")
+    }
     subject, body = draft_email(chosen, target, templates)
     if mailto:
         address = recipient_email(chosen, plan.notes, resolver(plan.notes))

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from followup_md.config import CONFIG_FILE, Config, parse_config
 from followup_md.errors import ConfigError
@@ -20,6 +20,7 @@ TASKS_PLUGIN = "obsidian-tasks-plugin"
 CACHE_DIR = ".followup-md"
 TEMP_SUFFIX = ".followup-md.tmp"  # `.<name>` + this: hidden, and never a `.md` name
 LEFTOVER = "a temp file left by an interrupted run"
+SETTINGS_LIMIT = 1 << 20  # the config, an Obsidian settings file, a template
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,33 +32,94 @@ class VaultSettings:
     template_folders: tuple[str, ...] = ()
 
 
-def _json(path: Path) -> Any:
+def open_regular(path: Path, limit: int) -> BinaryIO | None:
+    """A file we read for ourselves (the config, the cache), open for reading;
+    None if it is not there. Never follows a symlink, never waits on a FIFO or a
+    device, refuses a file of more than `limit` bytes: OSError saying why."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_NOCTTY)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, "is a symbolic link; followup-md does not follow links") from None
+        raise
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
+            raise OSError(errno.EINVAL, "is not a regular file")
+        if found.st_size > limit:
+            raise OSError(errno.EFBIG, f"is larger than {limit >> 20} MiB")
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of `open_regular(path, limit)` (never more than `limit`, even if
+    the file grows while it is read)."""
+    handle = open_regular(path, limit)
+    if handle is None:
+        return None
+    with handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"is larger than {limit >> 20} MiB")
+    return data
+
+
+def inside_path(root: Path, rel: str) -> Path | None:
+    """The real path of `rel` (symlinks resolved) if it lies inside the vault."""
+    if not _inside(rel):
+        return None
+    try:
+        real = (root / rel).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_relative_to(root.resolve()) and real != root.resolve() else None
+
+
+def read_inside(root: Path, rel: str, limit: int = SETTINGS_LIMIT) -> bytes | None:
+    """A settings file or template: only from inside the vault (links resolved
+    and checked), only a regular file, at most `limit` bytes; None otherwise."""
+    real = inside_path(root, rel)
+    if real is None:
+        return None
+    try:
+        return read_regular(real, limit)
+    except OSError:
+        return None
+
+
+def _json(root: Path, rel: str) -> Any:
+    data = read_inside(root, rel)
+    try:
+        return json.loads(data.decode("utf-8")) if data is not None else None
+    except ValueError:
         return None
 
 
 def _folder(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip().strip("/"):
+    """A template folder named by a setting, if it is a folder inside the vault."""
+    if isinstance(value, str) and _inside(value.strip().strip("/")):
         return value.strip().strip("/")
     return None
 
 
 def read_settings(root: Path, config: Config) -> VaultSettings:
     """Template folders and the Tasks plugin's format, global filter and statuses."""
-    obsidian = root / ".obsidian"
     folders = [_folder(t) for t in config.templates]
-    core = _json(obsidian / "templates.json")
+    core = _json(root, ".obsidian/templates.json")
     if isinstance(core, dict):
         folders.append(_folder(core.get("folder")))
-    templater = _json(obsidian / "plugins" / "templater-obsidian" / "data.json")
+    templater = _json(root, ".obsidian/plugins/templater-obsidian/data.json")
     if isinstance(templater, dict):
         folders.append(_folder(templater.get("templates_folder")))
-    enabled = _json(obsidian / "community-plugins.json")
-    plugin_dir = obsidian / "plugins" / TASKS_PLUGIN
-    has_tasks = plugin_dir.is_dir() and (not isinstance(enabled, list) or TASKS_PLUGIN in enabled)
-    data = _json(plugin_dir / "data.json") if has_tasks else None
+    enabled = _json(root, ".obsidian/community-plugins.json")
+    plugin_dir = f".obsidian/plugins/{TASKS_PLUGIN}"
+    has_tasks = (root / plugin_dir).is_dir() and (not isinstance(enabled, list) or TASKS_PLUGIN in enabled)
+    data = _json(root, f"{plugin_dir}/data.json") if has_tasks else None
     data = data if isinstance(data, dict) else {}
     done, cancelled = set("xX"), {"-"}
     statuses = data.get("statusSettings")
@@ -84,12 +146,14 @@ def read_settings(root: Path, config: Config) -> VaultSettings:
 
 def load_config(root: Path) -> Config:
     """followup-md.toml at the vault root, or the defaults."""
-    path = root / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Config()
-    except (OSError, UnicodeDecodeError) as error:
+        data = read_regular(root / CONFIG_FILE, SETTINGS_LIMIT)
+        if data is None:
+            return Config()
+        text = data.decode("utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot read the config: {error.strerror or error}", CONFIG_FILE) from None
+    except UnicodeDecodeError as error:
         raise ConfigError(f"cannot read the config: {error}", CONFIG_FILE) from None
     config = parse_config(text, CONFIG_FILE)
     due = PurePosixPath(config.due_file)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import itertools
 import os
 import stat
 import time
@@ -14,12 +16,19 @@ from followup_md.errors import WriteError
 from followup_md.model import FileChange, Stat
 from followup_md.vault import TEMP_SUFFIX, stat_of
 
+NAME_MAX = 255  # bytes in one file name on every file system a vault lives on
 
-def _target(root: Path, rel: str) -> Path:
-    """The path to write, refusing anything outside the vault or through a symlink."""
+
+def _target(root: Path, rel: str, hidden: bool = False) -> Path:
+    """The path to write, refusing anything outside the vault or through a
+    symlink (and, unless `hidden`, into a hidden folder such as `.obsidian`)."""
     path = root / rel
     parts = Path(rel).parts
-    if Path(rel).is_absolute() or ".." in parts or any(p.startswith(".") for p in parts[:-1]):
+    if (
+        Path(rel).is_absolute()
+        or ".." in parts
+        or (not hidden and any(p.startswith(".") for p in parts[:-1]))
+    ):
         raise WriteError("refusing to write outside the vault or into a hidden folder", rel)
     current = root
     for part in parts:
@@ -32,19 +41,33 @@ def _target(root: Path, rel: str) -> Path:
 def _check_unchanged(path: Path, change: FileChange) -> os.stat_result | None:
     """The file's stat now, if it is still as it was read; WriteError otherwise."""
     try:
-        current = path.stat()
+        current = path.lstat()
     except FileNotFoundError:
         current = None
+    if current is not None and not stat.S_ISREG(current.st_mode):
+        raise WriteError("is not a regular file; followup-md leaves it alone", change.path)
     if change.stat != (stat_of(current) if current is not None else None):
         what = "appeared" if change.stat is None else "changed"
         raise WriteError(f"{what} while followup-md was working; skipped until the next sync", change.path)
     return current
 
 
+def temp_path(path: Path) -> Path:
+    """The hidden temp file beside `path`; a long name is shortened (and made
+    unique with a hash of the whole name) so the temp name fits NAME_MAX."""
+    name = f".{path.name}{TEMP_SUFFIX}"
+    if len(os.fsencode(name)) <= NAME_MAX:
+        return path.with_name(name)
+    whole = os.fsencode(path.name)
+    digest = hashlib.blake2b(whole, digest_size=8).hexdigest()
+    room = NAME_MAX - len(f".~{digest}{TEMP_SUFFIX}")
+    return path.with_name(f".{whole[:room].decode('utf-8', 'ignore')}~{digest}{TEMP_SUFFIX}")
+
+
 def _write_new(path: Path, data: bytes, mode: int | None, fsync: bool = True) -> Path:
     """The bytes in a temp file beside `path` (flushed to disk unless the caller
     syncs a whole batch at once); returns its path."""
-    temp = path.with_name(f".{path.name}{TEMP_SUFFIX}")
+    temp = temp_path(path)
     with contextlib.suppress(FileNotFoundError):
         temp.unlink()  # left by a run that was killed
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
@@ -141,9 +164,7 @@ def _verify(placed: _Placed) -> None:
             _write_new(placed.path, theirs, placed.mode).replace(placed.path)
             where = "your edit was kept"
         else:
-            copy = placed.path.with_name(f"{placed.path.stem} (conflicted copy followup-md).md")
-            _write_new(copy, theirs, placed.mode).replace(copy)
-            where = f"your edit is in {copy.name}"
+            where = f"your edit is in {_conflicted_copy(placed.path, theirs, placed.mode).name}"
         raise WriteError(
             f"changed while followup-md was writing it; {where}, the sync will be retried", change.path
         )
@@ -151,6 +172,41 @@ def _verify(placed: _Placed) -> None:
         raise WriteError(f"could not check the write: {error.strerror or error}", change.path) from None
     finally:
         os.close(placed.old_fd)
+
+
+def _conflicted_copy(path: Path, data: bytes, mode: int | None) -> Path:
+    """`data` in a new file beside `path`, under the first conflicted-copy name
+    not taken: an earlier copy is never replaced."""
+    temp = _write_new(path, data, mode)
+    try:
+        for number in itertools.count(1):
+            label = "conflicted copy followup-md" + (f" {number}" if number > 1 else "")
+            copy = path.with_name(f"{path.stem} ({label}).md")
+            try:
+                os.link(temp, copy)  # fails if the name is taken, where a replace would not
+            except FileExistsError:
+                continue
+            return copy
+        raise AssertionError("unreachable")  # pragma: no cover
+    finally:
+        temp.unlink()
+
+
+def write_own(root: Path, rel: str, data: bytes) -> None:
+    """Replace one of our own files (the cache, its `.gitignore`) whatever it
+    held: atomic, never through a symlink, never over a folder, FIFO or device."""
+    path = _target(root, rel, hidden=True)
+    try:
+        current = path.lstat()
+    except FileNotFoundError:
+        current = None
+    if current is not None and not stat.S_ISREG(current.st_mode):
+        raise WriteError("is not a regular file; followup-md leaves it alone", rel)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_new(path, data, None, fsync=False).replace(path)
+    except OSError as error:
+        raise WriteError(f"could not write: {error.strerror or error}", rel) from None
 
 
 def write_atomic(root: Path, change: FileChange) -> None:
