@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from followup_md.errors import NoteError
-from followup_md.model import Block, TaskLine, TaskStatus, TaskSyntax
+from followup_md.model import Block, TaskLine, TaskStatus, TaskSyntax, in_range
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -151,8 +151,20 @@ def find_block(text: str, lines: list[str], path: str, body_start: int = 0) -> B
     start, end = found
     planned: dict[str, tuple[date, date]] = {}
     for step, first, last in _PLAN.findall(lines[start]):
-        planned[step] = (date.fromisoformat(first), date.fromisoformat(last or first))
+        window = _day(first), _day(last or first)
+        if window[0] is not None and window[1] is not None:
+            planned[step] = (window[0], window[1])
     return Block(start, end, planned)
+
+
+def _day(text: str) -> date | None:
+    """An ISO date written in a block, None if it is no real day in range
+    (the block is the user's to edit: a typo there is not an error)."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if in_range(day) else None
 
 
 def inner_lines(lines: list[str], block: Block) -> list[str]:
@@ -162,12 +174,7 @@ def inner_lines(lines: list[str], block: Block) -> list[str]:
 
 def _field(body: str, name: str) -> date | None:
     found = _FIELDS[name].search(body)
-    if found is None:
-        return None
-    try:
-        return date.fromisoformat(found.group(1))
-    except ValueError:
-        return None
+    return _day(found.group(1)) if found is not None else None
 
 
 def parse_task(line: str, syntax: TaskSyntax) -> TaskLine | None:

@@ -32,10 +32,15 @@ TODAY = click.option(
 def _today(value: str | None) -> date:
     if not value:
         return date.today()
+    from followup_md.model import YEARS, in_range
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-20", param_hint="--today") from None
+    if not in_range(day):
+        raise click.BadParameter(f"{value!r} is outside {YEARS}", param_hint="--today")
+    return day
 
 
 def _reports_errors(command: F) -> F:

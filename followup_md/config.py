@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from followup_md.errors import ConfigError
+from followup_md.model import MAX_DAYS
 
 CONFIG_FILE = "followup-md.toml"
 
@@ -256,8 +257,8 @@ def _check_value(option: Option, value: Any, where: tuple[str, int]) -> Any:
     path, line = where
     label = option.dotted
     if option.kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"{label} must be a whole number of days (0 or more)", path, line)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
+            raise ConfigError(f"{label} must be a whole number of days from 0 to {MAX_DAYS}", path, line)
         return value
     if option.kind == "bool":
         if not isinstance(value, bool):

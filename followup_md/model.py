@@ -7,6 +7,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+# Dates outside these years are typos (0026 for 2026) or "never" (9999-12-31):
+# refused where they are read, they keep every window's arithmetic far from
+# date.min and date.max. MAX_DAYS bounds every window and interval.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+MAX_DAYS = 3650
+YEARS = f"the years {FIRST_DAY.year} to {LAST_DAY.year}"
+
+
+def in_range(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
 Stat = tuple[int, int]  # (st_mtime_ns, st_size): what a file looked like when read
 TaskStatus = Literal["open", "done", "cancelled"]
 State = Literal["overdue", "today", "week", "later"]

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from followup_md.blocks import find_block, read_tasks, split_lines
 from followup_md.config import KEY_KINDS, STATUSES, TYPES, Config
 from followup_md.errors import NoteError
-from followup_md.model import Link, Moment, Note, Problem, TaskSyntax
+from followup_md.model import MAX_DAYS, YEARS, Link, Moment, Note, Problem, TaskSyntax, in_range
 from followup_md.yamlcore import MAX_FRONT_MATTER, load_mapping
 
 MAX_NOTE_BYTES = 8 << 20  # a follow-up note is a few KB; a larger file is left alone
@@ -33,7 +33,7 @@ _DATETIME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
     r" ?(Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
-_DURATION = re.compile(r"^(\d+)\s*(d|w|m|y|days?|weeks?|months?|years?)$", re.IGNORECASE)
+_DURATION = re.compile(r"^(\d{1,12})\s*(d|w|m|y|days?|weeks?|months?|years?)$", re.IGNORECASE)
 _WIKILINK = re.compile(r"^\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]$")
 _MDLINK = re.compile(r"^\[([^\]]*)\]\(([^)]*)\)$")
 
@@ -175,29 +175,51 @@ def _local(moment: datetime, tz: tzinfo | None) -> datetime:
 
 def parse_moment(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> Moment:
     """A date or date-time as a local day and the local day 24 hours later."""
-    if isinstance(value, datetime):
-        local = _local(value, tz)
-        later = (local.astimezone(UTC) + timedelta(hours=24)).astimezone(tz)
-        return Moment(local.date(), later.date())
-    if isinstance(value, date):
-        return Moment(value, value + timedelta(days=1))
-    text = str(value).strip() if isinstance(value, str) else None
-    found = _DATE.match(text) if text else None
     try:
-        if found:
-            day = date(*(int(part) for part in found.groups()))
-            return Moment(day, day + timedelta(days=1))
-        found = _DATETIME.match(text) if text else None
-        if found:
-            *parts, offset = found.groups()
-            numbers = [int(part) if part else 0 for part in parts]
-            moment = datetime.fromisoformat("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}".format(*numbers))
-            if offset:
-                moment = datetime.fromisoformat(moment.isoformat() + ("+00:00" if offset == "Z" else offset))
-            return parse_moment(moment, key, path, line, tz)
+        moment = _moment(value)
+        if moment is not None and not in_range(moment.date() if isinstance(moment, datetime) else moment):
+            raise OverflowError
+        if isinstance(moment, datetime):
+            local = _local(moment, tz)
+            later = (local.astimezone(UTC) + timedelta(hours=24)).astimezone(tz)
+            return Moment(local.date(), later.date())
+        if moment is not None:
+            return Moment(moment, moment + timedelta(days=1))
     except ValueError:
-        raise NoteError(f"{key}: {text} is not a real date", path, line) from None
+        raise NoteError(f"{key}: {_shown(value)} is not a real date", path, line) from None
+    except OverflowError:
+        raise NoteError(f"{key}: {_shown(value)} is outside {YEARS}", path, line) from None
     raise NoteError(f"{key}: expected a date like 2026-11-20 or 2026-11-20T14:30, got {value!r}", path, line)
+
+
+def _shown(value: Any) -> str:
+    return (
+        value.strip()
+        if isinstance(value, str)
+        else value.isoformat()
+        if isinstance(value, date)
+        else repr(value)
+    )
+
+
+def _moment(value: Any) -> date | datetime | None:
+    """A date or date-time from YAML's value or an ISO string; None if it is
+    neither; ValueError if it names no real day."""
+    if isinstance(value, date):
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    found = _DATE.match(text)
+    if found:
+        return date(*(int(part) for part in found.groups()))
+    found = _DATETIME.match(text)
+    if not found:
+        return None
+    *parts, offset = found.groups()
+    numbers = [int(part) if part else 0 for part in parts]
+    moment = datetime.fromisoformat("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}".format(*numbers))
+    if offset:
+        moment = datetime.fromisoformat(moment.isoformat() + ("+00:00" if offset == "Z" else offset))
+    return moment
 
 
 def parse_link(value: Any) -> Link | None:
@@ -305,6 +327,9 @@ def _coerce_one(
         duration = parse_duration(value)
         if duration is None:
             raise _wrong(theirs, "an interval like 10d, 3w, 2m or 1y", value, path, line)
+        count, unit = duration
+        if count * {"d": 1, "w": 7, "m": 31, "y": 366}[unit] > MAX_DAYS:
+            raise NoteError(f"{theirs}: {_shown(value)} is longer than {MAX_DAYS // 365} years", path, line)
         facts[ours] = duration
     else:
         if isinstance(value, list | dict):

@@ -160,7 +160,10 @@ def _plan_note(
 ) -> NoteOutcome:
     """One note's steps, why it waits, its new text (None: unchanged, or never
     to be written), and a problem."""
-    steps, waiting = plan_note(note, exchange, config, today)
+    try:
+        steps, waiting = plan_note(note, exchange, config, today)
+    except (OverflowError, ValueError):  # a bound missed where dates are read: this note only
+        return [], [], None, Problem(note.path, 1, f"a date is too far from {today} to compute with")
     if note.type == "log":
         return steps, waiting, None, None
     old = note.text

@@ -146,6 +146,7 @@ class Watcher:
         self.changed: list[str] = []
         self.today = today()
         self.stats = Stats()
+        self.problems: set[str] = set()
         self.identity = self._identity()
 
     def _identity(self) -> tuple[int, int] | None:
@@ -264,9 +265,15 @@ class Watcher:
         if wrote:
             self.echo(f"{datetime.now():%H:%M:%S} {self._status(wrote)}")
         self.changed = []
+        problems = [str(problem) for problem in plan.problems]
         if self.verbose:
-            for problem in plan.problems:
-                self.echo(str(problem))
+            for line in problems:
+                self.echo(line)
+        else:  # a problem is named once, when it appears (Due.md lists them all)
+            for line in problems:
+                if line not in self.problems:
+                    self.echo(f"followup-md: {line}")
+        self.problems = set(problems)
         if self.on_sync is not None:
             self.on_sync(plan)
         return plan

@@ -193,3 +193,103 @@ def test_a_draft_template_linked_outside_is_never_read(vault: Path, tmp_path: Pa
     done = run(vault, "draft", "Good")
     assert done.returncode == 0, done.stderr
     assert "password" not in done.stdout
+
+
+# 2. Far dates: a problem for that note, with its line; every other note goes on.
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "message"),
+    [
+        ("type: contact\nsnooze: 9999-12-31\nmet: 2026-11-18\n", 3, "snooze: 9999-12-31 is outside"),
+        ("type: contact\nmet: 9999-12-31\n", 3, "met: 9999-12-31 is outside"),
+        ("type: contact\nmet: 0026-11-18\n", 3, "met: 0026-11-18 is outside"),
+        (
+            "type: interview\ninterview: 0001-01-01T00:30:00+14:00\n",
+            3,
+            "interview: 0001-01-01T00:30:00+14:00 is",
+        ),
+        (
+            "type: interview\ninterview: 9999-12-31T23:30:00-14:00\n",
+            3,
+            "interview: 9999-12-31T23:30:00-14:00 is",
+        ),
+        ("type: contact\nmet: 2026-11-18\ncadence: 99999999y\n", 4, "cadence: 99999999y is longer than"),
+        ("type: contact\nmet: 2026-11-18\ncadence: 9999999999d\n", 4, "cadence: 9999999999d is longer than"),
+    ],
+)
+def test_a_far_date_is_a_problem_for_that_note_only(vault: Path, front: str, line: int, message: str) -> None:
+    (vault / "Far.md").write_text(f"---\n{front}---\n")
+    done = synced(vault)
+    assert done.returncode == 0, done.stderr
+    assert f"Far.md:{line}: {message}" in done.stderr
+    assert "^fu-confirm" in (vault / "Good.md").read_text()
+    assert "Far.md" in (vault / "Due.md").read_text()
+    assert "followup-md" not in (vault / "Far.md").read_text()
+
+
+@pytest.mark.parametrize("marker", ["reconnect=9999-12-31", "reconnect=2026-13-45", "reconnect=0000-01-01"])
+def test_a_hostile_date_inside_a_block_is_not_a_traceback(vault: Path, marker: str) -> None:
+    body = (
+        f"<!-- followup-md:begin (generated) {marker} -->\n"
+        "- [ ] Email Jane #followup 📅 9999-12-31 ^fu-reconnect\n"
+        "<!-- followup-md:end -->\n"
+    )
+    (vault / "Jane.md").write_text(f"---\ntype: contact\nmet: 2026-11-18\n---\n{body}")
+    done = synced(vault)
+    assert done.returncode == 0, done.stderr
+    assert "^fu-confirm" in (vault / "Good.md").read_text()
+    assert synced(vault).stdout.startswith("followup-md: nothing to update")
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01"])
+def test_today_out_of_range_is_a_usage_error(vault: Path, day: str) -> None:
+    done = run(vault, "sync", "--today", day)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert f"'{day}' is outside the years 1900 to 2999" in done.stderr
+
+
+def test_a_huge_config_window_is_a_config_error(vault: Path) -> None:
+    (vault / "followup-md.toml").write_text("[rules]\nconfirm_due = 999999999\n")
+    done = synced(vault)
+    assert done.returncode == 2
+    assert (
+        "followup-md.toml:2: rules.confirm_due must be a whole number of days from 0 to 3650" in done.stderr
+    )
+
+
+def test_a_date_the_readers_let_through_still_stops_only_its_note() -> None:
+    from dataclasses import replace
+    from datetime import date
+
+    from followup_md.config import Config
+    from followup_md.model import Exchange, Problem, TaskSyntax
+    from followup_md.sync import _plan_note
+
+    from .helpers import note_from
+
+    note = note_from("type: contact\nmet: 2026-11-18\n", path="Far.md")
+    far = replace(note, facts={**note.facts, "met": date.max})  # as a cache from an older version could hold
+    steps, _, new, problem = _plan_note(far, Exchange(), Config(), TaskSyntax(), TODAY)
+    assert (steps, new) == ([], None)
+    assert problem == Problem("Far.md", 1, f"a date is too far from {TODAY} to compute with")
+
+
+def test_watch_names_a_far_date_and_goes_on(vault: Path) -> None:
+    from followup_md.watch import Watcher
+
+    (vault / "Far.md").write_text("---\ntype: contact\nmet: 9999-12-31\n---\n")
+    lines: list[str] = []
+    watcher = Watcher(vault, today=lambda: TODAY, echo=lines.append, note_quiet=0)
+    watcher.scan()
+    watcher.sync()
+    assert "followup-md: Far.md:3: met: 9999-12-31 is outside the years 1900 to 2999" in lines
+    assert "^fu-confirm" in (vault / "Good.md").read_text()
+    (vault / "Later.md").write_text("---\ntype: contact\nmet: 2026-11-18\nsnooze: 9999-12-31\n---\n")
+    (vault / "Jane.md").write_text("---\ntype: contact\nmet: 2026-11-18\n---\n")
+    lines.clear()
+    assert watcher.apply_batch({"Later.md": False, "Jane.md": False})
+    watcher.sync()
+    assert lines[-1] == "followup-md: Later.md:4: snooze: 9999-12-31 is outside the years 1900 to 2999"
+    assert "^fu-reconnect" in (vault / "Jane.md").read_text()
