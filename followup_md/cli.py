@@ -51,7 +51,7 @@ def _reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except FollowupError as error:
-            click.echo(f"followup-md: {error}", err=True)
+            _say(f"followup-md: {error}", err=True)
             raise SystemExit(error.exit_code) from None
 
     return run  # type: ignore[return-value]
@@ -91,9 +91,18 @@ def _problem_lines(plan: Any, listed_unreadable: bool = False) -> list[str]:
     return lines
 
 
+def _say(text: str, err: bool = False, nl: bool = True, keep: str = "", color: bool | None = None) -> None:
+    """Print text that may hold a stranger's words (a vault is often a cloned
+    repository): control characters other than `keep` are escaped, so a name
+    cannot clear the screen, retitle the window or hide what follows."""
+    from followup_md.model import printable
+
+    click.echo(printable(text, keep), err=err, nl=nl, color=color)
+
+
 def _echo_err(lines: list[str]) -> None:
     for line in lines:
-        click.echo(line, err=True)
+        _say(line, err=True)
 
 
 def _counts(plan: Any) -> str:
@@ -145,7 +154,7 @@ def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) ->
     if probe.unchanged and probe.run is not None:  # nothing can have changed
         _echo_err(probe.run.stderr)
         if not (check or dry_run):
-            click.echo(probe.run.stdout)
+            _say(probe.run.stdout)
         return
     from followup_md.sync import plan_read
     from followup_md.write import apply_changes
@@ -160,9 +169,9 @@ def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) ->
                 old = split_lines(change.old or "")
                 new = split_lines(change.new.decode("utf-8"))
                 diff = difflib.unified_diff(old, new, f"a/{change.path}", f"b/{change.path}")
-                click.echo("".join(diff), nl=False)
+                _say("".join(diff), nl=False, keep="\n\t")
             else:
-                click.echo(f"would update {change.path}")
+                _say(f"would update {change.path}")
         if check and plan.changes:
             raise SystemExit(1)
         return
@@ -173,7 +182,7 @@ def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) ->
     notes = sum(1 for path in written if path in plan.notes)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
     counts = _counts(plan)
-    click.echo(f"followup-md: {what}; {counts} (as of {day})")
+    _say(f"followup-md: {what}; {counts} (as of {day})")
     del plan  # let its notes go before the cache reads back what was written
     if not skipped:  # a write still owed must not look like a clean run to the next one
         quiet = f"followup-md: nothing to update; {counts} (as of {day})"
@@ -229,12 +238,12 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
             }
             for s in steps
         ]
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        _say(json.dumps(records, indent=2, ensure_ascii=False), keep="\n")  # still valid JSON
         return
     _echo_err(_problem_lines(plan))
     color = None if not os.environ.get("NO_COLOR") else False
     colors = {"overdue": "red", "today": "yellow", "week": "cyan", "later": None}
-    click.echo(f"Follow-ups as of {plan.today}: {_counts(plan)}", color=color)
+    _say(f"Follow-ups as of {plan.today}: {_counts(plan)}", color=color)
     for key, title in SECTIONS:
         rows = groups[key]
         if not rows:
@@ -246,13 +255,13 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
             company = note.facts.get("company")
             who = f"{note.name} ({company})" if company and company != note.name else note.name
             window = f"{s.start}..{s.due}" if s.start < s.due else f"{s.due}"
-            click.echo(f"  {window:<22} {who}: {s.action}  [{s.note}]", color=color)
+            _say(f"  {window:<22} {who}: {s.action}  [{s.note}]", color=color)
     waits = waiting_rows(plan.steps, plan.waiting, plan.today)
     if waits:
         click.echo("", color=color)
         click.echo(click.style("Waiting", bold=True), color=color)
         for note, _, reason in waits:
-            click.echo(f"  {plan.notes[note].name}: {reason}  [{note}]", color=color)
+            _say(f"  {plan.notes[note].name}: {reason}  [{note}]", color=color)
 
 
 @cli.command()
@@ -303,7 +312,7 @@ def watch(vault: Path, poll: bool, quiet: bool, verbose: bool) -> None:
 
     def echo(line: str) -> None:
         if not quiet or line.startswith("followup-md:"):
-            click.echo(line, err=line.startswith("followup-md:"))
+            _say(line, err=line.startswith("followup-md:"))
 
     watcher = Watcher(vault.resolve(), echo=echo, verbose=verbose)
     raise SystemExit(run_watch(watcher, poll=poll))
@@ -418,7 +427,7 @@ def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path,
     if (root / rel).exists():
         raise UsageError(f"{rel} already exists; followup-md never overwrites a note")
     write_atomic(root, FileChange(rel, None, text.encode("utf-8"), None))
-    click.echo(rel)
+    _say(rel)
     if open_it:
         click.launch(str(root / rel))
 
@@ -455,7 +464,7 @@ def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -
     stat = change.stat if change else _stat(root / target.path)
     ticked = tick_step(text, target.path, step, when, settings.syntax)
     write_atomic(root, FileChange(target.path, target.text, ticked.encode("utf-8"), stat))
-    click.echo(f"followup-md: {target.path}: {step} done on {when}")
+    _say(f"followup-md: {target.path}: {step} done on {when}")
     _sync(vault, day)
 
 
@@ -502,9 +511,9 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | N
         address = recipient_email(chosen, plan.notes, resolver(plan.notes))
         if not address:
             raise UsageError(f"no email for whoever {chosen.id} is addressed to; add `email:` to the note")
-        click.echo(mailto_url(address, subject, body))
+        _say(mailto_url(address, subject, body))
         return
-    click.echo(f"Subject: {subject}\n\n{body}", nl=False)
+    _say(f"Subject: {subject}\n\n{body}", nl=False, keep="\n\t")
 
 
 @cli.group()
@@ -541,7 +550,7 @@ def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
         click.echo(calendar, nl=False)  # bytes go out as they are: RFC 5545 lines end in CRLF
         return
     write_export(output, calendar)
-    click.echo(f"followup-md: wrote {output}", err=True)
+    _say(f"followup-md: wrote {output}", err=True)
 
 
 @cli.command()
@@ -572,12 +581,12 @@ def init(vault: Path) -> None:
         files += [(f"{folder}/Follow-up {kind}.md", note_template(kind, config, templater)) for kind in TYPES]
     for rel, text in files:
         if (root / rel).exists():
-            click.echo(f"followup-md: {rel} exists; left as it is")
+            _say(f"followup-md: {rel} exists; left as it is")
             continue
         write_atomic(root, FileChange(rel, None, text.encode("utf-8"), None))
         wrote.append(rel)
     for rel in wrote:
-        click.echo(f"wrote {rel}")
+        _say(f"wrote {rel}")
     click.echo(
         'Next: create a note (`followup-md new contact "Jane Doe"`), then run '
         "`followup-md sync` (or leave `followup-md watch` running) and open Due.md."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,15 +52,20 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{shown_path(self.path)}:{self.line}: {self.message}"
+        return f"{printable(self.path)}:{self.line}: {self.message}"
 
 
-def shown_path(path: str) -> str:
-    """A path as one line of text: control characters (a newline in a file name)
-    are written as escapes, so `path:line: message` stays one line."""
-    if path.isprintable():
-        return path
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """`text` safe to print on a terminal, in a log or as one line of a file:
+    control characters (escape sequences, bidi overrides, line breaks) other
+    than those in `keep` are written as escapes like `\\u001b`, which JSON and
+    Python read back as the same character."""
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(lambda found: found[0] if found[0] in keep else f"\\u{ord(found[0]):04x}", text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from followup_md.blocks import BEGIN, BEGIN_TEXT, END, find_block, inner_lines, parse_task, split_lines
 from followup_md.drafts import draft_email
 from followup_md.errors import UsageError
-from followup_md.model import Block, Note, Problem, State, Step, TaskLine, TaskSyntax, Waiting, shown_path
+from followup_md.model import Block, Note, Problem, State, Step, TaskLine, TaskSyntax, Waiting, printable
 from followup_md.parse import split_front_matter
 
 # Characters the Tasks plugin reads as fields (and the variation selector that
@@ -316,7 +316,7 @@ def render_due(
         for note, step_id, reason in waiting_rows(steps, waiting, today)
     ]
     problem_lines = [
-        f"- `{clean_text(shown_path(p.path)).replace('`', chr(39))}:{p.line}`: {clean_text(p.message)}"
+        f"- `{clean_text(printable(p.path)).replace('`', chr(39))}:{p.line}`: {clean_text(p.message)}"
         for p in sorted(problems, key=lambda p: (p.path, p.line))
     ]
     if unreadable:

@@ -4,6 +4,7 @@ memory, and nothing a stranger put there is copied, printed raw or lost."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -293,3 +294,31 @@ def test_watch_names_a_far_date_and_goes_on(vault: Path) -> None:
     watcher.sync()
     assert lines[-1] == "followup-md: Later.md:4: snooze: 9999-12-31 is outside the years 1900 to 2999"
     assert "^fu-reconnect" in (vault / "Jane.md").read_text()
+
+
+# 4. Control characters are escaped in everything printed.
+
+HOSTILE = "Eve\x1b[2J\x1b]0;owned\x07\x1b[8m\x9b31m\u202e"
+RAW = ("\x1b", "\x07", "\x9b", "\u202e")
+
+
+def test_escape_sequences_in_a_vault_never_reach_the_terminal(vault: Path) -> None:
+    quoted = json.dumps(HOSTILE)  # YAML reads JSON's escapes
+    front = f"---\ntype: contact\nname: {quoted}\ncompany: {quoted}\nmet: 2026-11-18\nwhere: {quoted}\n"
+    (vault / f"{HOSTILE}.md").write_text(front + "---\n")
+    (vault / f"Bad{HOSTILE}.md").write_text(f"---\ntype: contact\nmet: 2026-11-99{HOSTILE}\n---\n")
+    (vault / f"{HOSTILE}.txt").mkdir()
+    outputs = [
+        synced(vault, "--dry-run"),
+        synced(vault),
+        run(vault, "due"),
+        run(vault, "due", "--json"),
+        run(vault, "check", "--all"),
+        run(vault, "draft", f"{HOSTILE}.md"),
+    ]
+    for done in outputs:
+        assert "Traceback" not in done.stderr
+        for raw in RAW:
+            assert raw not in done.stdout + done.stderr, (done.args, done.stdout, done.stderr)
+    assert "Eve\\u001b[2J" in outputs[2].stdout
+    assert json.loads(outputs[3].stdout)[0]["name"] == HOSTILE
