@@ -24,7 +24,7 @@ BEGIN_TEXT = "(generated; tick boxes or change dates freely)"
 MARKER_WORD = "followup-md:"
 
 _PLAN = re.compile(r"([A-Za-z0-9-]+)=(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?")
-_TASK = re.compile(r"^- \[(.)\] (.*?) ?\^fu-([A-Za-z0-9-]+)[ \t]*$")
+TASK_LINE = re.compile(r"^- \[(?P<mark>.)\] (?P<body>.*?) ?\^fu-(?P<step>[A-Za-z0-9-]+)[ \t]*$")
 _ISO = r"(\d{4}-\d{2}-\d{2})"
 _FIELDS = {
     "start": re.compile(rf"(?:🛫\ufe0f? *|[\[(]start:: *){_ISO}"),
@@ -179,7 +179,7 @@ def _field(body: str, name: str) -> date | None:
 
 def parse_task(line: str, syntax: TaskSyntax) -> TaskLine | None:
     """A generated task line (one ending in ` ^fu-<step>`), or None."""
-    found = _TASK.match(line)
+    found = TASK_LINE.match(line)
     if found is None:
         return None
     mark, body, step = found.groups()

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from followup_md.blocks import BEGIN, BEGIN_TEXT, END, find_block, inner_lines, parse_task, split_lines
+from followup_md.blocks import (
+    BEGIN,
+    BEGIN_TEXT,
+    END,
+    TASK_LINE,
+    find_block,
+    inner_lines,
+    parse_task,
+    split_lines,
+)
 from followup_md.drafts import draft_email
 from followup_md.errors import UsageError
 from followup_md.model import Block, Note, Problem, State, Step, TaskLine, TaskSyntax, Waiting, printable
@@ -62,6 +72,64 @@ def render_task(step: Step, syntax: TaskSyntax, tag: str) -> str:
     return f"- [ ] {description}{_fields(syntax, step.start, step.due, None)} ^fu-{step.id}"
 
 
+# Tasks fields as the Tasks plugin reads them: matched at the end of the line,
+# one after another (emoji format, Dataview format), and trailing tags. The
+# tool owns the start and due dates; every other field is the user's.
+_TRAILING_FIELD = re.compile(
+    r"\s*(?:(?P<start>🛫\ufe0f? *\d{4}-\d{2}-\d{2})|(?P<due>[📅📆🗓]\ufe0f? *\d{4}-\d{2}-\d{2})"
+    r"|[🔺⏫🔼🔽⏬]\ufe0f?|[➕⏳⌛✅❌]\ufe0f? *\d{4}-\d{2}-\d{2}"
+    r"|⏰\ufe0f? *\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?"
+    r"|🔁\ufe0f? ?[a-zA-Z0-9, !]+|🏁\ufe0f? *[a-zA-Z]*|🆔\ufe0f? *[a-zA-Z0-9_-]+"
+    r"|⛔\ufe0f? *[a-zA-Z0-9_-]+(?: *, *[a-zA-Z0-9_-]+ *)*"
+    r"|[\[(](?:(?P<dv_start>start)|(?P<dv_due>due)|[a-zA-Z]+):: *[^\])]*[\])]"
+    r"|(?<!\S)#[^ !@#$%^&*(),.?\":{}|<>]+)$"
+)
+
+
+def split_fields(body: str) -> tuple[str, list[tuple[str, str]]]:
+    """A task body as the Tasks plugin splits it: the description, and the
+    trailing fields in line order as (kind, text with its leading space); kind
+    is "start", "due" (ours) or "" (the user's: priority, recurrence, ids, tags…)."""
+    fields: list[tuple[str, str]] = []
+    while body and (found := _TRAILING_FIELD.search(body)):
+        kind = (
+            "start"
+            if found["start"] or found["dv_start"]
+            else "due"
+            if found["due"] or found["dv_due"]
+            else ""
+        )
+        fields.insert(0, (kind, found[0]))
+        body = body[: found.start()]
+    return body, fields
+
+
+def merge_task(line: str, step: Step, syntax: TaskSyntax, tag: str) -> str:
+    """An open generated line brought up to date: the description text, the
+    dates and the block id are the tool's; the checkbox, the words written
+    after the tag and every other field stay as the user left them."""
+    found = TASK_LINE.match(line)
+    assert found is not None  # parse_task only returns lines ending in a block id
+    head, fields = split_fields(found["body"])
+    prefix = f"{syntax.global_filter} " if syntax.global_filter and syntax.global_filter != tag else ""
+    at = head.rfind(f" {tag}")
+    if at >= 0 and not head[at + len(tag) + 1 : at + len(tag) + 2].strip():
+        head = f"{prefix}{clean_text(step.action)} {tag}{head[at + len(tag) + 1 :]}"
+    elif any(text.strip() == tag for _, text in fields):
+        head = f"{prefix}{clean_text(step.action)}"
+    else:
+        head = f"{prefix}{clean_text(step.action)} {tag}"
+    ours = _fields(syntax, step.start, step.due, None)
+    merged: list[str] = []
+    for kind, text in fields:
+        if kind == "due" and ours:
+            merged.append(ours)
+            ours = ""
+        elif not kind:
+            merged.append(text)
+    return f"- [{found['mark']}] {head}{''.join(merged)}{ours} ^fu-{step.id}"
+
+
 def mark_done(line: str, task: TaskLine, done: date, syntax: TaskSyntax) -> str:
     """A ticked line with its done date added before the block id (Tasks' order)."""
     line = _MARK.sub("- [x]", line) if task.status == "open" else line
@@ -97,6 +165,15 @@ def begin_marker(steps: Sequence[Step]) -> str:
     return f"{BEGIN} {BEGIN_TEXT}{''.join(plan)} -->"
 
 
+def _postponed(note: Note, task: TaskLine) -> tuple[date, date] | None:
+    """The window the begin marker records for an open line whose dates the
+    user changed (postponed); None if the line shows what was planned."""
+    recorded = note.block.planned.get(task.step) if note.block is not None else None
+    if recorded is None or task.due is None or (min(task.start or task.due, task.due), task.due) == recorded:
+        return None
+    return recorded
+
+
 def render_inner(
     note: Note, lines: list[str], steps: Sequence[Step], syntax: TaskSyntax, tag: str
 ) -> tuple[list[str], list[Step]]:
@@ -108,6 +185,7 @@ def render_inner(
     out: list[str] = []
     shown: list[Step] = []
     seen: set[str] = set()
+    copies = Counter(task.step for task in (parse_task(line, syntax) for line in existing) if task)
     last_task = -1
     for line in existing:
         task = parse_task(line, syntax)
@@ -117,6 +195,7 @@ def render_inner(
                 last_task = len(out) - 1
             continue
         if task.step in seen:
+            out.append(line)  # a second line with the same id is the user's (a copy they made)
             continue
         seen.add(task.step)
         state = note.tasks.get(task.step, task)
@@ -126,8 +205,13 @@ def render_inner(
         elif state.status == "cancelled":
             out.append(line)
         elif task.step in open_steps:
-            out.append(render_task(open_steps[task.step], syntax, tag))
+            out.append(merge_task(line, open_steps[task.step], syntax, tag))
             shown.append(open_steps[task.step])
+        elif copies[task.step] > 1:
+            out.append(line)  # the rules no longer ask for it, but the user copied it: theirs
+        elif (recorded := _postponed(note, task)) is not None:
+            out.append(line)  # the user postponed it: kept (and its plan remembered) for when it returns
+            shown.append(Step(note.path, task.step, recorded[0], recorded[1], "", planned=recorded))
         else:
             continue  # superseded: the rules no longer ask for it
         last_task = len(out) - 1

@@ -6,13 +6,23 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from followup_md.config import Config
+from followup_md.model import NoteFile
+from followup_md.sync import plan_sync
+from followup_md.vault import VaultSettings
 
 from .conftest import TODAY
+from .helpers import UTC_ZONE
 
 GOOD = "---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\n"
 ENV = {**os.environ, "FOLLOWUP_MD_TODAY": TODAY.isoformat()}
@@ -262,9 +272,7 @@ def test_a_huge_config_window_is_a_config_error(vault: Path) -> None:
 
 def test_a_date_the_readers_let_through_still_stops_only_its_note() -> None:
     from dataclasses import replace
-    from datetime import date
 
-    from followup_md.config import Config
     from followup_md.model import Exchange, Problem, TaskSyntax
     from followup_md.sync import _plan_note
 
@@ -322,3 +330,133 @@ def test_escape_sequences_in_a_vault_never_reach_the_terminal(vault: Path) -> No
             assert raw not in done.stdout + done.stderr, (done.args, done.stdout, done.stderr)
     assert "Eve\\u001b[2J" in outputs[2].stdout
     assert json.loads(outputs[3].stdout)[0]["name"] == HOSTILE
+
+
+# 5. A generated line keeps what the user added to it.
+
+
+def _line_of(text: str, step: str) -> str:
+    return next(line for line in text.splitlines() if line.endswith(f"^fu-{step}"))
+
+
+@pytest.mark.parametrize(
+    ("added", "fields"),
+    [
+        (" call first", " ⏫ 🔁 every week 🆔 abc1 ⛔ xyz2 🏁 delete ➕ 2026-11-18"),
+        ("", " 🔺 ⏳ 2026-11-21"),
+        (" — by phone #urgent", " 🔽"),
+        ("", " 🔁 every month when done"),
+    ],
+)
+def test_a_generated_line_keeps_the_users_fields_and_words(vault: Path, added: str, fields: str) -> None:
+    note = vault / "Jane.md"
+    note.write_text("---\ntype: contact\nmet: 2026-11-18\n---\n")
+    synced(vault)
+    line = _line_of(note.read_text(), "reconnect")
+    assert line == (
+        "- [ ] Email Jane: recall meeting and suggest a next step, such as a call or coffee #followup "
+        "🛫 2026-11-19 📅 2026-11-21 ^fu-reconnect"
+    )
+    mine = line.replace("#followup ", f"#followup{added}{fields} ")
+    note.write_text(note.read_text().replace(line, mine))
+    synced(vault)
+    assert _line_of(note.read_text(), "reconnect") == mine  # nothing changed: nothing rewritten
+    note.write_text(note.read_text().replace("met: 2026-11-18", "met: 2026-11-19\nwhere: Expo"))
+    synced(vault)
+    assert _line_of(note.read_text(), "reconnect") == (
+        "- [ ] Email Jane: recall meeting at Expo and suggest a next step, such as a call or coffee "
+        f"#followup{added}{fields} 🛫 2026-11-20 📅 2026-11-22 ^fu-reconnect"
+    )
+    assert synced(vault).stdout.startswith("followup-md: nothing to update")
+
+
+def test_fields_after_the_dates_stay_after_them(vault: Path) -> None:
+    note = vault / "Jane.md"
+    note.write_text("---\ntype: contact\nmet: 2026-11-18\n---\n")
+    synced(vault)
+    line = _line_of(note.read_text(), "reconnect")
+    mine = line.replace(" ^fu-", " 🔁 every week ⏫ ^fu-").replace("- [ ]", "- [/]")
+    note.write_text(note.read_text().replace(line, mine))
+    note.write_text(note.read_text().replace("met: 2026-11-18", "met: 2026-11-19"))
+    synced(vault)
+    assert _line_of(note.read_text(), "reconnect") == (
+        "- [/] Email Jane: recall meeting and suggest a next step, such as a call or coffee #followup "
+        "🛫 2026-11-20 📅 2026-11-22 🔁 every week ⏫ ^fu-reconnect"
+    )
+
+
+def test_dataview_fields_of_the_user_are_kept(vault: Path) -> None:
+    (vault / ".obsidian" / "plugins" / "obsidian-tasks-plugin").mkdir(parents=True)
+    (vault / ".obsidian" / "plugins" / "obsidian-tasks-plugin" / "data.json").write_text(
+        '{"taskFormat": "dataview"}'
+    )
+    note = vault / "Jane.md"
+    note.write_text("---\ntype: contact\nmet: 2026-11-18\n---\n")
+    synced(vault)
+    line = _line_of(note.read_text(), "reconnect")
+    mine = line.replace("#followup", "#followup  [priority:: high]  [repeat:: every week]")
+    note.write_text(note.read_text().replace(line, mine).replace("met: 2026-11-18", "met: 2026-11-19"))
+    synced(vault)
+    assert _line_of(note.read_text(), "reconnect") == (
+        "- [ ] Email Jane: recall meeting and suggest a next step, such as a call or coffee #followup"
+        "  [priority:: high]  [repeat:: every week]  [start:: 2026-11-20]  [due:: 2026-11-22] ^fu-reconnect"
+    )
+
+
+def test_a_duplicate_id_keeps_the_users_line(vault: Path) -> None:
+    note = vault / "Jane.md"
+    note.write_text("---\ntype: contact\nmet: 2026-11-18\n---\n")
+    synced(vault)
+    line = _line_of(note.read_text(), "reconnect")
+    copy = "- [x] Called Jane instead, she says hi ✅ 2026-11-20 ^fu-reconnect"
+    note.write_text(note.read_text().replace(line, f"{line}\n{copy}"))
+    synced(vault)
+    assert copy in note.read_text().splitlines()
+    assert synced(vault).stdout.startswith("followup-md: nothing to update")
+
+
+def test_a_second_conflict_never_replaces_the_first_copy(tmp_path: Path) -> None:
+    from followup_md.write import _conflicted_copy
+
+    note = tmp_path / "Jane.md"
+    note.write_text("now")
+    first = _conflicted_copy(note, b"first edit", None)
+    second = _conflicted_copy(note, b"second edit", None)
+    assert (first.name, second.name) == (
+        "Jane (conflicted copy followup-md).md",
+        "Jane (conflicted copy followup-md 2).md",
+    )
+    assert (first.read_text(), second.read_text()) == ("first edit", "second edit")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["Jane.md", first.name, second.name])
+
+
+DAYS = st.lists(st.integers(-40, 40).map(lambda n: TODAY + timedelta(days=n)), min_size=1, max_size=6)
+
+
+def _synced_on(data: bytes, day: date) -> bytes:
+    plan = plan_sync([NoteFile("n.md", data)], None, Config(), VaultSettings(), day, UTC_ZONE)
+    return next((c.new for c in plan.changes if c.path == "n.md"), data)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            ("type: interview\ninterview: 2026-11-18T10:00\n", "thank-you"),
+            ("type: contact\nmet: 2026-11-10\ncadence: 2w\n", "keep-in-touch"),
+            ("type: contact\nmet: 2026-11-18\n", "reconnect"),
+        ]
+    ),
+    DAYS,
+)
+def test_a_postponed_date_survives_any_sequence_of_days(case: tuple[str, str], days: list[date]) -> None:
+    front, step = case
+    data = _synced_on(f"---\n{front}---\n".encode(), TODAY)
+    line = _line_of(data.decode(), step)
+    postponed = re.sub(r"📅 \S+", "📅 2027-01-15", line)
+    data = data.replace(line.encode(), postponed.encode())
+    for day in days:
+        data = _synced_on(data, day)
+    data = _synced_on(data, TODAY)
+    assert "📅 2027-01-15 ^fu-" + step in data.decode()
+    assert _synced_on(data, TODAY) == data
