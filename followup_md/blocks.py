@@ -43,6 +43,36 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark").use(front_matter_plugin).disable(["inline", "text_join"])
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
+def _ends_inside(line: str, inside: bool) -> bool:
+    """Whether a line that starts inside (or outside) a `%%` comment ends inside
+    one. As in Obsidian: outside a comment, a code span (a run of backticks up
+    to the next run of the same length) hides `%%`; inside one, only the next
+    `%%` counts."""
+    at = 0
+    while True:
+        if inside:
+            end = line.find("%%", at)
+            if end < 0:
+                return True
+            inside, at = False, end + 2
+            continue
+        opens, tick = line.find("%%", at), line.find("`", at)
+        if opens < 0:
+            return False
+        if 0 <= tick < opens:
+            run = _BACKTICKS.match(line, tick)
+            assert run is not None
+            closing = next(
+                (m for m in _BACKTICKS.finditer(line, run.end()) if len(m[0]) == len(run[0])), None
+            )
+            at = closing.end() if closing is not None else run.end()
+            continue
+        inside, at = True, opens + 2
+
+
 def _commented_lines(lines: list[str], code: set[int]) -> set[int]:
     """Indexes of lines that start inside an Obsidian `%% … %%` comment."""
     inside = False
@@ -50,8 +80,8 @@ def _commented_lines(lines: list[str], code: set[int]) -> set[int]:
     for index, line in enumerate(lines):
         if inside:
             commented.add(index)
-        if index not in code and line.count("%%") % 2:
-            inside = not inside
+        if index not in code and "%%" in line:
+            inside = _ends_inside(line, inside)
     return commented
 
 

@@ -460,3 +460,93 @@ def test_a_postponed_date_survives_any_sequence_of_days(case: tuple[str, str], d
     data = _synced_on(data, TODAY)
     assert "📅 2027-01-15 ^fu-" + step in data.decode()
     assert _synced_on(data, TODAY) == data
+
+
+# 6. `%%` comments exactly where Obsidian has them: never inside code.
+
+
+def test_percent_signs_in_inline_code_do_not_comment_out_the_block(vault: Path) -> None:
+    note = vault / "Jane.md"
+    note.write_text("---\ntype: contact\nmet: 2026-11-18\n---\n")
+    synced(vault)
+    text = (
+        note.read_text().replace("- [ ]", "- [x]").replace(" ^fu-reconnect", " ✅ 2026-11-19 ^fu-reconnect")
+    )
+    text = (
+        text.replace("## Follow-ups", "Obsidian hides `%%` comments.\n\n## Follow-ups")
+        + "\nEnd with ``%%``.\n"
+    )
+    note.write_text(text)
+    synced(vault)
+    assert note.read_text().count("followup-md:begin") == 1
+    assert "- [x] Email Jane" in note.read_text()
+    assert "reconnect" not in (vault / "Due.md").read_text()
+    assert synced(vault).stdout.startswith("followup-md: nothing to update")
+
+
+BLOCK = [
+    "<!-- followup-md:begin (generated) -->",
+    "- [ ] Step #followup 📅 2026-11-20 ^fu-confirm",
+    "<!-- followup-md:end -->",
+]
+PIECES = st.sampled_from(
+    ["text", "%%", "`%%`", "``%%``", "`", "``a`b``", "`x %% y`", "%% note %%", " ", "```"]
+)
+
+
+def _commented_by_rule(lines: list[str]) -> list[bool]:
+    """The rule, spelled out the slow way: outside code, `%%` opens a comment
+    and the next `%%` closes it; inside a comment, backticks mean nothing; a
+    code span is a run of backticks closed by a run of the same length on the
+    line. Fenced code (```) is code. True for each line that starts inside."""
+    inside, fence, result = False, False, []
+    span = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)|%%|`+")
+    for line in lines:
+        result.append(inside)
+        if not inside and line.startswith("```"):
+            fence = not fence
+            continue
+        if fence:
+            continue
+        at = 0
+        while at < len(line):
+            if inside:
+                end = line.find("%%", at)
+                if end < 0:
+                    break
+                inside, at = False, end + 2
+                continue
+            found = span.search(line, at)
+            if found is None:
+                break
+            inside = found[0] == "%%"
+            at = found.end()
+    return result
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(PIECES, max_size=5).map("".join), max_size=4),
+    st.lists(st.lists(PIECES, max_size=5).map("".join), max_size=3),
+)
+def test_the_block_finder_follows_obsidians_comment_rule(before: list[str], after: list[str]) -> None:
+    from followup_md.blocks import find_block, split_lines
+    from followup_md.errors import NoteError
+
+    lines = [
+        *(f"{line}\n" for line in before),
+        "\n",
+        *(f"{line}\n" for line in BLOCK),
+        "\n",
+        *(f"{line}\n" for line in after),
+    ]
+    text = "".join(lines)
+    commented = _commented_by_rule([line.rstrip("\n") for line in lines])
+    fenced = any(line.startswith("```") for line in before + after)
+    try:
+        found = find_block(text, split_lines(text), "n.md")
+    except NoteError:
+        found = None
+    if not fenced:
+        begin = len(before) + 1
+        assert (found is not None) == (not commented[begin] and not commented[begin + 2]), text
