@@ -424,12 +424,28 @@ def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path,
     text = note_text(kind, name, parse_sets(sets), config, _today(today), template)
     folder = folder_for(kind, config)
     rel = f"{folder}/{safe_file_name(name)}.md" if folder else f"{safe_file_name(name)}.md"
+    size, limit = len(os.fsencode(rel.rpartition("/")[2])), _name_max(root)
+    if size > limit:
+        raise UsageError(
+            f"the file name {rel.rpartition('/')[2]!r} is {size} bytes long; the file system allows {limit}; "
+            "give the note a shorter name"
+        )
     if (root / rel).exists():
         raise UsageError(f"{rel} already exists; followup-md never overwrites a note")
     write_atomic(root, FileChange(rel, None, text.encode("utf-8"), None))
     _say(rel)
     if open_it:
         click.launch(str(root / rel))
+
+
+def _name_max(root: Path) -> int:
+    """The longest file name (in bytes) the vault's file system takes."""
+    from followup_md.write import NAME_MAX
+
+    try:
+        return min(os.pathconf(root, "PC_NAME_MAX"), NAME_MAX)
+    except (OSError, ValueError):
+        return NAME_MAX
 
 
 @cli.command()

@@ -550,3 +550,35 @@ def test_the_block_finder_follows_obsidians_comment_rule(before: list[str], afte
     if not fenced:
         begin = len(before) + 1
         assert (found is not None) == (not commented[begin] and not commented[begin + 2]), text
+
+
+# 7. Long names.
+
+
+def test_a_note_name_near_the_limit_syncs(vault: Path) -> None:
+    name = "é" * 126 + ".md"  # 255 bytes: the temp name beside it would be 273
+    (vault / name).write_text(GOOD)
+    done = synced(vault)
+    assert done.returncode == 0, done.stderr
+    assert "^fu-confirm" in (vault / name).read_text()
+    assert synced(vault).stdout.startswith("followup-md: nothing to update")
+    assert sorted(p.name for p in vault.iterdir() if p.name.startswith(".")) == [".followup-md"]
+
+
+def test_the_temp_name_of_a_long_name_fits_and_stays_unique(tmp_path: Path) -> None:
+    from followup_md.write import temp_path
+
+    names = ["a" * 250 + "1.md", "a" * 250 + "2.md", "短" * 83 + ".md"]
+    temps = [temp_path(tmp_path / name) for name in names]
+    assert all(len(os.fsencode(t.name)) <= 255 for t in temps)
+    assert len({t.name for t in temps}) == 3
+    assert all(t.name.startswith(".") and t.name.endswith(".followup-md.tmp") for t in temps)
+    assert temp_path(tmp_path / "Jane.md").name == ".Jane.md.followup-md.tmp"
+
+
+def test_new_refuses_a_name_too_long_for_the_file_system(vault: Path) -> None:
+    done = run(vault, "new", "contact", "名" * 120)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "is 363 bytes long; the file system allows 255" in done.stderr
+    assert sorted(p.name for p in vault.iterdir()) == ["Good.md"]
