@@ -96,7 +96,7 @@ def deadline(seconds: int) -> Iterator[None]:
 
 
 def build(root: Path, outside: Path, entries: list[tuple[str, str, str]]) -> None:
-    makers: dict[str, Callable[[Path, str], None]] = {
+    makers: dict[str, Callable[[Path, str], object]] = {
         "note": lambda path, text: path.write_bytes(text.encode("utf-8", "surrogateescape")),
         "garbage": lambda path, _: path.write_bytes(os.urandom(64)),
         "fifo": lambda path, _: os.mkfifo(path),
