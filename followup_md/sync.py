@@ -50,19 +50,20 @@ class SyncPlan:
     changes: tuple[FileChange, ...] = field(default=())
 
 
-def due_ticks(lines: Iterable[str]) -> set[tuple[str, str]]:
-    """(note path, step) of every ticked line among Due.md's block lines."""
-    ticks: set[tuple[str, str]] = set()
-    for line in lines:
+def due_ticks(lines: Iterable[str], first: int = 1) -> dict[tuple[str, str], int]:
+    """(note path, step) of every ticked line among Due.md's block lines, with
+    its line number (`first` is the number of the first line given)."""
+    ticks: dict[tuple[str, str], int] = {}
+    for number, line in enumerate(lines, first):
         if not _DUE_TICK.match(line):
             continue
         found = _DUE_TARGET.search(line)
         if found is None:
             continue
         if found.group(1):
-            ticks.add((found.group(1) + ".md", found.group(2)))
+            ticks[(found.group(1) + ".md", found.group(2))] = number
         else:
-            ticks.add((unquote(found.group(3)), found.group(4)))
+            ticks[(unquote(found.group(3)), found.group(4))] = number
     return ticks
 
 
@@ -87,7 +88,7 @@ def exchanges(notes: Mapping[str, Note]) -> dict[str, Exchange]:
     return found
 
 
-def _ticked(note: Note, ticks: set[tuple[str, str]], today: date) -> Note:
+def _ticked(note: Note, ticks: Mapping[tuple[str, str], int], today: date) -> Note:
     """The note's tasks with Due.md ticks and undated ticks done today."""
     tasks: dict[str, TaskLine] = {}
     for step, task in note.tasks.items():
@@ -206,7 +207,7 @@ def plan_read(
     due_lines: list[str] | None = None
     due_block: Block | None = None
     due_broken = False
-    ticks: set[tuple[str, str]] = set()
+    ticks: dict[tuple[str, str], int] = {}
     if due is not None:
         try:
             due_old = decode_note(due.data, config.due_file)
@@ -217,7 +218,7 @@ def plan_read(
             problems.append(Problem(config.due_file, error.line or 1, error.message))
             due_broken = True
         if due_block is not None and due_lines is not None:
-            ticks = due_ticks(due_lines[due_block.begin + 1 : due_block.end])
+            ticks = due_ticks(due_lines[due_block.begin + 1 : due_block.end], due_block.begin + 2)
     found = exchanges(notes)
     steps: list[Step] = []
     waiting: list[Waiting] = []
@@ -238,6 +239,16 @@ def plan_read(
         waiting += note_waiting
         if problem is not None:
             problems.append(problem)
+            for (target, step), number in ticks.items():
+                if target == path and note.block is None:
+                    problems.append(
+                        Problem(
+                            config.due_file,
+                            number,
+                            f"your tick of {step} for {path} cannot be recorded until that note "
+                            f"can take its follow-up block (see {path})",
+                        )
+                    )
         if new is not None:
             changes.append(FileChange(path, note.text, new.encode("utf-8"), read[path].file.stat))
     if memo is not None:

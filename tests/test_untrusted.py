@@ -582,3 +582,17 @@ def test_new_refuses_a_name_too_long_for_the_file_system(vault: Path) -> None:
     assert "Traceback" not in done.stderr
     assert "is 363 bytes long; the file system allows 255" in done.stderr
     assert sorted(p.name for p in vault.iterdir()) == ["Good.md"]
+
+
+def test_a_tick_for_a_note_that_cannot_take_a_block_is_reported(vault: Path) -> None:
+    (vault / "Fenced.md").write_text(GOOD + "```\nunclosed fence\n")
+    synced(vault)
+    due = (vault / "Due.md").read_text()
+    line = next(line for line in due.splitlines() if "Fenced" in line and line.startswith("- [ ]"))
+    (vault / "Due.md").write_text(due.replace(line, line.replace("- [ ]", "- [x]")))
+    number = due.splitlines().index(line) + 1
+    done = synced(vault)
+    assert (
+        f"Due.md:{number}: your tick of confirm for Fenced.md cannot be recorded until that note "
+        "can take its follow-up block (see Fenced.md)" in done.stderr
+    )
