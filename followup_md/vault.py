@@ -288,10 +288,13 @@ def stat_of(result: os.stat_result) -> Stat:
     return (result.st_mtime_ns, result.st_size)
 
 
+READ_LIMIT = 64 << 20  # bytes: no note or file of ours is ever this large
+
+
 def read_file(root: Path, rel: str) -> tuple[bytes, Stat] | None:
     """A regular file's bytes and the stat they were read at; None if it is gone
     or not a regular file (a FIFO is never waited on, a link never followed).
-    Other failures (no permission) raise OSError."""
+    Other failures (no permission, more than READ_LIMIT bytes) raise OSError."""
     try:
         fd = os.open(os.path.join(root, rel), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     except (FileNotFoundError, NotADirectoryError):
@@ -304,9 +307,15 @@ def read_file(root: Path, rel: str) -> tuple[bytes, Stat] | None:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
             return None
+        if before.st_size > READ_LIMIT:
+            raise OSError(errno.EFBIG, f"is larger than {READ_LIMIT >> 20} MiB")
         chunks = [os.read(fd, before.st_size + 1)]
-        while chunks[-1]:
+        size = len(chunks[0])
+        while chunks[-1] and size <= READ_LIMIT:
             chunks.append(os.read(fd, 1 << 20))
+            size += len(chunks[-1])
+        if size > READ_LIMIT:
+            raise OSError(errno.EFBIG, f"is larger than {READ_LIMIT >> 20} MiB")  # it grew as it was read
         return b"".join(chunks), stat_of(before)
     finally:
         os.close(fd)

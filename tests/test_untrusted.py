@@ -596,3 +596,14 @@ def test_a_tick_for_a_note_that_cannot_take_a_block_is_reported(vault: Path) -> 
         f"Due.md:{number}: your tick of confirm for Fenced.md cannot be recorded until that note "
         "can take its follow-up block (see Fenced.md)" in done.stderr
     )
+
+
+def test_a_huge_sparse_note_is_never_read_whole(vault: Path) -> None:
+    with (vault / "Huge.md").open("wb") as handle:
+        handle.write(b"---\ntype: contact\nmet: 2026-11-18\n---\n")
+        handle.truncate(64 << 30)  # 64 GiB of holes: reading it whole would exhaust memory
+    done = synced(vault)
+    assert done.returncode == 0, done.stderr
+    assert "^fu-confirm" in (vault / "Good.md").read_text()
+    listed = run(vault, "check", "--all")
+    assert "Huge.md: cannot be read: is larger than 64 MiB" in listed.stderr
