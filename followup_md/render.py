@@ -85,6 +85,8 @@ _TRAILING_FIELD = re.compile(
     r"|(?<!\S)#[^ !@#$%^&*(),.?\":{}|<>]+)$"
 )
 
+_OURS = {"start": "start", "dv_start": "start", "due": "due", "dv_due": "due"}
+
 
 def split_fields(body: str) -> tuple[str, list[tuple[str, str]]]:
     """A task body as the Tasks plugin splits it: the description, and the
@@ -92,14 +94,7 @@ def split_fields(body: str) -> tuple[str, list[tuple[str, str]]]:
     is "start", "due" (ours) or "" (the user's: priority, recurrence, ids, tags…)."""
     fields: list[tuple[str, str]] = []
     while body and (found := _TRAILING_FIELD.search(body)):
-        kind = (
-            "start"
-            if found["start"] or found["dv_start"]
-            else "due"
-            if found["due"] or found["dv_due"]
-            else ""
-        )
-        fields.insert(0, (kind, found[0]))
+        fields.insert(0, (_OURS.get(found.lastgroup or "", ""), found[0]))
         body = body[: found.start()]
     return body, fields
 

@@ -607,3 +607,65 @@ def test_a_huge_sparse_note_is_never_read_whole(vault: Path) -> None:
     assert "^fu-confirm" in (vault / "Good.md").read_text()
     listed = run(vault, "check", "--all")
     assert "Huge.md: cannot be read: is larger than 64 MiB" in listed.stderr
+
+
+USER_FIELDS = st.lists(
+    st.sampled_from(
+        [
+            " ⏫",
+            " 🔽",
+            " 🔁 every week",
+            " 🔁 every 2 months when done",
+            " ➕ 2026-11-01",
+            " ⏳ 2026-11-22",
+            " #urgent",
+        ]
+    ),
+    unique=True,
+    max_size=4,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    USER_FIELDS,
+    st.sampled_from(["", " call first", " — ask Ann"]),
+    st.integers(0, 3),
+    st.integers(0, 30),
+    st.integers(0, 5),
+)
+def test_merging_keeps_every_user_field_as_the_tasks_plugin_reads_it(
+    fields: list[str], words: str, split: int, start: int, length: int
+) -> None:
+    from followup_md.model import Step, TaskSyntax
+    from followup_md.render import merge_task, render_task
+
+    from . import tasks_grammar
+
+    old = Step("n.md", "thank-you", TODAY, TODAY + timedelta(days=2), "Send Jane a thank-you email")
+    new = Step(
+        "n.md",
+        "thank-you",
+        TODAY + timedelta(days=start),
+        TODAY + timedelta(days=start + length),
+        "Send Jane a note",
+    )
+    line = render_task(old, TaskSyntax(), "#followup")
+    before, after = fields[:split], fields[split:]
+    line = line.replace("#followup ", f"#followup{words}{''.join(before)} ").replace(
+        " ^fu-", f"{''.join(after)} ^fu-"
+    )
+    merged = merge_task(line, new, TaskSyntax(), "#followup")
+    theirs, ours = tasks_grammar.parse(line), tasks_grammar.parse(merged)
+    assert theirs is not None and ours is not None
+    expected = {k: v for k, v in theirs.fields.items() if k not in ("start", "due")}
+    expected["due"] = new.due.isoformat()
+    if new.start != new.due:
+        expected["start"] = new.start.isoformat()
+    assert ours.fields == expected
+    assert ours.tags == theirs.tags
+    assert ours.description == theirs.description.replace("Send Jane a thank-you email", "Send Jane a note")
+    assert merge_task(merged, new, TaskSyntax(), "#followup") == merged
+    assert merge_task(
+        render_task(new, TaskSyntax(), "#followup"), new, TaskSyntax(), "#followup"
+    ) == render_task(new, TaskSyntax(), "#followup")
