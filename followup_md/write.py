@@ -58,10 +58,14 @@ def temp_path(path: Path) -> Path:
     name = f".{path.name}{TEMP_SUFFIX}"
     if len(os.fsencode(name)) <= NAME_MAX:
         return path.with_name(name)
-    whole = os.fsencode(path.name)
-    digest = hashlib.blake2b(whole, digest_size=8).hexdigest()
-    room = NAME_MAX - len(f".~{digest}{TEMP_SUFFIX}")
-    return path.with_name(f".{whole[:room].decode('utf-8', 'ignore')}~{digest}{TEMP_SUFFIX}")
+    digest = hashlib.blake2b(os.fsencode(path.name), digest_size=8).hexdigest()
+    end = f"~{digest}{TEMP_SUFFIX}"
+    return path.with_name(f".{_fit(path.name, NAME_MAX - 1 - len(end))}{end}")
+
+
+def _fit(name: str, room: int) -> str:
+    """`name` cut to at most `room` bytes (never inside a character)."""
+    return os.fsencode(name)[:room].decode("utf-8", "ignore")
 
 
 def _write_new(path: Path, data: bytes, mode: int | None, fsync: bool = True) -> Path:
@@ -180,8 +184,8 @@ def _conflicted_copy(path: Path, data: bytes, mode: int | None) -> Path:
     temp = _write_new(path, data, mode)
     try:
         for number in itertools.count(1):
-            label = "conflicted copy followup-md" + (f" {number}" if number > 1 else "")
-            copy = path.with_name(f"{path.stem} ({label}).md")
+            end = " (conflicted copy followup-md" + (f" {number}" if number > 1 else "") + ").md"
+            copy = path.with_name(_fit(path.stem, NAME_MAX - len(end)) + end)
             try:
                 os.link(temp, copy)  # fails if the name is taken, where a replace would not
             except FileExistsError:

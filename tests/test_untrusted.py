@@ -428,6 +428,10 @@ def test_a_second_conflict_never_replaces_the_first_copy(tmp_path: Path) -> None
     )
     assert (first.read_text(), second.read_text()) == ("first edit", "second edit")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["Jane.md", first.name, second.name])
+    long = tmp_path / ("é" * 126 + ".md")
+    copies = [_conflicted_copy(long, b"mine", None) for _ in range(2)]
+    assert all(len(os.fsencode(copy.name)) <= 255 for copy in copies)
+    assert copies[0] != copies[1]
 
 
 DAYS = st.lists(st.integers(-40, 40).map(lambda n: TODAY + timedelta(days=n)), min_size=1, max_size=6)
