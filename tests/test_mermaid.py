@@ -26,7 +26,7 @@ def test_the_renderer_tells_a_drawn_bar_from_a_parse_error(mermaid: Render) -> N
 
 
 def test_the_example_vaults_chart_draws_every_bar(mermaid: Render) -> None:
-    chart = chart_of((REPO / "tests" / "golden" / "example_vault" / "Due.md").read_text("utf-8"))
+    chart = chart_of((REPO / "example_vault" / "Due.md").read_text("utf-8"))
     bars = [line.strip().rsplit(" :", 1)[0] for line in chart.splitlines() if " :" in line]
     (drawn,) = mermaid([chart])
     assert drawn.error is None
