@@ -30,25 +30,18 @@ from pathlib import Path
 from typing import Any
 
 from followup_md import __version__
-from followup_md.config import CONFIG_FILE, Config
+from followup_md.config import Config
 from followup_md.model import NoteFile, Problem, ReadFile, Stat
-from followup_md.vault import CACHE_DIR, LEFTOVER, VaultSettings, read_file, walk_notes
+from followup_md.vault import CACHE_DIR, LEFTOVER, SETTINGS_FILES, VaultSettings, read_file, walk_notes
 
 FORMAT = 2
-SETTINGS = (
-    CONFIG_FILE,
-    ".obsidian/templates.json",
-    ".obsidian/community-plugins.json",
-    ".obsidian/plugins/obsidian-tasks-plugin/data.json",
-    ".obsidian/plugins/templater-obsidian/data.json",
-)
 
 
 def fingerprint(root: Path) -> str:
     """Everything besides the notes and the date that reading a note depends on."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{FORMAT} {__version__} {time.tzname} {time.timezone}".encode())
-    for name in SETTINGS:
+    for name in SETTINGS_FILES:
         try:
             digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
         except OSError:
@@ -176,6 +169,7 @@ class Probe:
     run: RunRecord | None
     odd: list[tuple[str, str]] = field(default_factory=list)
     ics: NoteFile | None = None
+    cached: set[str] = field(default_factory=set)  # served from the notes tier, not read this run
 
     @property
     def leftovers(self) -> list[str]:
@@ -217,8 +211,6 @@ def read_vault(
     from the notes tier where the stat is trusted, from the disk otherwise.
     Files that could not be read are dropped from `probe.stats`, so the next run
     tries them again, and the probe lets go of the last run's record."""
-    from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
-
     run = probe.run
     entries = load_notes(root) if run is not None else {}
     read: dict[str, ReadFile] = {}
@@ -231,22 +223,10 @@ def read_vault(
         if run is not None and run.trusted(rel, stat):
             if entry is not None:
                 read[rel] = entry
+                probe.cached.add(rel)
             continue
-        try:
-            got = read_file(root, rel)
-        except OSError as error:
-            got = None
-            read[rel] = ReadFile(
-                NoteFile(rel, b"", None), Problem(rel, 0, f"cannot be read: {error.strerror}")
-            )
-        if got is None:
+        if not read_from_disk(root, rel, config, settings, probe, read):
             missed.add(rel)
-            continue
-        entry = read_entry(NoteFile(rel, *got), config, settings.syntax)
-        if entry.result is not None:
-            read[rel] = entry
-        elif got[1] != stat:
-            probe.stats[rel] = got[1]  # it changed since the walk: remember what was read
     for rel in missed:
         del probe.stats[rel]
     for rel, why in probe.odd:
@@ -254,6 +234,33 @@ def read_vault(
             read[rel] = ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, why))
     probe.run = None  # its stat map has served; do not hold two of them
     return read
+
+
+def read_from_disk(
+    root: Path, rel: str, config: Config, settings: VaultSettings, probe: Probe, read: dict[str, ReadFile]
+) -> bool:
+    """Read one note from the disk into `read` (left out when it is not ours),
+    and note its stat in `probe`; False when it could not be read (gone, or an
+    error: then its problem is in `read`), so the next run tries it again."""
+    from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
+
+    probe.cached.discard(rel)
+    try:
+        got = read_file(root, rel)
+    except OSError as error:
+        read[rel] = ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, f"cannot be read: {error.strerror}"))
+        return False
+    if got is None:
+        read.pop(rel, None)
+        return False
+    entry = read_entry(NoteFile(rel, *got), config, settings.syntax)
+    if entry.result is not None:
+        read[rel] = entry
+    else:
+        read.pop(rel, None)
+    if got[1] != probe.stats.get(rel):
+        probe.stats[rel] = got[1]  # it changed since the walk: remember what was read
+    return True
 
 
 def record_run(

@@ -64,13 +64,12 @@ def _open(vault: Path) -> tuple[Path, Any, Any]:
 
 def _plan(vault: Path, today: date) -> Any:
     """Read the vault (through the cache) and plan, writing nothing."""
+    from followup_md.app import plan_vault
     from followup_md.cache import probe_vault
-    from followup_md.sync import plan_read
 
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, today)
-    read = _read_with_progress(root, config, settings, probe)
-    return plan_read(read, probe.due, config, settings, today, ics=probe.ics)
+    return plan_vault(root, config, settings, probe, _progress(root, config, settings)).plan
 
 
 def _problem_lines(plan: Any, listed_unreadable: bool = False) -> list[str]:
@@ -142,11 +141,11 @@ def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) ->
         if not (check or dry_run):
             click.echo(probe.run.stdout)
         return
-    from followup_md.sync import plan_read
-    from followup_md.write import apply_changes
+    from followup_md.app import apply_plan, plan_vault
 
-    read = _read_with_progress(root, config, settings, probe)
-    plan = plan_read(read, probe.due, config, settings, day, ics=probe.ics)
+    planned = plan_vault(root, config, settings, probe, _progress(root, config, settings))
+    plan, read = planned.plan, planned.read
+    del planned
     problems = _problem_lines(plan)
     _echo_err(problems)
     if check or dry_run:
@@ -161,28 +160,30 @@ def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) ->
         if check and plan.changes:
             raise SystemExit(1)
         return
-    skipped = apply_changes(root, plan.changes)
+    applied = apply_plan(root, plan, config.due_file)
+    skipped, written = applied.skipped, applied.written
     _echo_err([f"followup-md: {error}" for error in skipped])
-    failed = {error.path for error in skipped}
-    written = {c.path: c.new for c in plan.changes if c.path not in failed}
     notes = sum(1 for path in written if path in plan.notes)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
     counts = _counts(plan)
     click.echo(f"followup-md: {what}; {counts} (as of {day})")
     del plan  # let its notes go before the cache reads back what was written
-    if not skipped:  # a write still owed must not look like a clean run to the next one
+    if not skipped and not applied.held:  # a write still owed must not look like a clean run
         quiet = f"followup-md: nothing to update; {counts} (as of {day})"
         record_run(root, probe, read, written, config.due_file, config, settings, (quiet, problems))
 
 
-def _read_with_progress(root: Path, config: Any, settings: Any, probe: Any) -> Any:
+def _progress(root: Path, config: Any, settings: Any) -> Callable[[Any], Any]:
     """read_vault, with a progress bar on stderr for a long first read on a terminal."""
     from followup_md.cache import read_vault
 
-    if not sys.stderr.isatty() or len(probe.stats) < PROGRESS_FROM:
-        return read_vault(root, config, settings, probe)
-    with click.progressbar(length=len(probe.stats), label="Reading notes", file=sys.stderr) as bar:
-        return read_vault(root, config, settings, probe, progress=bar.update)
+    def read(probe: Any) -> Any:
+        if not sys.stderr.isatty() or len(probe.stats) < PROGRESS_FROM:
+            return read_vault(root, config, settings, probe)
+        with click.progressbar(length=len(probe.stats), label="Reading notes", file=sys.stderr) as bar:
+            return read_vault(root, config, settings, probe, progress=bar.update)
+
+    return read
 
 
 @cli.command()

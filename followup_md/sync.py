@@ -48,6 +48,7 @@ class SyncPlan:
     problems: tuple[Problem, ...]
     unreadable: tuple[Problem, ...]
     changes: tuple[FileChange, ...] = field(default=())
+    ticked: frozenset[str] = frozenset()  # notes that take a tick from Due.md: written before it
 
 
 def due_ticks(lines: Iterable[str]) -> set[tuple[str, str]]:
@@ -215,6 +216,11 @@ def plan_read(
             due_broken = True
         if due_block is not None and due_lines is not None:
             ticks = due_ticks(due_lines[due_block.begin + 1 : due_block.end])
+    ticked = frozenset(
+        path
+        for path, step in ticks
+        if path in notes and (task := notes[path].tasks.get(step)) is not None and task.status == "open"
+    )
     found = exchanges(notes)
     steps: list[Step] = []
     waiting: list[Waiting] = []
@@ -264,7 +270,7 @@ def plan_read(
 
         calendar = render_ics(steps, notes, today)
         if ics is None or calendar != ics.data:
-            old = ics.data.decode("utf-8", errors="replace") if ics else None
+            old = ics.data.decode("utf-8", errors="surrogateescape") if ics else None
             changes.append(FileChange(config.ics_file, old, calendar, ics.stat if ics else None))
     return SyncPlan(
         today,
@@ -274,4 +280,5 @@ def plan_read(
         tuple(problems),
         tuple(unreadable),
         tuple(changes),
+        ticked,
     )

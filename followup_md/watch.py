@@ -28,11 +28,12 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from followup_md.config import CONFIG_FILE
+from followup_md.app import apply_plan
 from followup_md.errors import ConfigError
 from followup_md.model import Note, NoteFile, Problem, ReadFile
 from followup_md.sync import PlanMemo, SyncPlan, plan_read, read_entry
 from followup_md.vault import (
+    SETTINGS_FILES,
     is_note_path,
     load_config,
     read_file,
@@ -40,22 +41,12 @@ from followup_md.vault import (
     stat_of,
     walk_notes,
 )
-from followup_md.write import apply_changes
 
 QUIET = 0.2  # seconds without events before a batch is processed
 LONGEST = 2.0  # a steady stream of events is still processed this often
 NOTE_QUIET = 2.0  # a note is written only once it has been quiet this long
 HOUSEKEEPING = 5.0  # wake this often to check the vault, the observer and the date
 POLL_INTERVAL = 1.0
-SETTINGS_FILES = frozenset(
-    {
-        CONFIG_FILE,
-        ".obsidian/templates.json",
-        ".obsidian/community-plugins.json",
-        ".obsidian/plugins/obsidian-tasks-plugin/data.json",
-        ".obsidian/plugins/templater-obsidian/data.json",
-    }
-)
 INOTIFY_HELP = (
     "the inotify watch limit is too low for this vault (fs.inotify.max_user_watches); "
     "raise it with `sudo sysctl fs.inotify.max_user_watches=524288` "
@@ -239,27 +230,17 @@ class Watcher:
             ics = NoteFile(self.config.ics_file, *got)
         plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics)
         now = self.clock()
-        self.deferred = set()
         self.touched = {p: t for p, t in self.touched.items() if now - t < self.note_quiet}
-        ready = []
-        for change in plan.changes:
-            recent = now - self.touched.get(change.path, -self.note_quiet) < self.note_quiet
-            if change.path != self.config.due_file and recent:
-                self.deferred.add(change.path)
-            else:
-                ready.append(change)
-        failed = {}
-        for error in apply_changes(self.root, ready, grace=False):
+        self.deferred = {c.path for c in plan.changes if c.path in self.touched}
+        applied = apply_plan(self.root, plan, self.config.due_file, self.deferred, grace=False)
+        for error in applied.skipped:
             self.echo(f"followup-md: {error}")
-            failed[error.path] = error
-        wrote = [change.path for change in ready if change.path not in failed]
-        for change in ready:
-            if change.path in failed:
-                continue
-            self.written[change.path] = _digest(change.new)
-            self.stats.writes[change.path] = self.stats.writes.get(change.path, 0) + 1
-            if change.path != self.config.due_file:
-                self._load(change.path)
+        wrote = [change.path for change in plan.changes if change.path in applied.written]
+        for rel in wrote:
+            self.written[rel] = _digest(applied.written[rel])
+            self.stats.writes[rel] = self.stats.writes.get(rel, 0) + 1
+            if rel != self.config.due_file:
+                self._load(rel)
         self.stats.syncs += 1
         if wrote:
             self.echo(f"{datetime.now():%H:%M:%S} {self._status(wrote)}")

@@ -29,6 +29,11 @@ def _target(root: Path, rel: str) -> Path:
     return path
 
 
+def _stale(change: FileChange) -> WriteError:
+    what = "appeared" if change.stat is None else "changed"
+    return WriteError(f"{what} while followup-md was working; skipped until the next sync", change.path)
+
+
 def _check_unchanged(path: Path, change: FileChange) -> os.stat_result | None:
     """The file's stat now, if it is still as it was read; WriteError otherwise."""
     try:
@@ -36,8 +41,7 @@ def _check_unchanged(path: Path, change: FileChange) -> os.stat_result | None:
     except FileNotFoundError:
         current = None
     if change.stat != (stat_of(current) if current is not None else None):
-        what = "appeared" if change.stat is None else "changed"
-        raise WriteError(f"{what} while followup-md was working; skipped until the next sync", change.path)
+        raise _stale(change)
     return current
 
 
@@ -64,6 +68,11 @@ def _write_new(path: Path, data: bytes, mode: int | None, fsync: bool = True) ->
         raise
     os.close(fd)
     return temp
+
+
+def _encoded(text: str) -> bytes:
+    """The bytes a text was decoded from (undecodable bytes ride along as surrogates)."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _read_all(fd: int) -> bytes:
@@ -115,6 +124,10 @@ def _commit(staged: _Staged) -> _Placed | None:
         if change.stat is not None:
             old_fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         _check_unchanged(path, change)  # again, just before replacing
+        if old_fd is not None and change.old is not None and _read_all(old_fd) != _encoded(change.old):
+            # Same size and mtime, other bytes (`cp -p`, `touch -r`, a crafted cache):
+            # the new text was planned from something that is not on disk.
+            raise _stale(change)
         new = stat_of(temp.stat())
         temp.replace(path)
     except BaseException as error:

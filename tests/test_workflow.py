@@ -273,6 +273,6 @@ def test_a_progress_bar_only_on_a_terminal(example: Path, monkeypatch: pytest.Mo
     for stream, shown in ((io.StringIO(), False), (Terminal(), True)):
         monkeypatch.setattr(sys, "stderr", stream)
         probe = probe_vault(example, config, settings, TODAY)
-        read = module._read_with_progress(example, config, settings, probe)
+        read = module._progress(example, config, settings)(probe)
         assert "people/Maya Chen.md" in read
         assert ("Reading notes" in stream.getvalue()) is shown
