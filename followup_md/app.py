@@ -20,9 +20,8 @@ from pathlib import Path
 from followup_md.cache import Probe, read_from_disk, read_vault
 from followup_md.config import Config
 from followup_md.errors import WriteError
-from followup_md.model import ReadFile
+from followup_md.model import ReadFile, VaultSettings
 from followup_md.sync import SyncPlan, plan_read
-from followup_md.vault import VaultSettings
 from followup_md.write import apply_changes
 
 

@@ -31,8 +31,9 @@ from typing import Any
 
 from followup_md import __version__
 from followup_md.config import Config
-from followup_md.model import NoteFile, Problem, ReadFile, Stat
-from followup_md.vault import CACHE_DIR, LEFTOVER, SETTINGS_FILES, VaultSettings, read_file, walk_notes
+from followup_md.layout import CACHE_DIR, LEFTOVER, SETTINGS_FILES
+from followup_md.model import NoteFile, Problem, ReadFile, Stat, VaultSettings
+from followup_md.vault import read_file, walk_notes
 
 FORMAT = 2
 
@@ -242,7 +243,7 @@ def read_from_disk(
     """Read one note from the disk into `read` (left out when it is not ours),
     and note its stat in `probe`; False when it could not be read (gone, or an
     error: then its problem is in `read`), so the next run tries it again."""
-    from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
+    from followup_md.parse import read_entry  # the parser stays unloaded on a no-op run
 
     probe.cached.discard(rel)
     try:
@@ -276,7 +277,7 @@ def record_run(
     """Save what this sync saw and left, so the next one can skip the work.
     It takes over `probe.stats` and `read` and updates them in place (a vault of
     100,000 notes should not be held twice)."""
-    from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
+    from followup_md.parse import read_entry  # the parser stays unloaded on a no-op run
 
     stats = probe.stats
     for rel, entry in list(read.items()):

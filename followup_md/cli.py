@@ -438,7 +438,7 @@ def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -
 
 
 def _stat(path: Path) -> Any:
-    from followup_md.vault import stat_of
+    from followup_md.model import stat_of
 
     return stat_of(path.stat())
 
@@ -536,7 +536,8 @@ def init(vault: Path) -> None:
     Example:
       followup-md init ~/vault
     """
-    from followup_md.config import CONFIG_FILE, TYPES
+    from followup_md.config import TYPES
+    from followup_md.layout import CONFIG_FILE
     from followup_md.model import FileChange
     from followup_md.skeletons import config_text, note_template
     from followup_md.write import write_atomic

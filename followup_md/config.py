@@ -10,8 +10,7 @@ from functools import cache
 from typing import Any
 
 from followup_md.errors import ConfigError
-
-CONFIG_FILE = "followup-md.toml"
+from followup_md.layout import CONFIG_FILE
 
 TYPES = ("contact", "introduction", "help", "application", "interview", "referral", "log")
 STATUSES = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -172,3 +173,17 @@ class ReadFile:
 
     file: NoteFile
     result: Note | Problem | None
+
+
+@dataclass(frozen=True, slots=True)
+class VaultSettings:
+    """What the vault's Obsidian settings tell us."""
+
+    syntax: TaskSyntax = field(default_factory=TaskSyntax)
+    tasks_plugin: bool = False
+    template_folders: tuple[str, ...] = ()
+
+
+def stat_of(result: os.stat_result) -> Stat:
+    """What the stale guard and the cache compare: (mtime in ns, size)."""
+    return (result.st_mtime_ns, result.st_size)

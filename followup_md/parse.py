@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from followup_md.blocks import find_block, read_tasks, split_lines
 from followup_md.config import KEY_KINDS, STATUSES, TYPES, Config
 from followup_md.errors import NoteError
-from followup_md.model import Link, Moment, Note, Problem, TaskSyntax
+from followup_md.model import Link, Moment, Note, NoteFile, Problem, ReadFile, TaskSyntax
 from followup_md.yamlcore import MAX_FRONT_MATTER, load_mapping
 
 MAX_NOTE_BYTES = 8 << 20  # a follow-up note is a few KB; a larger file is left alone
@@ -416,3 +416,9 @@ def read_note(
     name = facts.get("name") or PurePosixPath(path).stem
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
     return Note(path, kind, name, facts, data, newline, block, tasks)
+
+
+def read_entry(file: NoteFile, config: Config, syntax: TaskSyntax, tz: tzinfo | None = None) -> ReadFile:
+    result = read_note(file.path, file.data, config, syntax, tz)
+    # The bytes are dropped: a note keeps its text, which encodes back to them exactly.
+    return ReadFile(NoteFile(file.path, b"", file.stat), result)

@@ -26,12 +26,12 @@ from followup_md.model import (
     Step,
     TaskLine,
     TaskSyntax,
+    VaultSettings,
     Waiting,
 )
-from followup_md.parse import decode_note, read_note, split_front_matter
+from followup_md.parse import decode_note, read_entry, split_front_matter
 from followup_md.render import due_text, render_due, render_note, resolve_link, resolver
 from followup_md.rules import plan_note
-from followup_md.vault import VaultSettings
 
 _DUE_TICK = re.compile(r"^- \[[xX]\] ")
 _DUE_TARGET = re.compile(r"\[\[([^\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^)\s]+?)#\^fu-([A-Za-z0-9-]+)\)")
@@ -122,12 +122,6 @@ def _block_found(text: str, path: str) -> bool:
         return find_block(text, split_lines(text), path, body) is not None
     except (NoteError, ValueError):
         return False
-
-
-def read_entry(file: NoteFile, config: Config, syntax: TaskSyntax, tz: tzinfo | None = None) -> ReadFile:
-    result = read_note(file.path, file.data, config, syntax, tz)
-    # The bytes are dropped: a note keeps its text, which encodes back to them exactly.
-    return ReadFile(NoteFile(file.path, b"", file.stat), result)
 
 
 def plan_sync(

@@ -7,35 +7,14 @@ import json
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from followup_md.config import CONFIG_FILE, Config, parse_config
+from followup_md.config import Config, parse_config
 from followup_md.errors import ConfigError
-from followup_md.model import Stat, TaskSyntax
-
-TASKS_PLUGIN = "obsidian-tasks-plugin"
-CACHE_DIR = ".followup-md"
-TEMP_SUFFIX = ".followup-md.tmp"  # `.<name>` + this: hidden, and never a `.md` name
-LEFTOVER = "a temp file left by an interrupted run"
-SETTINGS_FILES = (  # what reading a note depends on besides the note: a change re-reads them all
-    CONFIG_FILE,
-    ".obsidian/templates.json",
-    ".obsidian/community-plugins.json",
-    f".obsidian/plugins/{TASKS_PLUGIN}/data.json",
-    ".obsidian/plugins/templater-obsidian/data.json",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class VaultSettings:
-    """What the vault's Obsidian settings tell us."""
-
-    syntax: TaskSyntax = field(default_factory=TaskSyntax)
-    tasks_plugin: bool = False
-    template_folders: tuple[str, ...] = ()
+from followup_md.layout import CONFIG_FILE, LEFTOVER, TASKS_PLUGIN, TEMP_SUFFIX
+from followup_md.model import Stat, TaskSyntax, VaultSettings, stat_of
 
 
 def _json(path: Path) -> Any:
@@ -225,10 +204,6 @@ def _odd_reason(entry: os.DirEntry[str]) -> str:
     if entry.is_symlink():
         return "is a symbolic link; followup-md does not follow links (use the file itself)"
     return "is not a regular file; followup-md leaves it alone"
-
-
-def stat_of(result: os.stat_result) -> Stat:
-    return (result.st_mtime_ns, result.st_size)
 
 
 def read_file(root: Path, rel: str) -> tuple[bytes, Stat] | None:

@@ -30,15 +30,15 @@ from typing import Any
 
 from followup_md.app import apply_plan
 from followup_md.errors import ConfigError
-from followup_md.model import Note, NoteFile, Problem, ReadFile
-from followup_md.sync import PlanMemo, SyncPlan, plan_read, read_entry
+from followup_md.layout import SETTINGS_FILES
+from followup_md.model import Note, NoteFile, Problem, ReadFile, stat_of
+from followup_md.parse import read_entry
+from followup_md.sync import PlanMemo, SyncPlan, plan_read
 from followup_md.vault import (
-    SETTINGS_FILES,
     is_note_path,
     load_config,
     read_file,
     read_settings,
-    stat_of,
     walk_notes,
 )
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from followup_md.errors import WriteError
-from followup_md.model import FileChange, Stat
-from followup_md.vault import TEMP_SUFFIX, stat_of
+from followup_md.layout import TEMP_SUFFIX
+from followup_md.model import FileChange, Stat, stat_of
 
 
 def _target(root: Path, rel: str) -> Path:
