@@ -44,16 +44,21 @@ def plan_vault(
     """Read the vault through the cache (`reader`: read_vault with a progress
     bar) and plan as of the probe's day; notes whose text would change are
     planned from what is on disk now."""
-    today = probe.today
     read = reader(probe) if reader is not None else read_vault(root, config, settings, probe)
-    plan = plan_read(read, probe.due, config, settings, today, ics=probe.ics)
-    owed = [change.path for change in plan.changes if change.path in probe.cached]
-    if owed:
-        for rel in owed:
-            if not read_from_disk(root, rel, config, settings, probe, read):
-                probe.stats.pop(rel, None)
-        plan = plan_read(read, probe.due, config, settings, today, ics=probe.ics)
-    return Planned(probe, read, plan)
+    planned = Planned(probe, read, plan_read(read, probe.due, config, settings, probe.today, ics=probe.ics))
+    owed = [change.path for change in planned.plan.changes if change.path in probe.cached]
+    return read_again(root, config, settings, planned, owed) if owed else planned
+
+
+def read_again(
+    root: Path, config: Config, settings: VaultSettings, planned: Planned, paths: Collection[str]
+) -> Planned:
+    """Read `paths` again from the disk (just written, or about to be) and plan anew."""
+    probe, read = planned.probe, planned.read
+    for rel in paths:
+        if not read_from_disk(root, rel, config, settings, probe, read):
+            probe.stats.pop(rel, None)
+    return Planned(probe, read, plan_read(read, probe.due, config, settings, probe.today, ics=probe.ics))
 
 
 @dataclass

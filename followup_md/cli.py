@@ -126,9 +126,9 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
 
 
 def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) -> None:
-    """The main job (also run by `done` after its tick)."""
-    from followup_md.blocks import split_lines
-    from followup_md.cache import probe_vault, record_run
+    """The main job."""
+    from followup_md.app import plan_vault
+    from followup_md.cache import probe_vault
 
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, day)
@@ -141,25 +141,39 @@ def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) ->
         if not (check or dry_run):
             click.echo(probe.run.stdout)
         return
-    from followup_md.app import apply_plan, plan_vault
-
     planned = plan_vault(root, config, settings, probe, _progress(root, config, settings))
-    plan, read = planned.plan, planned.read
-    del planned
-    problems = _problem_lines(plan)
-    _echo_err(problems)
     if check or dry_run:
-        for change in plan.changes:
-            if dry_run:
-                old = split_lines(change.old or "")
-                new = split_lines(change.new.decode("utf-8"))
-                diff = difflib.unified_diff(old, new, f"a/{change.path}", f"b/{change.path}")
-                click.echo("".join(diff), nl=False)
-            else:
-                click.echo(f"would update {change.path}")
-        if check and plan.changes:
+        _echo_err(_problem_lines(planned.plan))
+        _show_changes(planned.plan, dry_run)
+        if check and planned.plan.changes:
             raise SystemExit(1)
         return
+    _apply(root, config, settings, planned)
+
+
+def _show_changes(plan: Any, diff: bool) -> None:
+    """What a sync would write: the paths, or a unified diff of each."""
+    from followup_md.blocks import split_lines
+
+    for change in plan.changes:
+        if not diff:
+            click.echo(f"would update {change.path}")
+            continue
+        old = split_lines(change.old or "")
+        new = split_lines(change.new.decode("utf-8"))
+        click.echo("".join(difflib.unified_diff(old, new, f"a/{change.path}", f"b/{change.path}")), nl=False)
+
+
+def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
+    """Write a plan, say what it did, and record the run for the next one."""
+    from followup_md.app import apply_plan
+    from followup_md.cache import record_run
+
+    probe, read, plan = planned.probe, planned.read, planned.plan
+    del planned
+    day = plan.today
+    problems = _problem_lines(plan)
+    _echo_err(problems)
     applied = apply_plan(root, plan, config.due_file)
     skipped, written = applied.skipped, applied.written
     _echo_err([f"followup-md: {error}" for error in skipped])
@@ -418,29 +432,27 @@ def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -
     Example:
       followup-md done "Globex - Analytics Engineer" thank-you --on 2026-11-20
     """
+    from followup_md.app import plan_vault, read_again
+    from followup_md.cache import probe_vault
     from followup_md.model import FileChange
     from followup_md.render import tick_step
     from followup_md.write import write_atomic
 
     day = _today(today)
     when = _today(on) if on else day
-    root, _, settings = _open(vault)
-    plan = _plan(vault, day)
-    target = _note_of(plan, root, note)
-    _step_of(plan, target, step)
-    change = next((c for c in plan.changes if c.path == target.path), None)
+    root, config, settings = _open(vault)
+    planned = plan_vault(root, config, settings, probe_vault(root, config, settings, day))
+    target = _note_of(planned.plan, root, note)
+    _step_of(planned.plan, target, step)
+    planned = read_again(root, config, settings, planned, [target.path])  # tick what is on disk
+    target = _note_of(planned.plan, root, target.path)
+    change = next((c for c in planned.plan.changes if c.path == target.path), None)
     text = change.new.decode("utf-8") if change else target.text
-    stat = change.stat if change else _stat(root / target.path)
     ticked = tick_step(text, target.path, step, when, settings.syntax)
+    stat = planned.read[target.path].file.stat
     write_atomic(root, FileChange(target.path, target.text, ticked.encode("utf-8"), stat))
     click.echo(f"followup-md: {target.path}: {step} done on {when}")
-    _sync(vault, day)
-
-
-def _stat(path: Path) -> Any:
-    from followup_md.model import stat_of
-
-    return stat_of(path.stat())
+    _apply(root, config, settings, read_again(root, config, settings, planned, [target.path]))
 
 
 @cli.command()

@@ -7,6 +7,7 @@ import os
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -109,3 +110,28 @@ def test_a_due_tick_is_kept_when_its_note_cannot_be_written(make_vault: MakeVaul
     _sync(root)  # the next sync carries the tick over
     assert "- [x] " in (root / "Acme.md").read_text("utf-8")
     assert "typed while the sync planned" in (root / "Acme.md").read_text("utf-8")
+
+
+def test_done_loads_the_config_and_reads_the_vault_once(make_vault: MakeVault, monkeypatch: Any) -> None:
+    from followup_md import app, cache, vault
+
+    root = make_vault({"Acme.md": APPLICATION})
+    _sync(root)
+    calls = {"config": 0, "read": 0}
+    load_config, read_vault = vault.load_config, cache.read_vault
+
+    def counted_config(*args: Any) -> Any:
+        calls["config"] += 1
+        return load_config(*args)
+
+    def counted_read(*args: Any, **kwargs: Any) -> Any:
+        calls["read"] += 1
+        return read_vault(*args, **kwargs)
+
+    monkeypatch.setattr(vault, "load_config", counted_config)
+    monkeypatch.setattr(app, "read_vault", counted_read)
+    result = CliRunner().invoke(cli, ["done", "Acme", "confirm", "--vault", str(root), "--today", str(TODAY)])
+    assert result.exit_code == 0, result.output
+    assert calls == {"config": 1, "read": 1}
+    assert "- [x] " in (root / "Acme.md").read_text("utf-8")
+    assert "^fu-confirm" not in (root / "Due.md").read_text("utf-8")
