@@ -72,29 +72,9 @@ def _plan(vault: Path, today: date) -> Any:
     return plan_vault(root, config, settings, probe, _progress(root, config, settings)).plan
 
 
-def _problem_lines(plan: Any, listed_unreadable: bool = False) -> list[str]:
-    lines = [str(problem) for problem in plan.problems]
-    if listed_unreadable:
-        lines += [f"{problem.path}: {problem.message}" for problem in plan.unreadable]
-    elif plan.unreadable:
-        count = len(plan.unreadable)
-        lines.append(
-            f"followup-md: {count} other file{'s' if count > 1 else ''} could not be read "
-            "(not recognisably ours; `followup-md check --all` lists them)"
-        )
-    return lines
-
-
 def _echo_err(lines: list[str]) -> None:
     for line in lines:
         click.echo(line, err=True)
-
-
-def _counts(plan: Any) -> str:
-    from followup_md.render import group_steps, summary, waiting_rows
-
-    waiting = len(waiting_rows(plan.steps, plan.waiting, plan.today))
-    return summary(group_steps(plan.steps, plan.today), waiting, len(plan.problems)) or "nothing due"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -127,7 +107,6 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
 
 def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) -> None:
     """The main job."""
-    from followup_md.app import plan_vault
     from followup_md.cache import probe_vault
 
     root, config, settings = _open(vault)
@@ -141,9 +120,12 @@ def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) ->
         if not (check or dry_run):
             click.echo(probe.run.stdout)
         return
+    from followup_md.app import plan_vault  # the parser stays unloaded on a no-op run
+    from followup_md.output import problem_lines
+
     planned = plan_vault(root, config, settings, probe, _progress(root, config, settings))
     if check or dry_run:
-        _echo_err(_problem_lines(planned.plan))
+        _echo_err(problem_lines(planned.plan))
         _show_changes(planned.plan, dry_run)
         if check and planned.plan.changes:
             raise SystemExit(1)
@@ -168,22 +150,22 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     """Write a plan, say what it did, and record the run for the next one."""
     from followup_md.app import apply_plan
     from followup_md.cache import record_run
+    from followup_md.output import counts, problem_lines, quiet_line
 
     probe, read, plan = planned.probe, planned.read, planned.plan
     del planned
     day = plan.today
-    problems = _problem_lines(plan)
+    problems = problem_lines(plan)
     _echo_err(problems)
     applied = apply_plan(root, plan, config.due_file)
     skipped, written = applied.skipped, applied.written
     _echo_err([f"followup-md: {error}" for error in skipped])
     notes = sum(1 for path in written if path in plan.notes)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
-    counts = _counts(plan)
-    click.echo(f"followup-md: {what}; {counts} (as of {day})")
+    click.echo(f"followup-md: {what}; {counts(plan)} (as of {day})")
+    quiet = quiet_line(plan)
     del plan  # let its notes go before the cache reads back what was written
     if not skipped and not applied.held:  # a write still owed must not look like a clean run
-        quiet = f"followup-md: nothing to update; {counts} (as of {day})"
         record_run(root, probe, read, written, config.due_file, config, settings, (quiet, problems))
 
 
@@ -214,6 +196,7 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
       followup-md due ~/vault --days 7
       followup-md due ~/vault --json | jq '.[] | select(.state == "overdue")'
     """
+    from followup_md.output import counts, problem_lines
     from followup_md.render import SECTIONS, group_steps, waiting_rows
 
     plan = _plan(vault, _today(today))
@@ -241,10 +224,10 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
         ]
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
-    _echo_err(_problem_lines(plan))
+    _echo_err(problem_lines(plan))
     color = None if not os.environ.get("NO_COLOR") else False
     colors = {"overdue": "red", "today": "yellow", "week": "cyan", "later": None}
-    click.echo(f"Follow-ups as of {plan.today}: {_counts(plan)}", color=color)
+    click.echo(f"Follow-ups as of {plan.today}: {counts(plan)}", color=color)
     for key, title in SECTIONS:
         rows = groups[key]
         if not rows:
@@ -277,8 +260,10 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
     Example:
       followup-md check ~/vault --all
     """
+    from followup_md.output import problem_lines
+
     plan = _plan(vault, _today(today))
-    _echo_err(_problem_lines(plan, listed_unreadable=show_all))
+    _echo_err(problem_lines(plan, listed_unreadable=show_all))
     problems = len(plan.problems) + (len(plan.unreadable) if show_all else 0)
     notes = len(plan.notes)
     click.echo(

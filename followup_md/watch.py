@@ -28,10 +28,12 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from followup_md.app import apply_plan
+from followup_md.app import apply_plan, plan_vault
+from followup_md.cache import probe_vault, record_run
 from followup_md.errors import ConfigError
 from followup_md.layout import SETTINGS_FILES
 from followup_md.model import Note, NoteFile, Problem, ReadFile, stat_of
+from followup_md.output import problem_lines, quiet_line
 from followup_md.parse import read_entry
 from followup_md.sync import PlanMemo, SyncPlan, plan_read
 from followup_md.vault import (
@@ -41,6 +43,7 @@ from followup_md.vault import (
     read_settings,
     walk_notes,
 )
+from followup_md.write import remove_leftovers
 
 QUIET = 0.2  # seconds without events before a batch is processed
 LONGEST = 2.0  # a steady stream of events is still processed this often
@@ -135,6 +138,7 @@ class Watcher:
         self.written: dict[str, bytes] = {}
         self.deferred: set[str] = set()
         self.changed: list[str] = []
+        self.plan: SyncPlan | None = None  # the last one, for the record left at the end
         self.today = today()
         self.stats = Stats()
         self.identity = self._identity()
@@ -186,6 +190,25 @@ class Watcher:
             del self.read[rel]
         changed = [self._load(rel) for rel in sorted(seen)]
         return bool(gone) or any(changed)
+
+    def start(self) -> None:
+        """Read the whole vault the way `sync` does: through the cache, with the
+        notes it would write read again from the disk."""
+        probe = probe_vault(self.root, self.config, self.settings, self.today_of())
+        remove_leftovers(self.root, probe.leftovers)
+        self.read = plan_vault(self.root, self.config, self.settings, probe).read
+
+    def record(self) -> None:
+        """Leave the cache as a sync would, so that the next `sync` finds nothing
+        to do (the model's entries carry the stat they were read at: a note that
+        changed since is read again)."""
+        if self.plan is None:
+            return
+        probe = probe_vault(self.root, self.config, self.settings, self.plan.today)
+        output = (quiet_line(self.plan), problem_lines(self.plan))
+        record_run(
+            self.root, probe, dict(self.read), {}, self.config.due_file, self.config, self.settings, output
+        )
 
     def reload_settings(self) -> None:
         try:
@@ -241,6 +264,7 @@ class Watcher:
             self.stats.writes[rel] = self.stats.writes.get(rel, 0) + 1
             if rel != self.config.due_file:
                 self._load(rel)
+        self.plan = plan
         self.stats.syncs += 1
         if wrote:
             self.echo(f"{datetime.now():%H:%M:%S} {self._status(wrote)}")
@@ -356,7 +380,7 @@ def run_watch(
     observer = _start_observer(watcher.root, handler, poll, watcher.echo)
     previous = _install_signals(stop, events)
     try:
-        watcher.scan()
+        watcher.start()
         watcher.sync()
         gc.freeze()  # the model is long-lived: keep the collector off it
         notes, ours = watcher.note_count, watcher.follow_up_count
@@ -377,6 +401,8 @@ def run_watch(
             observer.stop()
             observer.join(timeout=5)
         _restore_signals(previous)
+        with contextlib.suppress(OSError):
+            watcher.record()
 
 
 def _loop(

@@ -135,3 +135,33 @@ def test_done_loads_the_config_and_reads_the_vault_once(make_vault: MakeVault, m
     assert calls == {"config": 1, "read": 1}
     assert "- [x] " in (root / "Acme.md").read_text("utf-8")
     assert "^fu-confirm" not in (root / "Due.md").read_text("utf-8")
+
+
+def test_the_watcher_starts_from_the_cache_and_leaves_it_as_a_sync_would(
+    make_vault: MakeVault, monkeypatch: Any
+) -> None:
+    from followup_md import cache, vault
+
+    root = make_vault({"Acme.md": APPLICATION, "Beta.md": APPLICATION.replace("Acme", "Beta")})
+    _sync(root)
+    read_files: list[str] = []
+    read_file = vault.read_file
+
+    def counted(vault_root: Path, rel: str) -> Any:
+        read_files.append(rel)
+        return read_file(vault_root, rel)
+
+    monkeypatch.setattr(cache, "read_file", counted)
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None)
+    watcher.start()
+    assert read_files == ["Due.md"]  # every note came from the cache
+    assert watcher.follow_up_count == 2
+    (root / "Beta.md").write_text(APPLICATION.replace("Acme", "Gamma"), "utf-8")
+    assert watcher.apply_batch({"Beta.md": False})
+    watcher.sync()
+    watcher.record()
+    config = load_config(root)
+    settings = read_settings(root, config)
+    assert probe_vault(root, config, settings, TODAY).unchanged  # the next sync has nothing to do
+    assert _sync(root) == "followup-md: nothing to update; 2 this week (as of 2026-11-20)\n"
+    assert "Gamma" in (root / "Due.md").read_text("utf-8")
