@@ -95,7 +95,8 @@ class Note:
 class Step:
     """One follow-up to do: a stable id, a window and what to do. `via` is the
     link target of the person it is addressed to when that is not the note's own
-    person (a referral's source, an introducer)."""
+    person (a referral's source, an introducer). `reason` says which fact or log
+    note completed it (empty when a tick did)."""
 
     note: str
     id: str
@@ -106,6 +107,7 @@ class Step:
     waiting: str = ""
     via: str = ""
     status: TaskStatus = "open"
+    reason: str = ""
     done: date | None = None
     planned: tuple[date, date] | None = None
 
@@ -149,11 +151,34 @@ class TaskSyntax:
 
 
 @dataclass(frozen=True, slots=True)
-class Exchange:
-    """What log notes say about a note: the latest exchange and the latest reply."""
+class Entry:
+    """One log note's exchange with a person: its day, `sent`, `received` or ""
+    (not said), and the log note's name (shown as the reason a step is done)."""
 
-    last: date | None = None
-    received: date | None = None
+    day: date
+    direction: str
+    log: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """What log notes say about a note: every exchange with its own person, oldest
+    first, and with the people its steps write to (`via` link target -> entries)."""
+
+    entries: tuple[Entry, ...] = ()
+    via: tuple[tuple[str, tuple[Entry, ...]], ...] = ()
+
+    @property
+    def last(self) -> date | None:
+        return max((entry.day for entry in self.entries), default=None)
+
+    @property
+    def received(self) -> date | None:
+        return max((entry.day for entry in self.entries if entry.direction == "received"), default=None)
+
+    def with_person(self, via: str) -> tuple[Entry, ...]:
+        """The entries with whoever a step writes to ("": the note's own person)."""
+        return self.entries if not via else dict(self.via).get(via, ())
 
 
 @dataclass(frozen=True, slots=True)

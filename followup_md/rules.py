@@ -14,10 +14,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from followup_md.config import Config
-from followup_md.model import Exchange, Link, Moment, Note, Step, Waiting
+from followup_md.model import Entry, Exchange, Link, Moment, Note, Step, Waiting
 
 ENDED = frozenset({"closed", "hired", "withdrawn", "declined"})
 _RECURRING = re.compile(r"^keep-in-touch(?:-(\d+))?$")
+# Steps that are no message to anyone: a log note cannot complete them.
+_NOT_OUTREACH = re.compile(r"^prepare(?:-|$)")
+# Facts naming the people a note's steps write to besides its own person.
+VIA_KEYS = ("referred_by", "introduced_by")
 DAY = timedelta(days=1)
 
 
@@ -47,9 +51,13 @@ def _text(link: Any) -> str:
 class _Planner:
     """Collects one note's steps; each rule method reads the facts it needs."""
 
-    def __init__(self, note: Note, facts: dict[str, Any], config: Config, today: date) -> None:
+    def __init__(
+        self, note: Note, facts: dict[str, Any], exchange: Exchange, config: Config, today: date
+    ) -> None:
         self.note = note
         self.facts = facts
+        self.exchange = exchange
+        self.used: set[tuple[str, int]] = set()  # log entries that already completed a step
         self.rules = config.rules
         self.max_followups = config.max_followups
         self.today = today
@@ -70,16 +78,35 @@ class _Planner:
         return int(self.rules[name]) * DAY
 
     def add(self, step: str, start: date, due: date, action: str, hint: str = "", **extra: Any) -> Step:
+        """Plan a step; a tick, a fact (`status="done"` in `extra`) or a `sent`
+        log note may have completed it."""
         task = self.note.tasks.get(step)
         planned = Step(self.note.path, step, start, max(start, due), action, hint, **extra)
         if task is not None and task.status != "open":
-            planned = replace(planned, status=task.status, done=task.done)
+            planned = replace(planned, status=task.status, done=task.done, reason="")
+        elif (entry := self.evidence(planned)) is not None:
+            planned = replace(planned, status="done", done=entry.day, reason=f"logged in {entry.log}")
         self.steps.append(planned)
         return planned
 
-    def done_on(self, step: str) -> date | None:
-        task = self.note.tasks.get(step)
-        return task.done if task is not None and task.status == "done" else None
+    def evidence(self, step: Step) -> Entry | None:
+        """The first unused `sent` log note to the step's person on or after its
+        start (one message completes one step)."""
+        if step.status != "open" or _NOT_OUTREACH.match(step.id):
+            return None
+        for index, entry in enumerate(self.exchange.with_person(step.via)):
+            fits = entry.direction == "sent" and step.start <= entry.day <= self.today
+            if fits and (step.via, index) not in self.used:
+                self.used.add((step.via, index))
+                return entry
+        return None
+
+    def done_on(self, step_id: str) -> date | None:
+        """When a planned step was done (by a tick, a fact or a log note)."""
+        for step in self.steps:
+            if step.id == step_id and step.status == "done":
+                return step.done
+        return None
 
     # One method per row of SPEC 4, in its order.
 
@@ -117,7 +144,8 @@ class _Planner:
     def reach_out(self, start: date, due: date, action: str) -> None:
         contacted = self.facts.get("contacted")
         if contacted is not None:
-            self.add("reach-out", start, due, action, status="done", done=contacted)
+            reason = f"contacted {contacted.isoformat()}"
+            self.add("reach-out", start, due, action, status="done", done=contacted, reason=reason)
         else:
             self.add("reach-out", start, due, action)
 
@@ -133,14 +161,16 @@ class _Planner:
             due = day + self.days("help_urgent")
         else:
             due = day + self.days("help_default")
-        self.add(
-            "nudge",
-            due,
-            due,
-            f"Send {self.name} a light, clear reminder about {promise}"
-            + (", saying briefly why it is time-sensitive" if urgent else ""),
-            waiting=waiting,
+        action = f"Send {self.name} a light, clear reminder about {promise}" + (
+            ", saying briefly why it is time-sensitive" if urgent else ""
         )
+        replied = self.facts.get("replied")
+        # An answer ends the nudge; one before the promised date is news on the way.
+        if replied is not None and replied > day and (expected is None or replied >= expected):
+            reason = f"they replied {replied.isoformat()}"
+            self.add("nudge", due, due, action, status="done", done=replied, reason=reason)
+        else:
+            self.add("nudge", due, due, action, waiting=waiting)
 
     def applied(self, day: date) -> None:
         if self.facts.get("interview"):
@@ -242,8 +272,10 @@ class _Planner:
                 via=self.source_target,
             )
 
-    def contacted(self, day: date) -> None:
-        if self.source and "connected" not in self.facts:
+    def no_contact(self) -> None:
+        """`contacted`, or the reach-out done (ticked or logged), starts the clock."""
+        day = self.facts.get("contacted") or self.done_on("reach-out")
+        if day is not None and self.source and "connected" not in self.facts:
             due = day + self.days("no_contact_after")
             self.add(
                 "no-contact",
@@ -310,7 +342,8 @@ class _Planner:
 
 
 def merge_exchange(facts: dict[str, Any], exchange: Exchange) -> None:
-    """Log notes count as `last_contact`, and received ones as `replied`."""
+    """Log notes count as `last_contact`, and received ones as `replied` (sent
+    ones complete steps: `_Planner.evidence`)."""
     for key, day in (("last_contact", exchange.last), ("replied", exchange.received)):
         if day is not None and (key not in facts or day > facts[key]):
             facts[key] = day
@@ -341,7 +374,7 @@ def plan_note(
         return [], []
     facts = dict(note.facts)
     merge_exchange(facts, exchange)
-    planner = _Planner(note, facts, config, today)
+    planner = _Planner(note, facts, exchange, config, today)
     rules: list[tuple[str, Any]] = [
         ("met", planner.met),
         ("introduced", planner.introduced),
@@ -349,12 +382,12 @@ def plan_note(
         ("applied", planner.applied),
         ("referred", planner.referred),
         ("connected", planner.connected),
-        ("contacted", planner.contacted),
         ("next", planner.manual),
     ]
     for key, rule in rules:
         if key in facts:
             rule(facts[key])
+    planner.no_contact()
     if facts.get("interview"):
         planner.interviews(facts["interview"])
     status = facts.get("status", "active")

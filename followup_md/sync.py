@@ -17,8 +17,10 @@ from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.model import (
     Block,
+    Entry,
     Exchange,
     FileChange,
+    Link,
     Note,
     NoteFile,
     Problem,
@@ -30,7 +32,7 @@ from followup_md.model import (
 )
 from followup_md.parse import decode_note, read_note, split_front_matter
 from followup_md.render import due_text, render_due, render_note, resolve_link, resolver
-from followup_md.rules import plan_note
+from followup_md.rules import VIA_KEYS, plan_note
 from followup_md.vault import VaultSettings
 
 _DUE_TICK = re.compile(r"^- \[[xX]\] ")
@@ -67,23 +69,30 @@ def due_ticks(lines: Iterable[str]) -> set[tuple[str, str]]:
 
 
 def exchanges(notes: Mapping[str, Note]) -> dict[str, Exchange]:
-    """What each note's log notes say: the latest exchange and the latest reply."""
+    """What the log notes say about each note: the exchanges with its own person
+    and with the people its steps write to (a referral's source, an introducer)."""
     names = resolver(notes)
-    found: dict[str, Exchange] = {}
-    for note in notes.values():
+    entries: dict[str, list[Entry]] = {}
+    for note in sorted(notes.values(), key=lambda note: (note.facts.get("date") or date.min, note.path)):
         day = note.facts.get("date")
         if note.type != "log" or day is None:
             continue
         for link in note.facts.get("with", ()):
             target = resolve_link(link.target, names)
-            if target is None or target == note.path:
+            if target is not None and target != note.path:
+                entries.setdefault(target, []).append(Entry(day, note.facts.get("direction", ""), note.name))
+    found: dict[str, Exchange] = {}
+    for path, note in notes.items():
+        via = []
+        for key in VIA_KEYS:
+            link = note.facts.get(key)
+            if not isinstance(link, Link):
                 continue
-            old = found.get(target, Exchange())
-            last = max(day, old.last) if old.last else day
-            received = old.received
-            if note.facts.get("direction") == "received":
-                received = max(day, received) if received else day
-            found[target] = Exchange(last, received)
+            target = resolve_link(link.target, names)
+            if target is not None and target in entries:
+                via.append((link.target, tuple(entries[target])))
+        if path in entries or via:
+            found[path] = Exchange(tuple(entries.get(path, ())), tuple(via))
     return found
 
 

@@ -9,27 +9,53 @@ follow-up (the windows), 003 the old follow through (referral sources),
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import pytest
 
 from followup_md.config import Config
-from followup_md.model import Exchange
+from followup_md.model import Entry, Exchange
 from followup_md.rules import add_interval, skip_weekend
 
 from .helpers import note_from, steps_of, windows
 
 D = date(2026, 11, 20)  # a Friday
 
+
+class Rule(NamedTuple):
+    """One row: the seed, what the guidance says, the note, today, and every step
+    expected: `(start, due)` of an open one, `("done", day)` of a done one
+    (done steps are left out of rows that name none). `logs` are the log notes
+    about the note: (day, direction, person) with person "" for the note's own."""
+
+    seed: str
+    rule: str
+    front: str
+    today: date
+    expected: dict[str, tuple[str, str]]
+    body: str = ""
+    logs: tuple[tuple[str, str, str], ...] = ()
+
+
+def _exchange(logs: tuple[tuple[str, str, str], ...]) -> Exchange:
+    own = tuple(Entry(date.fromisoformat(day), way, f"log {day}") for day, way, who in logs if not who)
+    via: dict[str, list[Entry]] = {}
+    for day, way, who in logs:
+        if who:
+            via.setdefault(who, []).append(Entry(date.fromisoformat(day), way, f"log {day}"))
+    return Exchange(own, tuple((who, tuple(entries)) for who, entries in via.items()))
+
+
 RULES = [
-    # (seed, what the guidance says, front matter, today, expected open windows)
-    (
+    # Rule(seed, what the guidance says, front matter, today, expected steps, body, logs)
+    Rule(
         "002",
         "after meeting someone new: 1-3 days",
         "type: contact\nmet: 2026-11-20\n",
         D,
         {"reconnect": ("2026-11-21", "2026-11-23")},
     ),
-    (
+    Rule(
         "002",
         "introduced via network: no longer than 2 days; thank the introducer, reach out",
         "type: introduction\nintroduced: 2026-11-20\nintroduced_by: '[[Maya]]'\n",
@@ -39,63 +65,63 @@ RULES = [
             "reach-out": ("2026-11-20", "2026-11-22"),
         },
     ),
-    (
+    Rule(
         "002",
         "introduced without a known introducer: still reach out within 2 days",
         "type: introduction\nintroduced: 2026-11-20\n",
         D,
         {"reach-out": ("2026-11-20", "2026-11-22")},
     ),
-    (
+    Rule(
         "002",
         "someone agreed to help, no time given: a gentle reminder in about a week",
         "type: help\nasked: 2026-11-20\n",
         D,
         {"nudge": ("2026-11-27", "2026-11-27")},
     ),
-    (
+    Rule(
         "002",
         "someone agreed to help by a date: remind the day after",
         "type: help\nasked: 2026-11-20\nexpected: 2026-11-24\n",
         D,
         {"nudge": ("2026-11-25", "2026-11-25")},
     ),
-    (
+    Rule(
         "002",
         "a time-sensitive request may be followed up sooner",
         "type: help\nasked: 2026-11-20\nurgent: true\n",
         D,
         {"nudge": ("2026-11-23", "2026-11-23")},
     ),
-    (
+    Rule(
         "002",
         "resume submitted: 2-7 days",
         "type: application\napplied: 2026-11-20\n",
         D,
         {"confirm": ("2026-11-22", "2026-11-27")},
     ),
-    (
+    Rule(
         "003",
         "draft the thank-you before the interview",
         "type: interview\ninterview: 2026-11-23\n",
         D,
         {"prepare": ("2026-11-22", "2026-11-23")},
     ),
-    (
+    Rule(
         "002",
         "thank-you within 24 hours; check in 3-5 days after when no time frame was given",
         "type: interview\ninterview: 2026-11-20\n",
         D,
         {"thank-you": ("2026-11-20", "2026-11-21"), "check-in-1": ("2026-11-23", "2026-11-25")},
     ),
-    (
+    Rule(
         "002",
         "contact them 48 hours after the date they said they would get back",
         "type: interview\ninterview: 2026-11-20\nreply_by: 2026-11-25\n",
         D,
         {"thank-you": ("2026-11-20", "2026-11-21"), "check-in-1": ("2026-11-27", "2026-11-27")},
     ),
-    (
+    Rule(
         "001",
         "all the interviews, not just the final: every round gets its thank-you",
         "type: interview\ninterview: [2026-11-10, 2026-11-19]\n",
@@ -106,14 +132,14 @@ RULES = [
             "r2-check-in-1": ("2026-11-22", "2026-11-24"),
         },
     ),
-    (
+    Rule(
         "003",
         "reach out to a referral soon, copying the source",
         "type: referral\nreferred: 2026-11-20\nreferred_by: '[[Maya]]'\n",
         D,
         {"reach-out": ("2026-11-20", "2026-11-22")},
     ),
-    (
+    Rule(
         "003",
         "tell the source once contact is established",
         "type: referral\nreferred: 2026-11-10\nreferred_by: Maya\ncontacted: 2026-11-12\n"
@@ -121,14 +147,14 @@ RULES = [
         D,
         {"update-source": ("2026-11-20", "2026-11-21")},
     ),
-    (
+    Rule(
         "003",
         "let the source know if you cannot reach the referral",
         "type: referral\nreferred: 2026-11-10\nreferred_by: Maya\ncontacted: 2026-11-12\n",
         D,
         {"no-contact": ("2026-11-19", "2026-11-19")},
     ),
-    (
+    Rule(
         "000",
         "thank the person that referred you after the interview",
         "type: interview\nreferred_by: Maya\ninterview: 2026-11-20\n",
@@ -139,35 +165,110 @@ RULES = [
             "check-in-1": ("2026-11-23", "2026-11-25"),
         },
     ),
-    (
+    Rule(
         "001",
         "after a rejection, the relationship may get you hired elsewhere",
         "type: application\napplied: 2026-11-01\nstatus: rejected\nclosed: 2026-11-20\n",
         D,
         {"stay-in-touch": ("2026-11-20", "2026-11-22")},
     ),
-    (
+    Rule(
         "001",
         "reminders are a constant fixture: keep in touch on a cadence",
         "type: contact\nlast_contact: 2026-11-01\ncadence: 3w\n",
         D,
         {"keep-in-touch": ("2026-11-22", "2026-11-22")},
     ),
-    (
+    Rule(
         "001",
         "a manual follow-up date",
         "type: contact\nnext: 2026-11-24\nnext_action: Send the portfolio\n",
         D,
         {"manual-20261124": ("2026-11-24", "2026-11-24")},
     ),
+    # Evidence from the journal: log notes (type: log, with, direction).
+    Rule(
+        "002",
+        "a thank-you within 24 hours: a `sent` log note on the day completes it",
+        "type: interview\ninterview: 2026-11-19\n",
+        D,
+        {"thank-you": ("done", "2026-11-19"), "check-in-1": ("2026-11-22", "2026-11-24")},
+        logs=(("2026-11-19", "sent", ""),),
+    ),
+    Rule(
+        "002",
+        "one message completes one step: the oldest open one",
+        "type: interview\ninterview: 2026-11-10\n",
+        D,
+        {"thank-you": ("done", "2026-11-14"), "check-in-1": ("2026-11-13", "2026-11-15")},
+        logs=(("2026-11-14", "sent", ""),),
+    ),
+    Rule(
+        "002",
+        "a log note before a step's window does not complete it",
+        "type: contact\nmet: 2026-11-18\n",
+        D,
+        {"reconnect": ("2026-11-19", "2026-11-21")},
+        logs=(("2026-11-18", "sent", ""),),
+    ),
+    Rule(
+        "003",
+        "reaching out to the referral, logged, starts the no-contact clock",
+        "type: referral\nreferred: 2026-11-10\nreferred_by: Maya\n",
+        D,
+        {"reach-out": ("done", "2026-11-11"), "no-contact": ("2026-11-18", "2026-11-18")},
+        logs=(("2026-11-11", "sent", ""),),
+    ),
+    Rule(
+        "003",
+        "a ticked reach-out starts the no-contact clock, as `contacted` does",
+        "type: referral\nreferred: 2026-11-10\nreferred_by: Maya\n",
+        D,
+        {"reach-out": ("done", "2026-11-12"), "no-contact": ("2026-11-19", "2026-11-19")},
+        body="\n<!-- followup-md:begin -->\n\n- [x] Email #followup 📅 2026-11-12 ✅ 2026-11-12 ^fu-reach-out\n\n"
+        "<!-- followup-md:end -->\n",
+    ),
+    Rule(
+        "000",
+        "a `sent` log note to the source completes thanking them after the interview",
+        "type: interview\nreferred_by: Maya\ninterview: 2026-11-19\n",
+        D,
+        {
+            "thank-you": ("2026-11-19", "2026-11-20"),
+            "loop-in-source": ("done", "2026-11-20"),
+            "check-in-1": ("2026-11-22", "2026-11-24"),
+        },
+        logs=(("2026-11-20", "sent", "Maya"),),
+    ),
+    Rule(
+        "002",
+        "someone who promised help and answered needs no reminder",
+        "type: help\nasked: 2026-11-10\n",
+        D,
+        {"nudge": ("done", "2026-11-12")},
+        logs=(("2026-11-12", "received", ""),),
+    ),
+    Rule(
+        "002",
+        "an answer before the promised date is news on the way: the reminder stays",
+        "type: help\nasked: 2026-11-10\nexpected: 2026-11-17\n",
+        D,
+        {"nudge": ("2026-11-18", "2026-11-18")},
+        logs=(("2026-11-12", "received", ""),),
+    ),
 ]
 
 
-@pytest.mark.parametrize(
-    ("seed", "rule", "front", "today", "expected"), RULES, ids=[f"{r[0]}: {r[1]}" for r in RULES]
-)
-def test_rule(seed: str, rule: str, front: str, today: date, expected: dict[str, tuple[str, str]]) -> None:
-    assert windows(front, today) == expected
+@pytest.mark.parametrize("row", RULES, ids=[f"{r.seed}: {r.rule}" for r in RULES])
+def test_rule(row: Rule) -> None:
+    steps, _ = steps_of(row.front, row.today, row.body, exchange=_exchange(row.logs))
+    done = any(want[0] == "done" for want in row.expected.values())
+    got = {
+        s.id: ("done", str(s.done)) if s.status == "done" else (s.start.isoformat(), s.due.isoformat())
+        for s in steps
+        if s.status == "open" or (done and s.status == "done")
+    }
+    assert got == row.expected
 
 
 def test_every_rule_option_names_its_seed() -> None:
@@ -232,7 +333,7 @@ def test_received_log_counts_as_replied_and_as_last_contact() -> None:
     note = note_from("type: interview\ninterview: 2026-11-10\ncadence: 10d\n")
     from followup_md.rules import plan_note
 
-    steps, _ = plan_note(note, Exchange(date(2026, 11, 15), date(2026, 11, 15)), Config(), D)
+    steps, _ = plan_note(note, _exchange((("2026-11-15", "received", ""),)), Config(), D)
     ids = {s.id: s.due.isoformat() for s in steps}
     assert "check-in-1" not in ids  # the reply on the 15th ended the chain
     assert ids["keep-in-touch"] == "2026-11-25"  # 10 days after the latest contact

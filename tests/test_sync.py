@@ -197,6 +197,36 @@ def test_log_notes_feed_the_notes_they_link_to(make_vault: MakeVault) -> None:
     assert "followup-md" not in read(root, "logs/call.md")
 
 
+def test_a_sent_log_note_completes_a_step_as_a_history_line(make_vault: MakeVault) -> None:
+    """Seed 003: copy the source when you reach out; the log note to the source
+    and the one to the referral each complete their own step, the second sync
+    keeps the done lines as they are (a tick would look the same)."""
+    referral = "---\ntype: referral\nname: Lena\nreferred: 2026-11-10\nreferred_by: '[[Maya]]'\n---\n"
+    root = make_vault(
+        {
+            "people/Lena.md": referral,
+            "people/Maya.md": "---\ntype: contact\n---\n",
+            "logs/email.md": "---\ntype: log\ndate: 2026-11-11\nwith: '[[Lena]]'\ndirection: sent\n---\n",
+        }
+    )
+    sync(root)
+    text = read(root, "people/Lena.md")
+    assert (
+        "- [x] Email Lena about the referral and copy Maya on it — logged in email #followup "
+        "🛫 2026-11-10 📅 2026-11-12 ✅ 2026-11-11 ^fu-reach-out\n"
+    ) in text
+    assert "📅 2026-11-18 ^fu-no-contact" in text  # 7 days after the logged email
+    (root / "logs/to source.md").write_text(
+        "---\ntype: log\ndate: 2026-11-19\nwith: '[[Maya]]'\ndirection: sent\n---\n", encoding="utf-8"
+    )
+    sync(root)
+    text = read(root, "people/Lena.md")
+    assert "— logged in to source #followup 📅 2026-11-18 ✅ 2026-11-19 ^fu-no-contact\n" in text
+    assert "^fu-reach-out" in text
+    sync(root)
+    assert read(root, "people/Lena.md") == text
+
+
 def test_notes_that_are_not_ours_are_never_touched(make_vault: MakeVault) -> None:
     files = {
         "Reading/Book.md": "---\ntype: book\nstatus: reading\n---\n- [ ] read\n",
