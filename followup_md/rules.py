@@ -218,39 +218,43 @@ class _Planner:
             self.check_ins(rounds[-1].day, len(rounds))
 
     def check_ins(self, day: date, number: int) -> None:
+        """Seed 002: 48 hours after the promised date, else 3-5 days after; seed
+        001: a second note the next week; seed 004: then stop. A reply ends the
+        chain: one after the interview when they promised a date, else one on
+        or after the first check-in's start."""
         prefix = "" if number == 1 else f"r{number}-"
-        reply_by = self.facts.get("reply_by")
-        replied = self.facts.get("replied")
+        reply_by: date | None = self.facts.get("reply_by")
+        replied: date | None = self.facts.get("replied")
         limit = int(self.facts.get("max_followups", self.max_followups))
         waiting = ""
-        if reply_by is not None and reply_by >= day:
+        promised = reply_by is not None and reply_by >= day
+        if reply_by is not None and promised:
             start = due = reply_by + self.days("check_in_after_reply_by")
             waiting = f"reply promised by {reply_by.isoformat()}"
         else:
             start, due = day + self.days("check_in_start"), day + self.days("check_in_due")
+        answered = replied is not None and (replied > day if promised else replied >= start)
         role = f" in the {self.role} role" if self.role else ""
+        hint = "email is least intrusive; if you call, write down the key points first"
         for count in range(1, limit + 1):
             step = f"{prefix}check-in-{count}"
-            if replied is not None and replied >= start and self.done_on(step) is None:
-                return  # they answered: the chain has ended
             action = (
                 f"Check in with {self.person}{self.at}: restate your interest{role} and ask for the status"
                 if count == 1
                 else f"Send {self.person}{self.at} another short note asking for an update"
             )
-            self.add(
-                step,
-                start,
-                due,
-                action,
-                "email is least intrusive; if you call, write down the key points first",
-                waiting=waiting if count == 1 else "",
-            )
+            task = self.note.tasks.get(step)
+            if replied is not None and answered and (task is None or task.status == "open"):
+                if task is not None or start <= replied:  # it was asked for: keep it as history
+                    reason = f"they replied {replied.isoformat()}"
+                    self.add(step, start, due, action, hint, status="done", done=replied, reason=reason)
+                return  # they answered: the chain has ended
+            self.add(step, start, due, action, hint, waiting=waiting if count == 1 else "")
             done = self.done_on(step)
             if done is None:
                 return
             start = due = done + self.days("check_in_repeat")
-        if limit and not (replied is not None and replied >= start - self.days("check_in_repeat")):
+        if limit and not answered:
             plural = "s" if limit > 1 else ""
             self.waiting.append(f"no answer after {limit} check-in{plural}")
 

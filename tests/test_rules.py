@@ -256,6 +256,30 @@ RULES = [
         {"nudge": ("2026-11-18", "2026-11-18")},
         logs=(("2026-11-12", "received", ""),),
     ),
+    # A reply ends the chain of check-ins it answers.
+    Rule(
+        "004",
+        "a reply after the first check-in ends the chain: no second note, no 'no answer'",
+        "type: interview\ninterview: 2026-11-10\nreplied: 2026-11-16\n",
+        D,
+        {"thank-you": ("2026-11-10", "2026-11-11"), "check-in-1": ("done", "2026-11-13")},
+        body="\n<!-- followup-md:begin -->\n\n- [x] a #followup 📅 2026-11-13 ✅ 2026-11-13 ^fu-check-in-1\n\n"
+        "<!-- followup-md:end -->\n",
+    ),
+    Rule(
+        "002",
+        "they said they would get back by a date and did: no check-in at all",
+        "type: interview\ninterview: 2026-11-19\nreply_by: 2026-11-26\nreplied: 2026-11-26\n",
+        date(2026, 11, 27),
+        {"thank-you": ("2026-11-19", "2026-11-20")},
+    ),
+    Rule(
+        "002",
+        "a reply on a check-in's day closes it as history, done on the reply",
+        "type: interview\ninterview: 2026-11-10\nreplied: 2026-11-14\n",
+        D,
+        {"thank-you": ("2026-11-10", "2026-11-11"), "check-in-1": ("done", "2026-11-14")},
+    ),
 ]
 
 
@@ -301,6 +325,15 @@ def test_second_check_in_comes_a_week_after_the_first_was_done() -> None:  # see
     assert "check-in-1" not in got
 
 
+def test_a_reply_after_the_last_check_in_means_no_waiting_for_an_answer() -> None:  # seed 004
+    body = _block(
+        "- [x] a #followup 📅 2026-11-05 ✅ 2026-11-05 ^fu-check-in-1",
+        "- [x] b #followup 📅 2026-11-12 ✅ 2026-11-12 ^fu-check-in-2",
+    )
+    _, waiting = steps_of("type: interview\ninterview: 2026-11-01\nreplied: 2026-11-13\n", D, body)
+    assert waiting == []
+
+
 def test_no_more_check_ins_after_max_followups_and_the_note_waits() -> None:  # seed 004
     body = _block(
         "- [x] a #followup 📅 2026-11-05 ✅ 2026-11-05 ^fu-check-in-1",
@@ -335,7 +368,12 @@ def test_received_log_counts_as_replied_and_as_last_contact() -> None:
 
     steps, _ = plan_note(note, _exchange((("2026-11-15", "received", ""),)), Config(), D)
     ids = {s.id: s.due.isoformat() for s in steps}
-    assert "check-in-1" not in ids  # the reply on the 15th ended the chain
+    check_in = next(s for s in steps if s.id == "check-in-1")  # the reply on the 15th ended the chain
+    assert (check_in.status, check_in.done, check_in.reason) == (
+        "done",
+        date(2026, 11, 15),
+        "they replied 2026-11-15",
+    )
     assert ids["keep-in-touch"] == "2026-11-25"  # 10 days after the latest contact
 
 
