@@ -349,9 +349,16 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
         raise UsageError(f"{note.path} has no open follow-up step")
     if step_id is None:
         return steps[0]
+    from followup_md.drafts import step_kind
+
     for step in steps:
         if step.id == step_id:
             return step
+    # An interview round's steps carry its date (`thank-you-20261119`): the
+    # kind alone names the step when only one open step is of that kind.
+    kinds = [step for step in steps if step_kind(step.id) == step_id]
+    if len(kinds) == 1:
+        return kinds[0]
     listed = ", ".join(s.id for s in steps)
     raise UsageError(f"{note.path} has no open step {step_id!r}; its open steps: {listed}")
 
@@ -410,8 +417,9 @@ def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path,
 def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -> None:
     """Mark a step done, exactly as ticking its box would, then sync.
 
-    NOTE is a path or a note's name; STEP a step id (`thank-you`,
-    `check-in-1`…). An unknown step lists the note's open steps.
+    NOTE is a path or a note's name; STEP a step id (`reach-out`,
+    `thank-you-20261119`…), or its kind (`thank-you`) when only one open step
+    is of that kind. An unknown step lists the note's open steps.
 
     \b
     Example:
@@ -426,7 +434,7 @@ def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -
     root, _, settings = _open(vault)
     plan = _plan(vault, day)
     target = _note_of(plan, root, note)
-    _step_of(plan, target, step)
+    step = _step_of(plan, target, step).id
     change = next((c for c in plan.changes if c.path == target.path), None)
     text = change.new.decode("utf-8") if change else target.text
     stat = change.stat if change else _stat(root / target.path)

@@ -74,6 +74,11 @@ class _Planner:
     def at_company(self, person: str) -> str:
         return f" at {self.company}" if self.company and self.company != person else ""
 
+    def happened(self, key: str) -> date | None:
+        """A date fact that has come to pass (a date ahead of today records nothing yet)."""
+        day: date | None = self.facts.get(key)
+        return day if day is not None and day <= self.today else None
+
     def days(self, name: str) -> timedelta:
         return int(self.rules[name]) * DAY
 
@@ -142,7 +147,7 @@ class _Planner:
             )
 
     def reach_out(self, start: date, due: date, action: str) -> None:
-        contacted = self.facts.get("contacted")
+        contacted = self.happened("contacted")
         if contacted is not None:
             reason = f"contacted {contacted.isoformat()}"
             self.add("reach-out", start, due, action, status="done", done=contacted, reason=reason)
@@ -164,7 +169,7 @@ class _Planner:
         action = f"Send {self.name} a light, clear reminder about {promise}" + (
             ", saying briefly why it is time-sensitive" if urgent else ""
         )
-        replied = self.facts.get("replied")
+        replied = self.happened("replied")
         # An answer ends the nudge; one before the promised date is news on the way.
         if replied is not None and replied > day and (expected is None or replied >= expected):
             reason = f"they replied {replied.isoformat()}"
@@ -186,12 +191,15 @@ class _Planner:
         )
 
     def interviews(self, rounds: tuple[Moment, ...]) -> None:
-        for number, moment in enumerate(rounds, 1):
-            suffix = "" if number == 1 else f"-{number}"
+        """Seed 001: every round, not just the last, gets its thank-you. A round's
+        steps are keyed by its date, so adding a forgotten round renames none
+        (two interviews on one day are one round)."""
+        rounds = tuple({moment.day: moment for moment in reversed(rounds)}.values())[::-1]
+        for moment in rounds:
             day = moment.day
             if day > self.today:
                 self.add(
-                    f"prepare{suffix}",
+                    round_id("prepare", day),
                     day - self.days("prepare_before"),
                     day,
                     f"Draft your thank-you note to {self.person}{self.at} before the interview "
@@ -199,7 +207,7 @@ class _Planner:
                 )
                 continue
             self.add(
-                f"thank-you{suffix}",
+                round_id("thank-you", day),
                 day,
                 moment.next_day + self.days("thank_you_days") - DAY,
                 f"Send {self.person}{self.at} a thank-you email within 24 hours, "
@@ -208,23 +216,23 @@ class _Planner:
             )
             if self.source:
                 self.add(
-                    f"loop-in-source{suffix}",
+                    round_id("loop-in-source", day),
                     day,
                     day + self.days("loop_in_source_due"),
                     f"Thank {self.source} and tell them how the interview{self.at} went",
                     via=self.source_target,
                 )
         if rounds and rounds[-1].day <= self.today:
-            self.check_ins(rounds[-1].day, len(rounds))
+            self.check_ins(rounds[-1].day)
 
-    def check_ins(self, day: date, number: int) -> None:
+    def check_ins(self, day: date) -> None:
         """Seed 002: 48 hours after the promised date, else 3-5 days after; seed
         001: a second note the next week; seed 004: then stop. A reply ends the
         chain: one after the interview when they promised a date, else one on
         or after the first check-in's start."""
-        prefix = "" if number == 1 else f"r{number}-"
+        prefix = f"r{day:%Y%m%d}-"
         reply_by: date | None = self.facts.get("reply_by")
-        replied: date | None = self.facts.get("replied")
+        replied = self.happened("replied")
         limit = int(self.facts.get("max_followups", self.max_followups))
         waiting = ""
         promised = reply_by is not None and reply_by >= day
@@ -278,7 +286,7 @@ class _Planner:
 
     def no_contact(self) -> None:
         """`contacted`, or the reach-out done (ticked or logged), starts the clock."""
-        day = self.facts.get("contacted") or self.done_on("reach-out")
+        day = self.happened("contacted") or self.done_on("reach-out")
         if day is not None and self.source and "connected" not in self.facts:
             due = day + self.days("no_contact_after")
             self.add(
@@ -337,12 +345,50 @@ class _Planner:
             if moment.day <= self.today:
                 yield moment.day
         for task in self.note.tasks.values():
-            if task.done is not None:
+            if task.done is not None and task.done <= self.today:
                 yield task.done
 
     def manual(self, day: date) -> None:
         action = self.facts.get("next_action") or f"Follow up with {self.name}"
         self.add(f"manual-{day.strftime('%Y%m%d')}", day, day, action)
+
+
+def round_id(kind: str, day: date) -> str:
+    """The id of an interview round's step: `thank-you-20261119`; check-ins of
+    the round are `r20261119-check-in-1`."""
+    return f"{kind}-{day:%Y%m%d}"
+
+
+_LEGACY_ROUND = re.compile(r"^(prepare|thank-you|loop-in-source)(?:-(\d{1,2}))?$")
+_LEGACY_CHECK_IN = re.compile(r"^(?:r(\d{1,2})-)?check-in-(\d+)$")
+
+
+def round_renames(note: Note) -> dict[str, str]:
+    """Old ids of interview steps (numbered by position: `thank-you-2`,
+    `r2-check-in-1`) -> their ids keyed by the round's date, found from the
+    dates the block recorded for them (the round's number as a fallback)."""
+    rounds = [moment.day for moment in note.facts.get("interview", ())]
+    recorded = note.block.planned if note.block is not None else {}
+    renames: dict[str, str] = {}
+    for step, task in note.tasks.items():
+        start, due = recorded.get(step) or (task.start or task.due, task.due)
+        found = _LEGACY_ROUND.match(step)
+        if found:
+            kind, number = found.group(1), int(found.group(2) or 1)
+            day = due if kind == "prepare" else start
+            if day not in rounds:
+                day = rounds[number - 1] if number <= len(rounds) else None
+            if day is not None:
+                renames[step] = round_id(kind, day)
+            continue
+        found = _LEGACY_CHECK_IN.match(step)
+        if found and start is not None:
+            before = [day for day in rounds if day < start]
+            number = int(found.group(1) or 1)
+            day = before[-1] if before else (rounds[number - 1] if number <= len(rounds) else None)
+            if day is not None:
+                renames[step] = f"r{day:%Y%m%d}-check-in-{found.group(2)}"
+    return {old: new for old, new in renames.items() if new not in note.tasks}
 
 
 def merge_exchange(facts: dict[str, Any], exchange: Exchange) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from urllib.parse import unquote
 
-from followup_md.blocks import find_block, split_lines
+from followup_md.blocks import find_block, rename_steps, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.model import (
@@ -32,7 +32,7 @@ from followup_md.model import (
 )
 from followup_md.parse import decode_note, read_note, split_front_matter
 from followup_md.render import due_text, render_due, render_note, resolve_link, resolver
-from followup_md.rules import VIA_KEYS, plan_note
+from followup_md.rules import VIA_KEYS, plan_note, round_renames
 from followup_md.vault import VaultSettings
 
 _DUE_TICK = re.compile(r"^- \[[xX]\] ")
@@ -108,6 +108,16 @@ def _ticked(note: Note, ticks: set[tuple[str, str]], today: date) -> Note:
     return replace(note, tasks=tasks) if tasks != note.tasks else note
 
 
+def renamed_steps(note: Note, renames: dict[str, str]) -> Note:
+    """The note with some step ids renamed in its block, its tasks and the
+    windows its begin marker recorded."""
+    assert note.block is not None  # only a block's tasks are renamed
+    block = replace(note.block, planned={renames.get(k, k): v for k, v in note.block.planned.items()})
+    text = "".join(rename_steps(split_lines(note.text), note.block, renames))
+    tasks = {renames.get(k, k): replace(v, step=renames.get(k, k)) for k, v in note.tasks.items()}
+    return replace(note, data=text.encode("utf-8"), block=block, tasks=tasks)
+
+
 def _guarded(note: Note, old: str, new: str) -> str:
     """The hard guarantee: every byte outside the block is what was read."""
     if note.block is None:
@@ -169,11 +179,14 @@ def _plan_note(
 ) -> NoteOutcome:
     """One note's steps, why it waits, its new text (None: unchanged, or never
     to be written), and a problem."""
-    steps, waiting = plan_note(note, exchange, config, today)
     if note.type == "log":
-        return steps, waiting, None, None
+        return [], [], None, None
     old = note.text
-    new = _guarded(note, old, render_note(note, old, steps, syntax, config.tag, config.heading))
+    renames = round_renames(note)
+    if renames:  # a vault from before round ids were dates: the ✅ stay with their rounds
+        note = renamed_steps(note, renames)
+    steps, waiting = plan_note(note, exchange, config, today)
+    new = _guarded(note, old, render_note(note, note.text, steps, syntax, config.tag, config.heading))
     if note.block is None and new != old and not _block_found(new, note.path):
         problem = Problem(
             note.path,

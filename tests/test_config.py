@@ -119,12 +119,12 @@ ROWS = {
     "`thank-introducer`": ("D .. D+{introduction_due}",),
     "`nudge`": ("`expected`+{help_after_expected}, else D+{help_urgent} if `urgent`, else D+{help_default}",),
     "`confirm`": ("D+{confirm_start} .. D+{confirm_due}",),
-    "`prepare`": ("D-{prepare_before} .. D",),
-    "`check-in-1`": ("`reply_by`+{check_in_after_reply_by}, else D+{check_in_start} .. D+{check_in_due}",),
-    "`check-in-N`": ("{check_in_repeat} days after check-in N-1",),
+    "`prepare-YYYYMMDD`": ("D-{prepare_before} .. D",),
+    "`rYYYYMMDD-check-in-1`": ("`reply_by`+{check_in_after_reply_by}, else D+{check_in_start} .. D+{check_in_due}",),
+    "`rYYYYMMDD-check-in-N`": ("{check_in_repeat} days after check-in N-1",),
     "`update-source`": ("D .. D+{update_source_due}",),
     "`no-contact`": ("D+{no_contact_after}",),
-    "`loop-in-source`": ("D .. D+{loop_in_source_due}",),
+    "`loop-in-source-YYYYMMDD`": ("D .. D+{loop_in_source_due}",),
     "`stay-in-touch`": ("D .. D+{stay_in_touch_due}",),
 }
 

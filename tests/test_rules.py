@@ -105,21 +105,27 @@ RULES = [
         "draft the thank-you before the interview",
         "type: interview\ninterview: 2026-11-23\n",
         D,
-        {"prepare": ("2026-11-22", "2026-11-23")},
+        {"prepare-20261123": ("2026-11-22", "2026-11-23")},
     ),
     Rule(
         "002",
         "thank-you within 24 hours; check in 3-5 days after when no time frame was given",
         "type: interview\ninterview: 2026-11-20\n",
         D,
-        {"thank-you": ("2026-11-20", "2026-11-21"), "check-in-1": ("2026-11-23", "2026-11-25")},
+        {
+            "thank-you-20261120": ("2026-11-20", "2026-11-21"),
+            "r20261120-check-in-1": ("2026-11-23", "2026-11-25"),
+        },
     ),
     Rule(
         "002",
         "contact them 48 hours after the date they said they would get back",
         "type: interview\ninterview: 2026-11-20\nreply_by: 2026-11-25\n",
         D,
-        {"thank-you": ("2026-11-20", "2026-11-21"), "check-in-1": ("2026-11-27", "2026-11-27")},
+        {
+            "thank-you-20261120": ("2026-11-20", "2026-11-21"),
+            "r20261120-check-in-1": ("2026-11-27", "2026-11-27"),
+        },
     ),
     Rule(
         "001",
@@ -127,9 +133,9 @@ RULES = [
         "type: interview\ninterview: [2026-11-10, 2026-11-19]\n",
         D,
         {
-            "thank-you": ("2026-11-10", "2026-11-11"),
-            "thank-you-2": ("2026-11-19", "2026-11-20"),
-            "r2-check-in-1": ("2026-11-22", "2026-11-24"),
+            "thank-you-20261110": ("2026-11-10", "2026-11-11"),
+            "thank-you-20261119": ("2026-11-19", "2026-11-20"),
+            "r20261119-check-in-1": ("2026-11-22", "2026-11-24"),
         },
     ),
     Rule(
@@ -160,9 +166,9 @@ RULES = [
         "type: interview\nreferred_by: Maya\ninterview: 2026-11-20\n",
         D,
         {
-            "thank-you": ("2026-11-20", "2026-11-21"),
-            "loop-in-source": ("2026-11-20", "2026-11-22"),
-            "check-in-1": ("2026-11-23", "2026-11-25"),
+            "thank-you-20261120": ("2026-11-20", "2026-11-21"),
+            "loop-in-source-20261120": ("2026-11-20", "2026-11-22"),
+            "r20261120-check-in-1": ("2026-11-23", "2026-11-25"),
         },
     ),
     Rule(
@@ -192,7 +198,7 @@ RULES = [
         "a thank-you within 24 hours: a `sent` log note on the day completes it",
         "type: interview\ninterview: 2026-11-19\n",
         D,
-        {"thank-you": ("done", "2026-11-19"), "check-in-1": ("2026-11-22", "2026-11-24")},
+        {"thank-you-20261119": ("done", "2026-11-19"), "r20261119-check-in-1": ("2026-11-22", "2026-11-24")},
         logs=(("2026-11-19", "sent", ""),),
     ),
     Rule(
@@ -200,7 +206,7 @@ RULES = [
         "one message completes one step: the oldest open one",
         "type: interview\ninterview: 2026-11-10\n",
         D,
-        {"thank-you": ("done", "2026-11-14"), "check-in-1": ("2026-11-13", "2026-11-15")},
+        {"thank-you-20261110": ("done", "2026-11-14"), "r20261110-check-in-1": ("2026-11-13", "2026-11-15")},
         logs=(("2026-11-14", "sent", ""),),
     ),
     Rule(
@@ -234,9 +240,9 @@ RULES = [
         "type: interview\nreferred_by: Maya\ninterview: 2026-11-19\n",
         D,
         {
-            "thank-you": ("2026-11-19", "2026-11-20"),
-            "loop-in-source": ("done", "2026-11-20"),
-            "check-in-1": ("2026-11-22", "2026-11-24"),
+            "thank-you-20261119": ("2026-11-19", "2026-11-20"),
+            "loop-in-source-20261119": ("done", "2026-11-20"),
+            "r20261119-check-in-1": ("2026-11-22", "2026-11-24"),
         },
         logs=(("2026-11-20", "sent", "Maya"),),
     ),
@@ -262,8 +268,8 @@ RULES = [
         "a reply after the first check-in ends the chain: no second note, no 'no answer'",
         "type: interview\ninterview: 2026-11-10\nreplied: 2026-11-16\n",
         D,
-        {"thank-you": ("2026-11-10", "2026-11-11"), "check-in-1": ("done", "2026-11-13")},
-        body="\n<!-- followup-md:begin -->\n\n- [x] a #followup 📅 2026-11-13 ✅ 2026-11-13 ^fu-check-in-1\n\n"
+        {"thank-you-20261110": ("2026-11-10", "2026-11-11"), "r20261110-check-in-1": ("done", "2026-11-13")},
+        body="\n<!-- followup-md:begin -->\n\n- [x] a #followup 📅 2026-11-13 ✅ 2026-11-13 ^fu-r20261110-check-in-1\n\n"
         "<!-- followup-md:end -->\n",
     ),
     Rule(
@@ -271,14 +277,28 @@ RULES = [
         "they said they would get back by a date and did: no check-in at all",
         "type: interview\ninterview: 2026-11-19\nreply_by: 2026-11-26\nreplied: 2026-11-26\n",
         date(2026, 11, 27),
-        {"thank-you": ("2026-11-19", "2026-11-20")},
+        {"thank-you-20261119": ("2026-11-19", "2026-11-20")},
     ),
     Rule(
         "002",
         "a reply on a check-in's day closes it as history, done on the reply",
         "type: interview\ninterview: 2026-11-10\nreplied: 2026-11-14\n",
         D,
-        {"thank-you": ("2026-11-10", "2026-11-11"), "check-in-1": ("done", "2026-11-14")},
+        {"thank-you-20261110": ("2026-11-10", "2026-11-11"), "r20261110-check-in-1": ("done", "2026-11-14")},
+    ),
+    # A round's steps are keyed by its date.
+    Rule(
+        "001",
+        "all the interviews: a forgotten earlier round added later takes no round's tick",
+        "type: interview\ninterview: [2026-11-05, 2026-11-10]\n",
+        D,
+        {
+            "thank-you-20261105": ("2026-11-05", "2026-11-06"),
+            "thank-you-20261110": ("done", "2026-11-10"),
+            "r20261110-check-in-1": ("2026-11-13", "2026-11-15"),
+        },
+        body="\n<!-- followup-md:begin -->\n\n- [x] a #followup 📅 2026-11-11 ✅ 2026-11-10 ^fu-thank-you-20261110\n\n"
+        "<!-- followup-md:end -->\n",
     ),
 ]
 
@@ -319,16 +339,16 @@ def _block(*lines: str) -> str:
 
 
 def test_second_check_in_comes_a_week_after_the_first_was_done() -> None:  # seed 001
-    body = _block("- [x] Check in #followup 📅 2026-11-12 ✅ 2026-11-13 ^fu-check-in-1")
+    body = _block("- [x] Check in #followup 📅 2026-11-12 ✅ 2026-11-13 ^fu-r20261107-check-in-1")
     got = windows("type: interview\ninterview: 2026-11-07\n", D, body)
-    assert got["check-in-2"] == ("2026-11-20", "2026-11-20")
-    assert "check-in-1" not in got
+    assert got["r20261107-check-in-2"] == ("2026-11-20", "2026-11-20")
+    assert "r20261107-check-in-1" not in got
 
 
 def test_a_reply_after_the_last_check_in_means_no_waiting_for_an_answer() -> None:  # seed 004
     body = _block(
-        "- [x] a #followup 📅 2026-11-05 ✅ 2026-11-05 ^fu-check-in-1",
-        "- [x] b #followup 📅 2026-11-12 ✅ 2026-11-12 ^fu-check-in-2",
+        "- [x] a #followup 📅 2026-11-05 ✅ 2026-11-05 ^fu-r20261101-check-in-1",
+        "- [x] b #followup 📅 2026-11-12 ✅ 2026-11-12 ^fu-r20261101-check-in-2",
     )
     _, waiting = steps_of("type: interview\ninterview: 2026-11-01\nreplied: 2026-11-13\n", D, body)
     assert waiting == []
@@ -336,30 +356,30 @@ def test_a_reply_after_the_last_check_in_means_no_waiting_for_an_answer() -> Non
 
 def test_no_more_check_ins_after_max_followups_and_the_note_waits() -> None:  # seed 004
     body = _block(
-        "- [x] a #followup 📅 2026-11-05 ✅ 2026-11-05 ^fu-check-in-1",
-        "- [x] b #followup 📅 2026-11-12 ✅ 2026-11-12 ^fu-check-in-2",
+        "- [x] a #followup 📅 2026-11-05 ✅ 2026-11-05 ^fu-r20261101-check-in-1",
+        "- [x] b #followup 📅 2026-11-12 ✅ 2026-11-12 ^fu-r20261101-check-in-2",
     )
     steps, waiting = steps_of("type: interview\ninterview: 2026-11-01\n", D, body)
-    assert [s.id for s in steps if s.status == "open"] == ["thank-you"]
+    assert [s.id for s in steps if s.status == "open"] == ["thank-you-20261101"]
     assert [w.reason for w in waiting] == ["no answer after 2 check-ins"]
 
 
 def test_max_followups_from_the_note() -> None:
-    body = _block("- [x] a #followup 📅 2026-11-05 ✅ 2026-11-05 ^fu-check-in-1")
+    body = _block("- [x] a #followup 📅 2026-11-05 ✅ 2026-11-05 ^fu-r20261101-check-in-1")
     steps, waiting = steps_of("type: interview\ninterview: 2026-11-01\nmax_followups: 1\n", D, body)
-    assert [s.id for s in steps if s.status == "open"] == ["thank-you"]
+    assert [s.id for s in steps if s.status == "open"] == ["thank-you-20261101"]
     assert [w.reason for w in waiting] == ["no answer after 1 check-in"]
 
 
 def test_replied_after_a_check_in_started_ends_the_chain() -> None:
     assert windows("type: interview\ninterview: 2026-11-10\nreplied: 2026-11-14\n", D) == {
-        "thank-you": ("2026-11-10", "2026-11-11")
+        "thank-you-20261110": ("2026-11-10", "2026-11-11")
     }
 
 
 def test_replied_before_the_chain_started_does_not_end_it() -> None:
     got = windows("type: interview\ninterview: 2026-11-19\nreplied: 2026-11-20\n", D)
-    assert "check-in-1" in got
+    assert "r20261119-check-in-1" in got
 
 
 def test_received_log_counts_as_replied_and_as_last_contact() -> None:
@@ -368,7 +388,9 @@ def test_received_log_counts_as_replied_and_as_last_contact() -> None:
 
     steps, _ = plan_note(note, _exchange((("2026-11-15", "received", ""),)), Config(), D)
     ids = {s.id: s.due.isoformat() for s in steps}
-    check_in = next(s for s in steps if s.id == "check-in-1")  # the reply on the 15th ended the chain
+    check_in = next(
+        s for s in steps if s.id == "r20261110-check-in-1"
+    )  # the reply on the 15th ended the chain
     assert (check_in.status, check_in.done, check_in.reason) == (
         "done",
         date(2026, 11, 15),
@@ -378,15 +400,15 @@ def test_received_log_counts_as_replied_and_as_last_contact() -> None:
 
 
 def test_a_later_round_supersedes_check_ins_of_the_one_before() -> None:
-    body = _block("- [ ] a #followup 📅 2026-11-15 ^fu-check-in-1")
+    body = _block("- [ ] a #followup 📅 2026-11-15 ^fu-r20261110-check-in-1")
     got = windows("type: interview\ninterview: [2026-11-10, 2026-11-25]\n", D, body)
-    assert "check-in-1" not in got
-    assert "prepare-2" in got
+    assert "r20261110-check-in-1" not in got
+    assert "prepare-20261125" in got
 
 
 def test_an_interview_supersedes_confirming_the_application() -> None:
     got = windows("type: application\napplied: 2026-11-01\ninterview: 2026-11-25\n", D)
-    assert list(got) == ["prepare"]
+    assert list(got) == ["prepare-20261125"]
 
 
 def test_contacted_completes_the_referral_reach_out() -> None:

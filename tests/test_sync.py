@@ -73,9 +73,9 @@ def test_a_tick_is_recorded_with_todays_date_and_kept_as_history(make_vault: Mak
     edit(root, "Job.md", ("- [ ] Send", "- [X] Send"))
     sync(root)
     lines = read(root, "Job.md").splitlines()
-    thanks = next(line for line in lines if line.endswith("^fu-thank-you"))
+    thanks = next(line for line in lines if line.endswith("^fu-thank-you-20261119"))
     assert thanks.startswith("- [x] Send")
-    assert thanks.endswith("📅 2026-11-20 ✅ 2026-11-20 ^fu-thank-you")
+    assert thanks.endswith("📅 2026-11-20 ✅ 2026-11-20 ^fu-thank-you-20261119")
     sync(root, "2026-12-01")  # later, the history line stays byte for byte
     assert thanks in read(root, "Job.md").splitlines()
 
@@ -225,6 +225,35 @@ def test_a_sent_log_note_completes_a_step_as_a_history_line(make_vault: MakeVaul
     assert "^fu-reach-out" in text
     sync(root)
     assert read(root, "people/Lena.md") == text
+
+
+def test_numbered_rounds_of_an_older_block_migrate_with_their_ticks(make_vault: MakeVault) -> None:
+    """Ids were positions (`thank-you`, `thank-you-2`, `r2-check-in-1`); each
+    moves to its round's date, found from the windows the block recorded, and
+    adding a forgotten earlier round then credits no tick to the wrong round."""
+    front = "---\ntype: interview\ninterview: [2026-11-03, 2026-11-10]\n---\n"
+    block = (
+        "<!-- followup-md:begin (generated; tick boxes or change dates freely) r2-check-in-1=2026-11-13..2026-11-15 -->\n"
+        "\n"
+        "- [x] Thanks #followup 🛫 2026-11-03 📅 2026-11-04 ✅ 2026-11-03 ^fu-thank-you\n"
+        "- [x] Thanks again #followup 🛫 2026-11-10 📅 2026-11-11 ✅ 2026-11-10 ^fu-thank-you-2\n"
+        "- [ ] Check in #followup 🛫 2026-11-13 📅 2026-11-15 ^fu-r2-check-in-1\n"
+        "\n"
+        "<!-- followup-md:end -->\n"
+    )
+    root = make_vault({"Acme.md": front + block})
+    sync(root)
+    text = read(root, "Acme.md")
+    assert "✅ 2026-11-03 ^fu-thank-you-20261103\n" in text
+    assert "✅ 2026-11-10 ^fu-thank-you-20261110\n" in text
+    assert "📅 2026-11-15 ^fu-r20261110-check-in-1\n" in text
+    edit(root, "Acme.md", ("[2026-11-03, 2026-11-10]", "[2026-10-28, 2026-11-03, 2026-11-10]"))
+    sync(root)
+    text = read(root, "Acme.md")
+    assert "✅ 2026-11-03 ^fu-thank-you-20261103\n" in text
+    assert "- [ ] Send Acme a thank-you email within 24 hours" in text
+    assert "📅 2026-10-29 ^fu-thank-you-20261028\n" in text
+    assert "^fu-thank-you-2\n" not in text and "^fu-thank-you\n" not in text
 
 
 def test_notes_that_are_not_ours_are_never_touched(make_vault: MakeVault) -> None:

@@ -92,10 +92,10 @@ def test_done_ticks_the_step_and_syncs(example: Path) -> None:
     result = in_vault(example, "done", "Globex - Analytics Engineer", "thank-you", "--on", "2026-11-19")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
-        "followup-md: applications/Globex - Analytics Engineer.md: thank-you done on 2026-11-19\n"
+        "followup-md: applications/Globex - Analytics Engineer.md: thank-you-20261119 done on 2026-11-19\n"
     )
     note = (example / "applications" / "Globex - Analytics Engineer.md").read_text()
-    assert "📅 2026-11-20 ✅ 2026-11-19 ^fu-thank-you" in note
+    assert "📅 2026-11-20 ✅ 2026-11-19 ^fu-thank-you-20261119" in note
     assert "- [x] Send Dana" in note
     assert "Globex - Analytics Engineer#^fu-thank-you" not in (example / "Due.md").read_text()
 
