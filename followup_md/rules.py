@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from followup_md.config import Config
@@ -177,18 +178,32 @@ class _Planner:
         else:
             self.add("nudge", due, due, action, waiting=waiting)
 
+    def shown_open(self, step_id: str) -> bool:
+        """Whether the block shows the step as an open line (the user has seen it)."""
+        task = self.note.tasks.get(step_id)
+        return task is not None and task.status == "open"
+
+    def settle(self, step_id: str, start: date, due: date, action: str, day: date, reason: str) -> None:
+        """A fact made a step the block shows unnecessary: it stays as history,
+        done on the fact's day (today at the latest)."""
+        if self.shown_open(step_id):
+            done = min(day, self.today)
+            self.add(step_id, start, due, action, status="done", done=done, reason=reason)
+
     def applied(self, day: date) -> None:
-        if self.facts.get("interview"):
-            return  # an interview supersedes confirming receipt
         person = _text(self.facts["contact"]) if "contact" in self.facts else "the hiring team"
         role = f" for {self.role}" if self.role else ""
-        self.add(
-            "confirm",
-            day + self.days("confirm_start"),
-            day + self.days("confirm_due"),
+        window = (day + self.days("confirm_start"), day + self.days("confirm_due"))
+        action = (
             f"Email {person}{self.at_company(person)} to check that your application{role} arrived, "
-            "offer more materials and ask about next steps and timing",
+            "offer more materials and ask about next steps and timing"
         )
+        rounds = self.facts.get("interview")
+        if rounds:  # an interview supersedes confirming receipt
+            first = rounds[0].day
+            self.settle("confirm", *window, action, first, f"interview {first.isoformat()}")
+            return
+        self.add("confirm", *window, action)
 
     def interviews(self, rounds: tuple[Moment, ...]) -> None:
         """Seed 001: every round, not just the last, gets its thank-you. A round's
@@ -222,8 +237,26 @@ class _Planner:
                     f"Thank {self.source} and tell them how the interview{self.at} went",
                     via=self.source_target,
                 )
+        self.superseded_check_ins(rounds)
         if rounds and rounds[-1].day <= self.today:
             self.check_ins(rounds[-1].day)
+
+    def superseded_check_ins(self, rounds: tuple[Moment, ...]) -> None:
+        """A later round ends the check-ins of the ones before it."""
+        for before, after in pairwise(rounds):
+            prefix = f"r{before.day:%Y%m%d}-check-in-"
+            for step_id, task in self.note.tasks.items():
+                if step_id.startswith(prefix) and step_id[len(prefix) :].isdigit() and task.due is not None:
+                    count = int(step_id.removeprefix(prefix) or 0)
+                    start, due = task.start or task.due, task.due
+                    reason = f"next round {after.day.isoformat()}"
+                    self.settle(step_id, start, due, self.check_in_action(count), after.day, reason)
+
+    def check_in_action(self, count: int) -> str:
+        if count == 1:
+            role = f" in the {self.role} role" if self.role else ""
+            return f"Check in with {self.person}{self.at}: restate your interest{role} and ask for the status"
+        return f"Send {self.person}{self.at} another short note asking for an update"
 
     def check_ins(self, day: date) -> None:
         """Seed 002: 48 hours after the promised date, else 3-5 days after; seed
@@ -242,15 +275,10 @@ class _Planner:
         else:
             start, due = day + self.days("check_in_start"), day + self.days("check_in_due")
         answered = replied is not None and (replied > day if promised else replied >= start)
-        role = f" in the {self.role} role" if self.role else ""
         hint = "email is least intrusive; if you call, write down the key points first"
         for count in range(1, limit + 1):
             step = f"{prefix}check-in-{count}"
-            action = (
-                f"Check in with {self.person}{self.at}: restate your interest{role} and ask for the status"
-                if count == 1
-                else f"Send {self.person}{self.at} another short note asking for an update"
-            )
+            action = self.check_in_action(count)
             task = self.note.tasks.get(step)
             if replied is not None and answered and (task is None or task.status == "open"):
                 if task is not None or start <= replied:  # it was asked for: keep it as history
@@ -344,9 +372,8 @@ class _Planner:
         for moment in facts.get("interview", ()):
             if moment.day <= self.today:
                 yield moment.day
-        for task in self.note.tasks.values():
-            if task.done is not None and task.done <= self.today:
-                yield task.done
+        done = [task.done for task in self.note.tasks.values()] + [step.done for step in self.steps]
+        yield from (day for day in done if day is not None and day <= self.today)
 
     def manual(self, day: date) -> None:
         action = self.facts.get("next_action") or f"Follow up with {self.name}"
@@ -416,6 +443,19 @@ def _finish(step: Step, note: Note, config: Config, snooze: date | None) -> Step
     return step
 
 
+def _ended(steps: list[Step], note: Note, status: str, day: date) -> list[Step]:
+    """An outcome ends every step but keeping in touch (and, after a rejection,
+    asking to stay in touch); those the block shows open stay as history."""
+    kept: list[Step] = []
+    for step in steps:
+        lasting = _RECURRING.match(step.id) or (status == "rejected" and step.id == "stay-in-touch")
+        if lasting or step.status != "open":
+            kept.append(step)
+        elif step.id in note.tasks:
+            kept.append(replace(step, status="done", done=day, reason=f"{status} {day.isoformat()}"))
+    return kept
+
+
 def plan_note(
     note: Note, exchange: Exchange, config: Config, today: date
 ) -> tuple[list[Step], list[Waiting]]:
@@ -443,19 +483,16 @@ def plan_note(
     status = facts.get("status", "active")
     if status == "rejected" and "closed" in facts:
         planner.rejected(facts["closed"])
-    if "cadence" in facts:
-        planner.keep_in_touch(facts["cadence"])
-    steps = planner.steps
-    waiting = planner.waiting
     snooze = facts.get("snooze")
     if status == "paused" and (snooze is None or snooze > today):
         until = f" until {snooze.isoformat()}" if snooze else ""
         return [], [Waiting(note.path, f"paused{until}")]
-    if status in ENDED:
-        steps = [s for s in steps if _RECURRING.match(s.id)]
-        waiting = []
-    elif status == "rejected":
-        steps = [s for s in steps if s.id == "stay-in-touch" or _RECURRING.match(s.id)]
-        waiting = []
+    if status in ENDED or status == "rejected":
+        planner.steps = _ended(planner.steps, note, status, min(facts.get("closed") or today, today))
+        planner.waiting = []
+    if "cadence" in facts:  # last: it counts from every step done, also just now
+        planner.keep_in_touch(facts["cadence"])
+    steps = planner.steps
+    waiting = planner.waiting
     finished = [_finish(step, note, config, snooze) for step in steps]
     return finished, [Waiting(note.path, reason) for reason in waiting]

@@ -120,7 +120,9 @@ ROWS = {
     "`nudge`": ("`expected`+{help_after_expected}, else D+{help_urgent} if `urgent`, else D+{help_default}",),
     "`confirm`": ("D+{confirm_start} .. D+{confirm_due}",),
     "`prepare-YYYYMMDD`": ("D-{prepare_before} .. D",),
-    "`rYYYYMMDD-check-in-1`": ("`reply_by`+{check_in_after_reply_by}, else D+{check_in_start} .. D+{check_in_due}",),
+    "`rYYYYMMDD-check-in-1`": (
+        "`reply_by`+{check_in_after_reply_by}, else D+{check_in_start} .. D+{check_in_due}",
+    ),
     "`rYYYYMMDD-check-in-N`": ("{check_in_repeat} days after check-in N-1",),
     "`update-source`": ("D .. D+{update_source_due}",),
     "`no-contact`": ("D+{no_contact_after}",),

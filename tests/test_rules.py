@@ -300,6 +300,35 @@ RULES = [
         body="\n<!-- followup-md:begin -->\n\n- [x] a #followup 📅 2026-11-11 ✅ 2026-11-10 ^fu-thank-you-20261110\n\n"
         "<!-- followup-md:end -->\n",
     ),
+    # A fact that makes a shown step unnecessary keeps it as history (SPEC 5).
+    Rule(
+        "003",
+        "reaching out to the referral, recorded as `contacted`, stays as a done line",
+        "type: referral\nreferred: 2026-11-10\nreferred_by: Maya\ncontacted: 2026-11-12\n",
+        D,
+        {"reach-out": ("done", "2026-11-12"), "no-contact": ("2026-11-19", "2026-11-19")},
+    ),
+    Rule(
+        "001",
+        "a rejection ends the check-ins; the one shown stays, done on the outcome's day",
+        "type: interview\ninterview: 2026-11-10\nstatus: rejected\nclosed: 2026-11-16\n",
+        D,
+        {
+            "thank-you-20261110": ("done", "2026-11-10"),
+            "r20261110-check-in-1": ("done", "2026-11-16"),
+            "stay-in-touch": ("2026-11-16", "2026-11-18"),
+        },
+        body="\n<!-- followup-md:begin -->\n\n- [x] a #followup 📅 2026-11-11 ✅ 2026-11-10 ^fu-thank-you-20261110\n"
+        "- [ ] b #followup 📅 2026-11-15 ^fu-r20261110-check-in-1\n\n<!-- followup-md:end -->\n",
+    ),
+    Rule(
+        "002",
+        "an interview invitation answers 'did my application arrive?': confirm stays as history",
+        "type: application\napplied: 2026-11-10\ninterview: 2026-11-25\n",
+        D,
+        {"confirm": ("done", "2026-11-20"), "prepare-20261125": ("2026-11-24", "2026-11-25")},
+        body="\n<!-- followup-md:begin -->\n\n- [ ] a #followup 📅 2026-11-17 ^fu-confirm\n\n<!-- followup-md:end -->\n",
+    ),
 ]
 
 
@@ -401,9 +430,10 @@ def test_received_log_counts_as_replied_and_as_last_contact() -> None:
 
 def test_a_later_round_supersedes_check_ins_of_the_one_before() -> None:
     body = _block("- [ ] a #followup 📅 2026-11-15 ^fu-r20261110-check-in-1")
-    got = windows("type: interview\ninterview: [2026-11-10, 2026-11-25]\n", D, body)
-    assert "r20261110-check-in-1" not in got
-    assert "prepare-20261125" in got
+    steps, _ = steps_of("type: interview\ninterview: [2026-11-10, 2026-11-25]\n", D, body)
+    got = {s.id: (s.status, s.done, s.reason) for s in steps}
+    assert got["r20261110-check-in-1"] == ("done", D, "next round 2026-11-25")
+    assert got["prepare-20261125"][0] == "open"
 
 
 def test_an_interview_supersedes_confirming_the_application() -> None:

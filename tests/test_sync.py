@@ -100,8 +100,10 @@ def test_superseded_open_steps_go_but_history_stays(make_vault: MakeVault) -> No
     edit(root, "Acme.md", ("applied: 2026-11-18\n", "applied: 2026-11-18\ninterview: 2026-11-24\n"))
     sync(root)
     result = read(root, "Acme.md")
-    assert "^fu-confirm" not in result
-    assert "^fu-prepare" in result
+    assert (
+        "— interview 2026-11-24 #followup 🛫 2026-11-20 📅 2026-11-25 ✅ 2026-11-20 ^fu-confirm\n" in result
+    )
+    assert "^fu-prepare-20261124" in result
 
 
 def test_crlf_notes_stay_crlf(make_vault: MakeVault) -> None:
