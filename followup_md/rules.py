@@ -210,25 +210,42 @@ class _Planner:
         steps are keyed by its date, so adding a forgotten round renames none
         (two interviews on one day are one round)."""
         rounds = tuple({moment.day: moment for moment in reversed(rounds)}.values())[::-1]
+        # Seed 003: an informational interview has no job behind it: thank them
+        # (seed 001: an email, a call or a card), never ask for a status.
+        informational = str(self.facts.get("format", "")).lower() == "informational"
+        ask = "prepare your questions about their work" if informational else "plan to ask about the timeline"
         for moment in rounds:
             day = moment.day
-            if day > self.today:
-                self.add(
-                    round_id("prepare", day),
-                    day - self.days("prepare_before"),
-                    day,
-                    f"Draft your thank-you note to {self.person}{self.at} before the interview "
-                    "and plan to ask about the timeline",
-                )
-                continue
-            self.add(
-                round_id("thank-you", day),
+            prepare = (
+                round_id("prepare", day),
+                day - self.days("prepare_before"),
                 day,
-                moment.next_day + self.days("thank_you_days") - DAY,
-                f"Send {self.person}{self.at} a thank-you email within 24 hours, "
-                "relating it to what you discussed",
-                "or a handwritten note, or an article on something you talked about",
+                f"Draft your thank-you note to {self.person}{self.at} before the interview and {ask}",
             )
+            if day >= self.today:  # seed 003: drafted before; kept through the interview day
+                self.add(*prepare)
+            else:
+                self.settle(*prepare, day, f"interview {day.isoformat()}")
+            if day > self.today:
+                continue
+            if informational:
+                self.add(
+                    round_id("thank-you", day),
+                    day,
+                    moment.next_day + self.days("thank_you_days") - DAY,
+                    f"Thank {self.person}{self.at} for the conversation within 24 hours, "
+                    "mentioning something you learned",
+                    "an email, a call or a handwritten card",
+                )
+            else:
+                self.add(
+                    round_id("thank-you", day),
+                    day,
+                    moment.next_day + self.days("thank_you_days") - DAY,
+                    f"Send {self.person}{self.at} a thank-you email within 24 hours, "
+                    "relating it to what you discussed",
+                    "or a handwritten note, or an article on something you talked about",
+                )
             if self.source:
                 self.add(
                     round_id("loop-in-source", day),
@@ -238,7 +255,7 @@ class _Planner:
                     via=self.source_target,
                 )
         self.superseded_check_ins(rounds)
-        if rounds and rounds[-1].day <= self.today:
+        if rounds and rounds[-1].day <= self.today and not informational:
             self.check_ins(rounds[-1].day)
 
     def superseded_check_ins(self, rounds: tuple[Moment, ...]) -> None:

@@ -113,6 +113,7 @@ RULES = [
         "type: interview\ninterview: 2026-11-20\n",
         D,
         {
+            "prepare-20261120": ("2026-11-19", "2026-11-20"),
             "thank-you-20261120": ("2026-11-20", "2026-11-21"),
             "r20261120-check-in-1": ("2026-11-23", "2026-11-25"),
         },
@@ -123,6 +124,7 @@ RULES = [
         "type: interview\ninterview: 2026-11-20\nreply_by: 2026-11-25\n",
         D,
         {
+            "prepare-20261120": ("2026-11-19", "2026-11-20"),
             "thank-you-20261120": ("2026-11-20", "2026-11-21"),
             "r20261120-check-in-1": ("2026-11-27", "2026-11-27"),
         },
@@ -166,6 +168,7 @@ RULES = [
         "type: interview\nreferred_by: Maya\ninterview: 2026-11-20\n",
         D,
         {
+            "prepare-20261120": ("2026-11-19", "2026-11-20"),
             "thank-you-20261120": ("2026-11-20", "2026-11-21"),
             "loop-in-source-20261120": ("2026-11-20", "2026-11-22"),
             "r20261120-check-in-1": ("2026-11-23", "2026-11-25"),
@@ -328,6 +331,46 @@ RULES = [
         D,
         {"confirm": ("done", "2026-11-20"), "prepare-20261125": ("2026-11-24", "2026-11-25")},
         body="\n<!-- followup-md:begin -->\n\n- [ ] a #followup 📅 2026-11-17 ^fu-confirm\n\n<!-- followup-md:end -->\n",
+    ),
+    # The interview day (seed 003: draft the thank-you before; seed 002: within 24 hours).
+    Rule(
+        "003",
+        "on the interview day the drafted thank-you is still at hand; sending it starts that day",
+        "type: interview\ninterview: 2026-11-20T17:30:00\n",
+        D,
+        {
+            "prepare-20261120": ("2026-11-19", "2026-11-20"),
+            "thank-you-20261120": ("2026-11-20", "2026-11-21"),
+            "r20261120-check-in-1": ("2026-11-23", "2026-11-25"),
+        },
+    ),
+    Rule(
+        "003",
+        "the day after, the draft is history and the thank-you is due",
+        "type: interview\ninterview: 2026-11-19T17:30:00\n",
+        D,
+        {
+            "prepare-20261119": ("done", "2026-11-19"),
+            "thank-you-20261119": ("2026-11-19", "2026-11-20"),
+            "r20261119-check-in-1": ("2026-11-22", "2026-11-24"),
+        },
+        body="\n<!-- followup-md:begin -->\n\n- [ ] a #followup 📅 2026-11-19 ^fu-prepare-20261119\n\n<!-- followup-md:end -->\n",
+    ),
+    # Informational interviews: no job behind them.
+    Rule(
+        "003",
+        "an informational interview gets a thank-you (001: email, call or card), never a status check-in",
+        "type: interview\ninterview: 2026-11-10\nformat: informational\n",
+        D,
+        {"thank-you-20261110": ("2026-11-10", "2026-11-11")},
+    ),
+    Rule(
+        "001",
+        "an informational interview: keeping in touch is the follow-up, with a cadence",
+        "type: interview\ninterview: 2026-11-10\nformat: Informational\ncadence: 1m\n",
+        D,
+        {"thank-you-20261110": ("done", "2026-11-10"), "keep-in-touch": ("2026-12-10", "2026-12-10")},
+        logs=(("2026-11-10", "sent", ""),),
     ),
 ]
 
@@ -542,6 +585,18 @@ def test_actions_name_the_person_the_source_and_what_to_ask() -> None:
         "Email Sam at Acme to check that your application for Analyst arrived, "
         "offer more materials and ask about next steps and timing"
     )
+
+
+def test_an_informational_interview_never_waits_for_an_answer() -> None:  # seed 003
+    front = "type: interview\nname: Ana\ninterview: 2026-10-01\nformat: informational\n"
+    steps, waiting = steps_of(front, D)
+    assert waiting == []
+    assert [(s.id, s.action) for s in steps] == [
+        (
+            "thank-you-20261001",
+            "Thank Ana for the conversation within 24 hours, mentioning something you learned",
+        )
+    ]
 
 
 def test_log_notes_get_no_steps() -> None:
