@@ -171,6 +171,7 @@ OPTIONS: tuple[Option, ...] = (
     _rule("no_contact_after", 7, "Days after `contacted` to tell the source.", "003"),
     _rule("loop_in_source_due", 2, "Days after an interview to update the source.", "000"),
     _rule("stay_in_touch_due", 2, "Days after a rejection to ask to stay in touch.", "001"),
+    _rule("source_outcome_due", 2, "Days after the outcome (`closed`) to tell the source.", "000"),
 )
 
 _MAP_TARGETS: Mapping[str, tuple[str, ...]] = {

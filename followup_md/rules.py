@@ -148,12 +148,28 @@ class _Planner:
             )
 
     def reach_out(self, start: date, due: date, action: str) -> None:
+        """`contacted` completes it; so does contact established (`connected`, an
+        interview): you cannot have met them without reaching out."""
         contacted = self.happened("contacted")
+        met = self.established()
         if contacted is not None:
             reason = f"contacted {contacted.isoformat()}"
             self.add("reach-out", start, due, action, status="done", done=contacted, reason=reason)
+        elif met is not None:
+            day, why = met
+            self.add("reach-out", start, due, action, status="done", done=min(day, self.today), reason=why)
         else:
             self.add("reach-out", start, due, action)
+
+    def established(self) -> tuple[date, str] | None:
+        """When contact with the note's person was established, and the fact that
+        says so: `connected`, or the first interview (held or scheduled)."""
+        if "connected" in self.facts:
+            return self.facts["connected"], f"connected {self.facts['connected'].isoformat()}"
+        rounds = self.facts.get("interview")
+        if rounds:
+            return rounds[0].day, f"interview {rounds[0].day.isoformat()}"
+        return None
 
     def asked(self, day: date) -> None:
         expected = self.facts.get("expected")
@@ -332,16 +348,40 @@ class _Planner:
     def no_contact(self) -> None:
         """`contacted`, or the reach-out done (ticked or logged), starts the clock."""
         day = self.happened("contacted") or self.done_on("reach-out")
-        if day is not None and self.source and "connected" not in self.facts:
-            due = day + self.days("no_contact_after")
-            self.add(
-                "no-contact",
-                due,
-                due,
-                f"Let {self.source} know you have not reached {self.name} yet, "
-                "with an update on your efforts",
-                via=self.source_target,
-            )
+        if day is None or not self.source:
+            return
+        due = day + self.days("no_contact_after")
+        step = (
+            "no-contact",
+            due,
+            due,
+            f"Let {self.source} know you have not reached {self.name} yet, with an update on your efforts",
+        )
+        met = self.established()
+        if met is None:
+            self.add(*step, via=self.source_target)
+        elif self.shown_open("no-contact"):  # contact came: no longer needed
+            done = min(met[0], self.today)
+            self.add(*step, via=self.source_target, status="done", done=done, reason=met[1])
+
+    def outcome(self, status: str, day: date) -> None:
+        """Seeds 000 and 003: thank the source and tell them how it ended."""
+        if not self.source:
+            return
+        endings = {
+            "hired": "that you got the job",
+            "rejected": "that it did not work out this time",
+            "declined": "that you declined the offer",
+            "withdrawn": "that you withdrew",
+            "closed": "how it ended",
+        }
+        self.add(
+            "source-outcome",
+            day,
+            day + self.days("source_outcome_due"),
+            f"Thank {self.source} for the referral and tell them {endings[status]}{self.at}",
+            via=self.source_target,
+        )
 
     def rejected(self, day: date) -> None:
         self.add(
@@ -461,11 +501,16 @@ def _finish(step: Step, note: Note, config: Config, snooze: date | None) -> Step
 
 
 def _ended(steps: list[Step], note: Note, status: str, day: date) -> list[Step]:
-    """An outcome ends every step but keeping in touch (and, after a rejection,
-    asking to stay in touch); those the block shows open stay as history."""
+    """An outcome ends every step but keeping in touch, telling the source (and,
+    after a rejection, asking to stay in touch); those the block shows open
+    stay as history."""
     kept: list[Step] = []
     for step in steps:
-        lasting = _RECURRING.match(step.id) or (status == "rejected" and step.id == "stay-in-touch")
+        lasting = (
+            _RECURRING.match(step.id)
+            or step.id == "source-outcome"
+            or (status == "rejected" and step.id == "stay-in-touch")
+        )
         if lasting or step.status != "open":
             kept.append(step)
         elif step.id in note.tasks:
@@ -500,6 +545,8 @@ def plan_note(
     status = facts.get("status", "active")
     if status == "rejected" and "closed" in facts:
         planner.rejected(facts["closed"])
+    if (status in ENDED or status == "rejected") and "closed" in facts:
+        planner.outcome(status, facts["closed"])
     snooze = facts.get("snooze")
     if status == "paused" and (snooze is None or snooze > today):
         until = f" until {snooze.isoformat()}" if snooze else ""

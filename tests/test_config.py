@@ -45,7 +45,7 @@ def test_values_are_read() -> None:
             "reconnect_due, introduction_due, help_after_expected, help_urgent, help_default, confirm_start, "
             "confirm_due, prepare_before, thank_you_days, check_in_after_reply_by, check_in_start, check_in_due, "
             "check_in_repeat, referral_due, update_source_due, no_contact_after, loop_in_source_due, "
-            "stay_in_touch_due",
+            "stay_in_touch_due, source_outcome_due",
         ),
         (
             'link_style = "html"\n',
@@ -128,6 +128,7 @@ ROWS = {
     "`no-contact`": ("D+{no_contact_after}",),
     "`loop-in-source-YYYYMMDD`": ("D .. D+{loop_in_source_due}",),
     "`stay-in-touch`": ("D .. D+{stay_in_touch_due}",),
+    "`source-outcome`": ("D .. D+{source_outcome_due}",),
 }
 
 

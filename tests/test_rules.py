@@ -372,6 +372,42 @@ RULES = [
         {"thank-you-20261110": ("done", "2026-11-10"), "keep-in-touch": ("2026-12-10", "2026-12-10")},
         logs=(("2026-11-10", "sent", ""),),
     ),
+    # The referral chain (seed 003: keep the source in the loop).
+    Rule(
+        "003",
+        "contact established with the referral means you reached out",
+        "type: referral\nreferred: 2026-11-10\nreferred_by: Maya\nconnected: 2026-11-13\n",
+        D,
+        {"reach-out": ("done", "2026-11-13"), "update-source": ("2026-11-13", "2026-11-14")},
+    ),
+    Rule(
+        "003",
+        "an interview with the referral: no more 'could not reach them', only how it went",
+        "type: referral\nreferred: 2026-11-01\nreferred_by: Maya\ncontacted: 2026-11-03\ninterview: 2026-11-12\n",
+        D,
+        {
+            "reach-out": ("done", "2026-11-03"),
+            "no-contact": ("done", "2026-11-12"),
+            "thank-you-20261112": ("2026-11-12", "2026-11-13"),
+            "loop-in-source-20261112": ("2026-11-12", "2026-11-14"),
+            "r20261112-check-in-1": ("2026-11-15", "2026-11-17"),
+        },
+        body="\n<!-- followup-md:begin -->\n\n- [ ] a #followup 📅 2026-11-10 ^fu-no-contact\n\n<!-- followup-md:end -->\n",
+    ),
+    Rule(
+        "000",
+        "thank the source and tell them the outcome: hired",
+        "type: interview\nreferred_by: Maya\ninterview: 2026-11-10\nstatus: hired\nclosed: 2026-11-19\n",
+        D,
+        {"source-outcome": ("2026-11-19", "2026-11-21")},
+    ),
+    Rule(
+        "003",
+        "thank the source and tell them the outcome: rejected, beside staying in touch",
+        "type: interview\nreferred_by: Maya\ninterview: 2026-11-10\nstatus: rejected\nclosed: 2026-11-19\n",
+        D,
+        {"stay-in-touch": ("2026-11-19", "2026-11-21"), "source-outcome": ("2026-11-19", "2026-11-21")},
+    ),
 ]
 
 
