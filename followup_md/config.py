@@ -97,7 +97,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("", "include", "list", [], "Globs of notes to read (default: every `.md`)."),
     Option("", "exclude", "list", [], "Globs of notes and folders never read."),
     Option("", "templates", "list", [], "Extra template folders (Obsidian's are read anyway)."),
-    Option("", "skip_weekends", "bool", False, "Move a due date on Saturday or Sunday to Monday."),
+    Option(
+        "",
+        "skip_weekends",
+        "bool",
+        False,
+        "Keep dates off weekends without breaking the guidance: a deadline (thank-you within 24 hours) "
+        "moves back to Friday, a date to wait for (check-in, nudge, keep-in-touch) on to Monday.",
+    ),
     Option(
         "",
         "max_followups",

@@ -45,6 +45,16 @@ def skip_weekend(day: date) -> date:
     return day + (7 - day.weekday()) * DAY if day.weekday() >= 5 else day
 
 
+def before_weekend(day: date) -> date:
+    """Saturday and Sunday move back to the Friday before."""
+    return day - (day.weekday() - 4) * DAY if day.weekday() >= 5 else day
+
+
+# Steps whose date is a "wait until" (not before: give them time); every other
+# step's due date is a "within N days" deadline.
+_WAIT_UNTIL = re.compile(r"^(?:r\d+-)?check-in-|^nudge$|^no-contact$|^keep-in-touch|^manual-")
+
+
 def _text(link: Any) -> str:
     return link.text if isinstance(link, Link) else str(link)
 
@@ -488,8 +498,15 @@ def _finish(step: Step, note: Note, config: Config, snooze: date | None) -> Step
     start, due = step.start, step.due
     if snooze is not None:
         start, due = max(start, snooze), max(due, snooze)
-    if config.skip_weekends:
-        due = skip_weekend(due)
+    if config.skip_weekends and step.status == "open":
+        # Never later than the guidance allows: a deadline moves back to Friday,
+        # a date to wait for moves on to Monday.
+        if _WAIT_UNTIL.match(step.id):
+            start, due = skip_weekend(start), skip_weekend(due)
+        else:
+            due = before_weekend(due)
+            due = due if snooze is None or due >= snooze else skip_weekend(snooze)
+            start = min(start, due)
     step = replace(step, start=start, due=due, planned=(start, due))
     task = note.tasks.get(step.id)
     recorded = note.block.planned.get(step.id) if note.block is not None else None

@@ -15,7 +15,7 @@ import pytest
 
 from followup_md.config import Config
 from followup_md.model import Entry, Exchange
-from followup_md.rules import add_interval, skip_weekend
+from followup_md.rules import add_interval, before_weekend, skip_weekend
 
 from .helpers import note_from, steps_of, windows
 
@@ -556,10 +556,49 @@ def test_cadence_counts_from_the_latest_done_step() -> None:
     assert got == {"keep-in-touch-2": ("2026-12-02", "2026-12-02")}
 
 
-def test_skip_weekends_moves_due_dates_to_monday() -> None:
-    config = Config(skip_weekends=True)
-    got = windows("type: contact\nmet: 2026-11-18\n", D, config=config)  # due Sat the 21st
-    assert got == {"reconnect": ("2026-11-19", "2026-11-23")}
+WEEKENDS = [
+    # (seed, what the guidance says, front matter, open windows with skip_weekends)
+    (
+        "002",
+        "after meeting someone: within 1-3 days, so a Saturday deadline becomes Friday",
+        "type: contact\nmet: 2026-11-18\n",
+        {"reconnect": ("2026-11-19", "2026-11-20")},
+    ),
+    (
+        "002",
+        "a Friday-evening interview is thanked within 24 hours: by Friday, not Monday",
+        "type: interview\ninterview: 2026-11-20T18:00:00\n",
+        {
+            "prepare-20261120": ("2026-11-19", "2026-11-20"),
+            "thank-you-20261120": ("2026-11-20", "2026-11-20"),
+            "r20261120-check-in-1": ("2026-11-23", "2026-11-25"),
+        },
+    ),
+    (
+        "002",
+        "check in about 3-5 days after: a wait that ends on Sunday ends on Monday",
+        "type: interview\ninterview: 2026-11-17\n",
+        {
+            "thank-you-20261117": ("2026-11-17", "2026-11-18"),
+            "r20261117-check-in-1": ("2026-11-20", "2026-11-23"),
+        },
+    ),
+    (
+        "002",
+        "a gentle reminder in about a week: a Saturday becomes Monday",
+        "type: help\nasked: 2026-11-14\n",
+        {"nudge": ("2026-11-23", "2026-11-23")},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("seed", "rule", "front", "expected"), WEEKENDS, ids=[f"{r[0]}: {r[1]}" for r in WEEKENDS]
+)
+def test_skip_weekends_never_moves_a_date_past_the_guidance(
+    seed: str, rule: str, front: str, expected: dict[str, tuple[str, str]]
+) -> None:
+    assert windows(front, D, config=Config(skip_weekends=True)) == expected
 
 
 def test_every_window_is_configurable() -> None:
@@ -587,6 +626,9 @@ def test_skip_weekend() -> None:
     assert skip_weekend(date(2026, 11, 21)) == date(2026, 11, 23)
     assert skip_weekend(date(2026, 11, 22)) == date(2026, 11, 23)
     assert skip_weekend(date(2026, 11, 23)) == date(2026, 11, 23)
+    assert before_weekend(date(2026, 11, 21)) == date(2026, 11, 20)
+    assert before_weekend(date(2026, 11, 22)) == date(2026, 11, 20)
+    assert before_weekend(date(2026, 11, 20)) == date(2026, 11, 20)
 
 
 def test_user_postponement_is_kept_until_done() -> None:
