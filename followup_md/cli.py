@@ -199,7 +199,7 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
       followup-md due ~/vault --days 7
       followup-md due ~/vault --json | jq '.[] | select(.state == "overdue")'
     """
-    from followup_md.render import SECTIONS, group_steps, waiting_rows
+    from followup_md.render import SECTIONS, group_steps, is_waiting, waiting_rows
 
     plan = _plan(vault, _today(today))
     groups = group_steps(plan.steps, plan.today)
@@ -211,6 +211,9 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
         groups = {k: [s for s in v if (s.due - plan.today).days <= days] for k, v in groups.items()}
         steps = [s for s in steps if (s.due - plan.today).days <= days]
     if as_json:
+        # The same states as Due.md: a step waiting on a promise is `waiting`,
+        # and so is a note with nothing to do yet (no step, no dates; left out
+        # with --days, which asks for what falls due).
         records = [
             {
                 "note": s.note,
@@ -220,10 +223,24 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
                 "action": s.action,
                 "start": s.start.isoformat(),
                 "due": s.due.isoformat(),
-                "state": s.state(plan.today),
+                "state": "waiting" if is_waiting(s, plan.today) else s.state(plan.today),
             }
             for s in steps
         ]
+        if days is None:
+            records += [
+                {
+                    "note": w.note,
+                    "name": plan.notes[w.note].name,
+                    "type": plan.notes[w.note].type,
+                    "step": None,
+                    "action": w.reason,
+                    "start": None,
+                    "due": None,
+                    "state": "waiting",
+                }
+                for w in sorted(plan.waiting, key=lambda w: (w.note, w.reason))
+            ]
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
     _echo_err(_problem_lines(plan))
