@@ -281,6 +281,18 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
     """
     plan = _plan(vault, _today(today))
     _echo_err(_problem_lines(plan, listed_unreadable=show_all))
+    _, config, _ = _open(vault)
+    zoned = sorted(path for path, note in plan.notes.items() if note.zoned)
+    if zoned and not config.timezone:
+        from followup_md.vault import machine_zone
+
+        click.echo(
+            f"followup-md: warning: {zoned[0]} (and {len(zoned) - 1} more) holds date-times with UTC "
+            "offsets, whose day depends on the machine's time zone; set "
+            f'`timezone = "{machine_zone() or "Europe/Paris"}"` in followup-md.toml so every machine '
+            "computes the same dates",
+            err=True,
+        )
     problems = len(plan.problems) + (len(plan.unreadable) if show_all else 0)
     notes = len(plan.notes)
     click.echo(
@@ -567,7 +579,9 @@ def init(vault: Path) -> None:
 
     root, config, settings = _open(vault)
     wrote: list[str] = []
-    files = [(CONFIG_FILE, config_text())]
+    from followup_md.vault import machine_zone
+
+    files = [(CONFIG_FILE, config_text(machine_zone()))]
     if settings.template_folders:
         folder = settings.template_folders[0]
         templater = (root / ".obsidian" / "plugins" / "templater-obsidian").is_dir()

@@ -6,8 +6,10 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followup_md.errors import ConfigError
 
@@ -94,6 +96,14 @@ def _rule(name: str, default: int, doc: str, seed: str) -> Option:
 
 OPTIONS: tuple[Option, ...] = (
     Option("", "due_file", "str", "Due.md", "Path of the generated index, relative to the vault."),
+    Option(
+        "",
+        "timezone",
+        "zone",
+        "",
+        "The vault's time zone, an IANA name (`Europe/Paris`): date-times become dates in it on "
+        "every machine; empty: the machine's own zone. `init` writes the machine's.",
+    ),
     Option("", "include", "list", [], "Globs of notes to read (default: every `.md`)."),
     Option("", "exclude", "list", [], "Globs of notes and folders never read."),
     Option("", "templates", "list", [], "Extra template folders (Obsidian's are read anyway)."),
@@ -195,6 +205,7 @@ class Config:
     """Every setting, defaulted; built by `parse_config` or directly in tests."""
 
     due_file: str = "Due.md"
+    timezone: str = ""
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     templates: tuple[str, ...] = ()
@@ -216,6 +227,10 @@ class Config:
         default_factory=lambda: {o.name: o.default for o in OPTIONS if o.section == "rules"}
     )
 
+    def zone(self) -> tzinfo | None:
+        """The vault's time zone, or None for the machine's local zone."""
+        return _zone(self.timezone) if self.timezone else None
+
     def key(self, name: str) -> str:
         """The front-matter key the vault uses for one of ours."""
         return self.keys.get(name, name)
@@ -224,6 +239,11 @@ class Config:
         """Our keys that the vault's key `theirs` holds (two may share one, as
         a stage key that gives both type and status)."""
         return _reverse_keys(tuple(sorted(self.keys.items()))).get(theirs, ())
+
+
+@cache
+def _zone(name: str) -> tzinfo:
+    return ZoneInfo(name)
 
 
 @cache
@@ -278,6 +298,17 @@ def _check_value(option: Option, value: Any, where: tuple[str, int]) -> Any:
     if option.kind == "path":
         if not isinstance(value, str):
             raise ConfigError(f"{label} must be a path inside the vault (a string)", path, line)
+        return value.strip()
+    if option.kind == "zone":
+        if not isinstance(value, str):
+            raise ConfigError(f"{label} must be an IANA time zone name such as Europe/Paris", path, line)
+        try:
+            if value.strip():
+                _zone(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"{label}: unknown time zone {value!r}; use an IANA name such as Europe/Paris", path, line
+            ) from None
         return value.strip()
     if option.kind == "list":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -83,6 +83,7 @@ class Note:
     newline: str
     block: Block | None
     tasks: Mapping[str, TaskLine] = field(default_factory=dict)
+    zoned: bool = False  # holds a date-time with a UTC offset (its day depends on the zone)
 
     @property
     def text(self) -> str:

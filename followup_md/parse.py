@@ -200,6 +200,18 @@ def parse_moment(value: Any, key: str, path: str, line: int, tz: tzinfo | None) 
     raise NoteError(f"{key}: expected a date like 2026-11-20 or 2026-11-20T14:30, got {value!r}", path, line)
 
 
+def has_offset(values: Any) -> bool:
+    """Whether front-matter values hold a date-time with a UTC offset."""
+    for value in values:
+        if isinstance(value, list) and has_offset(value):
+            return True
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return True
+        if isinstance(value, str) and (found := _DATETIME.match(value.strip())) and found.group(7):
+            return True
+    return False
+
+
 def parse_link(value: Any) -> Link | None:
     """A wikilink, aliased wikilink, Markdown link or plain name as a Link."""
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
@@ -415,4 +427,4 @@ def read_note(
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1 or len(text)] else "\n"
     name = facts.get("name") or PurePosixPath(path).stem
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
-    return Note(path, kind, name, facts, data, newline, block, tasks)
+    return Note(path, kind, name, facts, data, newline, block, tasks, has_offset(raw.values()))

@@ -143,7 +143,10 @@ def _block_found(text: str, path: str) -> bool:
 
 
 def read_entry(file: NoteFile, config: Config, syntax: TaskSyntax, tz: tzinfo | None = None) -> ReadFile:
-    result = read_note(file.path, file.data, config, syntax, tz)
+    """Read one file; date-times become dates in the vault's `timezone` when the
+    config sets one (then every machine computes the same), else in `tz` (None:
+    the machine's local zone)."""
+    result = read_note(file.path, file.data, config, syntax, config.zone() or tz)
     # The bytes are dropped: a note keeps its text, which encodes back to them exactly.
     return ReadFile(NoteFile(file.path, b"", file.stat), result)
 

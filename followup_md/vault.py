@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -20,6 +21,28 @@ TASKS_PLUGIN = "obsidian-tasks-plugin"
 CACHE_DIR = ".followup-md"
 TEMP_SUFFIX = ".followup-md.tmp"  # `.<name>` + this: hidden, and never a `.md` name
 LEFTOVER = "a temp file left by an interrupted run"
+
+
+def machine_zone() -> str | None:
+    """The machine's IANA time zone name: `TZ`, else /etc/timezone, else the
+    zoneinfo file /etc/localtime links to; None when none of them says."""
+    from zoneinfo import ZoneInfo
+
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    with contextlib.suppress(OSError):
+        target = os.readlink("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    for name in candidates:
+        if name and not name.startswith("/"):
+            try:
+                ZoneInfo(name)
+            except (ValueError, KeyError, OSError):
+                continue
+            return name
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ def test_values_are_read() -> None:
     [
         (
             "colour = 1\n",
-            "followup-md.toml:1: unknown setting 'colour'; valid: due_file, include, exclude, "
+            "followup-md.toml:1: unknown setting 'colour'; valid: due_file, timezone, include, exclude, "
             "templates, skip_weekends, max_followups, task_format, tag, heading, link_style, due_checkboxes, "
             "ics_file, draft_templates, "
             "folders, keys, rules, statuses, tags, types",
@@ -46,6 +46,10 @@ def test_values_are_read() -> None:
             "confirm_due, prepare_before, thank_you_days, check_in_after_reply_by, check_in_start, check_in_due, "
             "check_in_repeat, referral_due, update_source_due, no_contact_after, loop_in_source_due, "
             "stay_in_touch_due, source_outcome_due",
+        ),
+        (
+            'timezone = "Mars/Olympus"\n',
+            "followup-md.toml:1: timezone: unknown time zone 'Mars/Olympus'; use an IANA name such as Europe/Paris",
         ),
         (
             'link_style = "html"\n',

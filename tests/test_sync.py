@@ -350,3 +350,43 @@ def test_planning_with_a_memo_gives_the_same_plan(make_vault: MakeVault) -> None
             read, None, config, settings, day
         )
         edit(root, maya, (f"where: meetup {day}", "where: the PyData NYC meetup"))
+
+
+def test_one_vault_gives_the_same_bytes_in_every_time_zone(make_vault: MakeVault) -> None:
+    """README: a vault synced on two machines gives the same bytes. 17:30 in Los
+    Angeles is the 12th there and the 13th in UTC and Tokyo; the vault's
+    `timezone` decides, whatever TZ says."""
+    import os
+    import subprocess
+    import sys
+
+    note = "---\ntype: interview\ninterview: 2026-11-12T17:30:00-08:00\n---\n"
+    outputs = []
+    for zone in ("UTC", "America/Los_Angeles", "Asia/Tokyo"):
+        root = make_vault(
+            {f"{zone}/followup-md.toml": 'timezone = "America/Los_Angeles"\n', f"{zone}/Job.md": note}
+        )
+        vault = root / zone
+        env = {**os.environ, "TZ": zone}
+        command = [sys.executable, "-m", "followup_md", "sync", str(vault), "--today", TODAY.isoformat()]
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        outputs.append({p.name: p.read_bytes() for p in sorted(vault.glob("*.md"))})
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert b"^fu-thank-you-20261112" in outputs[0]["Job.md"]
+
+
+def test_check_warns_once_about_offsets_without_a_vault_time_zone(make_vault: MakeVault) -> None:
+    from click.testing import CliRunner
+
+    note = "---\ntype: interview\ninterview: 2026-11-12T17:30:00-08:00\n---\n"
+    root = make_vault(
+        {"A.md": note, "B.md": note, "C.md": "---\ntype: interview\ninterview: 2026-11-12\n---\n"}
+    )
+    result = CliRunner().invoke(cli, ["check", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0
+    assert result.stderr.count("warning") == 1
+    assert result.stderr.startswith(
+        "followup-md: warning: A.md (and 1 more) holds date-times with UTC offsets"
+    )
+    (root / "followup-md.toml").write_text('timezone = "UTC"\n')
+    assert CliRunner().invoke(cli, ["check", str(root), "--today", TODAY.isoformat()]).stderr == ""
