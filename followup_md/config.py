@@ -26,6 +26,24 @@ STATUSES = (
     "declined",
     "rejected",
 )
+# A log note's direction: `exchanged` is both ways (a call, a meeting).
+DIRECTIONS = ("sent", "received", "exchanged")
+# How a follow-up goes out (seeds 000-002: email first; a call with the key
+# points written down; a LinkedIn request).
+CHANNELS = ("email", "call", "linkedin")
+_DURATION = re.compile(r"^(\d+)\s*(d|w|m|y|days?|weeks?|months?|years?)$", re.IGNORECASE)
+
+
+def parse_duration(value: Any) -> tuple[int, str] | None:
+    """`10d`, `3w`, `2m`, `1y` (or spelled out) as (count, unit letter)."""
+    if not isinstance(value, str):
+        return None
+    found = _DURATION.match(value.strip())
+    if found is None or int(found.group(1)) == 0:
+        return None
+    return int(found.group(1)), found.group(2)[0].lower()
+
+
 # Every front-matter key the tool reads, with the kind of value it holds; each
 # key can be renamed in [keys].
 KEY_KINDS: Mapping[str, str] = {
@@ -69,6 +87,8 @@ KEY_KINDS: Mapping[str, str] = {
     "date": "date",
     "with": "links",
     "direction": "text",
+    "channel": "text",
+    "follow_up_on": "date",
 }
 KEYS = tuple(KEY_KINDS)
 
@@ -169,6 +189,19 @@ OPTIONS: tuple[Option, ...] = (
     Option("statuses", "*", "map", {}, 'Map a status value to one of ours: `Offered = "active"`.'),
     Option("folders", "*", "map", {}, 'Every note in a folder has a type: `People = "contact"`.'),
     Option("tags", "*", "map", {}, 'A note with a tag has a type: `"job/contact" = "contact"`.'),
+    Option(
+        "directions", "*", "map", {}, 'Map a log `direction` value to one of ours: `Exchanged = "exchanged"`.'
+    ),
+    Option(
+        "cadence",
+        "*",
+        "map",
+        {},
+        "Default `cadence` for notes without one, by type, folder (ends in `/`) or tag (starts with "
+        '`#`): `contact = "3m"`, `"People/Mentors/" = "1m"`, `"#family" = "6m"`; a tag wins over a '
+        "folder over a type.",
+        seed="001",
+    ),
     _rule("reconnect_start", 1, "Days after `met` to start reconnecting.", "002"),
     _rule("reconnect_due", 3, "Days after `met` to have reconnected.", "002"),
     _rule("introduction_due", 2, "Days after `introduced` to thank and reach out.", "002"),
@@ -187,6 +220,12 @@ OPTIONS: tuple[Option, ...] = (
     _rule("update_source_due", 1, "Days after `connected` to update the source.", "003"),
     _rule("no_contact_after", 7, "Days after `contacted` to tell the source.", "003"),
     _rule("loop_in_source_due", 2, "Days after an interview to update the source.", "000"),
+    _rule(
+        "dormant_after",
+        180,
+        "Days of silence after which a contact with no cadence gets a `reconnect` (0: never).",
+        "001",
+    ),
     _rule("stay_in_touch_due", 2, "Days after a rejection to ask to stay in touch.", "001"),
     _rule("source_outcome_due", 2, "Days after the outcome (`closed`) to tell the source.", "000"),
 )
@@ -197,6 +236,8 @@ _MAP_TARGETS: Mapping[str, tuple[str, ...]] = {
     "statuses": STATUSES,
     "folders": TYPES,
     "tags": TYPES,
+    "directions": DIRECTIONS,
+    "cadence": (),
 }
 
 
@@ -223,6 +264,8 @@ class Config:
     statuses: Mapping[str, str] = field(default_factory=dict)
     folders: Mapping[str, str] = field(default_factory=dict)
     tags: Mapping[str, str] = field(default_factory=dict)
+    directions: Mapping[str, str] = field(default_factory=dict)
+    cadence: Mapping[str, str] = field(default_factory=dict)
     rules: Mapping[str, int] = field(
         default_factory=lambda: {o.name: o.default for o in OPTIONS if o.section == "rules"}
     )
@@ -331,7 +374,17 @@ def _check_map(section: str, table: Any, text: str, path: str) -> dict[str, str]
         line = _line_of(text, section, name)
         if section == "keys" and name not in KEYS:
             raise ConfigError(f"unknown key {name!r} in [keys]; valid keys: {', '.join(KEYS)}", path, line)
-        if not isinstance(value, str) or (section != "keys" and value not in targets):
+        if section == "cadence":
+            if not name.endswith("/") and not name.startswith("#") and name not in TYPES:
+                raise ConfigError(
+                    f"[cadence] {name!r} is not a type ({', '.join(TYPES)}), a folder ending in / "
+                    "or a tag starting with #",
+                    path,
+                    line,
+                )
+            if parse_duration(value) is None:
+                raise ConfigError(f"cadence.{name} must be an interval like 10d, 3w, 2m or 1y", path, line)
+        elif not isinstance(value, str) or (section != "keys" and value not in targets):
             valid = "a key name" if section == "keys" else ", ".join(targets)
             raise ConfigError(f"{section}.{name} must be {valid} (got {value!r})", path, line)
         result[name] = value

@@ -153,8 +153,9 @@ class TaskSyntax:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One log note's exchange with a person: its day, `sent`, `received` or ""
-    (not said), and the log note's name (shown as the reason a step is done)."""
+    """One log note's exchange with a person: its day, `sent`, `received`,
+    `exchanged` (both ways: a call, a meeting) or "" (not said), and the log
+    note's name (shown as the reason a step is done)."""
 
     day: date
     direction: str
@@ -175,7 +176,8 @@ class Exchange:
 
     @property
     def received(self) -> date | None:
-        return max((entry.day for entry in self.entries if entry.direction == "received"), default=None)
+        replies = (entry.day for entry in self.entries if entry.direction in ("received", "exchanged"))
+        return max(replies, default=None)
 
     def with_person(self, via: str) -> tuple[Entry, ...]:
         """The entries with whoever a step writes to ("": the note's own person)."""

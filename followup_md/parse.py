@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from followup_md.blocks import find_block, read_tasks, split_lines
-from followup_md.config import KEY_KINDS, STATUSES, TYPES, Config
+from followup_md.config import CHANNELS, DIRECTIONS, KEY_KINDS, STATUSES, TYPES, Config, parse_duration
 from followup_md.errors import NoteError
 from followup_md.model import Link, Moment, Note, Problem, TaskSyntax
 from followup_md.yamlcore import MAX_FRONT_MATTER, load_mapping
@@ -33,7 +33,6 @@ _DATETIME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
     r" ?(Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
-_DURATION = re.compile(r"^(\d+)\s*(d|w|m|y|days?|weeks?|months?|years?)$", re.IGNORECASE)
 _WIKILINK = re.compile(r"^\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]$")
 _MDLINK = re.compile(r"^\[([^\]]*)\]\(([^)]*)\)$")
 
@@ -236,16 +235,6 @@ def parse_link(value: Any) -> Link | None:
     return Link(text, text)
 
 
-def parse_duration(value: Any) -> tuple[int, str] | None:
-    """`10d`, `3w`, `2m`, `1y` (or spelled out) as (count, unit letter)."""
-    if not isinstance(value, str):
-        return None
-    found = _DURATION.match(value.strip())
-    if found is None or int(found.group(1)) == 0:
-        return None
-    return int(found.group(1)), found.group(2)[0].lower()
-
-
 def _wrong(key: str, what: str, value: Any, path: str, line: int) -> NoteError:
     return NoteError(f"{key}: expected {what}, got {value!r}", path, line)
 
@@ -338,13 +327,22 @@ def _check_choices(facts: dict[str, Any], key_lines: Mapping[str, int], config: 
         facts["status"] = mapped
     direction = facts.get("direction")
     if direction is not None:
-        if direction.lower() not in ("sent", "received"):
+        mapped = config.directions.get(direction, direction.lower())
+        if mapped not in DIRECTIONS:
             raise NoteError(
-                f"direction: expected sent or received, got {direction!r}",
+                f"direction: expected {', '.join(DIRECTIONS)}, got {direction!r} "
+                "(map it in followup-md.toml [directions])",
                 path,
                 key_lines["direction"],
             )
-        facts["direction"] = direction.lower()
+        facts["direction"] = mapped
+    channel = facts.get("channel")
+    if channel is not None:
+        if channel.lower() not in CHANNELS:
+            raise NoteError(
+                f"channel: expected {', '.join(CHANNELS)}, got {channel!r}", path, key_lines["channel"]
+            )
+        facts["channel"] = channel.lower()
 
 
 def read_note(

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from followup_md.config import Config
+from followup_md.config import Config, parse_duration
 from followup_md.model import Entry, Exchange, Link, Moment, Note, Step, Waiting
 
 ENDED = frozenset({"closed", "hired", "withdrawn", "declined"})
@@ -111,7 +111,7 @@ class _Planner:
         if step.status != "open" or _NOT_OUTREACH.match(step.id):
             return None
         for index, entry in enumerate(self.exchange.with_person(step.via)):
-            fits = entry.direction == "sent" and step.start <= entry.day <= self.today
+            fits = entry.direction in ("sent", "exchanged") and step.start <= entry.day <= self.today
             if fits and (step.via, index) not in self.used:
                 self.used.add((step.via, index))
                 return entry
@@ -402,6 +402,8 @@ class _Planner:
         )
 
     def keep_in_touch(self, interval: tuple[int, str]) -> None:
+        """Seed 001: reminders are a constant fixture: every `interval` after
+        the latest contact (a log note, a done step, a fact)."""
         finished = [
             step for step, task in self.note.tasks.items() if _RECURRING.match(step) and task.status != "open"
         ]
@@ -418,6 +420,25 @@ class _Planner:
             f"Keep in touch with {self.name}: share news"
             + (f" or an article on {', '.join(topics)}" if topics else "")
             + " and ask how they are",
+        )
+
+    def dormant(self) -> None:
+        """Seed 001: former bosses, retired relatives, old coworkers: a contact
+        silent for `dormant_after` days, with nothing else to do, gets a
+        reconnect (keyed by the last contact: a tick or a log starts a new silence)."""
+        after = self.days("dormant_after")
+        base = max(self._contact_dates(), default=None)
+        if not after or base is None or base + after > self.today:
+            return
+        if any(step.status == "open" for step in self.steps):
+            return
+        start = base + after
+        self.add(
+            f"reconnect-{base:%Y%m%d}",
+            start,
+            start + self.days("reconnect_due") - self.days("reconnect_start"),
+            f"Reconnect with {self.name}{self.at_company(self.name)}: you last spoke on {base.isoformat()}; "
+            "share your news, ask how they are and suggest a call or a coffee",
         )
 
     def _contact_dates(self) -> Iterable[date]:
@@ -445,6 +466,21 @@ class _Planner:
     def manual(self, day: date) -> None:
         action = self.facts.get("next_action") or f"Follow up with {self.name}"
         self.add(f"manual-{day.strftime('%Y%m%d')}", day, day, action)
+
+
+def default_cadence(note: Note, config: Config) -> tuple[int, str] | None:
+    """The `[cadence]` default for a note without its own: by tag, else by the
+    deepest folder, else by type."""
+    table = config.cadence
+    if not table:
+        return None
+    for tag in note.facts.get("tags", ()):
+        if f"#{tag.lstrip('#')}" in table:
+            return parse_duration(table[f"#{tag.lstrip('#')}"])
+    folders = [name for name in table if name.endswith("/") and note.path.startswith(name.lstrip("/"))]
+    if folders:
+        return parse_duration(table[max(folders, key=len)])
+    return parse_duration(table[note.type]) if note.type in table else None
 
 
 def round_id(kind: str, day: date) -> str:
@@ -571,8 +607,11 @@ def plan_note(
     if status in ENDED or status == "rejected":
         planner.steps = _ended(planner.steps, note, status, min(facts.get("closed") or today, today))
         planner.waiting = []
-    if "cadence" in facts:  # last: it counts from every step done, also just now
-        planner.keep_in_touch(facts["cadence"])
+    cadence = facts.get("cadence") or default_cadence(note, config)
+    if cadence is not None:  # last: it counts from every step done, also just now
+        planner.keep_in_touch(cadence)
+    elif note.type == "contact" and status in ("active", "waiting"):
+        planner.dormant()
     steps = planner.steps
     waiting = planner.waiting
     finished = [_finish(step, note, config, snooze) for step in steps]

@@ -37,7 +37,7 @@ def test_values_are_read() -> None:
             "followup-md.toml:1: unknown setting 'colour'; valid: due_file, timezone, include, exclude, "
             "templates, skip_weekends, max_followups, task_format, tag, heading, link_style, due_checkboxes, "
             "ics_file, draft_templates, "
-            "folders, keys, rules, statuses, tags, types",
+            "cadence, directions, folders, keys, rules, statuses, tags, types",
         ),
         (
             "\n[rules]\nconfirm = 3\n",
@@ -45,7 +45,16 @@ def test_values_are_read() -> None:
             "reconnect_due, introduction_due, help_after_expected, help_urgent, help_default, confirm_start, "
             "confirm_due, prepare_before, thank_you_days, check_in_after_reply_by, check_in_start, check_in_due, "
             "check_in_repeat, referral_due, update_source_due, no_contact_after, loop_in_source_due, "
-            "stay_in_touch_due, source_outcome_due",
+            "dormant_after, stay_in_touch_due, source_outcome_due",
+        ),
+        (
+            '[cadence]\npeople = "1m"\n',
+            "followup-md.toml:2: [cadence] 'people' is not a type (contact, introduction, help, application, "
+            "interview, referral, log), a folder ending in / or a tag starting with #",
+        ),
+        (
+            '[cadence]\ncontact = "soon"\n',
+            "followup-md.toml:2: cadence.contact must be an interval like 10d, 3w, 2m or 1y",
         ),
         (
             'timezone = "Mars/Olympus"\n',
@@ -67,7 +76,7 @@ def test_values_are_read() -> None:
             "type, name, company, role, email, phone, linkedin, status, last_contact, replied, next, next_action, "
             "snooze, cadence, max_followups, referred_by, topics, met, where, introduced, introduced_by, asked, "
             "promise, expected, urgent, applied, contact, posting, interview, interviewer, reply_by, format, "
-            "referred, contacted, connected, closed, tags, date, with, direction",
+            "referred, contacted, connected, closed, tags, date, with, direction, channel, follow_up_on",
         ),
         (
             'tag = "#x"\ndue_file = [\n',
@@ -133,6 +142,7 @@ ROWS = {
     "`loop-in-source-YYYYMMDD`": ("D .. D+{loop_in_source_due}",),
     "`stay-in-touch`": ("D .. D+{stay_in_touch_due}",),
     "`source-outcome`": ("D .. D+{source_outcome_due}",),
+    "`reconnect-YYYYMMDD`": ("D+{dormant_after} .. D+182",),
 }
 
 

@@ -35,6 +35,7 @@ class Rule(NamedTuple):
     expected: dict[str, tuple[str, str]]
     body: str = ""
     logs: tuple[tuple[str, str, str], ...] = ()
+    config: Config = Config()
 
 
 def _exchange(logs: tuple[tuple[str, str, str], ...]) -> Exchange:
@@ -408,12 +409,59 @@ RULES = [
         D,
         {"stay-in-touch": ("2026-11-19", "2026-11-21"), "source-outcome": ("2026-11-19", "2026-11-21")},
     ),
+    # Dormant relationships (seed 001: former bosses, retired relatives, old coworkers).
+    Rule(
+        "001",
+        "a former boss silent for six months: reconnect",
+        "type: contact\nname: Ruth\nlast_contact: 2026-05-01\n",
+        D,
+        {"reconnect-20260501": ("2026-10-28", "2026-10-30")},
+    ),
+    Rule(
+        "001",
+        "a contact spoken to last month is not dormant",
+        "type: contact\nlast_contact: 2026-10-01\n",
+        D,
+        {},
+    ),
+    Rule(
+        "001",
+        "a log note with them ends the silence",
+        "type: contact\nlast_contact: 2026-05-01\n",
+        D,
+        {},
+        logs=(("2026-11-02", "sent", ""),),
+    ),
+    Rule(
+        "001",
+        "a vault adopts a cadence per type in config, without editing each note",
+        "type: contact\nlast_contact: 2026-11-01\n",
+        D,
+        {"keep-in-touch": ("2026-12-01", "2026-12-01")},
+        config=Config(cadence={"contact": "1m", "People/": "2w"}),
+    ),
+    Rule(
+        "001",
+        "a folder's cadence wins over the type's, a tag's over the folder's",
+        "type: contact\nlast_contact: 2026-11-01\ntags: [mentor]\n",
+        D,
+        {"keep-in-touch": ("2026-11-08", "2026-11-08")},
+        config=Config(cadence={"contact": "1m", "#mentor": "1w"}),
+    ),
+    Rule(
+        "002",
+        "a meeting logged as `exchanged` is the follow-up and their answer",
+        "type: contact\nmet: 2026-11-18\n",
+        D,
+        {"reconnect": ("done", "2026-11-19")},
+        logs=(("2026-11-19", "exchanged", ""),),
+    ),
 ]
 
 
 @pytest.mark.parametrize("row", RULES, ids=[f"{r.seed}: {r.rule}" for r in RULES])
 def test_rule(row: Rule) -> None:
-    steps, _ = steps_of(row.front, row.today, row.body, exchange=_exchange(row.logs))
+    steps, _ = steps_of(row.front, row.today, row.body, row.config, _exchange(row.logs))
     done = any(want[0] == "done" for want in row.expected.values())
     got = {
         s.id: ("done", str(s.done)) if s.status == "done" else (s.start.isoformat(), s.due.isoformat())
@@ -675,6 +723,15 @@ def test_an_informational_interview_never_waits_for_an_answer() -> None:  # seed
             "Thank Ana for the conversation within 24 hours, mentioning something you learned",
         )
     ]
+
+
+def test_a_folders_cadence_applies_to_the_notes_in_it() -> None:  # seed 001
+    config = Config(cadence={"contact": "1m", "People/Former bosses/": "2w"})
+    note = note_from("type: contact\nlast_contact: 2026-11-01\n", path="People/Former bosses/Ruth.md")
+    from followup_md.rules import plan_note
+
+    steps, _ = plan_note(note, Exchange(), config, D)
+    assert [(s.id, s.due) for s in steps] == [("keep-in-touch", date(2026, 11, 15))]
 
 
 def test_log_notes_get_no_steps() -> None:

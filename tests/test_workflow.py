@@ -147,9 +147,9 @@ def test_export_ics_is_valid_and_stable(example: Path, tmp_path: Path) -> None:
     calendar = Calendar.from_ical(first)
     events = calendar.walk("VEVENT")
     steps = [r for r in json.loads(invoke(example, "due", str(example), "--json").stdout) if r["step"]]
-    assert len(events) == len(steps) == 17
+    assert len(events) == len(steps) == 18
     uids = {str(e["UID"]) for e in events}
-    assert len(uids) == 17 and all(uid.endswith("@followup-md") for uid in uids)
+    assert len(uids) == 18 and all(uid.endswith("@followup-md") for uid in uids)
     thanks = next(e for e in events if "Dana" in str(e["SUMMARY"]))
     assert thanks.decoded("DTSTART").isoformat() == "2026-11-20"
     assert "Note: applications/Globex - Analytics Engineer.md" in str(thanks["DESCRIPTION"])
