@@ -151,6 +151,15 @@ OPTIONS: tuple[Option, ...] = (
         "Task line format; `auto` follows the Tasks plugin's setting.",
         choices=("auto", "emoji", "dataview"),
     ),
+    Option(
+        "",
+        "keep_in_touch_after",
+        "interval",
+        "",
+        "Keep-in-touch cadence (`3m`) once a process ends (an outcome, a rejection's stay-in-touch "
+        "done, no answer after the last check-in) for notes without a `cadence`; empty: off.",
+        seed="001",
+    ),
     Option("", "tag", "str", "#followup", "Tag added to every generated task."),
     Option("", "heading", "str", "## Follow-ups", "Heading written above a new managed block."),
     Option(
@@ -252,6 +261,7 @@ class Config:
     templates: tuple[str, ...] = ()
     skip_weekends: bool = False
     max_followups: int = 2
+    keep_in_touch_after: str = ""
     task_format: str = "auto"
     tag: str = "#followup"
     heading: str = "## Follow-ups"
@@ -341,6 +351,10 @@ def _check_value(option: Option, value: Any, where: tuple[str, int]) -> Any:
     if option.kind == "path":
         if not isinstance(value, str):
             raise ConfigError(f"{label} must be a path inside the vault (a string)", path, line)
+        return value.strip()
+    if option.kind == "interval":
+        if not isinstance(value, str) or (value.strip() and parse_duration(value) is None):
+            raise ConfigError(f"{label} must be an interval like 10d, 3w, 2m or 1y (or empty)", path, line)
         return value.strip()
     if option.kind == "zone":
         if not isinstance(value, str):

@@ -52,7 +52,7 @@ def before_weekend(day: date) -> date:
 
 # Steps whose date is a "wait until" (not before: give them time); every other
 # step's due date is a "within N days" deadline.
-_WAIT_UNTIL = re.compile(r"^(?:r\d+-)?check-in-|^nudge$|^no-contact$|^keep-in-touch|^manual-")
+_WAIT_UNTIL = re.compile(r"^(?:r\d+-)?check-in-|^nudge$|^no-contact$|^keep-in-touch|^manual-|^follow-up-")
 
 
 def _text(link: Any) -> str:
@@ -69,6 +69,7 @@ class _Planner:
         self.facts = facts
         self.exchange = exchange
         self.used: set[tuple[str, int]] = set()  # log entries that already completed a step
+        self.exhausted = False  # the last allowed check-in went unanswered
         self.rules = config.rules
         self.max_followups = config.max_followups
         self.today = today
@@ -281,6 +282,9 @@ class _Planner:
                     via=self.source_target,
                 )
         self.superseded_check_ins(rounds)
+        named = self.facts.get("follow_up_on")
+        if named is not None and rounds and named >= rounds[-1].day:
+            return  # the day they named replaces the guessed check-in windows
         if rounds and rounds[-1].day <= self.today and not informational:
             self.check_ins(rounds[-1].day)
 
@@ -336,6 +340,7 @@ class _Planner:
         if limit and not answered:
             plural = "s" if limit > 1 else ""
             self.waiting.append(f"no answer after {limit} check-in{plural}")
+            self.exhausted = True
 
     def referred(self, day: date) -> None:
         source = self.source or "the person who referred you"
@@ -413,14 +418,25 @@ class _Planner:
             return
         due = add_interval(base, interval)
         topics = self.facts.get("topics")
+        also = f" and with {self.source}, who referred you" if self.source else ""
         self.add(
             step,
             due,
             due,
-            f"Keep in touch with {self.name}: share news"
+            f"Keep in touch with {self.person}{self.at}{also}: share news"
             + (f" or an article on {', '.join(topics)}" if topics else "")
             + " and ask how they are",
         )
+
+    def flame_out(self, status: str) -> bool:
+        """Seeds 000 and 001: the relationship outlives the process. After the
+        last unanswered check-in, an outcome, or a rejection's stay-in-touch,
+        keeping in touch is what is left."""
+        if status in ("hired", "withdrawn", "declined", "closed"):
+            return True
+        if status == "rejected":
+            return self.done_on("stay-in-touch") is not None
+        return self.exhausted
 
     def dormant(self) -> None:
         """Seed 001: former bosses, retired relatives, old coworkers: a contact
@@ -462,6 +478,18 @@ class _Planner:
                 yield moment.day
         done = [task.done for task in self.note.tasks.values()] + [step.done for step in self.steps]
         yield from (day for day in done if day is not None and day <= self.today)
+
+    def follow_up_on(self, day: date) -> None:
+        """Seeds 001 and 004: the employer said to follow up (or call) on a day:
+        that day, by the channel they named."""
+        self.add(
+            f"follow-up-{day:%Y%m%d}",
+            day,
+            day,
+            f"Follow up with {self.person}{self.at} on the day they named: "
+            "restate your interest and ask about next steps",
+            waiting=f"they asked you to follow up on {day.isoformat()}",
+        )
 
     def manual(self, day: date) -> None:
         action = self.facts.get("next_action") or f"Follow up with {self.name}"
@@ -588,6 +616,7 @@ def plan_note(
         ("referred", planner.referred),
         ("connected", planner.connected),
         ("next", planner.manual),
+        ("follow_up_on", planner.follow_up_on),
     ]
     for key, rule in rules:
         if key in facts:
@@ -608,6 +637,8 @@ def plan_note(
         planner.steps = _ended(planner.steps, note, status, min(facts.get("closed") or today, today))
         planner.waiting = []
     cadence = facts.get("cadence") or default_cadence(note, config)
+    if cadence is None and config.keep_in_touch_after and planner.flame_out(status):
+        cadence = parse_duration(config.keep_in_touch_after)
     if cadence is not None:  # last: it counts from every step done, also just now
         planner.keep_in_touch(cadence)
     elif note.type == "contact" and status in ("active", "waiting"):

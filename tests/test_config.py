@@ -35,7 +35,8 @@ def test_values_are_read() -> None:
         (
             "colour = 1\n",
             "followup-md.toml:1: unknown setting 'colour'; valid: due_file, timezone, include, exclude, "
-            "templates, skip_weekends, max_followups, task_format, tag, heading, link_style, due_checkboxes, "
+            "templates, skip_weekends, max_followups, task_format, keep_in_touch_after, tag, heading, link_style, "
+            "due_checkboxes, "
             "ics_file, draft_templates, "
             "cadence, directions, folders, keys, rules, statuses, tags, types",
         ),

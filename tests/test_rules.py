@@ -456,6 +456,60 @@ RULES = [
         {"reconnect": ("done", "2026-11-19")},
         logs=(("2026-11-19", "exchanged", ""),),
     ),
+    # "Follow up with me on ..." (seeds 001 and 004).
+    Rule(
+        "001",
+        "the employer said to follow up on a date: a step due that day, no guessed check-ins",
+        "type: interview\ninterview: 2026-11-10\nfollow_up_on: 2026-11-24\n",
+        D,
+        {
+            "thank-you-20261110": ("2026-11-10", "2026-11-11"),
+            "follow-up-20261124": ("2026-11-24", "2026-11-24"),
+        },
+    ),
+    Rule(
+        "004",
+        "a recruiter said to call back on a day, before any interview",
+        "type: application\napplied: 2026-11-10\nfollow_up_on: 2026-11-23\nchannel: call\n",
+        D,
+        {"confirm": ("2026-11-12", "2026-11-17"), "follow-up-20261123": ("2026-11-23", "2026-11-23")},
+    ),
+    # Keeping the flame alive (seeds 000 and 001), once keep_in_touch_after is set.
+    Rule(
+        "001",
+        "after a rejection's stay-in-touch, the relationship goes on at the default cadence",
+        "type: interview\ninterview: 2026-11-01\nstatus: rejected\nclosed: 2026-11-10\n",
+        D,
+        {"keep-in-touch": ("2027-02-11", "2027-02-11")},
+        body="\n<!-- followup-md:begin -->\n\n- [x] a #followup 📅 2026-11-12 ✅ 2026-11-11 ^fu-stay-in-touch\n\n"
+        "<!-- followup-md:end -->\n",
+        config=Config(keep_in_touch_after="3m"),
+    ),
+    Rule(
+        "000",
+        "hired: thank the source, then keep in touch with the interviewer and the source",
+        "type: interview\nreferred_by: Maya\ninterview: 2026-11-01\nstatus: hired\nclosed: 2026-11-10\n",
+        D,
+        {"source-outcome": ("2026-11-10", "2026-11-12"), "keep-in-touch": ("2027-02-10", "2027-02-10")},
+        config=Config(keep_in_touch_after="3m"),
+    ),
+    Rule(
+        "004",
+        "no answer after the last check-in: no more hounding, but the relationship stays",
+        "type: interview\ninterview: 2026-11-01\n",
+        D,
+        {"thank-you-20261101": ("2026-11-01", "2026-11-02"), "keep-in-touch": ("2027-02-12", "2027-02-12")},
+        body="\n<!-- followup-md:begin -->\n\n- [x] a #followup 📅 2026-11-05 ✅ 2026-11-05 ^fu-r20261101-check-in-1\n"
+        "- [x] b #followup 📅 2026-11-12 ✅ 2026-11-12 ^fu-r20261101-check-in-2\n\n<!-- followup-md:end -->\n",
+        config=Config(keep_in_touch_after="3m"),
+    ),
+    Rule(
+        "004",
+        "keeping the flame alive is off by default: without it, nothing recurs",
+        "type: interview\ninterview: 2026-11-01\nstatus: withdrawn\nclosed: 2026-11-10\n",
+        D,
+        {},
+    ),
 ]
 
 
