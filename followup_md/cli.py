@@ -197,7 +197,7 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
       followup-md due ~/vault --json | jq '.[] | select(.state == "overdue")'
     """
     from followup_md.output import counts, problem_lines
-    from followup_md.render import SECTIONS, group_steps, waiting_rows
+    from followup_md.render import SECTIONS, group_steps, is_waiting, waiting_rows
 
     plan = _plan(vault, _today(today))
     groups = group_steps(plan.steps, plan.today)
@@ -209,6 +209,9 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
         groups = {k: [s for s in v if (s.due - plan.today).days <= days] for k, v in groups.items()}
         steps = [s for s in steps if (s.due - plan.today).days <= days]
     if as_json:
+        # The same states as Due.md: a step waiting on a promise is `waiting`,
+        # and so is a note with nothing to do yet (no step, no dates; left out
+        # with --days, which asks for what falls due).
         records = [
             {
                 "note": s.note,
@@ -218,10 +221,24 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
                 "action": s.action,
                 "start": s.start.isoformat(),
                 "due": s.due.isoformat(),
-                "state": s.state(plan.today),
+                "state": "waiting" if is_waiting(s, plan.today) else s.state(plan.today),
             }
             for s in steps
         ]
+        if days is None:
+            records += [
+                {
+                    "note": w.note,
+                    "name": plan.notes[w.note].name,
+                    "type": plan.notes[w.note].type,
+                    "step": None,
+                    "action": w.reason,
+                    "start": None,
+                    "due": None,
+                    "state": "waiting",
+                }
+                for w in sorted(plan.waiting, key=lambda w: (w.note, w.reason))
+            ]
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
     _echo_err(problem_lines(plan))
@@ -264,6 +281,18 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
 
     plan = _plan(vault, _today(today))
     _echo_err(problem_lines(plan, listed_unreadable=show_all))
+    _, config, _ = _open(vault)
+    zoned = sorted(path for path, note in plan.notes.items() if note.zoned)
+    if zoned and not config.timezone:
+        from followup_md.vault import machine_zone
+
+        click.echo(
+            f"followup-md: warning: {zoned[0]} (and {len(zoned) - 1} more) holds date-times with UTC "
+            "offsets, whose day depends on the machine's time zone; set "
+            f'`timezone = "{machine_zone() or "Europe/Paris"}"` in followup-md.toml so every machine '
+            "computes the same dates",
+            err=True,
+        )
     problems = len(plan.problems) + (len(plan.unreadable) if show_all else 0)
     notes = len(plan.notes)
     click.echo(
@@ -349,9 +378,16 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
         raise UsageError(f"{note.path} has no open follow-up step")
     if step_id is None:
         return steps[0]
+    from followup_md.drafts import step_kind
+
     for step in steps:
         if step.id == step_id:
             return step
+    # An interview round's steps carry its date (`thank-you-20261119`): the
+    # kind alone names the step when only one open step is of that kind.
+    kinds = [step for step in steps if step_kind(step.id) == step_id]
+    if len(kinds) == 1:
+        return kinds[0]
     listed = ", ".join(s.id for s in steps)
     raise UsageError(f"{note.path} has no open step {step_id!r}; its open steps: {listed}")
 
@@ -410,8 +446,9 @@ def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path,
 def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -> None:
     """Mark a step done, exactly as ticking its box would, then sync.
 
-    NOTE is a path or a note's name; STEP a step id (`thank-you`,
-    `check-in-1`…). An unknown step lists the note's open steps.
+    NOTE is a path or a note's name; STEP a step id (`reach-out`,
+    `thank-you-20261119`…), or its kind (`thank-you`) when only one open step
+    is of that kind. An unknown step lists the note's open steps.
 
     \b
     Example:
@@ -428,7 +465,7 @@ def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -
     root, config, settings = _open(vault)
     planned = plan_vault(root, config, settings, probe_vault(root, config, settings, day))
     target = _note_of(planned.plan, root, note)
-    _step_of(planned.plan, target, step)
+    step = _step_of(planned.plan, target, step).id
     planned = read_again(root, config, settings, planned, [target.path])  # tick what is on disk
     target = _note_of(planned.plan, root, target.path)
     change = next((c for c in planned.plan.changes if c.path == target.path), None)
@@ -541,7 +578,9 @@ def init(vault: Path) -> None:
 
     root, config, settings = _open(vault)
     wrote: list[str] = []
-    files = [(CONFIG_FILE, config_text())]
+    from followup_md.vault import machine_zone
+
+    files = [(CONFIG_FILE, config_text(machine_zone()))]
     if settings.template_folders:
         folder = settings.template_folders[0]
         templater = (root / ".obsidian" / "plugins" / "templater-obsidian").is_dir()

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from urllib.parse import unquote
 
-from followup_md.blocks import find_block, split_lines
+from followup_md.blocks import find_block, rename_steps, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.model import (
     Block,
+    Entry,
     Exchange,
     FileChange,
+    Link,
     Note,
     NoteFile,
     Problem,
@@ -31,7 +33,7 @@ from followup_md.model import (
 )
 from followup_md.parse import decode_note, read_entry, split_front_matter
 from followup_md.render import due_text, render_due, render_note, resolve_link, resolver
-from followup_md.rules import plan_note
+from followup_md.rules import VIA_KEYS, plan_note, round_renames
 
 _DUE_TICK = re.compile(r"^- \[[xX]\] ")
 _DUE_TARGET = re.compile(r"\[\[([^\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^)\s]+?)#\^fu-([A-Za-z0-9-]+)\)")
@@ -68,23 +70,30 @@ def due_ticks(lines: Iterable[str]) -> set[tuple[str, str]]:
 
 
 def exchanges(notes: Mapping[str, Note]) -> dict[str, Exchange]:
-    """What each note's log notes say: the latest exchange and the latest reply."""
+    """What the log notes say about each note: the exchanges with its own person
+    and with the people its steps write to (a referral's source, an introducer)."""
     names = resolver(notes)
-    found: dict[str, Exchange] = {}
-    for note in notes.values():
+    entries: dict[str, list[Entry]] = {}
+    for note in sorted(notes.values(), key=lambda note: (note.facts.get("date") or date.min, note.path)):
         day = note.facts.get("date")
         if note.type != "log" or day is None:
             continue
         for link in note.facts.get("with", ()):
             target = resolve_link(link.target, names)
-            if target is None or target == note.path:
+            if target is not None and target != note.path:
+                entries.setdefault(target, []).append(Entry(day, note.facts.get("direction", ""), note.name))
+    found: dict[str, Exchange] = {}
+    for path, note in notes.items():
+        via = []
+        for key in VIA_KEYS:
+            link = note.facts.get(key)
+            if not isinstance(link, Link):
                 continue
-            old = found.get(target, Exchange())
-            last = max(day, old.last) if old.last else day
-            received = old.received
-            if note.facts.get("direction") == "received":
-                received = max(day, received) if received else day
-            found[target] = Exchange(last, received)
+            target = resolve_link(link.target, names)
+            if target is not None and target in entries:
+                via.append((link.target, tuple(entries[target])))
+        if path in entries or via:
+            found[path] = Exchange(tuple(entries.get(path, ())), tuple(via))
     return found
 
 
@@ -98,6 +107,16 @@ def _ticked(note: Note, ticks: set[tuple[str, str]], today: date) -> Note:
             task = replace(task, done=today)
         tasks[step] = task
     return replace(note, tasks=tasks) if tasks != note.tasks else note
+
+
+def renamed_steps(note: Note, renames: dict[str, str]) -> Note:
+    """The note with some step ids renamed in its block, its tasks and the
+    windows its begin marker recorded."""
+    assert note.block is not None  # only a block's tasks are renamed
+    block = replace(note.block, planned={renames.get(k, k): v for k, v in note.block.planned.items()})
+    text = "".join(rename_steps(split_lines(note.text), note.block, renames))
+    tasks = {renames.get(k, k): replace(v, step=renames.get(k, k)) for k, v in note.tasks.items()}
+    return replace(note, data=text.encode("utf-8"), block=block, tasks=tasks)
 
 
 def _guarded(note: Note, old: str, new: str) -> str:
@@ -155,11 +174,14 @@ def _plan_note(
 ) -> NoteOutcome:
     """One note's steps, why it waits, its new text (None: unchanged, or never
     to be written), and a problem."""
-    steps, waiting = plan_note(note, exchange, config, today)
     if note.type == "log":
-        return steps, waiting, None, None
+        return [], [], None, None
     old = note.text
-    new = _guarded(note, old, render_note(note, old, steps, syntax, config.tag, config.heading))
+    renames = round_renames(note)
+    if renames:  # a vault from before round ids were dates: the ✅ stay with their rounds
+        note = renamed_steps(note, renames)
+    steps, waiting = plan_note(note, exchange, config, today)
+    new = _guarded(note, old, render_note(note, note.text, steps, syntax, config.tag, config.heading))
     if note.block is None and new != old and not _block_found(new, note.path):
         problem = Problem(
             note.path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -15,6 +16,28 @@ from followup_md.config import Config, parse_config
 from followup_md.errors import ConfigError
 from followup_md.layout import CONFIG_FILE, LEFTOVER, TASKS_PLUGIN, TEMP_SUFFIX
 from followup_md.model import Stat, TaskSyntax, VaultSettings, stat_of
+
+
+def machine_zone() -> str | None:
+    """The machine's IANA time zone name: `TZ`, else /etc/timezone, else the
+    zoneinfo file /etc/localtime links to; None when none of them says."""
+    from zoneinfo import ZoneInfo
+
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    with contextlib.suppress(OSError):
+        target = os.readlink("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    for name in candidates:
+        if name and not name.startswith("/"):
+            try:
+                ZoneInfo(name)
+            except (ValueError, KeyError, OSError):
+                continue
+            return name
+    return None
 
 
 def _json(path: Path) -> Any:
