@@ -230,3 +230,16 @@ def read_tasks(lines: list[str], block: Block, syntax: TaskSyntax) -> dict[str, 
         if task is not None and task.step not in tasks:
             tasks[task.step] = task
     return tasks
+
+
+def rename_steps(lines: list[str], block: Block, renames: dict[str, str]) -> list[str]:
+    """`lines` with the block's task lines of each old step id carrying the new
+    one (` ^fu-thank-you-2` -> ` ^fu-thank-you-20261119`); nothing else changes."""
+    out = list(lines)
+    for index in range(block.begin + 1, block.end):
+        found = TASK_LINE.match(out[index].rstrip("\r\n"))
+        if found is not None and found.group(3) in renames:
+            line = out[index]
+            at = line.rindex(f"^fu-{found.group(3)}")
+            out[index] = line[:at] + f"^fu-{renames[found.group(3)]}" + line[at + 4 + len(found.group(3)) :]
+    return out

@@ -29,35 +29,21 @@ from pathlib import Path
 from typing import Any
 
 from followup_md import __version__
-from followup_md.config import CONFIG_FILE, Config
+from followup_md.config import Config
 from followup_md.errors import WriteError
-from followup_md.model import NoteFile, Problem, ReadFile, Stat
-from followup_md.vault import (
-    CACHE_DIR,
-    LEFTOVER,
-    VaultSettings,
-    open_regular,
-    read_file,
-    read_inside,
-    walk_notes,
-)
+from followup_md.layout import CACHE_DIR, LEFTOVER, SETTINGS_FILES
+from followup_md.model import NoteFile, Problem, ReadFile, Stat, VaultSettings
+from followup_md.vault import open_regular, read_file, read_inside, walk_notes
 
 FORMAT = 2
 CACHE_LIMIT = 1 << 30  # bytes: a pickle larger than this is not ours
-SETTINGS = (
-    CONFIG_FILE,
-    ".obsidian/templates.json",
-    ".obsidian/community-plugins.json",
-    ".obsidian/plugins/obsidian-tasks-plugin/data.json",
-    ".obsidian/plugins/templater-obsidian/data.json",
-)
 
 
 def fingerprint(root: Path) -> str:
     """Everything besides the notes and the date that reading a note depends on."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{FORMAT} {__version__} {time.tzname} {time.timezone}".encode())
-    for name in SETTINGS:
+    for name in SETTINGS_FILES:
         data = read_inside(root, name)
         digest.update(name.encode() + b"\0" + (data if data is not None else b"-") + b"\0")
     return digest.hexdigest()
@@ -179,6 +165,7 @@ class Probe:
     run: RunRecord | None
     odd: list[tuple[str, str]] = field(default_factory=list)
     ics: NoteFile | None = None
+    cached: set[str] = field(default_factory=set)  # served from the notes tier, not read this run
 
     @property
     def leftovers(self) -> list[str]:
@@ -220,8 +207,6 @@ def read_vault(
     from the notes tier where the stat is trusted, from the disk otherwise.
     Files that could not be read are dropped from `probe.stats`, so the next run
     tries them again, and the probe lets go of the last run's record."""
-    from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
-
     run = probe.run
     entries = load_notes(root) if run is not None else {}
     read: dict[str, ReadFile] = {}
@@ -234,22 +219,10 @@ def read_vault(
         if run is not None and run.trusted(rel, stat):
             if entry is not None:
                 read[rel] = entry
+                probe.cached.add(rel)
             continue
-        try:
-            got = read_file(root, rel)
-        except OSError as error:
-            got = None
-            read[rel] = ReadFile(
-                NoteFile(rel, b"", None), Problem(rel, 0, f"cannot be read: {error.strerror}")
-            )
-        if got is None:
+        if not read_from_disk(root, rel, config, settings, probe, read):
             missed.add(rel)
-            continue
-        entry = read_entry(NoteFile(rel, *got), config, settings.syntax)
-        if entry.result is not None:
-            read[rel] = entry
-        elif got[1] != stat:
-            probe.stats[rel] = got[1]  # it changed since the walk: remember what was read
     for rel in missed:
         del probe.stats[rel]
     for rel, why in probe.odd:
@@ -257,6 +230,33 @@ def read_vault(
             read[rel] = ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, why))
     probe.run = None  # its stat map has served; do not hold two of them
     return read
+
+
+def read_from_disk(
+    root: Path, rel: str, config: Config, settings: VaultSettings, probe: Probe, read: dict[str, ReadFile]
+) -> bool:
+    """Read one note from the disk into `read` (left out when it is not ours),
+    and note its stat in `probe`; False when it could not be read (gone, or an
+    error: then its problem is in `read`), so the next run tries it again."""
+    from followup_md.parse import read_entry  # the parser stays unloaded on a no-op run
+
+    probe.cached.discard(rel)
+    try:
+        got = read_file(root, rel)
+    except OSError as error:
+        read[rel] = ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, f"cannot be read: {error.strerror}"))
+        return False
+    if got is None:
+        read.pop(rel, None)
+        return False
+    entry = read_entry(NoteFile(rel, *got), config, settings.syntax)
+    if entry.result is not None:
+        read[rel] = entry
+    else:
+        read.pop(rel, None)
+    if got[1] != probe.stats.get(rel):
+        probe.stats[rel] = got[1]  # it changed since the walk: remember what was read
+    return True
 
 
 def record_run(
@@ -272,7 +272,7 @@ def record_run(
     """Save what this sync saw and left, so the next one can skip the work.
     It takes over `probe.stats` and `read` and updates them in place (a vault of
     100,000 notes should not be held twice)."""
-    from followup_md.sync import read_entry  # the parser stays unloaded on a no-op run
+    from followup_md.parse import read_entry  # the parser stays unloaded on a no-op run
 
     stats = probe.stats
     for rel, entry in list(read.items()):

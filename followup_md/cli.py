@@ -69,26 +69,12 @@ def _open(vault: Path) -> tuple[Path, Any, Any]:
 
 def _plan(vault: Path, today: date) -> Any:
     """Read the vault (through the cache) and plan, writing nothing."""
+    from followup_md.app import plan_vault
     from followup_md.cache import probe_vault
-    from followup_md.sync import plan_read
 
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, today)
-    read = _read_with_progress(root, config, settings, probe)
-    return plan_read(read, probe.due, config, settings, today, ics=probe.ics)
-
-
-def _problem_lines(plan: Any, listed_unreadable: bool = False) -> list[str]:
-    lines = [str(problem) for problem in plan.problems]
-    if listed_unreadable:
-        lines += [f"{problem.path}: {problem.message}" for problem in plan.unreadable]
-    elif plan.unreadable:
-        count = len(plan.unreadable)
-        lines.append(
-            f"followup-md: {count} other file{'s' if count > 1 else ''} could not be read "
-            "(not recognisably ours; `followup-md check --all` lists them)"
-        )
-    return lines
+    return plan_vault(root, config, settings, probe, _progress(root, config, settings)).plan
 
 
 def _say(text: str, err: bool = False, nl: bool = True, keep: str = "", color: bool | None = None) -> None:
@@ -103,13 +89,6 @@ def _say(text: str, err: bool = False, nl: bool = True, keep: str = "", color: b
 def _echo_err(lines: list[str]) -> None:
     for line in lines:
         _say(line, err=True)
-
-
-def _counts(plan: Any) -> str:
-    from followup_md.render import group_steps, summary, waiting_rows
-
-    waiting = len(waiting_rows(plan.steps, plan.waiting, plan.today))
-    return summary(group_steps(plan.steps, plan.today), waiting, len(plan.problems)) or "nothing due"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -141,9 +120,8 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
 
 
 def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) -> None:
-    """The main job (also run by `done` after its tick)."""
-    from followup_md.blocks import split_lines
-    from followup_md.cache import probe_vault, record_run
+    """The main job."""
+    from followup_md.cache import probe_vault
 
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, day)
@@ -156,47 +134,67 @@ def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) ->
         if not (check or dry_run):
             _say(probe.run.stdout)
         return
-    from followup_md.sync import plan_read
-    from followup_md.write import apply_changes
+    from followup_md.app import plan_vault  # the parser stays unloaded on a no-op run
+    from followup_md.output import problem_lines
 
-    read = _read_with_progress(root, config, settings, probe)
-    plan = plan_read(read, probe.due, config, settings, day, ics=probe.ics)
-    problems = _problem_lines(plan)
-    _echo_err(problems)
+    planned = plan_vault(root, config, settings, probe, _progress(root, config, settings))
     if check or dry_run:
-        for change in plan.changes:
-            if dry_run:
-                old = split_lines(change.old or "")
-                new = split_lines(change.new.decode("utf-8"))
-                diff = difflib.unified_diff(old, new, f"a/{change.path}", f"b/{change.path}")
-                _say("".join(diff), nl=False, keep="\n\t")
-            else:
-                _say(f"would update {change.path}")
-        if check and plan.changes:
+        _echo_err(problem_lines(planned.plan))
+        _show_changes(planned.plan, dry_run)
+        if check and planned.plan.changes:
             raise SystemExit(1)
         return
-    skipped = apply_changes(root, plan.changes)
+    _apply(root, config, settings, planned)
+
+
+def _show_changes(plan: Any, diff: bool) -> None:
+    """What a sync would write: the paths, or a unified diff of each."""
+    from followup_md.blocks import split_lines
+
+    for change in plan.changes:
+        if not diff:
+            _say(f"would update {change.path}")
+            continue
+        old = split_lines(change.old or "")
+        new = split_lines(change.new.decode("utf-8"))
+        diff_text = "".join(difflib.unified_diff(old, new, f"a/{change.path}", f"b/{change.path}"))
+        _say(diff_text, nl=False, keep="\n\t")
+
+
+def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
+    """Write a plan, say what it did, and record the run for the next one."""
+    from followup_md.app import apply_plan
+    from followup_md.cache import record_run
+    from followup_md.output import counts, problem_lines, quiet_line
+
+    probe, read, plan = planned.probe, planned.read, planned.plan
+    del planned
+    day = plan.today
+    problems = problem_lines(plan)
+    _echo_err(problems)
+    applied = apply_plan(root, plan, config.due_file)
+    skipped, written = applied.skipped, applied.written
     _echo_err([f"followup-md: {error}" for error in skipped])
-    failed = {error.path for error in skipped}
-    written = {c.path: c.new for c in plan.changes if c.path not in failed}
     notes = sum(1 for path in written if path in plan.notes)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
-    counts = _counts(plan)
-    _say(f"followup-md: {what}; {counts} (as of {day})")
+    _say(f"followup-md: {what}; {counts(plan)} (as of {day})")
+    quiet = quiet_line(plan)
     del plan  # let its notes go before the cache reads back what was written
-    if not skipped:  # a write still owed must not look like a clean run to the next one
-        quiet = f"followup-md: nothing to update; {counts} (as of {day})"
+    if not skipped and not applied.held:  # a write still owed must not look like a clean run
         record_run(root, probe, read, written, config.due_file, config, settings, (quiet, problems))
 
 
-def _read_with_progress(root: Path, config: Any, settings: Any, probe: Any) -> Any:
+def _progress(root: Path, config: Any, settings: Any) -> Callable[[Any], Any]:
     """read_vault, with a progress bar on stderr for a long first read on a terminal."""
     from followup_md.cache import read_vault
 
-    if not sys.stderr.isatty() or len(probe.stats) < PROGRESS_FROM:
-        return read_vault(root, config, settings, probe)
-    with click.progressbar(length=len(probe.stats), label="Reading notes", file=sys.stderr) as bar:
-        return read_vault(root, config, settings, probe, progress=bar.update)
+    def read(probe: Any) -> Any:
+        if not sys.stderr.isatty() or len(probe.stats) < PROGRESS_FROM:
+            return read_vault(root, config, settings, probe)
+        with click.progressbar(length=len(probe.stats), label="Reading notes", file=sys.stderr) as bar:
+            return read_vault(root, config, settings, probe, progress=bar.update)
+
+    return read
 
 
 @cli.command()
@@ -213,7 +211,8 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
       followup-md due ~/vault --days 7
       followup-md due ~/vault --json | jq '.[] | select(.state == "overdue")'
     """
-    from followup_md.render import SECTIONS, group_steps, waiting_rows
+    from followup_md.output import counts, problem_lines
+    from followup_md.render import SECTIONS, group_steps, is_waiting, waiting_rows
 
     plan = _plan(vault, _today(today))
     groups = group_steps(plan.steps, plan.today)
@@ -225,6 +224,9 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
         groups = {k: [s for s in v if (s.due - plan.today).days <= days] for k, v in groups.items()}
         steps = [s for s in steps if (s.due - plan.today).days <= days]
     if as_json:
+        # The same states as Due.md: a step waiting on a promise is `waiting`,
+        # and so is a note with nothing to do yet (no step, no dates; left out
+        # with --days, which asks for what falls due).
         records = [
             {
                 "note": s.note,
@@ -234,16 +236,30 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
                 "action": s.action,
                 "start": s.start.isoformat(),
                 "due": s.due.isoformat(),
-                "state": s.state(plan.today),
+                "state": "waiting" if is_waiting(s, plan.today) else s.state(plan.today),
             }
             for s in steps
         ]
+        if days is None:
+            records += [
+                {
+                    "note": w.note,
+                    "name": plan.notes[w.note].name,
+                    "type": plan.notes[w.note].type,
+                    "step": None,
+                    "action": w.reason,
+                    "start": None,
+                    "due": None,
+                    "state": "waiting",
+                }
+                for w in sorted(plan.waiting, key=lambda w: (w.note, w.reason))
+            ]
         _say(json.dumps(records, indent=2, ensure_ascii=False), keep="\n")  # still valid JSON
         return
-    _echo_err(_problem_lines(plan))
+    _echo_err(problem_lines(plan))
     color = None if not os.environ.get("NO_COLOR") else False
     colors = {"overdue": "red", "today": "yellow", "week": "cyan", "later": None}
-    _say(f"Follow-ups as of {plan.today}: {_counts(plan)}", color=color)
+    _say(f"Follow-ups as of {plan.today}: {counts(plan)}", color=color)
     for key, title in SECTIONS:
         rows = groups[key]
         if not rows:
@@ -276,8 +292,22 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
     Example:
       followup-md check ~/vault --all
     """
+    from followup_md.output import problem_lines
+
     plan = _plan(vault, _today(today))
-    _echo_err(_problem_lines(plan, listed_unreadable=show_all))
+    _echo_err(problem_lines(plan, listed_unreadable=show_all))
+    _, config, _ = _open(vault)
+    zoned = sorted(path for path, note in plan.notes.items() if note.zoned)
+    if zoned and not config.timezone:
+        from followup_md.vault import machine_zone
+
+        _say(
+            f"followup-md: warning: {zoned[0]} (and {len(zoned) - 1} more) holds date-times with UTC "
+            "offsets, whose day depends on the machine's time zone; set "
+            f'`timezone = "{machine_zone() or "Europe/Paris"}"` in followup-md.toml so every machine '
+            "computes the same dates",
+            err=True,
+        )
     problems = len(plan.problems) + (len(plan.unreadable) if show_all else 0)
     notes = len(plan.notes)
     click.echo(
@@ -363,9 +393,16 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
         raise UsageError(f"{note.path} has no open follow-up step")
     if step_id is None:
         return steps[0]
+    from followup_md.drafts import step_kind
+
     for step in steps:
         if step.id == step_id:
             return step
+    # An interview round's steps carry its date (`thank-you-20261119`): the
+    # kind alone names the step when only one open step is of that kind.
+    kinds = [step for step in steps if step_kind(step.id) == step_id]
+    if len(kinds) == 1:
+        return kinds[0]
     listed = ", ".join(s.id for s in steps)
     raise UsageError(f"{note.path} has no open step {step_id!r}; its open steps: {listed}")
 
@@ -458,36 +495,35 @@ def _name_max(root: Path) -> int:
 def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -> None:
     """Mark a step done, exactly as ticking its box would, then sync.
 
-    NOTE is a path or a note's name; STEP a step id (`thank-you`,
-    `check-in-1`…). An unknown step lists the note's open steps.
+    NOTE is a path or a note's name; STEP a step id (`reach-out`,
+    `thank-you-20261119`…), or its kind (`thank-you`) when only one open step
+    is of that kind. An unknown step lists the note's open steps.
 
     \b
     Example:
       followup-md done "Globex - Analytics Engineer" thank-you --on 2026-11-20
     """
+    from followup_md.app import plan_vault, read_again
+    from followup_md.cache import probe_vault
     from followup_md.model import FileChange
     from followup_md.render import tick_step
     from followup_md.write import write_atomic
 
     day = _today(today)
     when = _today(on) if on else day
-    root, _, settings = _open(vault)
-    plan = _plan(vault, day)
-    target = _note_of(plan, root, note)
-    _step_of(plan, target, step)
-    change = next((c for c in plan.changes if c.path == target.path), None)
+    root, config, settings = _open(vault)
+    planned = plan_vault(root, config, settings, probe_vault(root, config, settings, day))
+    target = _note_of(planned.plan, root, note)
+    step = _step_of(planned.plan, target, step).id
+    planned = read_again(root, config, settings, planned, [target.path])  # tick what is on disk
+    target = _note_of(planned.plan, root, target.path)
+    change = next((c for c in planned.plan.changes if c.path == target.path), None)
     text = change.new.decode("utf-8") if change else target.text
-    stat = change.stat if change else _stat(root / target.path)
     ticked = tick_step(text, target.path, step, when, settings.syntax)
+    stat = planned.read[target.path].file.stat
     write_atomic(root, FileChange(target.path, target.text, ticked.encode("utf-8"), stat))
     _say(f"followup-md: {target.path}: {step} done on {when}")
-    _sync(vault, day)
-
-
-def _stat(path: Path) -> Any:
-    from followup_md.vault import stat_of
-
-    return stat_of(path.stat())
+    _apply(root, config, settings, read_again(root, config, settings, planned, [target.path]))
 
 
 @cli.command()
@@ -583,14 +619,17 @@ def init(vault: Path) -> None:
     Example:
       followup-md init ~/vault
     """
-    from followup_md.config import CONFIG_FILE, TYPES
+    from followup_md.config import TYPES
+    from followup_md.layout import CONFIG_FILE
     from followup_md.model import FileChange
     from followup_md.skeletons import config_text, note_template
     from followup_md.write import write_atomic
 
     root, config, settings = _open(vault)
     wrote: list[str] = []
-    files = [(CONFIG_FILE, config_text())]
+    from followup_md.vault import machine_zone
+
+    files = [(CONFIG_FILE, config_text(machine_zone()))]
     if settings.template_folders:
         folder = settings.template_folders[0]
         templater = (root / ".obsidian" / "plugins" / "templater-obsidian").is_dir()

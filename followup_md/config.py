@@ -6,13 +6,14 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followup_md.errors import ConfigError
+from followup_md.layout import CONFIG_FILE
 from followup_md.model import MAX_DAYS
-
-CONFIG_FILE = "followup-md.toml"
 
 TYPES = ("contact", "introduction", "help", "application", "interview", "referral", "log")
 STATUSES = (
@@ -25,6 +26,33 @@ STATUSES = (
     "declined",
     "rejected",
 )
+# A log note's direction: `exchanged` is both ways (a call, a meeting).
+DIRECTIONS = ("sent", "received", "exchanged")
+# How a follow-up goes out (seeds 000-002: email first; a call with the key
+# points written down; a LinkedIn request).
+CHANNELS = ("email", "call", "linkedin")
+_DURATION = re.compile(r"^(\d{1,12})\s*(d|w|m|y|days?|weeks?|months?|years?)$", re.IGNORECASE)
+
+
+def parse_duration(value: Any) -> tuple[int, str] | None:
+    """`10d`, `3w`, `2m`, `1y` (or spelled out) as (count, unit letter)."""
+    if not isinstance(value, str):
+        return None
+    found = _DURATION.match(value.strip())
+    if found is None or int(found.group(1)) == 0:
+        return None
+    return int(found.group(1)), found.group(2)[0].lower()
+
+
+def too_long(interval: tuple[int, str]) -> bool:
+    """Whether an interval may exceed MAX_DAYS (months and years counted long)."""
+    count, unit = interval
+    return count * {"d": 1, "w": 7, "m": 31, "y": 366}[unit] > MAX_DAYS
+
+
+LONGEST = f"{MAX_DAYS // 365} years"
+
+
 # Every front-matter key the tool reads, with the kind of value it holds; each
 # key can be renamed in [keys].
 KEY_KINDS: Mapping[str, str] = {
@@ -68,6 +96,8 @@ KEY_KINDS: Mapping[str, str] = {
     "date": "date",
     "with": "links",
     "direction": "text",
+    "channel": "text",
+    "follow_up_on": "date",
 }
 KEYS = tuple(KEY_KINDS)
 
@@ -95,10 +125,25 @@ def _rule(name: str, default: int, doc: str, seed: str) -> Option:
 
 OPTIONS: tuple[Option, ...] = (
     Option("", "due_file", "str", "Due.md", "Path of the generated index, relative to the vault."),
+    Option(
+        "",
+        "timezone",
+        "zone",
+        "",
+        "The vault's time zone, an IANA name (`Europe/Paris`): date-times become dates in it on "
+        "every machine; empty: the machine's own zone. `init` writes the machine's.",
+    ),
     Option("", "include", "list", [], "Globs of notes to read (default: every `.md`)."),
     Option("", "exclude", "list", [], "Globs of notes and folders never read."),
     Option("", "templates", "list", [], "Extra template folders (Obsidian's are read anyway)."),
-    Option("", "skip_weekends", "bool", False, "Move a due date on Saturday or Sunday to Monday."),
+    Option(
+        "",
+        "skip_weekends",
+        "bool",
+        False,
+        "Keep dates off weekends without breaking the guidance: a deadline (thank-you within 24 hours) "
+        "moves back to Friday, a date to wait for (check-in, nudge, keep-in-touch) on to Monday.",
+    ),
     Option(
         "",
         "max_followups",
@@ -114,6 +159,15 @@ OPTIONS: tuple[Option, ...] = (
         "auto",
         "Task line format; `auto` follows the Tasks plugin's setting.",
         choices=("auto", "emoji", "dataview"),
+    ),
+    Option(
+        "",
+        "keep_in_touch_after",
+        "interval",
+        "",
+        "Keep-in-touch cadence (`3m`) once a process ends (an outcome, a rejection's stay-in-touch "
+        "done, no answer after the last check-in) for notes without a `cadence`; empty: off.",
+        seed="001",
     ),
     Option("", "tag", "str", "#followup", "Tag added to every generated task."),
     Option("", "heading", "str", "## Follow-ups", "Heading written above a new managed block."),
@@ -153,6 +207,19 @@ OPTIONS: tuple[Option, ...] = (
     Option("statuses", "*", "map", {}, 'Map a status value to one of ours: `Offered = "active"`.'),
     Option("folders", "*", "map", {}, 'Every note in a folder has a type: `People = "contact"`.'),
     Option("tags", "*", "map", {}, 'A note with a tag has a type: `"job/contact" = "contact"`.'),
+    Option(
+        "directions", "*", "map", {}, 'Map a log `direction` value to one of ours: `Exchanged = "exchanged"`.'
+    ),
+    Option(
+        "cadence",
+        "*",
+        "map",
+        {},
+        "Default `cadence` for notes without one, by type, folder (ends in `/`) or tag (starts with "
+        '`#`): `contact = "3m"`, `"People/Mentors/" = "1m"`, `"#family" = "6m"`; a tag wins over a '
+        "folder over a type.",
+        seed="001",
+    ),
     _rule("reconnect_start", 1, "Days after `met` to start reconnecting.", "002"),
     _rule("reconnect_due", 3, "Days after `met` to have reconnected.", "002"),
     _rule("introduction_due", 2, "Days after `introduced` to thank and reach out.", "002"),
@@ -171,7 +238,14 @@ OPTIONS: tuple[Option, ...] = (
     _rule("update_source_due", 1, "Days after `connected` to update the source.", "003"),
     _rule("no_contact_after", 7, "Days after `contacted` to tell the source.", "003"),
     _rule("loop_in_source_due", 2, "Days after an interview to update the source.", "000"),
+    _rule(
+        "dormant_after",
+        180,
+        "Days of silence after which a contact with no cadence gets a `reconnect` (0: never).",
+        "001",
+    ),
     _rule("stay_in_touch_due", 2, "Days after a rejection to ask to stay in touch.", "001"),
+    _rule("source_outcome_due", 2, "Days after the outcome (`closed`) to tell the source.", "000"),
 )
 
 _MAP_TARGETS: Mapping[str, tuple[str, ...]] = {
@@ -180,6 +254,8 @@ _MAP_TARGETS: Mapping[str, tuple[str, ...]] = {
     "statuses": STATUSES,
     "folders": TYPES,
     "tags": TYPES,
+    "directions": DIRECTIONS,
+    "cadence": (),
 }
 
 
@@ -188,11 +264,13 @@ class Config:
     """Every setting, defaulted; built by `parse_config` or directly in tests."""
 
     due_file: str = "Due.md"
+    timezone: str = ""
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     templates: tuple[str, ...] = ()
     skip_weekends: bool = False
     max_followups: int = 2
+    keep_in_touch_after: str = ""
     task_format: str = "auto"
     tag: str = "#followup"
     heading: str = "## Follow-ups"
@@ -205,9 +283,15 @@ class Config:
     statuses: Mapping[str, str] = field(default_factory=dict)
     folders: Mapping[str, str] = field(default_factory=dict)
     tags: Mapping[str, str] = field(default_factory=dict)
+    directions: Mapping[str, str] = field(default_factory=dict)
+    cadence: Mapping[str, str] = field(default_factory=dict)
     rules: Mapping[str, int] = field(
         default_factory=lambda: {o.name: o.default for o in OPTIONS if o.section == "rules"}
     )
+
+    def zone(self) -> tzinfo | None:
+        """The vault's time zone, or None for the machine's local zone."""
+        return _zone(self.timezone) if self.timezone else None
 
     def key(self, name: str) -> str:
         """The front-matter key the vault uses for one of ours."""
@@ -217,6 +301,11 @@ class Config:
         """Our keys that the vault's key `theirs` holds (two may share one, as
         a stage key that gives both type and status)."""
         return _reverse_keys(tuple(sorted(self.keys.items()))).get(theirs, ())
+
+
+@cache
+def _zone(name: str) -> tzinfo:
+    return ZoneInfo(name)
 
 
 @cache
@@ -272,6 +361,23 @@ def _check_value(option: Option, value: Any, where: tuple[str, int]) -> Any:
         if not isinstance(value, str):
             raise ConfigError(f"{label} must be a path inside the vault (a string)", path, line)
         return value.strip()
+    if option.kind == "interval":
+        if not isinstance(value, str) or (value.strip() and parse_duration(value) is None):
+            raise ConfigError(f"{label} must be an interval like 10d, 3w, 2m or 1y (or empty)", path, line)
+        if (interval := parse_duration(value)) is not None and too_long(interval):
+            raise ConfigError(f"{label} must be an interval of at most {LONGEST}", path, line)
+        return value.strip()
+    if option.kind == "zone":
+        if not isinstance(value, str):
+            raise ConfigError(f"{label} must be an IANA time zone name such as Europe/Paris", path, line)
+        try:
+            if value.strip():
+                _zone(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"{label}: unknown time zone {value!r}; use an IANA name such as Europe/Paris", path, line
+            ) from None
+        return value.strip()
     if option.kind == "list":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{label} must be a list of strings", path, line)
@@ -293,7 +399,20 @@ def _check_map(section: str, table: Any, text: str, path: str) -> dict[str, str]
         line = _line_of(text, section, name)
         if section == "keys" and name not in KEYS:
             raise ConfigError(f"unknown key {name!r} in [keys]; valid keys: {', '.join(KEYS)}", path, line)
-        if not isinstance(value, str) or (section != "keys" and value not in targets):
+        if section == "cadence":
+            if not name.endswith("/") and not name.startswith("#") and name not in TYPES:
+                raise ConfigError(
+                    f"[cadence] {name!r} is not a type ({', '.join(TYPES)}), a folder ending in / "
+                    "or a tag starting with #",
+                    path,
+                    line,
+                )
+            interval = parse_duration(value)
+            if interval is None:
+                raise ConfigError(f"cadence.{name} must be an interval like 10d, 3w, 2m or 1y", path, line)
+            if too_long(interval):
+                raise ConfigError(f"cadence.{name} must be an interval of at most {LONGEST}", path, line)
+        elif not isinstance(value, str) or (section != "keys" and value not in targets):
             valid = "a key name" if section == "keys" else ", ".join(targets)
             raise ConfigError(f"{section}.{name} must be {valid} (got {value!r})", path, line)
         result[name] = value

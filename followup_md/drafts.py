@@ -35,6 +35,7 @@ _SUBJECTS = {
     "update-source": "An update on {name}",
     "no-contact": "Update on reaching {name}",
     "stay-in-touch": "Thank you, and staying in touch",
+    "source-outcome": "Thank you, and how it ended",
     "keep-in-touch": "Checking in",
     "manual": "Following up",
 }
@@ -66,6 +67,8 @@ _BODIES = {
     "yet. I will keep trying and let you know how it goes.",
     "stay-in-touch": "Thank you for considering me for the {role_or_position} role{company_at}. "
     "I would like to stay in touch, and I would be grateful for any other leads you may know of.",
+    "source-outcome": "Thank you again for referring me{company_at}. I wanted to let you know "
+    "how it ended, and to thank you for your help along the way.",
     "keep-in-touch": "I hope all is well. I came across something{topics} and thought of you. "
     "How are things on your side?",
     "manual": "I wanted to follow up on our last conversation.",
@@ -77,7 +80,7 @@ def _recipient(step: Step, note: Note) -> str:
     kind = step_kind(step.id)
     if kind in ("thank-introducer",):
         return _text(facts.get("introduced_by"))
-    if kind in ("loop-in-source", "update-source", "no-contact"):
+    if kind in ("loop-in-source", "update-source", "no-contact", "source-outcome"):
         return _text(facts.get("referred_by"))
     return _text(facts.get("interviewer") or facts.get("contact")) or note.name
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -102,6 +103,7 @@ class Note:
     newline: str
     block: Block | None
     tasks: Mapping[str, TaskLine] = field(default_factory=dict)
+    zoned: bool = False  # holds a date-time with a UTC offset (its day depends on the zone)
 
     @property
     def text(self) -> str:
@@ -114,7 +116,8 @@ class Note:
 class Step:
     """One follow-up to do: a stable id, a window and what to do. `via` is the
     link target of the person it is addressed to when that is not the note's own
-    person (a referral's source, an introducer)."""
+    person (a referral's source, an introducer). `reason` says which fact or log
+    note completed it (empty when a tick did)."""
 
     note: str
     id: str
@@ -125,6 +128,7 @@ class Step:
     waiting: str = ""
     via: str = ""
     status: TaskStatus = "open"
+    reason: str = ""
     done: date | None = None
     planned: tuple[date, date] | None = None
 
@@ -168,11 +172,36 @@ class TaskSyntax:
 
 
 @dataclass(frozen=True, slots=True)
-class Exchange:
-    """What log notes say about a note: the latest exchange and the latest reply."""
+class Entry:
+    """One log note's exchange with a person: its day, `sent`, `received`,
+    `exchanged` (both ways: a call, a meeting) or "" (not said), and the log
+    note's name (shown as the reason a step is done)."""
 
-    last: date | None = None
-    received: date | None = None
+    day: date
+    direction: str
+    log: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """What log notes say about a note: every exchange with its own person, oldest
+    first, and with the people its steps write to (`via` link target -> entries)."""
+
+    entries: tuple[Entry, ...] = ()
+    via: tuple[tuple[str, tuple[Entry, ...]], ...] = ()
+
+    @property
+    def last(self) -> date | None:
+        return max((entry.day for entry in self.entries), default=None)
+
+    @property
+    def received(self) -> date | None:
+        replies = (entry.day for entry in self.entries if entry.direction in ("received", "exchanged"))
+        return max(replies, default=None)
+
+    def with_person(self, via: str) -> tuple[Entry, ...]:
+        """The entries with whoever a step writes to ("": the note's own person)."""
+        return self.entries if not via else dict(self.via).get(via, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,3 +220,17 @@ class ReadFile:
 
     file: NoteFile
     result: Note | Problem | None
+
+
+@dataclass(frozen=True, slots=True)
+class VaultSettings:
+    """What the vault's Obsidian settings tell us."""
+
+    syntax: TaskSyntax = field(default_factory=TaskSyntax)
+    tasks_plugin: bool = False
+    template_folders: tuple[str, ...] = ()
+
+
+def stat_of(result: os.stat_result) -> Stat:
+    """What the stale guard and the cache compare: (mtime in ns, size)."""
+    return (result.st_mtime_ns, result.st_size)

@@ -15,9 +15,19 @@ from typing import Any
 from urllib.parse import unquote
 
 from followup_md.blocks import find_block, read_tasks, split_lines
-from followup_md.config import KEY_KINDS, STATUSES, TYPES, Config
+from followup_md.config import (
+    CHANNELS,
+    DIRECTIONS,
+    KEY_KINDS,
+    LONGEST,
+    STATUSES,
+    TYPES,
+    Config,
+    parse_duration,
+    too_long,
+)
 from followup_md.errors import NoteError
-from followup_md.model import MAX_DAYS, YEARS, Link, Moment, Note, Problem, TaskSyntax, in_range
+from followup_md.model import YEARS, Link, Moment, Note, NoteFile, Problem, ReadFile, TaskSyntax, in_range
 from followup_md.yamlcore import MAX_FRONT_MATTER, load_mapping
 
 MAX_NOTE_BYTES = 8 << 20  # a follow-up note is a few KB; a larger file is left alone
@@ -33,7 +43,6 @@ _DATETIME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
     r" ?(Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
-_DURATION = re.compile(r"^(\d{1,12})\s*(d|w|m|y|days?|weeks?|months?|years?)$", re.IGNORECASE)
 _WIKILINK = re.compile(r"^\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]$")
 _MDLINK = re.compile(r"^\[([^\]]*)\]\(([^)]*)\)$")
 
@@ -222,6 +231,18 @@ def _moment(value: Any) -> date | datetime | None:
     return moment
 
 
+def has_offset(values: Any) -> bool:
+    """Whether front-matter values hold a date-time with a UTC offset."""
+    for value in values:
+        if isinstance(value, list) and has_offset(value):
+            return True
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return True
+        if isinstance(value, str) and (found := _DATETIME.match(value.strip())) and found.group(7):
+            return True
+    return False
+
+
 def parse_link(value: Any) -> Link | None:
     """A wikilink, aliased wikilink, Markdown link or plain name as a Link."""
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
@@ -244,16 +265,6 @@ def parse_link(value: Any) -> Link | None:
         target = unquote(found.group(2).strip()).removesuffix(".md")
         return Link(target, found.group(1).strip() or PurePosixPath(target).name)
     return Link(text, text)
-
-
-def parse_duration(value: Any) -> tuple[int, str] | None:
-    """`10d`, `3w`, `2m`, `1y` (or spelled out) as (count, unit letter)."""
-    if not isinstance(value, str):
-        return None
-    found = _DURATION.match(value.strip())
-    if found is None or int(found.group(1)) == 0:
-        return None
-    return int(found.group(1)), found.group(2)[0].lower()
 
 
 def _wrong(key: str, what: str, value: Any, path: str, line: int) -> NoteError:
@@ -327,9 +338,8 @@ def _coerce_one(
         duration = parse_duration(value)
         if duration is None:
             raise _wrong(theirs, "an interval like 10d, 3w, 2m or 1y", value, path, line)
-        count, unit = duration
-        if count * {"d": 1, "w": 7, "m": 31, "y": 366}[unit] > MAX_DAYS:
-            raise NoteError(f"{theirs}: {_shown(value)} is longer than {MAX_DAYS // 365} years", path, line)
+        if too_long(duration):
+            raise NoteError(f"{theirs}: {_shown(value)} is longer than {LONGEST}", path, line)
         facts[ours] = duration
     else:
         if isinstance(value, list | dict):
@@ -351,13 +361,22 @@ def _check_choices(facts: dict[str, Any], key_lines: Mapping[str, int], config: 
         facts["status"] = mapped
     direction = facts.get("direction")
     if direction is not None:
-        if direction.lower() not in ("sent", "received"):
+        mapped = config.directions.get(direction, direction.lower())
+        if mapped not in DIRECTIONS:
             raise NoteError(
-                f"direction: expected sent or received, got {direction!r}",
+                f"direction: expected {', '.join(DIRECTIONS)}, got {direction!r} "
+                "(map it in followup-md.toml [directions])",
                 path,
                 key_lines["direction"],
             )
-        facts["direction"] = direction.lower()
+        facts["direction"] = mapped
+    channel = facts.get("channel")
+    if channel is not None:
+        if channel.lower() not in CHANNELS:
+            raise NoteError(
+                f"channel: expected {', '.join(CHANNELS)}, got {channel!r}", path, key_lines["channel"]
+            )
+        facts["channel"] = channel.lower()
 
 
 def read_note(
@@ -440,4 +459,13 @@ def read_note(
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1 or len(text)] else "\n"
     name = facts.get("name") or PurePosixPath(path).stem
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
-    return Note(path, kind, name, facts, data, newline, block, tasks)
+    return Note(path, kind, name, facts, data, newline, block, tasks, has_offset(raw.values()))
+
+
+def read_entry(file: NoteFile, config: Config, syntax: TaskSyntax, tz: tzinfo | None = None) -> ReadFile:
+    """Read one file; date-times become dates in the vault's `timezone` when the
+    config sets one (then every machine computes the same), else in `tz` (None:
+    the machine's local zone)."""
+    result = read_note(file.path, file.data, config, syntax, config.zone() or tz)
+    # The bytes are dropped: a note keeps its text, which encodes back to them exactly.
+    return ReadFile(NoteFile(file.path, b"", file.stat), result)

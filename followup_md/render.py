@@ -66,9 +66,13 @@ def _fields(syntax: TaskSyntax, start: date | None, due: date, done: date | None
 
 
 def render_task(step: Step, syntax: TaskSyntax, tag: str) -> str:
-    """An open task line in the Tasks plugin's canonical order."""
+    """A task line in the Tasks plugin's canonical order: open, or done by a
+    fact or a log note (then ticked, with the reason after the action)."""
     prefix = f"{syntax.global_filter} " if syntax.global_filter and syntax.global_filter != tag else ""
-    description = f"{prefix}{clean_text(step.action)} {tag}"
+    text = f"{step.action} — {step.reason}" if step.reason else step.action
+    description = f"{prefix}{clean_text(text)} {tag}"
+    if step.status == "done":
+        return f"- [x] {description}{_fields(syntax, step.start, step.due, step.done)} ^fu-{step.id}"
     return f"- [ ] {description}{_fields(syntax, step.start, step.due, None)} ^fu-{step.id}"
 
 
@@ -173,9 +177,10 @@ def render_inner(
     note: Note, lines: list[str], steps: Sequence[Step], syntax: TaskSyntax, tag: str
 ) -> tuple[list[str], list[Step]]:
     """The block's new inner lines (`lines` are the note's), keeping history and
-    the user's own lines in place; returns the lines and the open steps in the
-    order they appear."""
+    the user's own lines in place; a step a fact or a log note completed becomes
+    a done line. Returns the lines and the open steps in the order they appear."""
     open_steps = {step.id: step for step in steps if step.status == "open"}
+    settled = {step.id: step for step in steps if step.status == "done" and step.reason}
     existing = inner_lines(lines, note.block) if note.block is not None else []
     out: list[str] = []
     shown: list[Step] = []
@@ -202,6 +207,8 @@ def render_inner(
         elif task.step in open_steps:
             out.append(merge_task(line, open_steps[task.step], syntax, tag))
             shown.append(open_steps[task.step])
+        elif task.step in settled:
+            out.append(render_task(settled[task.step], syntax, tag))
         elif copies[task.step] > 1:
             out.append(line)  # the rules no longer ask for it, but the user copied it: theirs
         elif (recorded := _postponed(note, task)) is not None:
@@ -210,8 +217,9 @@ def render_inner(
         else:
             continue  # superseded: the rules no longer ask for it
         last_task = len(out) - 1
-    new = [step for step in steps if step.status == "open" and step.id not in seen]
-    added = [render_task(step, syntax, tag) for step in new]
+    fresh = [step for step in steps if step.id not in seen and (step.id in open_steps or step.id in settled)]
+    new = [step for step in fresh if step.status == "open"]
+    added = [render_task(step, syntax, tag) for step in fresh]
     if not any(line.strip() for line in out):
         out = ["", *added, ""] if added else [""]
     elif added:
@@ -233,7 +241,7 @@ def render_note(
     nl = note.newline
     block_lines = [begin_marker(shown), *inner]
     if note.block is None:
-        if not shown:
+        if not any(_MARK.match(line) for line in inner):
             return text
         if text and not text.endswith("\n"):
             text += nl

@@ -11,13 +11,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
-from followup_md.config import Config
-from followup_md.model import Exchange, Link, Moment, Note, Step, Waiting
+from followup_md.config import Config, parse_duration
+from followup_md.model import Entry, Exchange, Link, Moment, Note, Step, Waiting
 
 ENDED = frozenset({"closed", "hired", "withdrawn", "declined"})
 _RECURRING = re.compile(r"^keep-in-touch(?:-(\d+))?$")
+# Steps that are no message to anyone: a log note cannot complete them.
+_NOT_OUTREACH = re.compile(r"^prepare(?:-|$)")
+# Facts naming the people a note's steps write to besides its own person.
+VIA_KEYS = ("referred_by", "introduced_by")
 DAY = timedelta(days=1)
 
 
@@ -40,6 +45,16 @@ def skip_weekend(day: date) -> date:
     return day + (7 - day.weekday()) * DAY if day.weekday() >= 5 else day
 
 
+def before_weekend(day: date) -> date:
+    """Saturday and Sunday move back to the Friday before."""
+    return day - (day.weekday() - 4) * DAY if day.weekday() >= 5 else day
+
+
+# Steps whose date is a "wait until" (not before: give them time); every other
+# step's due date is a "within N days" deadline.
+_WAIT_UNTIL = re.compile(r"^(?:r\d+-)?check-in-|^nudge$|^no-contact$|^keep-in-touch|^manual-|^follow-up-")
+
+
 def _text(link: Any) -> str:
     return link.text if isinstance(link, Link) else str(link)
 
@@ -47,9 +62,14 @@ def _text(link: Any) -> str:
 class _Planner:
     """Collects one note's steps; each rule method reads the facts it needs."""
 
-    def __init__(self, note: Note, facts: dict[str, Any], config: Config, today: date) -> None:
+    def __init__(
+        self, note: Note, facts: dict[str, Any], exchange: Exchange, config: Config, today: date
+    ) -> None:
         self.note = note
         self.facts = facts
+        self.exchange = exchange
+        self.used: set[tuple[str, int]] = set()  # log entries that already completed a step
+        self.exhausted = False  # the last allowed check-in went unanswered
         self.rules = config.rules
         self.max_followups = config.max_followups
         self.today = today
@@ -66,20 +86,44 @@ class _Planner:
     def at_company(self, person: str) -> str:
         return f" at {self.company}" if self.company and self.company != person else ""
 
+    def happened(self, key: str) -> date | None:
+        """A date fact that has come to pass (a date ahead of today records nothing yet)."""
+        day: date | None = self.facts.get(key)
+        return day if day is not None and day <= self.today else None
+
     def days(self, name: str) -> timedelta:
         return int(self.rules[name]) * DAY
 
     def add(self, step: str, start: date, due: date, action: str, hint: str = "", **extra: Any) -> Step:
+        """Plan a step; a tick, a fact (`status="done"` in `extra`) or a `sent`
+        log note may have completed it."""
         task = self.note.tasks.get(step)
         planned = Step(self.note.path, step, start, max(start, due), action, hint, **extra)
         if task is not None and task.status != "open":
-            planned = replace(planned, status=task.status, done=task.done)
+            planned = replace(planned, status=task.status, done=task.done, reason="")
+        elif (entry := self.evidence(planned)) is not None:
+            planned = replace(planned, status="done", done=entry.day, reason=f"logged in {entry.log}")
         self.steps.append(planned)
         return planned
 
-    def done_on(self, step: str) -> date | None:
-        task = self.note.tasks.get(step)
-        return task.done if task is not None and task.status == "done" else None
+    def evidence(self, step: Step) -> Entry | None:
+        """The first unused `sent` log note to the step's person on or after its
+        start (one message completes one step)."""
+        if step.status != "open" or _NOT_OUTREACH.match(step.id):
+            return None
+        for index, entry in enumerate(self.exchange.with_person(step.via)):
+            fits = entry.direction in ("sent", "exchanged") and step.start <= entry.day <= self.today
+            if fits and (step.via, index) not in self.used:
+                self.used.add((step.via, index))
+                return entry
+        return None
+
+    def done_on(self, step_id: str) -> date | None:
+        """When a planned step was done (by a tick, a fact or a log note)."""
+        for step in self.steps:
+            if step.id == step_id and step.status == "done":
+                return step.done
+        return None
 
     # One method per row of SPEC 4, in its order.
 
@@ -115,11 +159,28 @@ class _Planner:
             )
 
     def reach_out(self, start: date, due: date, action: str) -> None:
-        contacted = self.facts.get("contacted")
+        """`contacted` completes it; so does contact established (`connected`, an
+        interview): you cannot have met them without reaching out."""
+        contacted = self.happened("contacted")
+        met = self.established()
         if contacted is not None:
-            self.add("reach-out", start, due, action, status="done", done=contacted)
+            reason = f"contacted {contacted.isoformat()}"
+            self.add("reach-out", start, due, action, status="done", done=contacted, reason=reason)
+        elif met is not None:
+            day, why = met
+            self.add("reach-out", start, due, action, status="done", done=min(day, self.today), reason=why)
         else:
             self.add("reach-out", start, due, action)
+
+    def established(self) -> tuple[date, str] | None:
+        """When contact with the note's person was established, and the fact that
+        says so: `connected`, or the first interview (held or scheduled)."""
+        if "connected" in self.facts:
+            return self.facts["connected"], f"connected {self.facts['connected'].isoformat()}"
+        rounds = self.facts.get("interview")
+        if rounds:
+            return rounds[0].day, f"interview {rounds[0].day.isoformat()}"
+        return None
 
     def asked(self, day: date) -> None:
         expected = self.facts.get("expected")
@@ -133,96 +194,153 @@ class _Planner:
             due = day + self.days("help_urgent")
         else:
             due = day + self.days("help_default")
-        self.add(
-            "nudge",
-            due,
-            due,
-            f"Send {self.name} a light, clear reminder about {promise}"
-            + (", saying briefly why it is time-sensitive" if urgent else ""),
-            waiting=waiting,
+        action = f"Send {self.name} a light, clear reminder about {promise}" + (
+            ", saying briefly why it is time-sensitive" if urgent else ""
         )
+        replied = self.happened("replied")
+        # An answer ends the nudge; one before the promised date is news on the way.
+        if replied is not None and replied > day and (expected is None or replied >= expected):
+            reason = f"they replied {replied.isoformat()}"
+            self.add("nudge", due, due, action, status="done", done=replied, reason=reason)
+        else:
+            self.add("nudge", due, due, action, waiting=waiting)
+
+    def shown_open(self, step_id: str) -> bool:
+        """Whether the block shows the step as an open line (the user has seen it)."""
+        task = self.note.tasks.get(step_id)
+        return task is not None and task.status == "open"
+
+    def settle(self, step_id: str, start: date, due: date, action: str, day: date, reason: str) -> None:
+        """A fact made a step the block shows unnecessary: it stays as history,
+        done on the fact's day (today at the latest)."""
+        if self.shown_open(step_id):
+            done = min(day, self.today)
+            self.add(step_id, start, due, action, status="done", done=done, reason=reason)
 
     def applied(self, day: date) -> None:
-        if self.facts.get("interview"):
-            return  # an interview supersedes confirming receipt
         person = _text(self.facts["contact"]) if "contact" in self.facts else "the hiring team"
         role = f" for {self.role}" if self.role else ""
-        self.add(
-            "confirm",
-            day + self.days("confirm_start"),
-            day + self.days("confirm_due"),
+        window = (day + self.days("confirm_start"), day + self.days("confirm_due"))
+        action = (
             f"Email {person}{self.at_company(person)} to check that your application{role} arrived, "
-            "offer more materials and ask about next steps and timing",
+            "offer more materials and ask about next steps and timing"
         )
+        rounds = self.facts.get("interview")
+        if rounds:  # an interview supersedes confirming receipt
+            first = rounds[0].day
+            self.settle("confirm", *window, action, first, f"interview {first.isoformat()}")
+            return
+        self.add("confirm", *window, action)
 
     def interviews(self, rounds: tuple[Moment, ...]) -> None:
-        for number, moment in enumerate(rounds, 1):
-            suffix = "" if number == 1 else f"-{number}"
+        """Seed 001: every round, not just the last, gets its thank-you. A round's
+        steps are keyed by its date, so adding a forgotten round renames none
+        (two interviews on one day are one round)."""
+        rounds = tuple({moment.day: moment for moment in reversed(rounds)}.values())[::-1]
+        # Seed 003: an informational interview has no job behind it: thank them
+        # (seed 001: an email, a call or a card), never ask for a status.
+        informational = str(self.facts.get("format", "")).lower() == "informational"
+        ask = "prepare your questions about their work" if informational else "plan to ask about the timeline"
+        for moment in rounds:
             day = moment.day
-            if day > self.today:
-                self.add(
-                    f"prepare{suffix}",
-                    day - self.days("prepare_before"),
-                    day,
-                    f"Draft your thank-you note to {self.person}{self.at} before the interview "
-                    "and plan to ask about the timeline",
-                )
-                continue
-            self.add(
-                f"thank-you{suffix}",
+            prepare = (
+                round_id("prepare", day),
+                day - self.days("prepare_before"),
                 day,
-                moment.next_day + self.days("thank_you_days") - DAY,
-                f"Send {self.person}{self.at} a thank-you email within 24 hours, "
-                "relating it to what you discussed",
-                "or a handwritten note, or an article on something you talked about",
+                f"Draft your thank-you note to {self.person}{self.at} before the interview and {ask}",
             )
+            if day >= self.today:  # seed 003: drafted before; kept through the interview day
+                self.add(*prepare)
+            else:
+                self.settle(*prepare, day, f"interview {day.isoformat()}")
+            if day > self.today:
+                continue
+            if informational:
+                self.add(
+                    round_id("thank-you", day),
+                    day,
+                    moment.next_day + self.days("thank_you_days") - DAY,
+                    f"Thank {self.person}{self.at} for the conversation within 24 hours, "
+                    "mentioning something you learned",
+                    "an email, a call or a handwritten card",
+                )
+            else:
+                self.add(
+                    round_id("thank-you", day),
+                    day,
+                    moment.next_day + self.days("thank_you_days") - DAY,
+                    f"Send {self.person}{self.at} a thank-you email within 24 hours, "
+                    "relating it to what you discussed",
+                    "or a handwritten note, or an article on something you talked about",
+                )
             if self.source:
                 self.add(
-                    f"loop-in-source{suffix}",
+                    round_id("loop-in-source", day),
                     day,
                     day + self.days("loop_in_source_due"),
                     f"Thank {self.source} and tell them how the interview{self.at} went",
                     via=self.source_target,
                 )
-        if rounds and rounds[-1].day <= self.today:
-            self.check_ins(rounds[-1].day, len(rounds))
+        self.superseded_check_ins(rounds)
+        named = self.facts.get("follow_up_on")
+        if named is not None and rounds and named >= rounds[-1].day:
+            return  # the day they named replaces the guessed check-in windows
+        if rounds and rounds[-1].day <= self.today and not informational:
+            self.check_ins(rounds[-1].day)
 
-    def check_ins(self, day: date, number: int) -> None:
-        prefix = "" if number == 1 else f"r{number}-"
-        reply_by = self.facts.get("reply_by")
-        replied = self.facts.get("replied")
+    def superseded_check_ins(self, rounds: tuple[Moment, ...]) -> None:
+        """A later round ends the check-ins of the ones before it."""
+        for before, after in pairwise(rounds):
+            prefix = f"r{before.day:%Y%m%d}-check-in-"
+            for step_id, task in self.note.tasks.items():
+                if step_id.startswith(prefix) and step_id[len(prefix) :].isdigit() and task.due is not None:
+                    count = int(step_id.removeprefix(prefix) or 0)
+                    start, due = task.start or task.due, task.due
+                    reason = f"next round {after.day.isoformat()}"
+                    self.settle(step_id, start, due, self.check_in_action(count), after.day, reason)
+
+    def check_in_action(self, count: int) -> str:
+        if count == 1:
+            role = f" in the {self.role} role" if self.role else ""
+            return f"Check in with {self.person}{self.at}: restate your interest{role} and ask for the status"
+        return f"Send {self.person}{self.at} another short note asking for an update"
+
+    def check_ins(self, day: date) -> None:
+        """Seed 002: 48 hours after the promised date, else 3-5 days after; seed
+        001: a second note the next week; seed 004: then stop. A reply ends the
+        chain: one after the interview when they promised a date, else one on
+        or after the first check-in's start."""
+        prefix = f"r{day:%Y%m%d}-"
+        reply_by: date | None = self.facts.get("reply_by")
+        replied = self.happened("replied")
         limit = int(self.facts.get("max_followups", self.max_followups))
         waiting = ""
-        if reply_by is not None and reply_by >= day:
+        promised = reply_by is not None and reply_by >= day
+        if reply_by is not None and promised:
             start = due = reply_by + self.days("check_in_after_reply_by")
             waiting = f"reply promised by {reply_by.isoformat()}"
         else:
             start, due = day + self.days("check_in_start"), day + self.days("check_in_due")
-        role = f" in the {self.role} role" if self.role else ""
+        answered = replied is not None and (replied > day if promised else replied >= start)
+        hint = "email is least intrusive; if you call, write down the key points first"
         for count in range(1, limit + 1):
             step = f"{prefix}check-in-{count}"
-            if replied is not None and replied >= start and self.done_on(step) is None:
+            action = self.check_in_action(count)
+            task = self.note.tasks.get(step)
+            if replied is not None and answered and (task is None or task.status == "open"):
+                if task is not None or start <= replied:  # it was asked for: keep it as history
+                    reason = f"they replied {replied.isoformat()}"
+                    self.add(step, start, due, action, hint, status="done", done=replied, reason=reason)
                 return  # they answered: the chain has ended
-            action = (
-                f"Check in with {self.person}{self.at}: restate your interest{role} and ask for the status"
-                if count == 1
-                else f"Send {self.person}{self.at} another short note asking for an update"
-            )
-            self.add(
-                step,
-                start,
-                due,
-                action,
-                "email is least intrusive; if you call, write down the key points first",
-                waiting=waiting if count == 1 else "",
-            )
+            self.add(step, start, due, action, hint, waiting=waiting if count == 1 else "")
             done = self.done_on(step)
             if done is None:
                 return
             start = due = done + self.days("check_in_repeat")
-        if limit and not (replied is not None and replied >= start - self.days("check_in_repeat")):
+        if limit and not answered:
             plural = "s" if limit > 1 else ""
             self.waiting.append(f"no answer after {limit} check-in{plural}")
+            self.exhausted = True
 
     def referred(self, day: date) -> None:
         source = self.source or "the person who referred you"
@@ -242,17 +360,43 @@ class _Planner:
                 via=self.source_target,
             )
 
-    def contacted(self, day: date) -> None:
-        if self.source and "connected" not in self.facts:
-            due = day + self.days("no_contact_after")
-            self.add(
-                "no-contact",
-                due,
-                due,
-                f"Let {self.source} know you have not reached {self.name} yet, "
-                "with an update on your efforts",
-                via=self.source_target,
-            )
+    def no_contact(self) -> None:
+        """`contacted`, or the reach-out done (ticked or logged), starts the clock."""
+        day = self.happened("contacted") or self.done_on("reach-out")
+        if day is None or not self.source:
+            return
+        due = day + self.days("no_contact_after")
+        step = (
+            "no-contact",
+            due,
+            due,
+            f"Let {self.source} know you have not reached {self.name} yet, with an update on your efforts",
+        )
+        met = self.established()
+        if met is None:
+            self.add(*step, via=self.source_target)
+        elif self.shown_open("no-contact"):  # contact came: no longer needed
+            done = min(met[0], self.today)
+            self.add(*step, via=self.source_target, status="done", done=done, reason=met[1])
+
+    def outcome(self, status: str, day: date) -> None:
+        """Seeds 000 and 003: thank the source and tell them how it ended."""
+        if not self.source:
+            return
+        endings = {
+            "hired": "that you got the job",
+            "rejected": "that it did not work out this time",
+            "declined": "that you declined the offer",
+            "withdrawn": "that you withdrew",
+            "closed": "how it ended",
+        }
+        self.add(
+            "source-outcome",
+            day,
+            day + self.days("source_outcome_due"),
+            f"Thank {self.source} for the referral and tell them {endings[status]}{self.at}",
+            via=self.source_target,
+        )
 
     def rejected(self, day: date) -> None:
         self.add(
@@ -263,6 +407,8 @@ class _Planner:
         )
 
     def keep_in_touch(self, interval: tuple[int, str]) -> None:
+        """Seed 001: reminders are a constant fixture: every `interval` after
+        the latest contact (a log note, a done step, a fact)."""
         finished = [
             step for step, task in self.note.tasks.items() if _RECURRING.match(step) and task.status != "open"
         ]
@@ -272,13 +418,43 @@ class _Planner:
             return
         due = add_interval(base, interval)
         topics = self.facts.get("topics")
+        also = f" and with {self.source}, who referred you" if self.source else ""
         self.add(
             step,
             due,
             due,
-            f"Keep in touch with {self.name}: share news"
+            f"Keep in touch with {self.person}{self.at}{also}: share news"
             + (f" or an article on {', '.join(topics)}" if topics else "")
             + " and ask how they are",
+        )
+
+    def flame_out(self, status: str) -> bool:
+        """Seeds 000 and 001: the relationship outlives the process. After the
+        last unanswered check-in, an outcome, or a rejection's stay-in-touch,
+        keeping in touch is what is left."""
+        if status in ("hired", "withdrawn", "declined", "closed"):
+            return True
+        if status == "rejected":
+            return self.done_on("stay-in-touch") is not None
+        return self.exhausted
+
+    def dormant(self) -> None:
+        """Seed 001: former bosses, retired relatives, old coworkers: a contact
+        silent for `dormant_after` days, with nothing else to do, gets a
+        reconnect (keyed by the last contact: a tick or a log starts a new silence)."""
+        after = self.days("dormant_after")
+        base = max(self._contact_dates(), default=None)
+        if not after or base is None or base + after > self.today:
+            return
+        if any(step.status == "open" for step in self.steps):
+            return
+        start = base + after
+        self.add(
+            f"reconnect-{base:%Y%m%d}",
+            start,
+            start + self.days("reconnect_due") - self.days("reconnect_start"),
+            f"Reconnect with {self.name}{self.at_company(self.name)}: you last spoke on {base.isoformat()}; "
+            "share your news, ask how they are and suggest a call or a coffee",
         )
 
     def _contact_dates(self) -> Iterable[date]:
@@ -300,17 +476,82 @@ class _Planner:
         for moment in facts.get("interview", ()):
             if moment.day <= self.today:
                 yield moment.day
-        for task in self.note.tasks.values():
-            if task.done is not None:
-                yield task.done
+        done = [task.done for task in self.note.tasks.values()] + [step.done for step in self.steps]
+        yield from (day for day in done if day is not None and day <= self.today)
+
+    def follow_up_on(self, day: date) -> None:
+        """Seeds 001 and 004: the employer said to follow up (or call) on a day:
+        that day, by the channel they named."""
+        self.add(
+            f"follow-up-{day:%Y%m%d}",
+            day,
+            day,
+            f"Follow up with {self.person}{self.at} on the day they named: "
+            "restate your interest and ask about next steps",
+            waiting=f"they asked you to follow up on {day.isoformat()}",
+        )
 
     def manual(self, day: date) -> None:
         action = self.facts.get("next_action") or f"Follow up with {self.name}"
         self.add(f"manual-{day.strftime('%Y%m%d')}", day, day, action)
 
 
+def default_cadence(note: Note, config: Config) -> tuple[int, str] | None:
+    """The `[cadence]` default for a note without its own: by tag, else by the
+    deepest folder, else by type."""
+    table = config.cadence
+    if not table:
+        return None
+    for tag in note.facts.get("tags", ()):
+        if f"#{tag.lstrip('#')}" in table:
+            return parse_duration(table[f"#{tag.lstrip('#')}"])
+    folders = [name for name in table if name.endswith("/") and note.path.startswith(name.lstrip("/"))]
+    if folders:
+        return parse_duration(table[max(folders, key=len)])
+    return parse_duration(table[note.type]) if note.type in table else None
+
+
+def round_id(kind: str, day: date) -> str:
+    """The id of an interview round's step: `thank-you-20261119`; check-ins of
+    the round are `r20261119-check-in-1`."""
+    return f"{kind}-{day:%Y%m%d}"
+
+
+_LEGACY_ROUND = re.compile(r"^(prepare|thank-you|loop-in-source)(?:-(\d{1,2}))?$")
+_LEGACY_CHECK_IN = re.compile(r"^(?:r(\d{1,2})-)?check-in-(\d+)$")
+
+
+def round_renames(note: Note) -> dict[str, str]:
+    """Old ids of interview steps (numbered by position: `thank-you-2`,
+    `r2-check-in-1`) -> their ids keyed by the round's date, found from the
+    dates the block recorded for them (the round's number as a fallback)."""
+    rounds = [moment.day for moment in note.facts.get("interview", ())]
+    recorded = note.block.planned if note.block is not None else {}
+    renames: dict[str, str] = {}
+    for step, task in note.tasks.items():
+        start, due = recorded.get(step) or (task.start or task.due, task.due)
+        found = _LEGACY_ROUND.match(step)
+        if found:
+            kind, number = found.group(1), int(found.group(2) or 1)
+            day = due if kind == "prepare" else start
+            if day not in rounds:
+                day = rounds[number - 1] if number <= len(rounds) else None
+            if day is not None:
+                renames[step] = round_id(kind, day)
+            continue
+        found = _LEGACY_CHECK_IN.match(step)
+        if found and start is not None:
+            before = [day for day in rounds if day < start]
+            number = int(found.group(1) or 1)
+            day = before[-1] if before else (rounds[number - 1] if number <= len(rounds) else None)
+            if day is not None:
+                renames[step] = f"r{day:%Y%m%d}-check-in-{found.group(2)}"
+    return {old: new for old, new in renames.items() if new not in note.tasks}
+
+
 def merge_exchange(facts: dict[str, Any], exchange: Exchange) -> None:
-    """Log notes count as `last_contact`, and received ones as `replied`."""
+    """Log notes count as `last_contact`, and received ones as `replied` (sent
+    ones complete steps: `_Planner.evidence`)."""
     for key, day in (("last_contact", exchange.last), ("replied", exchange.received)):
         if day is not None and (key not in facts or day > facts[key]):
             facts[key] = day
@@ -321,8 +562,15 @@ def _finish(step: Step, note: Note, config: Config, snooze: date | None) -> Step
     start, due = step.start, step.due
     if snooze is not None:
         start, due = max(start, snooze), max(due, snooze)
-    if config.skip_weekends:
-        due = skip_weekend(due)
+    if config.skip_weekends and step.status == "open":
+        # Never later than the guidance allows: a deadline moves back to Friday,
+        # a date to wait for moves on to Monday.
+        if _WAIT_UNTIL.match(step.id):
+            start, due = skip_weekend(start), skip_weekend(due)
+        else:
+            due = before_weekend(due)
+            due = due if snooze is None or due >= snooze else skip_weekend(snooze)
+            start = min(start, due)
     step = replace(step, start=start, due=due, planned=(start, due))
     task = note.tasks.get(step.id)
     recorded = note.block.planned.get(step.id) if note.block is not None else None
@@ -333,6 +581,24 @@ def _finish(step: Step, note: Note, config: Config, snooze: date | None) -> Step
     return step
 
 
+def _ended(steps: list[Step], note: Note, status: str, day: date) -> list[Step]:
+    """An outcome ends every step but keeping in touch, telling the source (and,
+    after a rejection, asking to stay in touch); those the block shows open
+    stay as history."""
+    kept: list[Step] = []
+    for step in steps:
+        lasting = (
+            _RECURRING.match(step.id)
+            or step.id == "source-outcome"
+            or (status == "rejected" and step.id == "stay-in-touch")
+        )
+        if lasting or step.status != "open":
+            kept.append(step)
+        elif step.id in note.tasks:
+            kept.append(replace(step, status="done", done=day, reason=f"{status} {day.isoformat()}"))
+    return kept
+
+
 def plan_note(
     note: Note, exchange: Exchange, config: Config, today: date
 ) -> tuple[list[Step], list[Waiting]]:
@@ -341,7 +607,7 @@ def plan_note(
         return [], []
     facts = dict(note.facts)
     merge_exchange(facts, exchange)
-    planner = _Planner(note, facts, config, today)
+    planner = _Planner(note, facts, exchange, config, today)
     rules: list[tuple[str, Any]] = [
         ("met", planner.met),
         ("introduced", planner.introduced),
@@ -349,30 +615,35 @@ def plan_note(
         ("applied", planner.applied),
         ("referred", planner.referred),
         ("connected", planner.connected),
-        ("contacted", planner.contacted),
         ("next", planner.manual),
+        ("follow_up_on", planner.follow_up_on),
     ]
     for key, rule in rules:
         if key in facts:
             rule(facts[key])
+    planner.no_contact()
     if facts.get("interview"):
         planner.interviews(facts["interview"])
     status = facts.get("status", "active")
     if status == "rejected" and "closed" in facts:
         planner.rejected(facts["closed"])
-    if "cadence" in facts:
-        planner.keep_in_touch(facts["cadence"])
-    steps = planner.steps
-    waiting = planner.waiting
+    if (status in ENDED or status == "rejected") and "closed" in facts:
+        planner.outcome(status, facts["closed"])
     snooze = facts.get("snooze")
     if status == "paused" and (snooze is None or snooze > today):
         until = f" until {snooze.isoformat()}" if snooze else ""
         return [], [Waiting(note.path, f"paused{until}")]
-    if status in ENDED:
-        steps = [s for s in steps if _RECURRING.match(s.id)]
-        waiting = []
-    elif status == "rejected":
-        steps = [s for s in steps if s.id == "stay-in-touch" or _RECURRING.match(s.id)]
-        waiting = []
+    if status in ENDED or status == "rejected":
+        planner.steps = _ended(planner.steps, note, status, min(facts.get("closed") or today, today))
+        planner.waiting = []
+    cadence = facts.get("cadence") or default_cadence(note, config)
+    if cadence is None and config.keep_in_touch_after and planner.flame_out(status):
+        cadence = parse_duration(config.keep_in_touch_after)
+    if cadence is not None:  # last: it counts from every step done, also just now
+        planner.keep_in_touch(cadence)
+    elif note.type == "contact" and status in ("active", "waiting"):
+        planner.dormant()
+    steps = planner.steps
+    waiting = planner.waiting
     finished = [_finish(step, note, config, snooze) for step in steps]
     return finished, [Waiting(note.path, reason) for reason in waiting]

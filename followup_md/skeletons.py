@@ -147,15 +147,18 @@ def _toml(value: object) -> str:
     return json.dumps(value)
 
 
-def config_text() -> str:
-    """followup-md.toml with every setting at its default, commented out."""
+def config_text(zone: str | None) -> str:
+    """followup-md.toml with every setting at its default, commented out, but
+    the vault's time zone set to `zone` (the machine's) when it is known."""
     out = [
         "# followup-md settings. Every line is the default; uncomment one to change it.",
         "# Reference: the Config section of followup-md's README.",
         "",
     ]
     for option in OPTIONS:
-        if option.section == "" and option.kind != "map":
+        if option.name == "timezone" and zone:
+            out += [f"# {option.doc}", f"timezone = {_toml(zone)}", ""]
+        elif option.section == "" and option.kind != "map":
             out += [f"# {option.doc}", f"# {option.name} = {_toml(option.default)}", ""]
     for option in OPTIONS:
         if option.kind == "map":

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from urllib.parse import unquote
 
-from followup_md.blocks import find_block, split_lines
+from followup_md.blocks import find_block, rename_steps, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.model import (
     Block,
+    Entry,
     Exchange,
     FileChange,
+    Link,
     Note,
     NoteFile,
     Problem,
@@ -26,12 +28,12 @@ from followup_md.model import (
     Step,
     TaskLine,
     TaskSyntax,
+    VaultSettings,
     Waiting,
 )
-from followup_md.parse import decode_note, read_note, split_front_matter
+from followup_md.parse import decode_note, read_entry, split_front_matter
 from followup_md.render import due_text, render_due, render_note, resolve_link, resolver
-from followup_md.rules import plan_note
-from followup_md.vault import VaultSettings
+from followup_md.rules import VIA_KEYS, plan_note, round_renames
 
 _DUE_TICK = re.compile(r"^- \[[xX]\] ")
 _DUE_TARGET = re.compile(r"\[\[([^\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^)\s]+?)#\^fu-([A-Za-z0-9-]+)\)")
@@ -48,6 +50,7 @@ class SyncPlan:
     problems: tuple[Problem, ...]
     unreadable: tuple[Problem, ...]
     changes: tuple[FileChange, ...] = field(default=())
+    ticked: frozenset[str] = frozenset()  # notes that take a tick from Due.md: written before it
 
 
 def due_ticks(lines: Iterable[str], first: int = 1) -> dict[tuple[str, str], int]:
@@ -68,23 +71,30 @@ def due_ticks(lines: Iterable[str], first: int = 1) -> dict[tuple[str, str], int
 
 
 def exchanges(notes: Mapping[str, Note]) -> dict[str, Exchange]:
-    """What each note's log notes say: the latest exchange and the latest reply."""
+    """What the log notes say about each note: the exchanges with its own person
+    and with the people its steps write to (a referral's source, an introducer)."""
     names = resolver(notes)
-    found: dict[str, Exchange] = {}
-    for note in notes.values():
+    entries: dict[str, list[Entry]] = {}
+    for note in sorted(notes.values(), key=lambda note: (note.facts.get("date") or date.min, note.path)):
         day = note.facts.get("date")
         if note.type != "log" or day is None:
             continue
         for link in note.facts.get("with", ()):
             target = resolve_link(link.target, names)
-            if target is None or target == note.path:
+            if target is not None and target != note.path:
+                entries.setdefault(target, []).append(Entry(day, note.facts.get("direction", ""), note.name))
+    found: dict[str, Exchange] = {}
+    for path, note in notes.items():
+        via = []
+        for key in VIA_KEYS:
+            link = note.facts.get(key)
+            if not isinstance(link, Link):
                 continue
-            old = found.get(target, Exchange())
-            last = max(day, old.last) if old.last else day
-            received = old.received
-            if note.facts.get("direction") == "received":
-                received = max(day, received) if received else day
-            found[target] = Exchange(last, received)
+            target = resolve_link(link.target, names)
+            if target is not None and target in entries:
+                via.append((link.target, tuple(entries[target])))
+        if path in entries or via:
+            found[path] = Exchange(tuple(entries.get(path, ())), tuple(via))
     return found
 
 
@@ -98,6 +108,16 @@ def _ticked(note: Note, ticks: Mapping[tuple[str, str], int], today: date) -> No
             task = replace(task, done=today)
         tasks[step] = task
     return replace(note, tasks=tasks) if tasks != note.tasks else note
+
+
+def renamed_steps(note: Note, renames: dict[str, str]) -> Note:
+    """The note with some step ids renamed in its block, its tasks and the
+    windows its begin marker recorded."""
+    assert note.block is not None  # only a block's tasks are renamed
+    block = replace(note.block, planned={renames.get(k, k): v for k, v in note.block.planned.items()})
+    text = "".join(rename_steps(split_lines(note.text), note.block, renames))
+    tasks = {renames.get(k, k): replace(v, step=renames.get(k, k)) for k, v in note.tasks.items()}
+    return replace(note, data=text.encode("utf-8"), block=block, tasks=tasks)
 
 
 def _guarded(note: Note, old: str, new: str) -> str:
@@ -122,12 +142,6 @@ def _block_found(text: str, path: str) -> bool:
         return find_block(text, split_lines(text), path, body) is not None
     except (NoteError, ValueError):
         return False
-
-
-def read_entry(file: NoteFile, config: Config, syntax: TaskSyntax, tz: tzinfo | None = None) -> ReadFile:
-    result = read_note(file.path, file.data, config, syntax, tz)
-    # The bytes are dropped: a note keeps its text, which encodes back to them exactly.
-    return ReadFile(NoteFile(file.path, b"", file.stat), result)
 
 
 def plan_sync(
@@ -161,14 +175,17 @@ def _plan_note(
 ) -> NoteOutcome:
     """One note's steps, why it waits, its new text (None: unchanged, or never
     to be written), and a problem."""
+    if note.type == "log":
+        return [], [], None, None
+    old = note.text
+    renames = round_renames(note)
+    if renames:  # a vault from before round ids were dates: the ✅ stay with their rounds
+        note = renamed_steps(note, renames)
     try:
         steps, waiting = plan_note(note, exchange, config, today)
     except (OverflowError, ValueError):  # a bound missed where dates are read: this note only
         return [], [], None, Problem(note.path, 1, f"a date is too far from {today} to compute with")
-    if note.type == "log":
-        return steps, waiting, None, None
-    old = note.text
-    new = _guarded(note, old, render_note(note, old, steps, syntax, config.tag, config.heading))
+    new = _guarded(note, old, render_note(note, note.text, steps, syntax, config.tag, config.heading))
     if note.block is None and new != old and not _block_found(new, note.path):
         problem = Problem(
             note.path,
@@ -219,6 +236,11 @@ def plan_read(
             due_broken = True
         if due_block is not None and due_lines is not None:
             ticks = due_ticks(due_lines[due_block.begin + 1 : due_block.end], due_block.begin + 2)
+    ticked = frozenset(
+        path
+        for path, step in ticks
+        if path in notes and (task := notes[path].tasks.get(step)) is not None and task.status == "open"
+    )
     found = exchanges(notes)
     steps: list[Step] = []
     waiting: list[Waiting] = []
@@ -278,7 +300,7 @@ def plan_read(
 
         calendar = render_ics(steps, notes, today)
         if ics is None or calendar != ics.data:
-            old = ics.data.decode("utf-8", errors="replace") if ics else None
+            old = ics.data.decode("utf-8", errors="surrogateescape") if ics else None
             changes.append(FileChange(config.ics_file, old, calendar, ics.stat if ics else None))
     return SyncPlan(
         today,
@@ -288,4 +310,5 @@ def plan_read(
         tuple(problems),
         tuple(unreadable),
         tuple(changes),
+        ticked,
     )

@@ -2,34 +2,44 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from followup_md.config import CONFIG_FILE, Config, parse_config
+from followup_md.config import Config, parse_config
 from followup_md.errors import ConfigError
-from followup_md.model import Stat, TaskSyntax
+from followup_md.layout import CONFIG_FILE, LEFTOVER, TASKS_PLUGIN, TEMP_SUFFIX
+from followup_md.model import Stat, TaskSyntax, VaultSettings, stat_of
 
-TASKS_PLUGIN = "obsidian-tasks-plugin"
-CACHE_DIR = ".followup-md"
-TEMP_SUFFIX = ".followup-md.tmp"  # `.<name>` + this: hidden, and never a `.md` name
-LEFTOVER = "a temp file left by an interrupted run"
 SETTINGS_LIMIT = 1 << 20  # the config, an Obsidian settings file, a template
 
 
-@dataclass(frozen=True, slots=True)
-class VaultSettings:
-    """What the vault's Obsidian settings tell us."""
+def machine_zone() -> str | None:
+    """The machine's IANA time zone name: `TZ`, else /etc/timezone, else the
+    zoneinfo file /etc/localtime links to; None when none of them says."""
+    from zoneinfo import ZoneInfo
 
-    syntax: TaskSyntax = field(default_factory=TaskSyntax)
-    tasks_plugin: bool = False
-    template_folders: tuple[str, ...] = ()
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    with contextlib.suppress(OSError):
+        target = os.readlink("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    for name in candidates:
+        if name and not name.startswith("/"):
+            try:
+                ZoneInfo(name)
+            except (ValueError, KeyError, OSError):
+                continue
+            return name
+    return None
 
 
 def open_regular(path: Path, limit: int) -> BinaryIO | None:
@@ -282,10 +292,6 @@ def _odd_reason(entry: os.DirEntry[str]) -> str:
     if entry.is_symlink():
         return "is a symbolic link; followup-md does not follow links (use the file itself)"
     return "is not a regular file; followup-md leaves it alone"
-
-
-def stat_of(result: os.stat_result) -> Stat:
-    return (result.st_mtime_ns, result.st_size)
 
 
 READ_LIMIT = 64 << 20  # bytes: no note or file of ours is ever this large

@@ -28,34 +28,28 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from followup_md.config import CONFIG_FILE
+from followup_md.app import apply_plan, plan_vault
+from followup_md.cache import probe_vault, record_run
 from followup_md.errors import ConfigError
-from followup_md.model import Note, NoteFile, Problem, ReadFile
-from followup_md.sync import PlanMemo, SyncPlan, plan_read, read_entry
+from followup_md.layout import SETTINGS_FILES
+from followup_md.model import Note, NoteFile, Problem, ReadFile, stat_of
+from followup_md.output import problem_lines, quiet_line
+from followup_md.parse import read_entry
+from followup_md.sync import PlanMemo, SyncPlan, plan_read
 from followup_md.vault import (
     is_note_path,
     load_config,
     read_file,
     read_settings,
-    stat_of,
     walk_notes,
 )
-from followup_md.write import apply_changes
+from followup_md.write import remove_leftovers
 
 QUIET = 0.2  # seconds without events before a batch is processed
 LONGEST = 2.0  # a steady stream of events is still processed this often
 NOTE_QUIET = 2.0  # a note is written only once it has been quiet this long
 HOUSEKEEPING = 5.0  # wake this often to check the vault, the observer and the date
 POLL_INTERVAL = 1.0
-SETTINGS_FILES = frozenset(
-    {
-        CONFIG_FILE,
-        ".obsidian/templates.json",
-        ".obsidian/community-plugins.json",
-        ".obsidian/plugins/obsidian-tasks-plugin/data.json",
-        ".obsidian/plugins/templater-obsidian/data.json",
-    }
-)
 INOTIFY_HELP = (
     "the inotify watch limit is too low for this vault (fs.inotify.max_user_watches); "
     "raise it with `sudo sysctl fs.inotify.max_user_watches=524288` "
@@ -144,6 +138,7 @@ class Watcher:
         self.written: dict[str, bytes] = {}
         self.deferred: set[str] = set()
         self.changed: list[str] = []
+        self.plan: SyncPlan | None = None  # the last one, for the record left at the end
         self.today = today()
         self.stats = Stats()
         self.problems: set[str] = set()
@@ -197,6 +192,25 @@ class Watcher:
         changed = [self._load(rel) for rel in sorted(seen)]
         return bool(gone) or any(changed)
 
+    def start(self) -> None:
+        """Read the whole vault the way `sync` does: through the cache, with the
+        notes it would write read again from the disk."""
+        probe = probe_vault(self.root, self.config, self.settings, self.today_of())
+        remove_leftovers(self.root, probe.leftovers)
+        self.read = plan_vault(self.root, self.config, self.settings, probe).read
+
+    def record(self) -> None:
+        """Leave the cache as a sync would, so that the next `sync` finds nothing
+        to do (the model's entries carry the stat they were read at: a note that
+        changed since is read again)."""
+        if self.plan is None:
+            return
+        probe = probe_vault(self.root, self.config, self.settings, self.plan.today)
+        output = (quiet_line(self.plan), problem_lines(self.plan))
+        record_run(
+            self.root, probe, dict(self.read), {}, self.config.due_file, self.config, self.settings, output
+        )
+
     def reload_settings(self) -> None:
         try:
             self.config = load_config(self.root)
@@ -240,27 +254,18 @@ class Watcher:
             ics = NoteFile(self.config.ics_file, *got)
         plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics)
         now = self.clock()
-        self.deferred = set()
         self.touched = {p: t for p, t in self.touched.items() if now - t < self.note_quiet}
-        ready = []
-        for change in plan.changes:
-            recent = now - self.touched.get(change.path, -self.note_quiet) < self.note_quiet
-            if change.path != self.config.due_file and recent:
-                self.deferred.add(change.path)
-            else:
-                ready.append(change)
-        failed = {}
-        for error in apply_changes(self.root, ready, grace=False):
+        self.deferred = {c.path for c in plan.changes if c.path in self.touched}
+        applied = apply_plan(self.root, plan, self.config.due_file, self.deferred, grace=False)
+        for error in applied.skipped:
             self.echo(f"followup-md: {error}")
-            failed[error.path] = error
-        wrote = [change.path for change in ready if change.path not in failed]
-        for change in ready:
-            if change.path in failed:
-                continue
-            self.written[change.path] = _digest(change.new)
-            self.stats.writes[change.path] = self.stats.writes.get(change.path, 0) + 1
-            if change.path != self.config.due_file:
-                self._load(change.path)
+        wrote = [change.path for change in plan.changes if change.path in applied.written]
+        for rel in wrote:
+            self.written[rel] = _digest(applied.written[rel])
+            self.stats.writes[rel] = self.stats.writes.get(rel, 0) + 1
+            if rel != self.config.due_file:
+                self._load(rel)
+        self.plan = plan
         self.stats.syncs += 1
         if wrote:
             self.echo(f"{datetime.now():%H:%M:%S} {self._status(wrote)}")
@@ -382,7 +387,7 @@ def run_watch(
     observer = _start_observer(watcher.root, handler, poll, watcher.echo)
     previous = _install_signals(stop, events)
     try:
-        watcher.scan()
+        watcher.start()
         watcher.sync()
         gc.freeze()  # the model is long-lived: keep the collector off it
         notes, ours = watcher.note_count, watcher.follow_up_count
@@ -403,6 +408,8 @@ def run_watch(
             observer.stop()
             observer.join(timeout=5)
         _restore_signals(previous)
+        with contextlib.suppress(OSError):
+            watcher.record()
 
 
 def _loop(

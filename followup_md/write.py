@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from followup_md.errors import WriteError
-from followup_md.model import FileChange, Stat
-from followup_md.vault import TEMP_SUFFIX, stat_of
+from followup_md.layout import TEMP_SUFFIX
+from followup_md.model import FileChange, Stat, stat_of
 
 NAME_MAX = 255  # bytes in one file name on every file system a vault lives on
 
@@ -38,6 +38,11 @@ def _target(root: Path, rel: str, hidden: bool = False) -> Path:
     return path
 
 
+def _stale(change: FileChange) -> WriteError:
+    what = "appeared" if change.stat is None else "changed"
+    return WriteError(f"{what} while followup-md was working; skipped until the next sync", change.path)
+
+
 def _check_unchanged(path: Path, change: FileChange) -> os.stat_result | None:
     """The file's stat now, if it is still as it was read; WriteError otherwise."""
     try:
@@ -47,8 +52,7 @@ def _check_unchanged(path: Path, change: FileChange) -> os.stat_result | None:
     if current is not None and not stat.S_ISREG(current.st_mode):
         raise WriteError("is not a regular file; followup-md leaves it alone", change.path)
     if change.stat != (stat_of(current) if current is not None else None):
-        what = "appeared" if change.stat is None else "changed"
-        raise WriteError(f"{what} while followup-md was working; skipped until the next sync", change.path)
+        raise _stale(change)
     return current
 
 
@@ -91,6 +95,11 @@ def _write_new(path: Path, data: bytes, mode: int | None, fsync: bool = True) ->
         raise
     os.close(fd)
     return temp
+
+
+def _encoded(text: str) -> bytes:
+    """The bytes a text was decoded from (undecodable bytes ride along as surrogates)."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _read_all(fd: int) -> bytes:
@@ -142,6 +151,10 @@ def _commit(staged: _Staged) -> _Placed | None:
         if change.stat is not None:
             old_fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         _check_unchanged(path, change)  # again, just before replacing
+        if old_fd is not None and change.old is not None and _read_all(old_fd) != _encoded(change.old):
+            # Same size and mtime, other bytes (`cp -p`, `touch -r`, a crafted cache):
+            # the new text was planned from something that is not on disk.
+            raise _stale(change)
         new = stat_of(temp.stat())
         temp.replace(path)
     except BaseException as error:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+from .mermaid_check import Rendered, mermaid_missing, render_mermaid
 
 TODAY = date(2026, 11, 20)
 REPO = Path(__file__).resolve().parent.parent
@@ -49,3 +52,14 @@ def make_vault(tmp_path: Path) -> MakeVault:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def mermaid() -> Callable[[Sequence[str]], list[Rendered]]:
+    """The real Mermaid renderer: skipped where it is not installed, required in CI."""
+    missing = mermaid_missing()
+    if missing is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must render Mermaid charts: {missing} (.ci/setup.d/20-mermaid.sh)")
+        pytest.skip(missing)
+    return render_mermaid

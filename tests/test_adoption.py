@@ -69,8 +69,8 @@ def test_a_crm_vault_gets_its_follow_ups_from_config_alone(make_vault: MakeVault
     got = {(row["note"], row["step"]): (row["start"], row["due"]) for row in json.loads(result.stdout)}
     assert got == {
         ("Positions/Initech - Data Analyst.md", "confirm"): ("2026-11-19", "2026-11-24"),
-        ("Positions/Globex - Analyst.md", "thank-you"): ("2026-11-19", "2026-11-20"),
-        ("Positions/Globex - Analyst.md", "check-in-1"): ("2026-11-22", "2026-11-24"),
+        ("Positions/Globex - Analyst.md", "thank-you-20261119"): ("2026-11-19", "2026-11-20"),
+        ("Positions/Globex - Analyst.md", "r20261119-check-in-1"): ("2026-11-22", "2026-11-24"),
         ("People/Bob Slydell.md", "keep-in-touch"): ("2026-12-06", "2026-12-06"),
     }
     actions = {row["step"]: row["action"] for row in json.loads(result.stdout)}

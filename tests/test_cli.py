@@ -77,6 +77,22 @@ def test_due_json_shape(runner: CliRunner, make_vault: MakeVault) -> None:
     ]
 
 
+def test_due_json_says_waiting_where_due_md_does(runner: CliRunner, make_vault: MakeVault) -> None:
+    """Seed 002: they said they would answer by the 26th; the check-in waits
+    until 48 hours later; a paused note waits too."""
+    promised = "---\ntype: interview\ninterview: 2026-11-19\nreply_by: 2026-11-26\n---\n"
+    paused = "---\ntype: application\napplied: 2026-11-10\nstatus: paused\nsnooze: 2026-12-01\n---\n"
+    root = make_vault({"Globex.md": promised, "Vandelay.md": paused})
+    result = runner.invoke(cli, ["due", str(root), *T, "--json"])
+    got = {(r["note"], r["step"]): (r["state"], r["action"][:30]) for r in json.loads(result.stdout)}
+    assert got[("Globex.md", "r20261119-check-in-1")][0] == "waiting"
+    assert got[("Vandelay.md", None)] == ("waiting", "paused until 2026-12-01")
+    runner.invoke(cli, ["sync", str(root), *T])
+    due_md = (root / "Due.md").read_text()
+    waiting = due_md.split("## Waiting", 1)[1]
+    assert "Globex#^fu-r20261119-check-in-1" in waiting and "[[Vandelay|Vandelay]]: paused" in waiting
+
+
 def test_due_days_and_text(runner: CliRunner, make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": APPLICATION, "Met.md": "---\ntype: contact\nmet: 2026-11-19\n---\n"})
     result = runner.invoke(cli, ["due", str(root), *T, "--days", "3"])

@@ -34,10 +34,11 @@ def test_values_are_read() -> None:
     [
         (
             "colour = 1\n",
-            "followup-md.toml:1: unknown setting 'colour'; valid: due_file, include, exclude, "
-            "templates, skip_weekends, max_followups, task_format, tag, heading, link_style, due_checkboxes, "
+            "followup-md.toml:1: unknown setting 'colour'; valid: due_file, timezone, include, exclude, "
+            "templates, skip_weekends, max_followups, task_format, keep_in_touch_after, tag, heading, link_style, "
+            "due_checkboxes, "
             "ics_file, draft_templates, "
-            "folders, keys, rules, statuses, tags, types",
+            "cadence, directions, folders, keys, rules, statuses, tags, types",
         ),
         (
             "\n[rules]\nconfirm = 3\n",
@@ -45,7 +46,20 @@ def test_values_are_read() -> None:
             "reconnect_due, introduction_due, help_after_expected, help_urgent, help_default, confirm_start, "
             "confirm_due, prepare_before, thank_you_days, check_in_after_reply_by, check_in_start, check_in_due, "
             "check_in_repeat, referral_due, update_source_due, no_contact_after, loop_in_source_due, "
-            "stay_in_touch_due",
+            "dormant_after, stay_in_touch_due, source_outcome_due",
+        ),
+        (
+            '[cadence]\npeople = "1m"\n',
+            "followup-md.toml:2: [cadence] 'people' is not a type (contact, introduction, help, application, "
+            "interview, referral, log), a folder ending in / or a tag starting with #",
+        ),
+        (
+            '[cadence]\ncontact = "soon"\n',
+            "followup-md.toml:2: cadence.contact must be an interval like 10d, 3w, 2m or 1y",
+        ),
+        (
+            'timezone = "Mars/Olympus"\n',
+            "followup-md.toml:1: timezone: unknown time zone 'Mars/Olympus'; use an IANA name such as Europe/Paris",
         ),
         (
             'link_style = "html"\n',
@@ -63,7 +77,7 @@ def test_values_are_read() -> None:
             "type, name, company, role, email, phone, linkedin, status, last_contact, replied, next, next_action, "
             "snooze, cadence, max_followups, referred_by, topics, met, where, introduced, introduced_by, asked, "
             "promise, expected, urgent, applied, contact, posting, interview, interviewer, reply_by, format, "
-            "referred, contacted, connected, closed, tags, date, with, direction",
+            "referred, contacted, connected, closed, tags, date, with, direction, channel, follow_up_on",
         ),
         (
             'tag = "#x"\ndue_file = [\n',
@@ -119,13 +133,17 @@ ROWS = {
     "`thank-introducer`": ("D .. D+{introduction_due}",),
     "`nudge`": ("`expected`+{help_after_expected}, else D+{help_urgent} if `urgent`, else D+{help_default}",),
     "`confirm`": ("D+{confirm_start} .. D+{confirm_due}",),
-    "`prepare`": ("D-{prepare_before} .. D",),
-    "`check-in-1`": ("`reply_by`+{check_in_after_reply_by}, else D+{check_in_start} .. D+{check_in_due}",),
-    "`check-in-N`": ("{check_in_repeat} days after check-in N-1",),
+    "`prepare-YYYYMMDD`": ("D-{prepare_before} .. D",),
+    "`rYYYYMMDD-check-in-1`": (
+        "`reply_by`+{check_in_after_reply_by}, else D+{check_in_start} .. D+{check_in_due}",
+    ),
+    "`rYYYYMMDD-check-in-N`": ("{check_in_repeat} days after check-in N-1",),
     "`update-source`": ("D .. D+{update_source_due}",),
     "`no-contact`": ("D+{no_contact_after}",),
-    "`loop-in-source`": ("D .. D+{loop_in_source_due}",),
+    "`loop-in-source-YYYYMMDD`": ("D .. D+{loop_in_source_due}",),
     "`stay-in-touch`": ("D .. D+{stay_in_touch_due}",),
+    "`source-outcome`": ("D .. D+{source_outcome_due}",),
+    "`reconnect-YYYYMMDD`": ("D+{dormant_after} .. D+182",),
 }
 
 

@@ -1,5 +1,6 @@
-"""Sync a copy of example_vault/ at the README's pinned date; compare every file
-byte for byte with tests/golden/ (refresh with `pytest --update-golden`)."""
+"""example_vault/ is committed synced at the README's pinned date, so it is its
+own golden file: syncing a copy must change no byte (refresh the committed
+vault with `pytest --update-golden`, and read the diff)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from followup_md.cli import cli
 from .conftest import REPO
 
 EXAMPLE = REPO / "example_vault"
-GOLDEN = REPO / "tests" / "golden" / "example_vault"
 PINNED = "2026-11-20"
 
 
@@ -25,16 +25,16 @@ def _files(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_example_vault_matches_golden(tmp_path: Path, update_golden: bool) -> None:
+def test_example_vault_is_committed_synced(tmp_path: Path, update_golden: bool) -> None:
     vault = tmp_path / "example_vault"
-    shutil.copytree(EXAMPLE, vault)
+    shutil.copytree(EXAMPLE, vault, ignore=shutil.ignore_patterns(".followup-md"))
     result = CliRunner().invoke(cli, ["sync", str(vault), "--today", PINNED])
     assert result.exit_code == 0, result.output
     got = _files(vault)
     if update_golden:
-        shutil.rmtree(GOLDEN, ignore_errors=True)
-        shutil.copytree(vault, GOLDEN)
-    assert got == _files(GOLDEN)
+        for rel, data in got.items():
+            (EXAMPLE / rel).write_bytes(data)
+    assert got == _files(EXAMPLE)
     again = CliRunner().invoke(cli, ["sync", str(vault), "--today", PINNED, "--check"])
     assert again.exit_code == 0, again.output
 
@@ -47,3 +47,13 @@ def test_example_vault_is_realistic() -> None:
     assert {"contact", "introduction", "help", "application", "interview", "referral", "log"} <= types
     assert sum("type: log" in t for t in texts) >= 2
     assert len(texts) >= 12
+    assert any("format: informational" in t for t in texts)
+
+
+def test_example_vault_shows_the_rules_that_close_steps() -> None:
+    """The golden vault shows a reply ending a chain, a log note completing a
+    step and a dormant contact."""
+    golden = "".join(p.read_text(encoding="utf-8") for p in EXAMPLE.rglob("*.md"))
+    assert "— they replied 2026-11-13 #followup" in golden
+    assert "— logged in 2026-11-19 Thanks to Rosa #followup" in golden
+    assert "^fu-reconnect-20260520" in golden

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from followup_md import write
 from followup_md.cli import cli
-from followup_md.model import FileChange
-from followup_md.vault import TEMP_SUFFIX, stat_of
+from followup_md.layout import TEMP_SUFFIX
+from followup_md.model import FileChange, stat_of
 
 from .conftest import TODAY, MakeVault
 

@@ -10,7 +10,7 @@ import yaml
 
 from followup_md.config import Config
 from followup_md.errors import NoteError
-from followup_md.model import Link, Moment, TaskSyntax
+from followup_md.model import Link, Moment, Problem, TaskSyntax
 from followup_md.parse import near_miss, parse_link, parse_moment, read_note, split_front_matter
 from followup_md.yamlcore import load_mapping
 
@@ -254,3 +254,29 @@ def test_folder_and_tag_map_to_types() -> None:
     assert note_from("tags: [job/lead]\n", path="Ann.md", config=config).type == "contact"
     untagged = read_note("Ann.md", b"---\ntags: [job/other]\n---\n", config, TaskSyntax())
     assert untagged is None
+
+
+def test_direction_values_map_through_config() -> None:
+    """A vault's own pick-list (`Exchanged`, `Outgoing`) maps onto ours."""
+    config = Config(directions={"Exchanged": "exchanged", "Outgoing": "sent"})
+    for value, ours in (("Exchanged", "exchanged"), ("Outgoing", "sent"), ("Received", "received")):
+        data = f"---\ntype: log\ndate: 2026-11-20\nwith: '[[Maya]]'\ndirection: {value}\n---\n".encode()
+        note = read_note("log.md", data, config, TaskSyntax(), ZoneInfo("UTC"))
+        assert note is not None and not isinstance(note, Problem)
+        assert note.facts["direction"] == ours
+    data = b"---\ntype: log\ndate: 2026-11-20\ndirection: Phoned\n---\n"
+    problem = read_note("log.md", data, config, TaskSyntax(), ZoneInfo("UTC"))
+    assert problem == Problem(
+        "log.md",
+        4,
+        "direction: expected sent, received, exchanged, got 'Phoned' (map it in followup-md.toml [directions])",
+    )
+
+
+def test_channel_is_one_of_ours() -> None:
+    data = b"---\ntype: interview\ninterview: 2026-11-20\nchannel: Call\n---\n"
+    note = read_note("n.md", data, Config(), TaskSyntax(), ZoneInfo("UTC"))
+    assert note is not None and not isinstance(note, Problem) and note.facts["channel"] == "call"
+    data = b"---\ntype: interview\ninterview: 2026-11-20\nchannel: fax\n---\n"
+    problem = read_note("n.md", data, Config(), TaskSyntax(), ZoneInfo("UTC"))
+    assert problem == Problem("n.md", 4, "channel: expected email, call, linkedin, got 'fax'")

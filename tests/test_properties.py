@@ -10,10 +10,9 @@ from hypothesis import strategies as st
 
 from followup_md.blocks import split_lines
 from followup_md.config import Config
-from followup_md.model import Note, NoteFile, Problem, TaskSyntax
+from followup_md.model import Note, NoteFile, Problem, TaskSyntax, VaultSettings
 from followup_md.parse import read_note
 from followup_md.sync import plan_sync
-from followup_md.vault import VaultSettings
 
 from .helpers import UTC_ZONE
 

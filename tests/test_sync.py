@@ -73,9 +73,9 @@ def test_a_tick_is_recorded_with_todays_date_and_kept_as_history(make_vault: Mak
     edit(root, "Job.md", ("- [ ] Send", "- [X] Send"))
     sync(root)
     lines = read(root, "Job.md").splitlines()
-    thanks = next(line for line in lines if line.endswith("^fu-thank-you"))
+    thanks = next(line for line in lines if line.endswith("^fu-thank-you-20261119"))
     assert thanks.startswith("- [x] Send")
-    assert thanks.endswith("📅 2026-11-20 ✅ 2026-11-20 ^fu-thank-you")
+    assert thanks.endswith("📅 2026-11-20 ✅ 2026-11-20 ^fu-thank-you-20261119")
     sync(root, "2026-12-01")  # later, the history line stays byte for byte
     assert thanks in read(root, "Job.md").splitlines()
 
@@ -100,8 +100,10 @@ def test_superseded_open_steps_go_but_history_stays(make_vault: MakeVault) -> No
     edit(root, "Acme.md", ("applied: 2026-11-18\n", "applied: 2026-11-18\ninterview: 2026-11-24\n"))
     sync(root)
     result = read(root, "Acme.md")
-    assert "^fu-confirm" not in result
-    assert "^fu-prepare" in result
+    assert (
+        "— interview 2026-11-24 #followup 🛫 2026-11-20 📅 2026-11-25 ✅ 2026-11-20 ^fu-confirm\n" in result
+    )
+    assert "^fu-prepare-20261124" in result
 
 
 def test_crlf_notes_stay_crlf(make_vault: MakeVault) -> None:
@@ -197,6 +199,65 @@ def test_log_notes_feed_the_notes_they_link_to(make_vault: MakeVault) -> None:
     assert "followup-md" not in read(root, "logs/call.md")
 
 
+def test_a_sent_log_note_completes_a_step_as_a_history_line(make_vault: MakeVault) -> None:
+    """Seed 003: copy the source when you reach out; the log note to the source
+    and the one to the referral each complete their own step, the second sync
+    keeps the done lines as they are (a tick would look the same)."""
+    referral = "---\ntype: referral\nname: Lena\nreferred: 2026-11-10\nreferred_by: '[[Maya]]'\n---\n"
+    root = make_vault(
+        {
+            "people/Lena.md": referral,
+            "people/Maya.md": "---\ntype: contact\n---\n",
+            "logs/email.md": "---\ntype: log\ndate: 2026-11-11\nwith: '[[Lena]]'\ndirection: sent\n---\n",
+        }
+    )
+    sync(root)
+    text = read(root, "people/Lena.md")
+    assert (
+        "- [x] Email Lena about the referral and copy Maya on it — logged in email #followup "
+        "🛫 2026-11-10 📅 2026-11-12 ✅ 2026-11-11 ^fu-reach-out\n"
+    ) in text
+    assert "📅 2026-11-18 ^fu-no-contact" in text  # 7 days after the logged email
+    (root / "logs/to source.md").write_text(
+        "---\ntype: log\ndate: 2026-11-19\nwith: '[[Maya]]'\ndirection: sent\n---\n", encoding="utf-8"
+    )
+    sync(root)
+    text = read(root, "people/Lena.md")
+    assert "— logged in to source #followup 📅 2026-11-18 ✅ 2026-11-19 ^fu-no-contact\n" in text
+    assert "^fu-reach-out" in text
+    sync(root)
+    assert read(root, "people/Lena.md") == text
+
+
+def test_numbered_rounds_of_an_older_block_migrate_with_their_ticks(make_vault: MakeVault) -> None:
+    """Ids were positions (`thank-you`, `thank-you-2`, `r2-check-in-1`); each
+    moves to its round's date, found from the windows the block recorded, and
+    adding a forgotten earlier round then credits no tick to the wrong round."""
+    front = "---\ntype: interview\ninterview: [2026-11-03, 2026-11-10]\n---\n"
+    block = (
+        "<!-- followup-md:begin (generated; tick boxes or change dates freely) r2-check-in-1=2026-11-13..2026-11-15 -->\n"
+        "\n"
+        "- [x] Thanks #followup 🛫 2026-11-03 📅 2026-11-04 ✅ 2026-11-03 ^fu-thank-you\n"
+        "- [x] Thanks again #followup 🛫 2026-11-10 📅 2026-11-11 ✅ 2026-11-10 ^fu-thank-you-2\n"
+        "- [ ] Check in #followup 🛫 2026-11-13 📅 2026-11-15 ^fu-r2-check-in-1\n"
+        "\n"
+        "<!-- followup-md:end -->\n"
+    )
+    root = make_vault({"Acme.md": front + block})
+    sync(root)
+    text = read(root, "Acme.md")
+    assert "✅ 2026-11-03 ^fu-thank-you-20261103\n" in text
+    assert "✅ 2026-11-10 ^fu-thank-you-20261110\n" in text
+    assert "📅 2026-11-15 ^fu-r20261110-check-in-1\n" in text
+    edit(root, "Acme.md", ("[2026-11-03, 2026-11-10]", "[2026-10-28, 2026-11-03, 2026-11-10]"))
+    sync(root)
+    text = read(root, "Acme.md")
+    assert "✅ 2026-11-03 ^fu-thank-you-20261103\n" in text
+    assert "- [ ] Send Acme a thank-you email within 24 hours" in text
+    assert "📅 2026-10-29 ^fu-thank-you-20261028\n" in text
+    assert "^fu-thank-you-2\n" not in text and "^fu-thank-you\n" not in text
+
+
 def test_notes_that_are_not_ours_are_never_touched(make_vault: MakeVault) -> None:
     files = {
         "Reading/Book.md": "---\ntype: book\nstatus: reading\n---\n- [ ] read\n",
@@ -264,7 +325,8 @@ def test_planning_with_a_memo_gives_the_same_plan(make_vault: MakeVault) -> None
 
     from followup_md.config import Config
     from followup_md.model import NoteFile, ReadFile
-    from followup_md.sync import PlanMemo, plan_read, read_entry
+    from followup_md.parse import read_entry
+    from followup_md.sync import PlanMemo, plan_read
     from followup_md.vault import read_file, read_settings, walk_notes
 
     from .conftest import REPO
@@ -289,3 +351,43 @@ def test_planning_with_a_memo_gives_the_same_plan(make_vault: MakeVault) -> None
             read, None, config, settings, day
         )
         edit(root, maya, (f"where: meetup {day}", "where: the PyData NYC meetup"))
+
+
+def test_one_vault_gives_the_same_bytes_in_every_time_zone(make_vault: MakeVault) -> None:
+    """README: a vault synced on two machines gives the same bytes. 17:30 in Los
+    Angeles is the 12th there and the 13th in UTC and Tokyo; the vault's
+    `timezone` decides, whatever TZ says."""
+    import os
+    import subprocess
+    import sys
+
+    note = "---\ntype: interview\ninterview: 2026-11-12T17:30:00-08:00\n---\n"
+    outputs = []
+    for zone in ("UTC", "America/Los_Angeles", "Asia/Tokyo"):
+        root = make_vault(
+            {f"{zone}/followup-md.toml": 'timezone = "America/Los_Angeles"\n', f"{zone}/Job.md": note}
+        )
+        vault = root / zone
+        env = {**os.environ, "TZ": zone}
+        command = [sys.executable, "-m", "followup_md", "sync", str(vault), "--today", TODAY.isoformat()]
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        outputs.append({p.name: p.read_bytes() for p in sorted(vault.glob("*.md"))})
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert b"^fu-thank-you-20261112" in outputs[0]["Job.md"]
+
+
+def test_check_warns_once_about_offsets_without_a_vault_time_zone(make_vault: MakeVault) -> None:
+    from click.testing import CliRunner
+
+    note = "---\ntype: interview\ninterview: 2026-11-12T17:30:00-08:00\n---\n"
+    root = make_vault(
+        {"A.md": note, "B.md": note, "C.md": "---\ntype: interview\ninterview: 2026-11-12\n---\n"}
+    )
+    result = CliRunner().invoke(cli, ["check", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0
+    assert result.stderr.count("warning") == 1
+    assert result.stderr.startswith(
+        "followup-md: warning: A.md (and 1 more) holds date-times with UTC offsets"
+    )
+    (root / "followup-md.toml").write_text('timezone = "UTC"\n')
+    assert CliRunner().invoke(cli, ["check", str(root), "--today", TODAY.isoformat()]).stderr == ""

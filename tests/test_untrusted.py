@@ -17,9 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_md.config import Config
-from followup_md.model import NoteFile
+from followup_md.model import NoteFile, VaultSettings
 from followup_md.sync import plan_sync
-from followup_md.vault import VaultSettings
 
 from .conftest import TODAY
 from .helpers import UTC_ZONE
@@ -446,7 +445,7 @@ def _synced_on(data: bytes, day: date) -> bytes:
 @given(
     st.sampled_from(
         [
-            ("type: interview\ninterview: 2026-11-18T10:00\n", "thank-you"),
+            ("type: interview\ninterview: 2026-11-18T10:00\n", "thank-you-20261118"),
             ("type: contact\nmet: 2026-11-10\ncadence: 2w\n", "keep-in-touch"),
             ("type: contact\nmet: 2026-11-18\n", "reconnect"),
         ]

@@ -92,10 +92,10 @@ def test_done_ticks_the_step_and_syncs(example: Path) -> None:
     result = in_vault(example, "done", "Globex - Analytics Engineer", "thank-you", "--on", "2026-11-19")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
-        "followup-md: applications/Globex - Analytics Engineer.md: thank-you done on 2026-11-19\n"
+        "followup-md: applications/Globex - Analytics Engineer.md: thank-you-20261119 done on 2026-11-19\n"
     )
     note = (example / "applications" / "Globex - Analytics Engineer.md").read_text()
-    assert "📅 2026-11-20 ✅ 2026-11-19 ^fu-thank-you" in note
+    assert "📅 2026-11-20 ✅ 2026-11-19 ^fu-thank-you-20261119" in note
     assert "- [x] Send Dana" in note
     assert "Globex - Analytics Engineer#^fu-thank-you" not in (example / "Due.md").read_text()
 
@@ -146,10 +146,10 @@ def test_export_ics_is_valid_and_stable(example: Path, tmp_path: Path) -> None:
     first = out.read_bytes()
     calendar = Calendar.from_ical(first)
     events = calendar.walk("VEVENT")
-    steps = json.loads(invoke(example, "due", str(example), "--json").stdout)
-    assert len(events) == len(steps) == 17
+    steps = [r for r in json.loads(invoke(example, "due", str(example), "--json").stdout) if r["step"]]
+    assert len(events) == len(steps) == 18
     uids = {str(e["UID"]) for e in events}
-    assert len(uids) == 17 and all(uid.endswith("@followup-md") for uid in uids)
+    assert len(uids) == 18 and all(uid.endswith("@followup-md") for uid in uids)
     thanks = next(e for e in events if "Dana" in str(e["SUMMARY"]))
     assert thanks.decoded("DTSTART").isoformat() == "2026-11-20"
     assert "Note: applications/Globex - Analytics Engineer.md" in str(thanks["DESCRIPTION"])
@@ -183,6 +183,15 @@ def test_init_writes_config_and_templates_once(make_vault: MakeVault) -> None:
     assert "followup-md.toml exists; left as it is" in again.stdout
 
 
+def test_init_writes_the_machines_time_zone(make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    root = make_vault({})
+    assert invoke(root, "init", str(root)).exit_code == 0
+    config = (root / "followup-md.toml").read_text()
+    assert '\ntimezone = "America/Los_Angeles"\n' in config
+    assert parse_config(config).timezone == "America/Los_Angeles"
+
+
 def test_the_config_template_shows_every_setting_with_its_default() -> None:
     from followup_md.config import OPTIONS
 
@@ -190,7 +199,7 @@ def test_the_config_template_shows_every_setting_with_its_default() -> None:
     top: list[str] = []
     rules: list[str] = []
     section = top
-    for line in config_text().splitlines():
+    for line in config_text(None).splitlines():
         if line == "# [rules]":
             section = rules
         elif line.startswith("# ") and line[2:].split(" = ")[0] in names:
@@ -273,6 +282,6 @@ def test_a_progress_bar_only_on_a_terminal(example: Path, monkeypatch: pytest.Mo
     for stream, shown in ((io.StringIO(), False), (Terminal(), True)):
         monkeypatch.setattr(sys, "stderr", stream)
         probe = probe_vault(example, config, settings, TODAY)
-        read = module._read_with_progress(example, config, settings, probe)
+        read = module._progress(example, config, settings)(probe)
         assert "people/Maya Chen.md" in read
         assert ("Reading notes" in stream.getvalue()) is shown

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from followup_md.errors import WriteError
-from followup_md.model import FileChange
-from followup_md.vault import TEMP_SUFFIX, stat_of
+from followup_md.layout import TEMP_SUFFIX
+from followup_md.model import FileChange, stat_of
 from followup_md.write import apply_changes, write_atomic
 
 

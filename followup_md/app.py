@@ -1,0 +1,93 @@
+"""The pipeline every command shares: read (through the cache) → plan (pure) →
+apply → record. Commands differ only in what they do with the plan.
+
+Two rules hold here for every caller:
+
+* The cache decides what to read, never what to write: a note served from the
+  cache whose text would change is read again from the disk and planned from
+  those bytes (the writer checks them once more just before its replace).
+* A tick in Due.md is consumed only once it is in its note: Due.md is written
+  after the notes, and not at all while a note that takes one of its ticks is
+  deferred (the watcher) or could not be written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from followup_md.cache import Probe, read_from_disk, read_vault
+from followup_md.config import Config
+from followup_md.errors import WriteError
+from followup_md.model import ReadFile, VaultSettings
+from followup_md.sync import SyncPlan, plan_read
+from followup_md.write import apply_changes
+
+
+@dataclass
+class Planned:
+    """One run's reading and its plan."""
+
+    probe: Probe
+    read: dict[str, ReadFile]
+    plan: SyncPlan
+
+
+def plan_vault(
+    root: Path,
+    config: Config,
+    settings: VaultSettings,
+    probe: Probe,
+    reader: Callable[[Probe], dict[str, ReadFile]] | None = None,
+) -> Planned:
+    """Read the vault through the cache (`reader`: read_vault with a progress
+    bar) and plan as of the probe's day; notes whose text would change are
+    planned from what is on disk now."""
+    read = reader(probe) if reader is not None else read_vault(root, config, settings, probe)
+    planned = Planned(probe, read, plan_read(read, probe.due, config, settings, probe.today, ics=probe.ics))
+    owed = [change.path for change in planned.plan.changes if change.path in probe.cached]
+    return read_again(root, config, settings, planned, owed) if owed else planned
+
+
+def read_again(
+    root: Path, config: Config, settings: VaultSettings, planned: Planned, paths: Collection[str]
+) -> Planned:
+    """Read `paths` again from the disk (just written, or about to be) and plan anew."""
+    probe, read = planned.probe, planned.read
+    for rel in paths:
+        if not read_from_disk(root, rel, config, settings, probe, read):
+            probe.stats.pop(rel, None)
+    return Planned(probe, read, plan_read(read, probe.due, config, settings, probe.today, ics=probe.ics))
+
+
+@dataclass
+class Applied:
+    """What a plan's writes did."""
+
+    written: dict[str, bytes]
+    skipped: list[WriteError]
+    held: list[str]  # planned, not written: deferred notes, and Due.md while one of its ticks waits
+
+
+def apply_plan(
+    root: Path, plan: SyncPlan, due_file: str, defer: Collection[str] = (), grace: bool = True
+) -> Applied:
+    """Write the plan's changes but `defer`, the notes first and Due.md last."""
+    first = [c for c in plan.changes if c.path != due_file and c.path not in defer]
+    skipped = apply_changes(root, first, grace)
+    failed = {error.path for error in skipped}
+    written = {c.path: c.new for c in first if c.path not in failed}
+    held = [c.path for c in plan.changes if c.path in defer]
+    waiting_ticks = (plan.ticked - written.keys()) & {c.path for c in plan.changes}
+    for change in plan.changes:
+        if change.path != due_file:
+            continue
+        if waiting_ticks:
+            held.append(due_file)
+            continue
+        errors = apply_changes(root, [change], grace)
+        skipped += errors
+        if not errors:
+            written[due_file] = change.new
+    return Applied(written, skipped, held)

@@ -1,0 +1,17 @@
+"""Where things live in a vault: the names of the files and folders that are
+ours or that we read for settings. Defined once; pure."""
+
+from __future__ import annotations
+
+CONFIG_FILE = "followup-md.toml"
+TASKS_PLUGIN = "obsidian-tasks-plugin"
+CACHE_DIR = ".followup-md"
+TEMP_SUFFIX = ".followup-md.tmp"  # `.<name>` + this: hidden, and never a `.md` name
+LEFTOVER = "a temp file left by an interrupted run"
+SETTINGS_FILES = (  # what reading a note depends on besides the note: a change re-reads them all
+    CONFIG_FILE,
+    ".obsidian/templates.json",
+    ".obsidian/community-plugins.json",
+    f".obsidian/plugins/{TASKS_PLUGIN}/data.json",
+    ".obsidian/plugins/templater-obsidian/data.json",
+)

@@ -1,0 +1,52 @@
+"""Render Mermaid charts with the real library, as Obsidian and GitHub do.
+
+`tests/mermaid/render.mjs` loads mermaid from npm into headless Chromium
+(Debian's `chromium`, driven by playwright-core) and returns, per chart, the
+parse error or the labels actually drawn. `.ci/setup.d/20-mermaid.sh` installs
+both; on a developer machine without them the tests that need it skip, in CI
+they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent / "mermaid"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    error: str | None
+    labels: tuple[str, ...]
+
+
+def mermaid_missing() -> str | None:
+    """Why charts cannot be rendered here, or None when they can."""
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+    if not (HERE / "node_modules" / "mermaid").is_dir():
+        return "mermaid is not installed (cd tests/mermaid && npm ci)"
+    return None
+
+
+def render_mermaid(charts: Sequence[str]) -> list[Rendered]:
+    """Parse and render each chart in one browser; one result per chart."""
+    done = subprocess.run(
+        ["node", str(HERE / "render.mjs")],
+        input=json.dumps(list(charts)),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+        env={**os.environ, "CHROMIUM": CHROMIUM},
+    )
+    return [Rendered(item["error"], tuple(item["labels"])) for item in json.loads(done.stdout)]
