@@ -260,13 +260,29 @@ def test_today_out_of_range_is_a_usage_error(vault: Path, day: str) -> None:
     assert f"'{day}' is outside the years 1900 to 2999" in done.stderr
 
 
-def test_a_huge_config_window_is_a_config_error(vault: Path) -> None:
-    (vault / "followup-md.toml").write_text("[rules]\nconfirm_due = 999999999\n")
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            "[rules]\nconfirm_due = 999999999\n",
+            "2: rules.confirm_due must be a whole number of days from 0 to 3650",
+        ),
+        (
+            "[rules]\ndormant_after = 99999\n",
+            "2: rules.dormant_after must be a whole number of days from 0 to 3650",
+        ),
+        (
+            'keep_in_touch_after = "99999999y"\n',
+            "1: keep_in_touch_after must be an interval of at most 10 years",
+        ),
+        ('[cadence]\ncontact = "11y"\n', "2: cadence.contact must be an interval of at most 10 years"),
+    ],
+)
+def test_a_huge_config_window_is_a_config_error(vault: Path, setting: str, message: str) -> None:
+    (vault / "followup-md.toml").write_text(setting)
     done = synced(vault)
     assert done.returncode == 2
-    assert (
-        "followup-md.toml:2: rules.confirm_due must be a whole number of days from 0 to 3650" in done.stderr
-    )
+    assert f"followup-md.toml:{message}" in done.stderr
 
 
 def test_a_date_the_readers_let_through_still_stops_only_its_note() -> None:
