@@ -81,21 +81,29 @@ def render_task(step: Step, syntax: TaskSyntax, tag: str) -> str:
 # tool owns the start and due dates; every other field is the user's.
 _TRAILING_FIELD = re.compile(
     r"\s*(?:(?P<start>🛫\ufe0f? *\d{4}-\d{2}-\d{2})|(?P<due>[📅📆🗓]\ufe0f? *\d{4}-\d{2}-\d{2})"
-    r"|[🔺⏫🔼🔽⏬]\ufe0f?|[➕⏳⌛✅❌]\ufe0f? *\d{4}-\d{2}-\d{2}"
+    r"|(?P<done>✅\ufe0f? *\d{4}-\d{2}-\d{2})|[🔺⏫🔼🔽⏬]\ufe0f?|[➕⏳⌛❌]\ufe0f? *\d{4}-\d{2}-\d{2}"
     r"|⏰\ufe0f? *\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?"
     r"|🔁\ufe0f? ?[a-zA-Z0-9, !]+|🏁\ufe0f? *[a-zA-Z]*|🆔\ufe0f? *[a-zA-Z0-9_-]+"
     r"|⛔\ufe0f? *[a-zA-Z0-9_-]+(?: *, *[a-zA-Z0-9_-]+ *)*"
-    r"|[\[(](?:(?P<dv_start>start)|(?P<dv_due>due)|[a-zA-Z]+):: *[^\])]*[\])]"
+    r"|[\[(](?:(?P<dv_start>start)|(?P<dv_due>due)|(?P<dv_done>completion)|[a-zA-Z]+):: *[^\])]*[\])]"
     r"|(?<!\S)#[^ !@#$%^&*(),.?\":{}|<>]+)$"
 )
 
-_OURS = {"start": "start", "dv_start": "start", "due": "due", "dv_due": "due"}
+_OURS = {
+    "start": "start",
+    "dv_start": "start",
+    "due": "due",
+    "dv_due": "due",
+    "done": "done",
+    "dv_done": "done",
+}
 
 
 def split_fields(body: str) -> tuple[str, list[tuple[str, str]]]:
     """A task body as the Tasks plugin splits it: the description, and the
     trailing fields in line order as (kind, text with its leading space); kind
-    is "start", "due" (ours) or "" (the user's: priority, recurrence, ids, tags…)."""
+    is "start", "due", "done" (ours) or "" (the user's: priority, recurrence,
+    ids, tags…)."""
     fields: list[tuple[str, str]] = []
     while body and (found := _TRAILING_FIELD.search(body)):
         fields.insert(0, (_OURS.get(found.lastgroup or "", ""), found[0]))
@@ -104,29 +112,33 @@ def split_fields(body: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def merge_task(line: str, step: Step, syntax: TaskSyntax, tag: str) -> str:
-    """An open generated line brought up to date: the description text, the
-    dates and the block id are the tool's; the checkbox, the words written
-    after the tag and every other field stay as the user left them."""
+    """A generated line brought up to date with its step (open, or done by a
+    fact): the description text, the dates and the block id are the tool's;
+    the checkbox of an open line, the words written after the tag and every
+    other field stay as the user left them."""
     found = TASK_LINE.match(line)
     assert found is not None  # parse_task only returns lines ending in a block id
     head, fields = split_fields(found["body"])
     prefix = f"{syntax.global_filter} " if syntax.global_filter and syntax.global_filter != tag else ""
+    text = prefix + clean_text(f"{step.action} — {step.reason}" if step.reason else step.action)
     at = head.rfind(f" {tag}")
     if at >= 0 and not head[at + len(tag) + 1 : at + len(tag) + 2].strip():
-        head = f"{prefix}{clean_text(step.action)} {tag}{head[at + len(tag) + 1 :]}"
-    elif any(text.strip() == tag for _, text in fields):
-        head = f"{prefix}{clean_text(step.action)}"
+        head = f"{text} {tag}{head[at + len(tag) + 1 :]}"
+    elif any(kind == "" and field.strip() == tag for kind, field in fields):
+        head = text
     else:
-        head = f"{prefix}{clean_text(step.action)} {tag}"
-    ours = _fields(syntax, step.start, step.due, None)
+        head = f"{text} {tag}"
+    done = step.status == "done"
+    ours = _fields(syntax, step.start, step.due, step.done if done else None)
     merged: list[str] = []
-    for kind, text in fields:
-        if kind == "due" and ours:
+    for kind, field in fields:
+        if not kind:
+            merged.append(field)
+        elif ours:  # our dates go where the first of them was
             merged.append(ours)
             ours = ""
-        elif not kind:
-            merged.append(text)
-    return f"- [{found['mark']}] {head}{''.join(merged)}{ours} ^fu-{step.id}"
+    mark = "x" if done else found["mark"]
+    return f"- [{mark}] {head}{''.join(merged)}{ours} ^fu-{step.id}"
 
 
 def mark_done(line: str, task: TaskLine, done: date, syntax: TaskSyntax) -> str:
@@ -208,7 +220,7 @@ def render_inner(
             out.append(merge_task(line, open_steps[task.step], syntax, tag))
             shown.append(open_steps[task.step])
         elif task.step in settled:
-            out.append(render_task(settled[task.step], syntax, tag))
+            out.append(merge_task(line, settled[task.step], syntax, tag))
         elif copies[task.step] > 1:
             out.append(line)  # the rules no longer ask for it, but the user copied it: theirs
         elif (recorded := _postponed(note, task)) is not None:

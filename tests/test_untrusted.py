@@ -688,3 +688,17 @@ def test_merging_keeps_every_user_field_as_the_tasks_plugin_reads_it(
     assert merge_task(
         render_task(new, TaskSyntax(), "#followup"), new, TaskSyntax(), "#followup"
     ) == render_task(new, TaskSyntax(), "#followup")
+
+
+def test_a_line_a_fact_closes_keeps_the_users_fields(vault: Path) -> None:
+    note = vault / "Lena.md"
+    note.write_text('---\ntype: referral\nname: Lena\nreferred: 2026-11-18\nreferred_by: "[[Maya]]"\n---\n')
+    synced(vault)
+    text = note.read_text().replace("#followup 🛫", "#followup call first ⏫ 🛫")
+    note.write_text(text.replace("referred: 2026-11-18", "referred: 2026-11-18\ncontacted: 2026-11-19"))
+    synced(vault)
+    assert _line_of(note.read_text(), "reach-out") == (
+        "- [x] Email Lena about the referral and copy Maya on it — contacted 2026-11-19 #followup call first ⏫ "
+        "🛫 2026-11-18 📅 2026-11-20 ✅ 2026-11-19 ^fu-reach-out"
+    )
+    assert synced(vault).stdout.startswith("followup-md: nothing to update")
