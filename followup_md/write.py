@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import os
 import stat
 import time
@@ -195,16 +194,17 @@ def _conflicted_copy(path: Path, data: bytes, mode: int | None) -> Path:
     """`data` in a new file beside `path`, under the first conflicted-copy name
     not taken: an earlier copy is never replaced."""
     temp = _write_new(path, data, mode)
+    number = 1
     try:
-        for number in itertools.count(1):
+        while True:
             end = " (conflicted copy followup-md" + (f" {number}" if number > 1 else "") + ").md"
             copy = path.with_name(_fit(path.stem, NAME_MAX - len(end)) + end)
             try:
                 os.link(temp, copy)  # fails if the name is taken, where a replace would not
             except FileExistsError:
+                number += 1
                 continue
             return copy
-        raise AssertionError("unreachable")  # pragma: no cover
     finally:
         temp.unlink()
 
