@@ -181,13 +181,13 @@ def probe_vault(root: Path, config: Config, settings: VaultSettings, today: date
     key = fingerprint(root)
     odd: list[tuple[str, str]] = []
     stats = dict(walk_notes(root, config, settings, odd=odd))
-    due = _read_own(root, config.due_file)
-    ics = _read_own(root, config.ics_file) if config.ics_file else None
+    due = read_own(root, config.due_file)
+    ics = read_own(root, config.ics_file) if config.ics_file else None
     run = load_run(root)
     return Probe(key, today, stats, due, run if run is not None and run.key == key else None, odd, ics)
 
 
-def _read_own(root: Path, rel: str) -> NoteFile | None:
+def read_own(root: Path, rel: str) -> NoteFile | None:
     """One of the files we write (Due.md, the calendar), if it is there."""
     try:
         got = read_file(root, rel)

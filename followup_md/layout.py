@@ -8,6 +8,7 @@ TASKS_PLUGIN = "obsidian-tasks-plugin"
 CACHE_DIR = ".followup-md"
 TEMP_SUFFIX = ".followup-md.tmp"  # `.<name>` + this: hidden, and never a `.md` name
 LEFTOVER = "a temp file left by an interrupted run"
+READ_LIMIT = 64 << 20  # bytes: no note or file of ours is this large; a larger one is never read
 SETTINGS_FILES = (  # what reading a note depends on besides the note: a change re-reads them all
     CONFIG_FILE,
     ".obsidian/templates.json",

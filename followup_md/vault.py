@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 
 from followup_md.config import Config, parse_config
 from followup_md.errors import ConfigError
-from followup_md.layout import CONFIG_FILE, LEFTOVER, TASKS_PLUGIN, TEMP_SUFFIX
+from followup_md.layout import CONFIG_FILE, LEFTOVER, READ_LIMIT, TASKS_PLUGIN, TEMP_SUFFIX
 from followup_md.model import Stat, TaskSyntax, VaultSettings, stat_of
 
 SETTINGS_LIMIT = 1 << 20  # the config, an Obsidian settings file, a template
@@ -292,9 +292,6 @@ def _odd_reason(entry: os.DirEntry[str]) -> str:
     if entry.is_symlink():
         return "is a symbolic link; followup-md does not follow links (use the file itself)"
     return "is not a regular file; followup-md leaves it alone"
-
-
-READ_LIMIT = 64 << 20  # bytes: no note or file of ours is ever this large
 
 
 def read_file(root: Path, rel: str) -> tuple[bytes, Stat] | None:

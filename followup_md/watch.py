@@ -29,7 +29,7 @@ from types import FrameType
 from typing import Any
 
 from followup_md.app import apply_plan, plan_vault
-from followup_md.cache import probe_vault, record_run
+from followup_md.cache import probe_vault, read_own, record_run
 from followup_md.errors import ConfigError
 from followup_md.layout import SETTINGS_FILES
 from followup_md.model import Note, NoteFile, Problem, ReadFile, stat_of
@@ -231,8 +231,8 @@ class Watcher:
             return True
         for rel, is_dir in sorted(batch.items()):
             if rel == self.config.due_file:
-                got = read_file(self.root, rel)
-                dirty |= got is None or _digest(got[0]) != self.written.get(rel)
+                own = read_own(self.root, rel)
+                dirty |= own is None or _digest(own.data) != self.written.get(rel)
             elif is_dir or (self.root / rel).is_dir():
                 dirty |= self.scan(rel)
             elif is_note_path(rel, self.config, self.settings):
@@ -247,11 +247,8 @@ class Watcher:
     def sync(self) -> SyncPlan:
         """Plan from the model; write Due.md now and quiet notes; defer the rest."""
         self.today = self.today_of()
-        got = read_file(self.root, self.config.due_file)
-        due = NoteFile(self.config.due_file, *got) if got else None
-        ics = None
-        if self.config.ics_file and (got := read_file(self.root, self.config.ics_file)):
-            ics = NoteFile(self.config.ics_file, *got)
+        due = read_own(self.root, self.config.due_file)
+        ics = read_own(self.root, self.config.ics_file) if self.config.ics_file else None
         plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics)
         now = self.clock()
         self.touched = {p: t for p, t in self.touched.items() if now - t < self.note_quiet}

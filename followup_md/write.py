@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from followup_md.errors import WriteError
-from followup_md.layout import TEMP_SUFFIX
+from followup_md.layout import READ_LIMIT, TEMP_SUFFIX
 from followup_md.model import FileChange, Stat, stat_of
 
 NAME_MAX = 255  # bytes in one file name on every file system a vault lives on
@@ -50,6 +50,8 @@ def _check_unchanged(path: Path, change: FileChange) -> os.stat_result | None:
         current = None
     if current is not None and not stat.S_ISREG(current.st_mode):
         raise WriteError("is not a regular file; followup-md leaves it alone", change.path)
+    if current is not None and change.stat is None and current.st_size > READ_LIMIT:
+        raise WriteError(f"is larger than {READ_LIMIT >> 20} MiB; followup-md leaves it alone", change.path)
     if change.stat != (stat_of(current) if current is not None else None):
         raise _stale(change)
     return current

@@ -697,3 +697,18 @@ def test_a_line_a_fact_closes_keeps_the_users_fields(vault: Path) -> None:
         "🛫 2026-11-18 📅 2026-11-20 ✅ 2026-11-19 ^fu-reach-out"
     )
     assert synced(vault).stdout.startswith("followup-md: nothing to update")
+
+
+def test_watch_goes_on_when_due_md_cannot_be_read(vault: Path) -> None:
+    from followup_md.watch import Watcher
+
+    with (vault / "Due.md").open("wb") as handle:
+        handle.truncate((64 << 20) + 1)  # larger than anything the tool reads
+    lines: list[str] = []
+    watcher = Watcher(vault, today=lambda: TODAY, echo=lines.append, note_quiet=0)
+    watcher.scan()
+    watcher.sync()
+    assert "^fu-confirm" in (vault / "Good.md").read_text()
+    assert (vault / "Due.md").stat().st_size == (64 << 20) + 1  # never clobbered
+    assert "followup-md: Due.md: is larger than 64 MiB; followup-md leaves it alone" in lines
+    watcher.apply_batch({"Due.md": False})  # an event for it: read again, nothing raised
