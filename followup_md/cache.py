@@ -24,18 +24,27 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from followup_md import __version__
+from followup_md import __version__, model
 from followup_md.config import Config
 from followup_md.layout import CACHE_DIR, LEFTOVER, SETTINGS_FILES
 from followup_md.model import NoteFile, Problem, ReadFile, Stat, VaultSettings
 from followup_md.vault import read_file, walk_notes
 
-FORMAT = 2
+
+def _layout() -> str:
+    """The shape of every type the cache stores (each field's name): a pickle
+    made by code with other fields is never unpickled into this code's types,
+    even when the version number did not change."""
+    digest = hashlib.blake2b(digest_size=8)
+    for name in sorted(n for m, n in _Unpickler.ALLOWED if m == "followup_md.model"):
+        digest.update(f"{name}({','.join(f.name for f in fields(getattr(model, name)))})".encode())
+    digest.update(f"RunRecord({','.join(f.name for f in fields(RunRecord))})".encode())
+    return digest.hexdigest()
 
 
 def fingerprint(root: Path) -> str:
@@ -101,6 +110,9 @@ class _Unpickler(pickle.Unpickler):
         if (module, name) not in self.ALLOWED:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
         return super().find_class(module, name)
+
+
+FORMAT = _layout()
 
 
 def _load(path: Path) -> Any:
