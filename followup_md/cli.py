@@ -8,16 +8,14 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from followup_md import __version__
-from followup_md.errors import FollowupError
+from followup_md.errors import CheckFailed, FollowupError
 
-F = TypeVar("F", bound=Callable[..., Any])
 PROGRESS_FROM = 5000  # files: below this a run is too quick for a progress bar
 
 VAULT = click.argument("vault", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -38,18 +36,18 @@ def _today(value: str | None) -> date:
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-20", param_hint="--today") from None
 
 
-def _reports_errors(command: F) -> F:
-    """Print a FollowupError once, as `path:line: message`, and exit with its code."""
+class _Commands(click.Group):
+    """The one place where errors become output: a FollowupError is printed once
+    (`path:line: message`, which editors and terminals link; `followup-md:
+    message` when it has no place) and the process exits with its type's code."""
 
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return command(*args, **kwargs)
+            return super().invoke(ctx)
         except FollowupError as error:
-            click.echo(f"followup-md: {error}", err=True)
-            raise SystemExit(error.exit_code) from None
-
-    return run  # type: ignore[return-value]
+            if error.message:
+                click.echo(str(error) if error.path else f"followup-md: {error}", err=True)
+            ctx.exit(error.exit_code)
 
 
 def _open(vault: Path) -> tuple[Path, Any, Any]:
@@ -77,7 +75,7 @@ def _echo_err(lines: list[str]) -> None:
         click.echo(line, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="followup-md")
 def cli() -> None:
     """Follow-up dates for a job search kept in Markdown notes.
@@ -94,7 +92,6 @@ def cli() -> None:
 @TODAY
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a write is needed.")
 @click.option("--dry-run", is_flag=True, help="Write nothing; print the diff of what would change.")
-@_reports_errors
 def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     """Update every note's follow-up tasks and the Due.md index.
 
@@ -128,7 +125,7 @@ def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) ->
         _echo_err(problem_lines(planned.plan))
         _show_changes(planned.plan, dry_run)
         if check and planned.plan.changes:
-            raise SystemExit(1)
+            raise CheckFailed()
         return
     _apply(root, config, settings, planned)
 
@@ -187,7 +184,6 @@ def _progress(root: Path, config: Any, settings: Any) -> Callable[[Any], Any]:
 @TODAY
 @click.option("--json", "as_json", is_flag=True, help="Print the steps as a JSON list.")
 @click.option("--days", type=click.IntRange(min=0), help="Only steps due within N days.")
-@_reports_errors
 def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None:
     """Show the agenda: overdue, today, this week, later.
 
@@ -269,7 +265,6 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
 @VAULT
 @TODAY
 @click.option("--all", "show_all", is_flag=True, help="Also list unreadable files that are not ours.")
-@_reports_errors
 def check(vault: Path, today: str | None, show_all: bool) -> None:
     """Validate the vault; exit 1 if any follow-up note has a problem.
 
@@ -300,7 +295,7 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
         + (f"{problems} problem{'s' if problems != 1 else ''}" if problems else "no problems")
     )
     if problems:
-        raise SystemExit(1)
+        raise CheckFailed()
 
 
 @cli.command()
@@ -308,7 +303,6 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
 @click.option("--poll", is_flag=True, help="Poll for changes (network drives, WSL, Docker mounts).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Print every file written and every problem.")
-@_reports_errors
 def watch(vault: Path, poll: bool, quiet: bool, verbose: bool) -> None:
     """Sync, then keep the vault current until Ctrl-C.
 
@@ -330,7 +324,7 @@ def watch(vault: Path, poll: bool, quiet: bool, verbose: bool) -> None:
             click.echo(line, err=line.startswith("followup-md:"))
 
     watcher = Watcher(vault.resolve(), echo=echo, verbose=verbose)
-    raise SystemExit(run_watch(watcher, poll=poll))
+    click.get_current_context().exit(run_watch(watcher, poll=poll))
 
 
 VAULT_OPTION = click.option(
@@ -399,7 +393,6 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
 @click.option("--open", "open_it", is_flag=True, help="Open the new note in its default app.")
 @VAULT_OPTION
 @TODAY
-@_reports_errors
 def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path, today: str | None) -> None:
     """Create a follow-up note with the right front matter.
 
@@ -442,7 +435,6 @@ def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path,
 @click.option("--on", "on", metavar="YYYY-MM-DD", help="The day it was done (default: today).")
 @VAULT_OPTION
 @TODAY
-@_reports_errors
 def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -> None:
     """Mark a step done, exactly as ticking its box would, then sync.
 
@@ -483,7 +475,6 @@ def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -
 @click.option("--mailto", is_flag=True, help="Print a mailto: link instead of the text.")
 @VAULT_OPTION
 @TODAY
-@_reports_errors
 def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | None) -> None:
     """Print a drafted email for a step (default: the note's most urgent one).
 
@@ -533,7 +524,6 @@ def export() -> None:
 @VAULT
 @TODAY
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-@_reports_errors
 def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
     """The open steps as an iCalendar file (stdout, or -o FILE).
 
@@ -558,7 +548,6 @@ def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
 
 @cli.command()
 @VAULT
-@_reports_errors
 def init(vault: Path) -> None:
     """Write a commented followup-md.toml and a note template per type.
 
