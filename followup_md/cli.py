@@ -192,73 +192,16 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
       followup-md due ~/vault --days 7
       followup-md due ~/vault --json | jq '.[] | select(.state == "overdue")'
     """
-    from followup_md.output import counts, problem_lines
-    from followup_md.render import SECTIONS, group_steps, is_waiting, waiting_rows
+    from followup_md.output import agenda_lines, agenda_records, problem_lines
 
     plan = _plan(vault, _today(today))
-    groups = group_steps(plan.steps, plan.today)
-    steps = sorted(
-        (s for s in plan.steps if s.status == "open"),
-        key=lambda s: (s.due, s.start, s.note, s.id),
-    )
-    if days is not None:
-        groups = {k: [s for s in v if (s.due - plan.today).days <= days] for k, v in groups.items()}
-        steps = [s for s in steps if (s.due - plan.today).days <= days]
     if as_json:
-        # The same states as Due.md: a step waiting on a promise is `waiting`,
-        # and so is a note with nothing to do yet (no step, no dates; left out
-        # with --days, which asks for what falls due).
-        records = [
-            {
-                "note": s.note,
-                "name": plan.notes[s.note].name,
-                "type": plan.notes[s.note].type,
-                "step": s.id,
-                "action": s.action,
-                "start": s.start.isoformat(),
-                "due": s.due.isoformat(),
-                "state": "waiting" if is_waiting(s, plan.today) else s.state(plan.today),
-            }
-            for s in steps
-        ]
-        if days is None:
-            records += [
-                {
-                    "note": w.note,
-                    "name": plan.notes[w.note].name,
-                    "type": plan.notes[w.note].type,
-                    "step": None,
-                    "action": w.reason,
-                    "start": None,
-                    "due": None,
-                    "state": "waiting",
-                }
-                for w in sorted(plan.waiting, key=lambda w: (w.note, w.reason))
-            ]
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(agenda_records(plan, days), indent=2, ensure_ascii=False))
         return
     _echo_err(problem_lines(plan))
     color = None if not os.environ.get("NO_COLOR") else False
-    colors = {"overdue": "red", "today": "yellow", "week": "cyan", "later": None}
-    click.echo(f"Follow-ups as of {plan.today}: {counts(plan)}", color=color)
-    for key, title in SECTIONS:
-        rows = groups[key]
-        if not rows:
-            continue
-        click.echo("", color=color)
-        click.echo(click.style(title, bold=True, fg=colors[key]), color=color)
-        for s in rows:
-            note = plan.notes[s.note]
-            company = note.facts.get("company")
-            who = f"{note.name} ({company})" if company and company != note.name else note.name
-            window = f"{s.start}..{s.due}" if s.start < s.due else f"{s.due}"
-            click.echo(f"  {window:<22} {who}: {s.action}  [{s.note}]", color=color)
-    waits = waiting_rows(plan.steps, plan.waiting, plan.today)
-    if waits:
-        click.echo("", color=color)
-        click.echo(click.style("Waiting", bold=True), color=color)
-        for note, _, reason in waits:
-            click.echo(f"  {plan.notes[note].name}: {reason}  [{note}]", color=color)
+    for text, style in agenda_lines(plan, days):
+        click.echo(click.style(text, **style) if style else text, color=color)
 
 
 @cli.command()
