@@ -98,13 +98,32 @@ class _Planner:
         """Plan a step; a tick, a fact (`status="done"` in `extra`) or a `sent`
         log note may have completed it."""
         task = self.note.tasks.get(step)
-        planned = Step(self.note.path, step, start, max(start, due), action, hint, **extra)
+        channel = "" if _NOT_OUTREACH.match(step) else self.channel_for(extra.get("via", ""))
+        hint = hint or _CHANNEL_HINTS.get(channel, "")
+        action = name_channel(action, channel)
+        planned = Step(self.note.path, step, start, max(start, due), action, hint, channel=channel, **extra)
         if task is not None and task.status != "open":
             planned = replace(planned, status=task.status, done=task.done, reason="")
         elif (entry := self.evidence(planned)) is not None:
             planned = replace(planned, status="done", done=entry.day, reason=f"logged in {entry.log}")
         self.steps.append(planned)
         return planned
+
+    def channel_for(self, via: str) -> str:
+        """Seeds 000-002: email is the default and least intrusive; a call when
+        the note says `channel: call` (they said they would call, or asked you
+        to); LinkedIn when that is all you have; a phone number alone, a call.
+        A step to someone else (a source, an introducer) goes by email."""
+        facts = self.facts
+        if via:
+            return "email"
+        if "channel" in facts:
+            return str(facts["channel"])
+        if "email" not in facts and "linkedin" in facts:
+            return "linkedin"
+        if "email" not in facts and "phone" in facts:
+            return "call"
+        return "email"
 
     def evidence(self, step: Step) -> Entry | None:
         """The first unused `sent` log note to the step's person on or after its
@@ -332,6 +351,9 @@ class _Planner:
                     reason = f"they replied {replied.isoformat()}"
                     self.add(step, start, due, action, hint, status="done", done=replied, reason=reason)
                 return  # they answered: the chain has ended
+            topics = self.facts.get("topics")
+            if count > 1 and topics:  # seed 001: the second note may carry an article
+                hint = f"or share a pertinent article on {', '.join(topics)}"
             self.add(step, start, due, action, hint, waiting=waiting if count == 1 else "")
             done = self.done_on(step)
             if done is None:
@@ -494,6 +516,25 @@ class _Planner:
     def manual(self, day: date) -> None:
         action = self.facts.get("next_action") or f"Follow up with {self.name}"
         self.add(f"manual-{day.strftime('%Y%m%d')}", day, day, action)
+
+
+_CHANNEL_HINTS = {
+    "call": "write down the key points first, in case you reach their voicemail",
+    "linkedin": "a connection request or message with a personal line",
+}
+_CHANNEL_VERBS = {"call": ("Call", "call"), "linkedin": ("Message", "message")}
+
+
+def name_channel(action: str, channel: str) -> str:
+    """The action naming its channel: `Email X` becomes `Call X` or `Message X`
+    (on LinkedIn), and an action that names none says how."""
+    if channel == "email":
+        return action if re.search(r"\bemail\b", action, re.IGNORECASE) else f"{action}, by email"
+    if channel in _CHANNEL_VERBS:
+        verb, noun = _CHANNEL_VERBS[channel]
+        action = re.sub(r"\bemail\b", noun, re.sub(r"^Email ", f"{verb} ", action))
+        return action + (", by phone" if channel == "call" else ", on LinkedIn")
+    return action
 
 
 def default_cadence(note: Note, config: Config) -> tuple[int, str] | None:
