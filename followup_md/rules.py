@@ -106,8 +106,22 @@ class _Planner:
             planned = replace(planned, status=task.status, done=task.done, reason="")
         elif (entry := self.evidence(planned)) is not None:
             planned = replace(planned, status="done", done=entry.day, reason=f"logged in {entry.log}")
+        if planned.status == "done" and planned.done is not None and not planned.reason.startswith("logged"):
+            self.consume(planned.via, planned.done)
         self.steps.append(planned)
         return planned
+
+    def consume(self, via: str, day: date) -> None:
+        """A step done on a day (a tick, a fact, a log note credited on an
+        earlier run) was that day's message: the log of it completes nothing else."""
+        for index, entry in enumerate(self.exchange.with_person(via)):
+            if (
+                entry.day == day
+                and entry.direction in ("sent", "exchanged")
+                and (via, index) not in self.used
+            ):
+                self.used.add((via, index))
+                return
 
     def channel_for(self, via: str) -> str:
         """Seeds 000-002: email is the default and least intrusive; a call when

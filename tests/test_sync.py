@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from followup_md.cli import cli
@@ -227,6 +228,27 @@ def test_a_sent_log_note_completes_a_step_as_a_history_line(make_vault: MakeVaul
     assert "^fu-reach-out" in text
     sync(root)
     assert read(root, "people/Lena.md") == text
+
+
+def test_a_log_note_credited_once_completes_nothing_more_on_the_next_sync(make_vault: MakeVault) -> None:
+    """One message, one step: the email of the 14th thanked them; on the next
+    sync (its step now a done line) it must not also count as the check-in."""
+    root = make_vault(
+        {
+            "Acme.md": "---\ntype: interview\ninterview: 2026-11-10\n---\n",
+            "logs/thanks.md": "---\ntype: log\ndate: 2026-11-14\nwith: '[[Acme]]'\ndirection: sent\n---\n",
+        }
+    )
+    sync(root)
+    text = read(root, "Acme.md")
+    assert (
+        "— logged in thanks #followup 🛫 2026-11-10 📅 2026-11-11 ✅ 2026-11-14 ^fu-thank-you-20261110"
+        in text
+    )
+    assert "- [ ] Check in with Acme" in text
+    shutil.rmtree(root / ".followup-md")  # plan from the notes, not from what the cache remembers
+    sync(root)
+    assert read(root, "Acme.md") == text
 
 
 def test_numbered_rounds_of_an_older_block_migrate_with_their_ticks(make_vault: MakeVault) -> None:
