@@ -466,12 +466,16 @@ class _Planner:
 
     def flame_out(self, status: str) -> bool:
         """Seeds 000 and 001: the relationship outlives the process. After the
-        last unanswered check-in, an outcome, or a rejection's stay-in-touch,
-        keeping in touch is what is left."""
+        last unanswered check-in, an outcome, a rejection's stay-in-touch, or
+        the thank-you for an informational interview, keeping in touch is what
+        is left."""
         if status in ("hired", "withdrawn", "declined", "closed"):
             return True
         if status == "rejected":
             return self.done_on("stay-in-touch") is not None
+        if str(self.facts.get("format", "")).lower() == "informational":  # seed 003: no job to wait for
+            thanks = [step for step in self.steps if step.id.startswith("thank-you-")]
+            return bool(thanks) and all(step.status == "done" for step in thanks)
         return self.exhausted
 
     def dormant(self) -> None:

@@ -510,6 +510,15 @@ RULES = [
         D,
         {},
     ),
+    Rule(
+        "003",
+        "an informational interview, thanked: keeping in touch follows at the default cadence",
+        "type: interview\ninterview: 2026-11-10\nformat: informational\n",
+        D,
+        {"thank-you-20261110": ("done", "2026-11-11"), "keep-in-touch": ("2027-02-11", "2027-02-11")},
+        logs=(("2026-11-11", "sent", ""),),
+        config=Config(keep_in_touch_after="3m"),
+    ),
 ]
 
 
