@@ -490,7 +490,7 @@ class _Planner:
             return
         start = base + after
         self.add(
-            f"reconnect-{base:%Y%m%d}",
+            f"reconnect-since-{base:%Y%m%d}",
             start,
             start + self.days("reconnect_due") - self.days("reconnect_start"),
             f"Reconnect with {self.name}{self.at_company(self.name)}: you last spoke on {base.isoformat()}; "

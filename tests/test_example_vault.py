@@ -56,4 +56,4 @@ def test_example_vault_shows_the_rules_that_close_steps() -> None:
     golden = "".join(p.read_text(encoding="utf-8") for p in EXAMPLE.rglob("*.md"))
     assert "— they replied 2026-11-13 #followup" in golden
     assert "— logged in 2026-11-19 Thanks to Rosa #followup" in golden
-    assert "^fu-reconnect-20260520" in golden
+    assert "^fu-reconnect-since-20260520" in golden

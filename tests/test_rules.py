@@ -415,7 +415,7 @@ RULES = [
         "a former boss silent for six months: reconnect",
         "type: contact\nname: Ruth\nlast_contact: 2026-05-01\n",
         D,
-        {"reconnect-20260501": ("2026-10-28", "2026-10-30")},
+        {"reconnect-since-20260501": ("2026-10-28", "2026-10-30")},
     ),
     Rule(
         "001",
@@ -882,6 +882,16 @@ def test_a_folders_cadence_applies_to_the_notes_in_it() -> None:  # seed 001
 
     steps, _ = plan_note(note, Exchange(), config, D)
     assert [(s.id, s.due) for s in steps] == [("keep-in-touch", date(2026, 11, 15))]
+
+
+def test_a_dormant_contact_is_drafted_a_catch_up_not_a_nice_to_meet_you() -> None:  # seed 001
+    from followup_md.drafts import draft_email
+
+    note = note_from("type: contact\nname: Ruth Okafor\nlast_contact: 2026-05-01\n")
+    steps, _ = steps_of("type: contact\nname: Ruth Okafor\nlast_contact: 2026-05-01\n", D)
+    subject, body = draft_email(steps[0], note)
+    assert subject == "It has been a while"
+    assert body.startswith("Hi Ruth,\n\nIt has been a while since we last spoke")
 
 
 def test_log_notes_get_no_steps() -> None:
