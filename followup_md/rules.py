@@ -104,23 +104,21 @@ class _Planner:
         planned = Step(self.note.path, step, start, max(start, due), action, hint, channel=channel, **extra)
         if task is not None and task.status != "open":
             planned = replace(planned, status=task.status, done=task.done, reason="")
+            self.consume(planned)
+        elif planned.status == "done":  # a fact completed it
+            self.consume(planned)
         elif (entry := self.evidence(planned)) is not None:
             planned = replace(planned, status="done", done=entry.day, reason=f"logged in {entry.log}")
-        if planned.status == "done" and planned.done is not None and not planned.reason.startswith("logged"):
-            self.consume(planned.via, planned.done)
         self.steps.append(planned)
         return planned
 
-    def consume(self, via: str, day: date) -> None:
+    def consume(self, step: Step) -> None:
         """A step done on a day (a tick, a fact, a log note credited on an
         earlier run) was that day's message: the log of it completes nothing else."""
-        for index, entry in enumerate(self.exchange.with_person(via)):
-            if (
-                entry.day == day
-                and entry.direction in ("sent", "exchanged")
-                and (via, index) not in self.used
-            ):
-                self.used.add((via, index))
+        for index, entry in enumerate(self.exchange.with_person(step.via)):
+            fits = entry.day == step.done and entry.direction in ("sent", "exchanged")
+            if fits and (step.via, index) not in self.used:
+                self.used.add((step.via, index))
                 return
 
     def channel_for(self, via: str) -> str:
@@ -195,12 +193,12 @@ class _Planner:
         """`contacted` completes it; so does contact established (`connected`, an
         interview): you cannot have met them without reaching out."""
         contacted = self.happened("contacted")
-        met = self.established()
+        contact = self.established()
         if contacted is not None:
             reason = f"contacted {contacted.isoformat()}"
             self.add("reach-out", start, due, action, status="done", done=contacted, reason=reason)
-        elif met is not None:
-            day, why = met
+        elif contact is not None:
+            day, why = contact
             self.add("reach-out", start, due, action, status="done", done=min(day, self.today), reason=why)
         else:
             self.add("reach-out", start, due, action)
@@ -408,12 +406,12 @@ class _Planner:
             due,
             f"Let {self.source} know you have not reached {self.name} yet, with an update on your efforts",
         )
-        met = self.established()
-        if met is None:
+        contact = self.established()
+        if contact is None:
             self.add(*step, via=self.source_target)
         elif self.shown_open("no-contact"):  # contact came: no longer needed
-            done = min(met[0], self.today)
-            self.add(*step, via=self.source_target, status="done", done=done, reason=met[1])
+            done = min(contact[0], self.today)
+            self.add(*step, via=self.source_target, status="done", done=done, reason=contact[1])
 
     def outcome(self, status: str, day: date) -> None:
         """Seeds 000 and 003: thank the source and tell them how it ended."""
