@@ -23,13 +23,20 @@ TODAY = click.option(
     "--today",
     metavar="YYYY-MM-DD",
     envvar="FOLLOWUP_MD_TODAY",
-    help="Compute as of this date (default: the local date; env FOLLOWUP_MD_TODAY).",
+    help="Compute as of this date (default: today in the vault's time zone; env FOLLOWUP_MD_TODAY).",
 )
 
 
-def _today(value: str | None) -> date:
+def _today(value: str | None, vault: Path | None = None) -> date:
+    """--today, else today in the vault's time zone (see `vault_today`)."""
     if not value:
-        return date.today()
+        from followup_md.vault import load_config, vault_today
+
+        return (
+            vault_today(load_config(vault.resolve()))
+            if vault is not None and vault.is_dir()
+            else date.today()
+        )
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -99,7 +106,7 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     Example:
       followup-md sync ~/vault --today 2026-11-20
     """
-    _sync(vault, _today(today), check, dry_run)
+    _sync(vault, _today(today, vault), check, dry_run)
 
 
 def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) -> None:
@@ -194,7 +201,7 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
     """
     from followup_md.output import agenda_lines, agenda_records, problem_lines
 
-    plan = _plan(vault, _today(today))
+    plan = _plan(vault, _today(today, vault))
     if as_json:
         click.echo(json.dumps(agenda_records(plan, days), indent=2, ensure_ascii=False))
         return
@@ -217,7 +224,7 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
     """
     from followup_md.output import problem_lines
 
-    plan = _plan(vault, _today(today))
+    plan = _plan(vault, _today(today, vault))
     _echo_err(problem_lines(plan, listed_unreadable=show_all))
     _, config, _ = _open(vault)
     zoned = sorted(path for path, note in plan.notes.items() if note.zoned)
@@ -361,7 +368,7 @@ def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path,
         for candidate in (root / folder).glob("*.md"):
             if candidate.stem.casefold() in (kind.casefold(), f"follow-up {kind}".casefold()):
                 template = candidate.read_text(encoding="utf-8")
-    text = note_text(kind, name, parse_sets(sets), config, _today(today), template)
+    text = note_text(kind, name, parse_sets(sets), config, _today(today, vault), template)
     folder = folder_for(kind, config)
     rel = f"{folder}/{safe_file_name(name)}.md" if folder else f"{safe_file_name(name)}.md"
     if (root / rel).exists():
@@ -395,7 +402,7 @@ def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -
     from followup_md.render import tick_step
     from followup_md.write import write_atomic
 
-    day = _today(today)
+    day = _today(today, vault)
     when = _today(on) if on else day
     root, config, settings = _open(vault)
     planned = plan_vault(root, config, settings, probe_vault(root, config, settings, day))
@@ -436,7 +443,7 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | N
     from followup_md.render import recipient_email, resolver
 
     root, config, _ = _open(vault)
-    plan = _plan(vault, _today(today))
+    plan = _plan(vault, _today(today, vault))
     target = _note_of(plan, root, note)
     chosen = _step_of(plan, target, step)
     templates = {}
@@ -480,7 +487,7 @@ def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
     from followup_md.ics import render_ics
     from followup_md.write import write_export
 
-    plan = _plan(vault, _today(today))
+    plan = _plan(vault, _today(today, vault))
     calendar = render_ics(plan.steps, plan.notes, plan.today)
     if output is None:
         click.echo(calendar, nl=False)  # bytes go out as they are: RFC 5545 lines end in CRLF

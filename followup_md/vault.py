@@ -8,6 +8,7 @@ import json
 import os
 import stat
 from collections.abc import Iterator
+from datetime import date, datetime
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -16,6 +17,12 @@ from followup_md.config import Config, parse_config
 from followup_md.errors import ConfigError
 from followup_md.layout import CONFIG_FILE, LEFTOVER, TASKS_PLUGIN, TEMP_SUFFIX
 from followup_md.model import Stat, TaskSyntax, VaultSettings, stat_of
+
+
+def vault_today(config: Config) -> date:
+    """Today in the vault's time zone when the config sets one (a laptop in Los
+    Angeles and CI in UTC agree at any instant), else the machine's."""
+    return datetime.now(config.zone()).date() if config.timezone else date.today()
 
 
 def machine_zone() -> str | None:

@@ -413,3 +413,20 @@ def test_check_warns_once_about_offsets_without_a_vault_time_zone(make_vault: Ma
     )
     (root / "followup-md.toml").write_text('timezone = "UTC"\n')
     assert CliRunner().invoke(cli, ["check", str(root), "--today", TODAY.isoformat()]).stderr == ""
+
+
+def test_today_is_the_vaults_day_wherever_the_machine_is(make_vault: MakeVault) -> None:
+    """Without --today, 'today' is the date in the vault's time zone: UTC+14 and
+    UTC-11 are never on the same day, whatever TZ the machine has."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from click.testing import CliRunner
+
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        root = make_vault({f"{zone}/followup-md.toml": f'timezone = "{zone}"\n'}) / zone
+        before = datetime.now(ZoneInfo(zone)).date()
+        result = CliRunner().invoke(cli, ["sync", str(root)], env={"FOLLOWUP_MD_TODAY": None, "TZ": "UTC"})
+        after = datetime.now(ZoneInfo(zone)).date()
+        assert result.exit_code == 0, result.output
+        assert f"(as of {before})" in result.stdout or f"(as of {after})" in result.stdout
