@@ -482,7 +482,7 @@ class _Planner:
         reconnect (keyed by the last contact: a tick or a log starts a new silence)."""
         after = self.days("dormant_after")
         base = max(self._contact_dates(), default=None)
-        if not after or base is None or base + after > self.today:
+        if not after or base is None or base > self.today - after:  # (no overflow near date.max)
             return
         if any(step.status == "open" for step in self.steps):
             return
