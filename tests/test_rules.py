@@ -519,6 +519,24 @@ RULES = [
         logs=(("2026-11-11", "sent", ""),),
         config=Config(keep_in_touch_after="3m"),
     ),
+    Rule(
+        "002",
+        "thanking the introducer, logged in a note `with` them, completes it",
+        "type: introduction\nintroduced: 2026-11-19\nintroduced_by: '[[Maya]]'\n",
+        D,
+        {"thank-introducer": ("done", "2026-11-19"), "reach-out": ("2026-11-19", "2026-11-21")},
+        logs=(("2026-11-19", "sent", "Maya"),),
+    ),
+    Rule(
+        "004",
+        "a call with them (`exchanged`) is your message and their answer: the chain ends",
+        "type: interview\ninterview: 2026-11-10\n",
+        D,
+        {"thank-you-20261110": ("done", "2026-11-17"), "r20261110-check-in-1": ("done", "2026-11-13")},
+        body="\n<!-- followup-md:begin -->\n\n- [x] a #followup 📅 2026-11-15 ✅ 2026-11-13 ^fu-r20261110-check-in-1\n\n"
+        "<!-- followup-md:end -->\n",
+        logs=(("2026-11-17", "exchanged", ""),),
+    ),
 ]
 
 
