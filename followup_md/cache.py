@@ -23,20 +23,30 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from followup_md import __version__
+from followup_md import __version__, model
 from followup_md.config import Config
 from followup_md.errors import WriteError
 from followup_md.layout import CACHE_DIR, LEFTOVER, SETTINGS_FILES
 from followup_md.model import NoteFile, Problem, ReadFile, Stat, VaultSettings
 from followup_md.vault import open_regular, read_file, read_inside, walk_notes
 
-FORMAT = 2
 CACHE_LIMIT = 1 << 30  # bytes: a pickle larger than this is not ours
+
+
+def _layout() -> str:
+    """The shape of every type the cache stores (each field's name): a pickle
+    made by code with other fields is never unpickled into this code's types,
+    even when the version number did not change."""
+    digest = hashlib.blake2b(digest_size=8)
+    for name in sorted(n for m, n in _Unpickler.ALLOWED if m == "followup_md.model"):
+        digest.update(f"{name}({','.join(f.name for f in fields(getattr(model, name)))})".encode())
+    digest.update(f"RunRecord({','.join(f.name for f in fields(RunRecord))})".encode())
+    return digest.hexdigest()
 
 
 def fingerprint(root: Path) -> str:
@@ -96,6 +106,9 @@ class _Unpickler(pickle.Unpickler):
         if (module, name) not in self.ALLOWED:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
         return super().find_class(module, name)
+
+
+FORMAT = _layout()
 
 
 def _load(root: Path, name: str) -> Any:

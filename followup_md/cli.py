@@ -8,16 +8,14 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from followup_md import __version__
-from followup_md.errors import FollowupError
+from followup_md.errors import CheckFailed, FollowupError
 
-F = TypeVar("F", bound=Callable[..., Any])
 PROGRESS_FROM = 5000  # files: below this a run is too quick for a progress bar
 
 VAULT = click.argument("vault", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -25,13 +23,20 @@ TODAY = click.option(
     "--today",
     metavar="YYYY-MM-DD",
     envvar="FOLLOWUP_MD_TODAY",
-    help="Compute as of this date (default: the local date; env FOLLOWUP_MD_TODAY).",
+    help="Compute as of this date (default: today in the vault's time zone; env FOLLOWUP_MD_TODAY).",
 )
 
 
-def _today(value: str | None) -> date:
+def _today(value: str | None, vault: Path | None = None) -> date:
+    """--today, else today in the vault's time zone (see `vault_today`)."""
     if not value:
-        return date.today()
+        from followup_md.vault import load_config, vault_today
+
+        return (
+            vault_today(load_config(vault.resolve()))
+            if vault is not None and vault.is_dir()
+            else date.today()
+        )
     from followup_md.model import YEARS, in_range
 
     try:
@@ -43,18 +48,18 @@ def _today(value: str | None) -> date:
     return day
 
 
-def _reports_errors(command: F) -> F:
-    """Print a FollowupError once, as `path:line: message`, and exit with its code."""
+class _Commands(click.Group):
+    """The one place where errors become output: a FollowupError is printed once
+    (`path:line: message`, which editors and terminals link; `followup-md:
+    message` when it has no place) and the process exits with its type's code."""
 
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return command(*args, **kwargs)
+            return super().invoke(ctx)
         except FollowupError as error:
-            _say(f"followup-md: {error}", err=True)
-            raise SystemExit(error.exit_code) from None
-
-    return run  # type: ignore[return-value]
+            if error.message:
+                _say(str(error) if error.path else f"followup-md: {error}", err=True)
+            ctx.exit(error.exit_code)
 
 
 def _open(vault: Path) -> tuple[Path, Any, Any]:
@@ -91,7 +96,7 @@ def _echo_err(lines: list[str]) -> None:
         _say(line, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="followup-md")
 def cli() -> None:
     """Follow-up dates for a job search kept in Markdown notes.
@@ -108,7 +113,6 @@ def cli() -> None:
 @TODAY
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a write is needed.")
 @click.option("--dry-run", is_flag=True, help="Write nothing; print the diff of what would change.")
-@_reports_errors
 def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     """Update every note's follow-up tasks and the Due.md index.
 
@@ -116,7 +120,7 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     Example:
       followup-md sync ~/vault --today 2026-11-20
     """
-    _sync(vault, _today(today), check, dry_run)
+    _sync(vault, _today(today, vault), check, dry_run)
 
 
 def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) -> None:
@@ -142,7 +146,7 @@ def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) ->
         _echo_err(problem_lines(planned.plan))
         _show_changes(planned.plan, dry_run)
         if check and planned.plan.changes:
-            raise SystemExit(1)
+            raise CheckFailed()
         return
     _apply(root, config, settings, planned)
 
@@ -202,7 +206,6 @@ def _progress(root: Path, config: Any, settings: Any) -> Callable[[Any], Any]:
 @TODAY
 @click.option("--json", "as_json", is_flag=True, help="Print the steps as a JSON list.")
 @click.option("--days", type=click.IntRange(min=0), help="Only steps due within N days.")
-@_reports_errors
 def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None:
     """Show the agenda: overdue, today, this week, later.
 
@@ -211,80 +214,24 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
       followup-md due ~/vault --days 7
       followup-md due ~/vault --json | jq '.[] | select(.state == "overdue")'
     """
-    from followup_md.output import counts, problem_lines
-    from followup_md.render import SECTIONS, group_steps, is_waiting, waiting_rows
+    from followup_md.model import printable
+    from followup_md.output import agenda_lines, agenda_records, problem_lines
 
-    plan = _plan(vault, _today(today))
-    groups = group_steps(plan.steps, plan.today)
-    steps = sorted(
-        (s for s in plan.steps if s.status == "open"),
-        key=lambda s: (s.due, s.start, s.note, s.id),
-    )
-    if days is not None:
-        groups = {k: [s for s in v if (s.due - plan.today).days <= days] for k, v in groups.items()}
-        steps = [s for s in steps if (s.due - plan.today).days <= days]
+    plan = _plan(vault, _today(today, vault))
     if as_json:
-        # The same states as Due.md: a step waiting on a promise is `waiting`,
-        # and so is a note with nothing to do yet (no step, no dates; left out
-        # with --days, which asks for what falls due).
-        records = [
-            {
-                "note": s.note,
-                "name": plan.notes[s.note].name,
-                "type": plan.notes[s.note].type,
-                "step": s.id,
-                "action": s.action,
-                "start": s.start.isoformat(),
-                "due": s.due.isoformat(),
-                "state": "waiting" if is_waiting(s, plan.today) else s.state(plan.today),
-            }
-            for s in steps
-        ]
-        if days is None:
-            records += [
-                {
-                    "note": w.note,
-                    "name": plan.notes[w.note].name,
-                    "type": plan.notes[w.note].type,
-                    "step": None,
-                    "action": w.reason,
-                    "start": None,
-                    "due": None,
-                    "state": "waiting",
-                }
-                for w in sorted(plan.waiting, key=lambda w: (w.note, w.reason))
-            ]
-        _say(json.dumps(records, indent=2, ensure_ascii=False), keep="\n")  # still valid JSON
+        _say(json.dumps(agenda_records(plan, days), indent=2, ensure_ascii=False), keep="\n")  # valid JSON
         return
     _echo_err(problem_lines(plan))
     color = None if not os.environ.get("NO_COLOR") else False
-    colors = {"overdue": "red", "today": "yellow", "week": "cyan", "later": None}
-    _say(f"Follow-ups as of {plan.today}: {counts(plan)}", color=color)
-    for key, title in SECTIONS:
-        rows = groups[key]
-        if not rows:
-            continue
-        click.echo("", color=color)
-        click.echo(click.style(title, bold=True, fg=colors[key]), color=color)
-        for s in rows:
-            note = plan.notes[s.note]
-            company = note.facts.get("company")
-            who = f"{note.name} ({company})" if company and company != note.name else note.name
-            window = f"{s.start}..{s.due}" if s.start < s.due else f"{s.due}"
-            _say(f"  {window:<22} {who}: {s.action}  [{s.note}]", color=color)
-    waits = waiting_rows(plan.steps, plan.waiting, plan.today)
-    if waits:
-        click.echo("", color=color)
-        click.echo(click.style("Waiting", bold=True), color=color)
-        for note, _, reason in waits:
-            _say(f"  {plan.notes[note].name}: {reason}  [{note}]", color=color)
+    for text, style in agenda_lines(plan, days):
+        shown = printable(text)
+        click.echo(click.style(shown, **style) if style else shown, color=color)
 
 
 @cli.command()
 @VAULT
 @TODAY
 @click.option("--all", "show_all", is_flag=True, help="Also list unreadable files that are not ours.")
-@_reports_errors
 def check(vault: Path, today: str | None, show_all: bool) -> None:
     """Validate the vault; exit 1 if any follow-up note has a problem.
 
@@ -294,7 +241,7 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
     """
     from followup_md.output import problem_lines
 
-    plan = _plan(vault, _today(today))
+    plan = _plan(vault, _today(today, vault))
     _echo_err(problem_lines(plan, listed_unreadable=show_all))
     _, config, _ = _open(vault)
     zoned = sorted(path for path, note in plan.notes.items() if note.zoned)
@@ -315,7 +262,7 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
         + (f"{problems} problem{'s' if problems != 1 else ''}" if problems else "no problems")
     )
     if problems:
-        raise SystemExit(1)
+        raise CheckFailed()
 
 
 @cli.command()
@@ -323,7 +270,6 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
 @click.option("--poll", is_flag=True, help="Poll for changes (network drives, WSL, Docker mounts).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Print every file written and every problem.")
-@_reports_errors
 def watch(vault: Path, poll: bool, quiet: bool, verbose: bool) -> None:
     """Sync, then keep the vault current until Ctrl-C.
 
@@ -345,7 +291,7 @@ def watch(vault: Path, poll: bool, quiet: bool, verbose: bool) -> None:
             _say(line, err=line.startswith("followup-md:"))
 
     watcher = Watcher(vault.resolve(), echo=echo, verbose=verbose)
-    raise SystemExit(run_watch(watcher, poll=poll))
+    click.get_current_context().exit(run_watch(watcher, poll=poll))
 
 
 VAULT_OPTION = click.option(
@@ -431,7 +377,6 @@ def _templates(root: Path, folder: str, suffix: str) -> list[tuple[str, bytes]]:
 @click.option("--open", "open_it", is_flag=True, help="Open the new note in its default app.")
 @VAULT_OPTION
 @TODAY
-@_reports_errors
 def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path, today: str | None) -> None:
     """Create a follow-up note with the right front matter.
 
@@ -458,7 +403,7 @@ def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path,
         for rel, data in _templates(root, folder, ".md"):
             if rel.removesuffix(".md").rpartition("/")[2].casefold() in wanted:
                 template = data.decode("utf-8", errors="replace")
-    text = note_text(kind, name, parse_sets(sets), config, _today(today), template)
+    text = note_text(kind, name, parse_sets(sets), config, _today(today, vault), template)
     folder = folder_for(kind, config)
     rel = f"{folder}/{safe_file_name(name)}.md" if folder else f"{safe_file_name(name)}.md"
     size, limit = len(os.fsencode(rel.rpartition("/")[2])), _name_max(root)
@@ -491,7 +436,6 @@ def _name_max(root: Path) -> int:
 @click.option("--on", "on", metavar="YYYY-MM-DD", help="The day it was done (default: today).")
 @VAULT_OPTION
 @TODAY
-@_reports_errors
 def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -> None:
     """Mark a step done, exactly as ticking its box would, then sync.
 
@@ -509,7 +453,7 @@ def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -
     from followup_md.render import tick_step
     from followup_md.write import write_atomic
 
-    day = _today(today)
+    day = _today(today, vault)
     when = _today(on) if on else day
     root, config, settings = _open(vault)
     planned = plan_vault(root, config, settings, probe_vault(root, config, settings, day))
@@ -532,7 +476,6 @@ def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -
 @click.option("--mailto", is_flag=True, help="Print a mailto: link instead of the text.")
 @VAULT_OPTION
 @TODAY
-@_reports_errors
 def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | None) -> None:
     """Print a drafted email for a step (default: the note's most urgent one).
 
@@ -551,7 +494,7 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | N
     from followup_md.render import recipient_email, resolver
 
     root, config, _ = _open(vault)
-    plan = _plan(vault, _today(today))
+    plan = _plan(vault, _today(today, vault))
     target = _note_of(plan, root, note)
     chosen = _step_of(plan, target, step)
     templates = {
@@ -582,7 +525,6 @@ def export() -> None:
 @VAULT
 @TODAY
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-@_reports_errors
 def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
     """The open steps as an iCalendar file (stdout, or -o FILE).
 
@@ -596,7 +538,7 @@ def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
     from followup_md.ics import render_ics
     from followup_md.write import write_export
 
-    plan = _plan(vault, _today(today))
+    plan = _plan(vault, _today(today, vault))
     calendar = render_ics(plan.steps, plan.notes, plan.today)
     if output is None:
         click.echo(calendar, nl=False)  # bytes go out as they are: RFC 5545 lines end in CRLF
@@ -607,7 +549,6 @@ def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
 
 @cli.command()
 @VAULT
-@_reports_errors
 def init(vault: Path) -> None:
     """Write a commented followup-md.toml and a note template per type.
 

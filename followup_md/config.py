@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cache
+from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -419,6 +420,41 @@ def _check_map(section: str, table: Any, text: str, path: str) -> dict[str, str]
     return result
 
 
+def stays_inside(rel: str) -> bool:
+    """A relative path that stays inside the vault."""
+    path = PurePosixPath(rel.replace("\\", "/"))
+    return bool(rel.strip()) and not path.is_absolute() and ".." not in path.parts and ":" not in rel
+
+
+def _check_paths(config: Config, text: str, path: str) -> None:
+    """Every path setting names a place inside the vault, of the right kind."""
+    due = PurePosixPath(config.due_file)
+    if not stays_inside(config.due_file) or due.suffix != ".md" or due.name.startswith("."):
+        raise ConfigError(
+            f"due_file must be a .md path inside the vault, got {config.due_file!r}",
+            path,
+            _line_of(text, "", "due_file"),
+        )
+    if config.ics_file and (not stays_inside(config.ics_file) or not config.ics_file.endswith(".ics")):
+        raise ConfigError(
+            f"ics_file must be a .ics path inside the vault, got {config.ics_file!r}",
+            path,
+            _line_of(text, "", "ics_file"),
+        )
+    for section, name, folder in (
+        *(("", "templates", folder) for folder in config.templates),
+        *(("folders", folder, folder) for folder in config.folders),
+        *((("", "draft_templates", config.draft_templates),) if config.draft_templates else ()),
+    ):
+        if not stays_inside(folder):
+            label = section or name
+            raise ConfigError(
+                f"{label}: {folder!r} is not a folder inside the vault (use a relative path)",
+                path,
+                _line_of(text, section, name),
+            )
+
+
 def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
     """Validate the text of followup-md.toml against OPTIONS; errors carry file and line."""
     try:
@@ -449,7 +485,9 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         else:
             line = _line_of(text, "", name)
             raise ConfigError(f"unknown setting {name!r}; valid: {_valid_names('')}", path, line)
-    return Config(rules=rules, **values)
+    config = Config(rules=rules, **values)
+    _check_paths(config, text, path)
+    return config
 
 
 def _shown(option: Option) -> str:

@@ -24,6 +24,7 @@ def _text(value: Any) -> str:
 
 _SUBJECTS = {
     "reconnect": "Great to meet you",
+    "reconnect-since": "It has been a while",
     "thank-introducer": "Thank you for the introduction",
     "reach-out": "Introduction: {me_line}",
     "nudge": "Following up on {promise}",
@@ -43,6 +44,9 @@ _SUBJECTS = {
 _BODIES = {
     "reconnect": "It was good to meet you{where}. I enjoyed our conversation{topics} and would "
     "like to keep in touch. Would you be open to a short call in the next couple of weeks?",
+    "reconnect-since": "It has been a while since we last spoke, and I would love to hear how you "
+    "are and share some news of my own. Would you have time for a short call or a coffee in the "
+    "coming weeks?",
     "thank-introducer": "Thank you for introducing me to {name}. I will reach out shortly and "
     "let you know how it goes.",
     "reach-out": "{introducer_line}I am exploring my next role and would value your "

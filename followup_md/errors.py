@@ -22,6 +22,13 @@ class FollowupError(Exception):
         return f"{self.path}:{self.line}: {self.message}"
 
 
+class CheckFailed(FollowupError):
+    """`check` or `sync --check` found something (what, it has printed already)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+
+
 class UsageError(FollowupError):
     """The command line asks for something that cannot be (an unknown step)."""
 

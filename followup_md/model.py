@@ -129,6 +129,7 @@ class Step:
     via: str = ""
     status: TaskStatus = "open"
     reason: str = ""
+    channel: str = ""  # email, call or linkedin; "" for a step that writes to no one
     done: date | None = None
     planned: tuple[date, date] | None = None
 

@@ -98,13 +98,44 @@ class _Planner:
         """Plan a step; a tick, a fact (`status="done"` in `extra`) or a `sent`
         log note may have completed it."""
         task = self.note.tasks.get(step)
-        planned = Step(self.note.path, step, start, max(start, due), action, hint, **extra)
+        channel = "" if _NOT_OUTREACH.match(step) else self.channel_for(extra.get("via", ""))
+        hint = hint or _CHANNEL_HINTS.get(channel, "")
+        action = name_channel(action, channel)
+        planned = Step(self.note.path, step, start, max(start, due), action, hint, channel=channel, **extra)
         if task is not None and task.status != "open":
             planned = replace(planned, status=task.status, done=task.done, reason="")
+            self.consume(planned)
+        elif planned.status == "done":  # a fact completed it
+            self.consume(planned)
         elif (entry := self.evidence(planned)) is not None:
             planned = replace(planned, status="done", done=entry.day, reason=f"logged in {entry.log}")
         self.steps.append(planned)
         return planned
+
+    def consume(self, step: Step) -> None:
+        """A step done on a day (a tick, a fact, a log note credited on an
+        earlier run) was that day's message: the log of it completes nothing else."""
+        for index, entry in enumerate(self.exchange.with_person(step.via)):
+            fits = entry.day == step.done and entry.direction in ("sent", "exchanged")
+            if fits and (step.via, index) not in self.used:
+                self.used.add((step.via, index))
+                return
+
+    def channel_for(self, via: str) -> str:
+        """Seeds 000-002: email is the default and least intrusive; a call when
+        the note says `channel: call` (they said they would call, or asked you
+        to); LinkedIn when that is all you have; a phone number alone, a call.
+        A step to someone else (a source, an introducer) goes by email."""
+        facts = self.facts
+        if via:
+            return "email"
+        if "channel" in facts:
+            return str(facts["channel"])
+        if "email" not in facts and "linkedin" in facts:
+            return "linkedin"
+        if "email" not in facts and "phone" in facts:
+            return "call"
+        return "email"
 
     def evidence(self, step: Step) -> Entry | None:
         """The first unused `sent` log note to the step's person on or after its
@@ -162,12 +193,12 @@ class _Planner:
         """`contacted` completes it; so does contact established (`connected`, an
         interview): you cannot have met them without reaching out."""
         contacted = self.happened("contacted")
-        met = self.established()
+        contact = self.established()
         if contacted is not None:
             reason = f"contacted {contacted.isoformat()}"
             self.add("reach-out", start, due, action, status="done", done=contacted, reason=reason)
-        elif met is not None:
-            day, why = met
+        elif contact is not None:
+            day, why = contact
             self.add("reach-out", start, due, action, status="done", done=min(day, self.today), reason=why)
         else:
             self.add("reach-out", start, due, action)
@@ -332,6 +363,9 @@ class _Planner:
                     reason = f"they replied {replied.isoformat()}"
                     self.add(step, start, due, action, hint, status="done", done=replied, reason=reason)
                 return  # they answered: the chain has ended
+            topics = self.facts.get("topics")
+            if count > 1 and topics:  # seed 001: the second note may carry an article
+                hint = f"or share a pertinent article on {', '.join(topics)}"
             self.add(step, start, due, action, hint, waiting=waiting if count == 1 else "")
             done = self.done_on(step)
             if done is None:
@@ -372,12 +406,12 @@ class _Planner:
             due,
             f"Let {self.source} know you have not reached {self.name} yet, with an update on your efforts",
         )
-        met = self.established()
-        if met is None:
+        contact = self.established()
+        if contact is None:
             self.add(*step, via=self.source_target)
         elif self.shown_open("no-contact"):  # contact came: no longer needed
-            done = min(met[0], self.today)
-            self.add(*step, via=self.source_target, status="done", done=done, reason=met[1])
+            done = min(contact[0], self.today)
+            self.add(*step, via=self.source_target, status="done", done=done, reason=contact[1])
 
     def outcome(self, status: str, day: date) -> None:
         """Seeds 000 and 003: thank the source and tell them how it ended."""
@@ -430,12 +464,16 @@ class _Planner:
 
     def flame_out(self, status: str) -> bool:
         """Seeds 000 and 001: the relationship outlives the process. After the
-        last unanswered check-in, an outcome, or a rejection's stay-in-touch,
-        keeping in touch is what is left."""
+        last unanswered check-in, an outcome, a rejection's stay-in-touch, or
+        the thank-you for an informational interview, keeping in touch is what
+        is left."""
         if status in ("hired", "withdrawn", "declined", "closed"):
             return True
         if status == "rejected":
             return self.done_on("stay-in-touch") is not None
+        if str(self.facts.get("format", "")).lower() == "informational":  # seed 003: no job to wait for
+            thanks = [step for step in self.steps if step.id.startswith("thank-you-")]
+            return bool(thanks) and all(step.status == "done" for step in thanks)
         return self.exhausted
 
     def dormant(self) -> None:
@@ -444,13 +482,13 @@ class _Planner:
         reconnect (keyed by the last contact: a tick or a log starts a new silence)."""
         after = self.days("dormant_after")
         base = max(self._contact_dates(), default=None)
-        if not after or base is None or base + after > self.today:
+        if not after or base is None or base > self.today - after:  # (no overflow near date.max)
             return
         if any(step.status == "open" for step in self.steps):
             return
         start = base + after
         self.add(
-            f"reconnect-{base:%Y%m%d}",
+            f"reconnect-since-{base:%Y%m%d}",
             start,
             start + self.days("reconnect_due") - self.days("reconnect_start"),
             f"Reconnect with {self.name}{self.at_company(self.name)}: you last spoke on {base.isoformat()}; "
@@ -494,6 +532,25 @@ class _Planner:
     def manual(self, day: date) -> None:
         action = self.facts.get("next_action") or f"Follow up with {self.name}"
         self.add(f"manual-{day.strftime('%Y%m%d')}", day, day, action)
+
+
+_CHANNEL_HINTS = {
+    "call": "write down the key points first, in case you reach their voicemail",
+    "linkedin": "a connection request or message with a personal line",
+}
+_CHANNEL_VERBS = {"call": ("Call", "call"), "linkedin": ("Message", "message")}
+
+
+def name_channel(action: str, channel: str) -> str:
+    """The action naming its channel: `Email X` becomes `Call X` or `Message X`
+    (on LinkedIn), and an action that names none says how."""
+    if channel == "email":
+        return action if re.search(r"\bemail\b", action, re.IGNORECASE) else f"{action}, by email"
+    if channel in _CHANNEL_VERBS:
+        verb, noun = _CHANNEL_VERBS[channel]
+        action = re.sub(r"\bemail\b", noun, re.sub(r"^Email ", f"{verb} ", action))
+        return action + (", by phone" if channel == "call" else ", on LinkedIn")
+    return action
 
 
 def default_cadence(note: Note, config: Config) -> tuple[int, str] | None:

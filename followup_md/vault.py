@@ -8,16 +8,23 @@ import json
 import os
 import stat
 from collections.abc import Iterator
+from datetime import date, datetime
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from followup_md.config import Config, parse_config
+from followup_md.config import Config, parse_config, stays_inside
 from followup_md.errors import ConfigError
 from followup_md.layout import CONFIG_FILE, LEFTOVER, READ_LIMIT, TASKS_PLUGIN, TEMP_SUFFIX
 from followup_md.model import Stat, TaskSyntax, VaultSettings, stat_of
 
 SETTINGS_LIMIT = 1 << 20  # the config, an Obsidian settings file, a template
+
+
+def vault_today(config: Config) -> date:
+    """Today in the vault's time zone when the config sets one (a laptop in Los
+    Angeles and CI in UTC agree at any instant), else the machine's."""
+    return datetime.now(config.zone()).date() if config.timezone else date.today()
 
 
 def machine_zone() -> str | None:
@@ -81,7 +88,7 @@ def read_regular(path: Path, limit: int) -> bytes | None:
 
 def inside_path(root: Path, rel: str) -> Path | None:
     """The real path of `rel` (symlinks resolved) if it lies inside the vault."""
-    if not _inside(rel):
+    if not stays_inside(rel):
         return None
     try:
         real = (root / rel).resolve(strict=True)
@@ -112,7 +119,7 @@ def _json(root: Path, rel: str) -> Any:
 
 def _folder(value: Any) -> str | None:
     """A template folder named by a setting, if it is a folder inside the vault."""
-    if isinstance(value, str) and _inside(value.strip().strip("/")):
+    if isinstance(value, str) and stays_inside(value.strip().strip("/")):
         return value.strip().strip("/")
     return None
 
@@ -165,35 +172,7 @@ def load_config(root: Path) -> Config:
         raise ConfigError(f"cannot read the config: {error.strerror or error}", CONFIG_FILE) from None
     except UnicodeDecodeError as error:
         raise ConfigError(f"cannot read the config: {error}", CONFIG_FILE) from None
-    config = parse_config(text, CONFIG_FILE)
-    due = PurePosixPath(config.due_file)
-    if not _inside(config.due_file) or not due.name.endswith(".md") or due.name.startswith("."):
-        raise ConfigError(
-            f"due_file must be a .md path inside the vault, got {config.due_file!r}", CONFIG_FILE
-        )
-    if config.ics_file and (not _inside(config.ics_file) or not config.ics_file.endswith(".ics")):
-        raise ConfigError(
-            f"ics_file must be a .ics path inside the vault, got {config.ics_file!r}", CONFIG_FILE
-        )
-    paths = (config.draft_templates,) if config.draft_templates else ()
-    for name, folders in (
-        ("templates", config.templates),
-        ("folders", tuple(config.folders)),
-        ("draft_templates", paths),
-    ):
-        for folder in folders:
-            if not _inside(folder):
-                raise ConfigError(
-                    f"{name}: {folder!r} is not a folder inside the vault (use a relative path)",
-                    CONFIG_FILE,
-                )
-    return config
-
-
-def _inside(rel: str) -> bool:
-    """A relative path that stays inside the vault."""
-    path = PurePosixPath(rel.replace("\\", "/"))
-    return bool(rel.strip()) and not path.is_absolute() and ".." not in path.parts and ":" not in rel
+    return parse_config(text, CONFIG_FILE)
 
 
 def _matches(rel: str, patterns: tuple[str, ...]) -> bool:

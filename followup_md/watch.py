@@ -41,6 +41,7 @@ from followup_md.vault import (
     load_config,
     read_file,
     read_settings,
+    vault_today,
     walk_notes,
 )
 from followup_md.write import remove_leftovers
@@ -116,7 +117,7 @@ class Watcher:
         self,
         root: Path,
         *,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] | None = None,
         echo: Callable[[str], None] = print,
         verbose: bool = False,
         note_quiet: float = NOTE_QUIET,
@@ -124,7 +125,7 @@ class Watcher:
         on_sync: Callable[[SyncPlan], None] | None = None,
     ) -> None:
         self.root = root
-        self.today_of = today
+        self.today_of: Callable[[], date] = today or (lambda: vault_today(self.config))  # config reloads
         self.echo = echo
         self.verbose = verbose
         self.note_quiet = note_quiet
@@ -139,7 +140,7 @@ class Watcher:
         self.deferred: set[str] = set()
         self.changed: list[str] = []
         self.plan: SyncPlan | None = None  # the last one, for the record left at the end
-        self.today = today()
+        self.today = self.today_of()
         self.stats = Stats()
         self.problems: set[str] = set()
         self.identity = self._identity()

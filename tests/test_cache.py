@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from followup_md.cache import RunRecord, load_run
@@ -146,3 +147,20 @@ def test_a_hostile_pickle_in_the_cache_runs_nothing(make_vault: MakeVault, tmp_p
     out, _ = sync(root)
     assert not marker.exists()
     assert "nothing to update" in out
+
+
+def test_the_cache_format_follows_the_fields_of_the_types_it_stores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Note or RunRecord that gains a field (a new release, a branch) makes
+    older pickles unreadable as such: they are rebuilt, never half-loaded."""
+    from dataclasses import dataclass
+
+    from followup_md import cache
+
+    assert cache._layout() == cache.FORMAT
+
+    @dataclass
+    class RunRecord(cache.RunRecord):
+        extra: int = 0
+
+    monkeypatch.setattr(cache, "RunRecord", RunRecord)
+    assert cache._layout() != cache.FORMAT

@@ -135,7 +135,7 @@ def test_config_errors_exit_2_with_file_and_line(runner: CliRunner, make_vault: 
     result = runner.invoke(cli, ["sync", str(root)])
     assert result.exit_code == 2
     assert result.stderr == (
-        "followup-md: followup-md.toml:4: rules.confirm_due must be a whole number of days from 0 to 3650\n"
+        "followup-md.toml:4: rules.confirm_due must be a whole number of days from 0 to 3650\n"
     )
 
 

@@ -143,7 +143,7 @@ ROWS = {
     "`loop-in-source-YYYYMMDD`": ("D .. D+{loop_in_source_due}",),
     "`stay-in-touch`": ("D .. D+{stay_in_touch_due}",),
     "`source-outcome`": ("D .. D+{source_outcome_due}",),
-    "`reconnect-YYYYMMDD`": ("D+{dormant_after} .. D+182",),
+    "`reconnect-since-YYYYMMDD`": ("D+{dormant_after} .. D+182",),
 }
 
 

@@ -51,9 +51,9 @@ def test_example_vault_is_realistic() -> None:
 
 
 def test_example_vault_shows_the_rules_that_close_steps() -> None:
-    """The golden vault shows a reply ending a chain, a log note completing a
-    step and a dormant contact."""
+    """The committed (synced) example vault shows a reply ending a chain, a log
+    note completing a step and a dormant contact."""
     golden = "".join(p.read_text(encoding="utf-8") for p in EXAMPLE.rglob("*.md"))
     assert "— they replied 2026-11-13 #followup" in golden
     assert "— logged in 2026-11-19 Thanks to Rosa #followup" in golden
-    assert "^fu-reconnect-20260520" in golden
+    assert "^fu-reconnect-since-20260520" in golden

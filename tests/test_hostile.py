@@ -222,10 +222,16 @@ def test_a_symlinked_vault_path_works(vault: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
-        ('due_file = "../Due.md"', "due_file must be a .md path inside the vault"),
-        ('due_file = "/tmp/Due.md"', "due_file must be a .md path inside the vault"),
-        ('templates = ["../Templates"]', "templates: '../Templates' is not a folder inside the vault"),
-        ('[folders]\n"/etc" = "contact"', "folders: '/etc' is not a folder inside the vault"),
+        ('due_file = "../Due.md"', "followup-md.toml:1: due_file must be a .md path inside the vault"),
+        ('due_file = "/tmp/Due.md"', "followup-md.toml:1: due_file must be a .md path inside the vault"),
+        (
+            'skip_weekends = true\ntemplates = ["../Templates"]',
+            "followup-md.toml:2: templates: '../Templates' is not a folder inside the vault",
+        ),
+        (
+            '[folders]\n"/etc" = "contact"',
+            "followup-md.toml:2: folders: '/etc' is not a folder inside the vault",
+        ),
     ],
 )
 def test_config_pointing_outside_the_vault_is_refused(vault: Path, setting: str, message: str) -> None:

@@ -204,3 +204,39 @@ def test_hostile_names_cannot_break_any_output(name: str, company: str, email: s
         assert parsed.fields.get("due") == step.due.isoformat()
         assert parsed.fields.get("start", step.due.isoformat()) == step.start.isoformat()
         assert parsed.block_link == f"^fu-{step.id}"
+
+
+LOGS = st.lists(
+    st.tuples(
+        DATES, st.sampled_from(["sent", "received", "exchanged"]), st.sampled_from(["n", "Priya", "Maya"])
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(notes(), LOGS)
+def test_log_notes_complete_steps_once_and_a_second_sync_changes_nothing(
+    data: bytes, logs: list[tuple[str, str, str]]
+) -> None:
+    """The journal's evidence is a fixed point: a step a log note completed
+    becomes a done line, and planning again from that text (no cache) neither
+    moves it nor spends the same message on another step."""
+    files = [
+        NoteFile(
+            f"logs/{index}.md",
+            f"---\ntype: log\ndate: {day}\nwith: '[[{who}]]'\ndirection: {way}\n---\n".encode(),
+        )
+        for index, (day, way, who) in enumerate(logs)
+    ]
+    files += [
+        NoteFile("Priya.md", b"---\ntype: contact\n---\n"),
+        NoteFile("Maya.md", b"---\ntype: contact\n---\n"),
+    ]
+
+    def sync(note: bytes) -> dict[str, bytes]:
+        plan = plan_sync([NoteFile("n.md", note), *files], None, Config(), VaultSettings(), TODAY, UTC_ZONE)
+        return {c.path: c.new for c in plan.changes if c.path != "Due.md"}
+
+    once = sync(data).get("n.md", data)
+    assert sync(once).get("n.md", once) == once

@@ -415,7 +415,7 @@ RULES = [
         "a former boss silent for six months: reconnect",
         "type: contact\nname: Ruth\nlast_contact: 2026-05-01\n",
         D,
-        {"reconnect-20260501": ("2026-10-28", "2026-10-30")},
+        {"reconnect-since-20260501": ("2026-10-28", "2026-10-30")},
     ),
     Rule(
         "001",
@@ -510,6 +510,33 @@ RULES = [
         D,
         {},
     ),
+    Rule(
+        "003",
+        "an informational interview, thanked: keeping in touch follows at the default cadence",
+        "type: interview\ninterview: 2026-11-10\nformat: informational\n",
+        D,
+        {"thank-you-20261110": ("done", "2026-11-11"), "keep-in-touch": ("2027-02-11", "2027-02-11")},
+        logs=(("2026-11-11", "sent", ""),),
+        config=Config(keep_in_touch_after="3m"),
+    ),
+    Rule(
+        "002",
+        "thanking the introducer, logged in a note `with` them, completes it",
+        "type: introduction\nintroduced: 2026-11-19\nintroduced_by: '[[Maya]]'\n",
+        D,
+        {"thank-introducer": ("done", "2026-11-19"), "reach-out": ("2026-11-19", "2026-11-21")},
+        logs=(("2026-11-19", "sent", "Maya"),),
+    ),
+    Rule(
+        "004",
+        "a call with them (`exchanged`) is your message and their answer: the chain ends",
+        "type: interview\ninterview: 2026-11-10\n",
+        D,
+        {"thank-you-20261110": ("done", "2026-11-17"), "r20261110-check-in-1": ("done", "2026-11-13")},
+        body="\n<!-- followup-md:begin -->\n\n- [x] a #followup 📅 2026-11-15 ✅ 2026-11-13 ^fu-r20261110-check-in-1\n\n"
+        "<!-- followup-md:end -->\n",
+        logs=(("2026-11-17", "exchanged", ""),),
+    ),
 ]
 
 
@@ -523,6 +550,93 @@ def test_rule(row: Rule) -> None:
         if s.status == "open" or (done and s.status == "done")
     }
     assert got == row.expected
+
+
+CHANNELS = [
+    # (seed, what the guidance says, front matter, step, its channel, its action, its hint)
+    (
+        "002",
+        "email is preferred in most situations: an action that names no channel says email",
+        "type: help\nname: Priya\nasked: 2026-11-10\nemail: p@x.example\n",
+        "nudge",
+        "email",
+        "Send Priya a light, clear reminder about their offer to help, by email",
+        "",
+    ),
+    (
+        "004",
+        "they said they would call on Wednesday; it is Friday: call, key points written down first",
+        "type: interview\ncompany: Acme\ninterviewer: Sam\ninterview: 2026-11-16\nreply_by: 2026-11-18\n"
+        "channel: call\n",
+        "r20261116-check-in-1",
+        "call",
+        "Check in with Sam at Acme: restate your interest and ask for the status, by phone",
+        "email is least intrusive; if you call, write down the key points first",
+    ),
+    (
+        "000",
+        "ask to connect on LinkedIn when that is all you have",
+        "type: contact\nname: Chris\nmet: 2026-11-19\nlinkedin: https://www.linkedin.com/in/chris\n",
+        "reconnect",
+        "linkedin",
+        "Message Chris: recall meeting and suggest a next step, such as a call or coffee, on LinkedIn",
+        "or send a LinkedIn request with a personal line",
+    ),
+    (
+        "001",
+        "a thank-you by email, a call or a card",
+        "type: interview\ncompany: Acme\ninterviewer: Sam\ninterview: 2026-11-19\n",
+        "thank-you-20261119",
+        "email",
+        "Send Sam at Acme a thank-you email within 24 hours, relating it to what you discussed",
+        "or a handwritten note, or an article on something you talked about",
+    ),
+    (
+        "001",
+        "the second note the next week may carry an article on what you talked about",
+        "type: interview\ncompany: Acme\ninterviewer: Sam\ninterview: 2026-11-05\ntopics: [dbt]\n",
+        "r20261105-check-in-2",
+        "email",
+        "Send Sam at Acme another short note asking for an update, by email",
+        "or share a pertinent article on dbt",
+    ),
+    (
+        "001",
+        "the employer said to call on a day: call that day",
+        "type: application\ncompany: Acme\ncontact: Sam\napplied: 2026-11-01\nfollow_up_on: 2026-11-23\nchannel: call\n",
+        "follow-up-20261123",
+        "call",
+        "Follow up with Sam at Acme on the day they named: restate your interest and ask about next steps, by phone",
+        "write down the key points first, in case you reach their voicemail",
+    ),
+    (
+        "000",
+        "keep in touch with the interviewer and the source, with an article on the topics",
+        "type: interview\ncompany: Acme\ninterviewer: Sam\nreferred_by: Maya\ninterview: 2026-11-01\n"
+        "status: hired\nclosed: 2026-11-10\ncadence: 3m\ntopics: [dbt]\n",
+        "keep-in-touch",
+        "email",
+        "Keep in touch with Sam at Acme and with Maya, who referred you: share news or an article on dbt "
+        "and ask how they are, by email",
+        "",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("seed", "rule", "front", "step", "channel", "action", "hint"),
+    CHANNELS,
+    ids=[f"{r[0]}: {r[1]}" for r in CHANNELS],
+)
+def test_every_action_names_its_channel(
+    seed: str, rule: str, front: str, step: str, channel: str, action: str, hint: str
+) -> None:
+    body = _block(
+        "- [x] a #followup 📅 2026-11-09 ✅ 2026-11-09 ^fu-r20261105-check-in-1",
+    )
+    steps, _ = steps_of(front, D, body)
+    got = next(s for s in steps if s.id == step)
+    assert (got.channel, got.action, got.hint) == (channel, action, hint)
 
 
 def test_every_rule_option_names_its_seed() -> None:
@@ -774,7 +888,7 @@ def test_an_informational_interview_never_waits_for_an_answer() -> None:  # seed
     assert [(s.id, s.action) for s in steps] == [
         (
             "thank-you-20261001",
-            "Thank Ana for the conversation within 24 hours, mentioning something you learned",
+            "Thank Ana for the conversation within 24 hours, mentioning something you learned, by email",
         )
     ]
 
@@ -786,6 +900,16 @@ def test_a_folders_cadence_applies_to_the_notes_in_it() -> None:  # seed 001
 
     steps, _ = plan_note(note, Exchange(), config, D)
     assert [(s.id, s.due) for s in steps] == [("keep-in-touch", date(2026, 11, 15))]
+
+
+def test_a_dormant_contact_is_drafted_a_catch_up_not_a_nice_to_meet_you() -> None:  # seed 001
+    from followup_md.drafts import draft_email
+
+    note = note_from("type: contact\nname: Ruth Okafor\nlast_contact: 2026-05-01\n")
+    steps, _ = steps_of("type: contact\nname: Ruth Okafor\nlast_contact: 2026-05-01\n", D)
+    subject, body = draft_email(steps[0], note)
+    assert subject == "It has been a while"
+    assert body.startswith("Hi Ruth,\n\nIt has been a while since we last spoke")
 
 
 def test_log_notes_get_no_steps() -> None:

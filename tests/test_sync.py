@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from followup_md.cli import cli
@@ -229,6 +230,27 @@ def test_a_sent_log_note_completes_a_step_as_a_history_line(make_vault: MakeVaul
     assert read(root, "people/Lena.md") == text
 
 
+def test_a_log_note_credited_once_completes_nothing_more_on_the_next_sync(make_vault: MakeVault) -> None:
+    """One message, one step: the email of the 14th thanked them; on the next
+    sync (its step now a done line) it must not also count as the check-in."""
+    root = make_vault(
+        {
+            "Acme.md": "---\ntype: interview\ninterview: 2026-11-10\n---\n",
+            "logs/thanks.md": "---\ntype: log\ndate: 2026-11-14\nwith: '[[Acme]]'\ndirection: sent\n---\n",
+        }
+    )
+    sync(root)
+    text = read(root, "Acme.md")
+    assert (
+        "— logged in thanks #followup 🛫 2026-11-10 📅 2026-11-11 ✅ 2026-11-14 ^fu-thank-you-20261110"
+        in text
+    )
+    assert "- [ ] Check in with Acme" in text
+    shutil.rmtree(root / ".followup-md")  # plan from the notes, not from what the cache remembers
+    sync(root)
+    assert read(root, "Acme.md") == text
+
+
 def test_numbered_rounds_of_an_older_block_migrate_with_their_ticks(make_vault: MakeVault) -> None:
     """Ids were positions (`thank-you`, `thank-you-2`, `r2-check-in-1`); each
     moves to its round's date, found from the windows the block recorded, and
@@ -391,3 +413,20 @@ def test_check_warns_once_about_offsets_without_a_vault_time_zone(make_vault: Ma
     )
     (root / "followup-md.toml").write_text('timezone = "UTC"\n')
     assert CliRunner().invoke(cli, ["check", str(root), "--today", TODAY.isoformat()]).stderr == ""
+
+
+def test_today_is_the_vaults_day_wherever_the_machine_is(make_vault: MakeVault) -> None:
+    """Without --today, 'today' is the date in the vault's time zone: UTC+14 and
+    UTC-11 are never on the same day, whatever TZ the machine has."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from click.testing import CliRunner
+
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        root = make_vault({f"{zone}/followup-md.toml": f'timezone = "{zone}"\n'}) / zone
+        before = datetime.now(ZoneInfo(zone)).date()
+        result = CliRunner().invoke(cli, ["sync", str(root)], env={"FOLLOWUP_MD_TODAY": None, "TZ": "UTC"})
+        after = datetime.now(ZoneInfo(zone)).date()
+        assert result.exit_code == 0, result.output
+        assert f"(as of {before})" in result.stdout or f"(as of {after})" in result.stdout

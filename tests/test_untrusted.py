@@ -108,9 +108,7 @@ def test_a_hostile_config_file_is_a_clear_error(vault: Path, make: object, why: 
     make(vault / "followup-md.toml")  # type: ignore[operator]
     done = synced(vault)
     assert done.returncode == 2
-    assert done.stderr.startswith(f"followup-md: followup-md.toml: cannot read the config: {why}"), (
-        done.stderr
-    )
+    assert done.stderr.startswith(f"followup-md.toml: cannot read the config: {why}"), done.stderr
 
 
 @pytest.mark.parametrize(
