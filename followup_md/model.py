@@ -32,14 +32,17 @@ class Moment:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Something wrong with one file, reported as `path:line: message`."""
+    """Something wrong with one file, reported as `path:line: message`. A
+    warning is input that cannot shape the output (a misspelt key, a setting
+    that matches nothing): the file is still read, and `check` still passes."""
 
     path: str
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{shown_path(self.path)}:{self.line}: {self.message}"
+        return f"{shown_path(self.path)}:{self.line}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 def shown_path(path: str) -> str:
@@ -85,6 +88,12 @@ class Note:
     block: Block | None
     tasks: Mapping[str, TaskLine] = field(default_factory=dict)
     zoned: bool = False  # holds a date-time with a UTC offset (its day depends on the zone)
+    # Where each fact came from: our key -> (the key as the note spells it, its line).
+    sources: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    # Warnings about this note's own text (a misspelt key), reported with the problems.
+    warnings: tuple[Problem, ...] = ()
+    # The config entries this note answers to, ("section", "name"): see `unused_settings`.
+    uses: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def text(self) -> str:
