@@ -18,7 +18,7 @@ from followup_md.errors import CheckFailed, FollowupError
 
 PROGRESS_FROM = 5000  # files: below this a run is too quick for a progress bar
 
-VAULT = click.argument("vault", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+VAULT = click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
 TODAY = click.option(
     "--today",
     metavar="YYYY-MM-DD",
@@ -57,23 +57,46 @@ class _Commands(click.Group):
             ctx.exit(error.exit_code)
 
 
-def _open(vault: Path) -> tuple[Path, Any, Any]:
-    from followup_md.vault import load_config, read_settings
+def _root(vault: Path | None) -> Path:
+    """The vault named, or the one holding the current folder (found the way
+    git finds its repository)."""
+    from followup_md.vault import find_vault
 
+    if vault is None:
+        return find_vault(Path.cwd().resolve())
     if not vault.is_dir():
         raise click.BadParameter(f"{vault} is not a folder", param_hint="VAULT")
-    root = vault.resolve()
+    return vault.resolve()
+
+
+def _open(vault: Path | None) -> tuple[Path, Any, Any]:
+    from followup_md.vault import load_config, read_settings
+
+    root = _root(vault)
     config = load_config(root)
     return root, config, read_settings(root, config)
 
 
-def _plan(vault: Path, today: date) -> Any:
+def _has_notes(root: Path, probe: Any) -> None:
+    """Refuse a folder without a single Markdown file: it is not a vault (a
+    typo in the path, or the wrong folder), and nothing is written there."""
+    from followup_md.errors import UsageError
+
+    if not probe.stats and probe.due is None:
+        raise UsageError(
+            f"{root} holds no Markdown notes; give the vault's folder "
+            "(or run inside it: the nearest folder upward with followup-md.toml, .obsidian/ or .git/ is used)"
+        )
+
+
+def _plan(vault: Path | None, today: date) -> Any:
     """Read the vault (through the cache) and plan, writing nothing."""
     from followup_md.app import plan_vault
     from followup_md.cache import probe_vault
 
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, today)
+    _has_notes(root, probe)
     return plan_vault(root, config, settings, probe, _progress(root, config, settings)).plan
 
 
@@ -109,12 +132,13 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     _sync(vault, _today(today, vault), check, dry_run)
 
 
-def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) -> None:
+def _sync(vault: Path | None, day: date, check: bool = False, dry_run: bool = False) -> None:
     """The main job."""
     from followup_md.cache import probe_vault
 
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, day)
+    _has_notes(root, probe)
     if not (check or dry_run):
         from followup_md.write import remove_leftovers
 
@@ -154,11 +178,10 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     """Write a plan, say what it did, and record the run for the next one."""
     from followup_md.app import apply_plan
     from followup_md.cache import record_run
-    from followup_md.output import counts, problem_lines, quiet_line
+    from followup_md.output import problem_lines, quiet_line, sync_line
 
     probe, read, plan = planned.probe, planned.read, planned.plan
     del planned
-    day = plan.today
     problems = problem_lines(plan)
     _echo_err(problems)
     applied = apply_plan(root, plan, config.due_file)
@@ -166,7 +189,7 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     _echo_err([f"followup-md: {error}" for error in skipped])
     notes = sum(1 for path in written if path in plan.notes)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
-    click.echo(f"followup-md: {what}; {counts(plan)} (as of {day})")
+    click.echo(sync_line(plan, what))
     quiet = quiet_line(plan)
     del plan  # let its notes go before the cache reads back what was written
     if not skipped and not applied.held:  # a write still owed must not look like a clean run
@@ -238,11 +261,13 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
             "computes the same dates",
             err=True,
         )
-    problems = len(plan.problems) + (len(plan.unreadable) if show_all else 0)
+    warnings = sum(1 for problem in plan.problems if problem.warning)
+    problems = len(plan.problems) - warnings + (len(plan.unreadable) if show_all else 0)
     notes = len(plan.notes)
     click.echo(
         f"followup-md: {notes} follow-up note{'s' if notes != 1 else ''} checked, "
         + (f"{problems} problem{'s' if problems != 1 else ''}" if problems else "no problems")
+        + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
     )
     if problems:
         raise CheckFailed()
@@ -264,31 +289,32 @@ def watch(vault: Path, poll: bool, quiet: bool, verbose: bool) -> None:
       followup-md watch ~/vault
       followup-md watch /mnt/share/vault --poll
     """
+    from followup_md.cache import probe_vault
     from followup_md.watch import Watcher, run_watch
 
-    if not vault.is_dir():
-        raise click.BadParameter(f"{vault} is not a folder", param_hint="VAULT")
+    root, config, settings = _open(vault)
+    _has_notes(root, probe_vault(root, config, settings, date.today()))
 
     def echo(line: str) -> None:
         if not quiet or line.startswith("followup-md:"):
             click.echo(line, err=line.startswith("followup-md:"))
 
-    watcher = Watcher(vault.resolve(), echo=echo, verbose=verbose)
+    watcher = Watcher(root, echo=echo, verbose=verbose)
     click.get_current_context().exit(run_watch(watcher, poll=poll))
 
 
 VAULT_OPTION = click.option(
     "--vault",
-    default=".",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The vault (default: the current folder).",
+    help="The vault (default: the one holding the current folder).",
 )
 
 
 def _note_of(plan: Any, root: Path, spec: str) -> Any:
-    """A note by its path (from here or from the vault) or by its name."""
+    """A note by its path (from here or from the vault), file name or alias,
+    matched the way links are; a name that fits two notes is an error."""
     from followup_md.errors import UsageError
-    from followup_md.render import resolve_link, resolver
+    from followup_md.links import fold, link_index
 
     for candidate in (Path(spec), root / spec, Path(spec + ".md"), root / (spec + ".md")):
         try:
@@ -297,16 +323,15 @@ def _note_of(plan: Any, root: Path, spec: str) -> Any:
             continue
         if rel in plan.notes:
             return plan.notes[rel]
-    found = resolve_link(spec, resolver(plan.notes))
-    if found is None:
-        named = [n for n in plan.notes.values() if n.name.casefold() == spec.casefold()]
-        if len(named) > 1:
-            paths = ", ".join(sorted(n.path for n in named))
-            raise UsageError(f"{spec!r} names more than one note: {paths}; give a path")
-        found = named[0].path if named else None
-    if found is None:
-        raise UsageError(f"no follow-up note {spec!r} in {root}")
-    return plan.notes[found]
+    index = link_index(plan.notes)
+    found = index.candidates(spec) or sorted(p for p, n in plan.notes.items() if fold(n.name) == fold(spec))
+    if len(found) > 1:
+        raise UsageError(f"{spec!r} names more than one note: {', '.join(found)}; give its path")
+    if not found:
+        near = index.suggest(spec)
+        hint = f"; did you mean {' or '.join(repr(path) for path in near)}?" if near else ""
+        raise UsageError(f"no follow-up note {spec!r} in {root}{hint}")
+    return plan.notes[found[0]]
 
 
 def _open_steps(plan: Any, note: Any) -> list[Any]:
@@ -439,8 +464,9 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | N
     """
     from followup_md.drafts import draft_email
     from followup_md.errors import UsageError
+    from followup_md.links import link_index
     from followup_md.render import mailto as mailto_url
-    from followup_md.render import recipient_email, resolver
+    from followup_md.render import recipient_email
 
     root, config, _ = _open(vault)
     plan = _plan(vault, _today(today, vault))
@@ -452,7 +478,7 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | N
         templates = {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
     subject, body = draft_email(chosen, target, templates)
     if mailto:
-        address = recipient_email(chosen, plan.notes, resolver(plan.notes))
+        address = recipient_email(chosen, plan.notes, link_index(plan.notes))
         if not address:
             raise UsageError(f"no email for whoever {chosen.id} is addressed to; add `email:` to the note")
         click.echo(mailto_url(address, subject, body))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from followup_md.blocks import BEGIN, BEGIN_TEXT, END, find_block, inner_lines, parse_task, split_lines
 from followup_md.drafts import draft_email
 from followup_md.errors import UsageError
+from followup_md.links import LinkIndex, link_index
 from followup_md.model import Block, Note, Problem, State, Step, TaskLine, TaskSyntax, Waiting, shown_path
 from followup_md.parse import split_front_matter
 
@@ -209,26 +209,12 @@ def _when(step: Step, today: date) -> str:
     return f"**{step.due}**"
 
 
-def resolver(notes: Mapping[str, Note]) -> dict[str, str]:
-    """Link target (case-folded, no `.md`) -> note path, as Obsidian resolves
-    names: a full path, or a file name (the shallowest note wins)."""
-    by_name: dict[str, str] = {}
-    for path in sorted(notes, key=lambda p: (p.count("/"), p)):
-        by_name.setdefault(PurePosixPath(path).stem.casefold(), path)
-        by_name[path.removesuffix(".md").casefold()] = path
-    return by_name
-
-
-def resolve_link(target: str, names: Mapping[str, str]) -> str | None:
-    return names.get(target.removesuffix(".md").casefold())
-
-
-def recipient_email(step: Step, notes: Mapping[str, Note], names: Mapping[str, str]) -> str | None:
+def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str | None:
     """The address of whoever the step writes to: the note's own person, or the
     note that `step.via` links to (the source of a referral, the introducer)."""
     note = notes[step.note]
     if step.via:
-        path = resolve_link(step.via, names)
+        path = names.resolve(step.via, step.note)
         if path is None:
             return None
         note = notes[path]
@@ -301,7 +287,7 @@ def render_due(
     the next (the watcher's); a line is reused while its note is the same object
     and its addressee's email is unchanged."""
     groups = group_steps(steps, today)
-    names = resolver(notes)
+    names = link_index(notes)
 
     def line_of(step: Step) -> str:
         note = notes[step.note]
@@ -324,7 +310,8 @@ def render_due(
         for note, step_id, reason in waiting_rows(steps, waiting, today)
     ]
     problem_lines = [
-        f"- `{clean_text(shown_path(p.path)).replace('`', chr(39))}:{p.line}`: {clean_text(p.message)}"
+        f"- `{clean_text(shown_path(p.path)).replace('`', chr(39))}:{p.line}`: "
+        f"{'warning: ' if p.warning else ''}{clean_text(p.message)}"
         for p in sorted(problems, key=lambda p: (p.path, p.line))
     ]
     if unreadable:
