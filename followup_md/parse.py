@@ -554,12 +554,11 @@ def note_type(
     keys = _our_keys(raw, lines, config, path)
     uses: set[tuple[str, str]] = {("folders", folder[0])} if folder else set()
     uses |= {("keys", ours) for ours in ("type", "tags") if ours in keys and ours in config.keys}
+    tagged = _tag_type(raw.get(keys.get("tags", "")), config, uses)
     theirs = keys.get("type", "")
     value = raw.get(theirs)
     if value is None or value == "" or value == []:
-        if folder:
-            return folder[1], uses
-        return _tag_type(raw.get(keys.get("tags", "")), config, uses), uses
+        return folder[1] if folder else tagged, uses
     values = [_unquoted_link(item) for item in (value if isinstance(value, list) else [value])]
     uses |= {
         ("types", word)
@@ -589,11 +588,13 @@ def _unquoted_link(item: Any) -> Any:
 
 
 def _tag_type(tags: Any, config: Config, uses: set[tuple[str, str]]) -> str | None:
-    for name in tags if isinstance(tags, list) else [tags]:
-        if isinstance(name, str) and (kind := config.tags.get(name.lstrip("#"))):
-            uses.add(("tags", name.lstrip("#")))
-            return kind
-    return None
+    """The type the first tag of ours gives (every tag of ours counts as used)."""
+    names = [
+        name.lstrip("#") for name in (tags if isinstance(tags, list) else [tags]) if isinstance(name, str)
+    ]
+    kinds = [(name, config.tags[name]) for name in names if name in config.tags]
+    uses |= {("tags", name) for name, _ in kinds}
+    return kinds[0][1] if kinds else None
 
 
 def _key_warnings(

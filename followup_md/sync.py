@@ -202,9 +202,11 @@ def plan_read(
     today: date,
     memo: PlanMemo | None = None,
     ics: NoteFile | None = None,
+    paths: Iterable[str] = (),
 ) -> SyncPlan:
     """Compute every step from files already read (the watcher keeps them).
-    `ics` is the calendar file as read, when `ics_file` is set."""
+    `ics` is the calendar file as read, when `ics_file` is set; `paths` are all
+    the vault's Markdown files, ours or not (to suggest the folder a setting meant)."""
     syntax = settings.syntax
     notes: dict[str, Note] = {}
     problems: list[Problem] = []
@@ -239,7 +241,7 @@ def plan_read(
     )
     names = link_index(notes)
     found = exchanges(notes, names)
-    problems += unused_settings(config, notes.values(), read)
+    problems += unused_settings(config, notes.values(), paths)
     steps: list[Step] = []
     waiting: list[Waiting] = []
     changes: list[FileChange] = []
