@@ -486,6 +486,96 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | N
     click.echo(f"Subject: {subject}\n\n{body}", nl=False)
 
 
+@cli.command()
+@click.argument("note")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@VAULT_OPTION
+@TODAY
+@_reports_errors
+def explain(note: str, as_json: bool, vault: Path | None, today: str | None) -> None:
+    """Show what was read from a note and why it has the steps it has.
+
+    Every fact with its key, value, line and source (front matter, a log
+    note, a tick, your postponement), every step with the rule and the date
+    it counts from, and why each other rule did not fire. NOTE is a path or
+    a note's name; a file that is not a follow-up note is told why not.
+
+    \b
+    Example:
+      followup-md explain "Globex - Analytics Engineer"
+      followup-md explain "people/Maya Chen.md" --json | jq .not_fired
+    """
+    from followup_md.explain import explain_lines, explain_note
+    from followup_md.links import link_index
+    from followup_md.model import Exchange
+    from followup_md.sync import exchanges
+
+    root, config, settings = _open(vault)
+    plan = _plan(vault, _today(today))
+    outsider = _not_ours(plan, root, note, config, settings)
+    if outsider is not None:
+        click.echo(outsider)
+        raise SystemExit(1)
+    target = _note_of(plan, root, note)
+    index = link_index(plan.notes)
+    report = explain_note(
+        target,
+        plan.notes,
+        index,
+        exchanges(plan.notes, index).get(target.path, Exchange()),
+        config,
+        plan.today,
+        [s for s in plan.steps if s.note == target.path],
+        [w for w in plan.waiting if w.note == target.path],
+        [p for p in plan.problems if p.path == target.path],
+    )
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(explain_lines(report)))
+
+
+def _not_ours(plan: Any, root: Path, spec: str, config: Any, settings: Any) -> str | None:
+    """Why a Markdown file named on the command line is no follow-up note (None:
+    it is one, or no such file)."""
+    from followup_md.parse import decode_note, split_front_matter
+    from followup_md.vault import is_note_path
+    from followup_md.yamlcore import load_mapping
+
+    for candidate in (Path(spec), root / spec, Path(spec + ".md"), root / (spec + ".md")):
+        try:
+            rel = candidate.resolve().relative_to(root).as_posix()
+        except (ValueError, OSError):
+            continue
+        if rel in plan.notes or not candidate.is_file():
+            continue
+        problem = next((p for p in (*plan.problems, *plan.unreadable) if p.path == rel), None)
+        if problem is not None:
+            return f"{rel}: not read: {problem.message}"
+        if not is_note_path(rel, config, settings):
+            return (
+                f"{rel}: not read: followup-md skips its folder "
+                "(hidden, templates, or exclude in followup-md.toml)"
+            )
+        try:
+            front, _ = split_front_matter(decode_note(candidate.read_bytes(), rel))
+            raw = load_mapping(front, rel, 2)[0] if front is not None else {}
+        except (FollowupError, ValueError) as error:
+            return f"{rel}: not a follow-up note: {error}"
+        theirs = next((key for key in raw if "type" in config.ours_for(key)), None)
+        if theirs is None or raw[theirs] in (None, "", []):
+            key = config.key("type")
+            return (
+                f"{rel}: not a follow-up note: no `{key}:` in its front matter "
+                "(add one, or map its folder or tag to a type in followup-md.toml)"
+            )
+        return (
+            f"{rel}: not a follow-up note: {theirs}: {raw[theirs]!r} is none of contact, introduction, help, "
+            "application, interview, referral, log (map it in followup-md.toml [types])"
+        )
+    return None
+
+
 @cli.group()
 def export() -> None:
     """Export the follow-ups to other tools.

@@ -335,9 +335,9 @@ def coerce_facts(
         if value is None or value == "" or value == []:
             continue
         for ours in config.ours_for(theirs):
-            if ours != "type":
-                line = lines.get(theirs, 1)
-                sources[ours] = (theirs, line)
+            line = lines.get(theirs, 1)
+            sources[ours] = (theirs, line)
+            if ours != "type":  # read by `note_type`
                 _coerce_one(facts, ours, theirs, value, line, path, tz)
     return facts, sources
 
