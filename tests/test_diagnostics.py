@@ -266,3 +266,19 @@ def test_near_miss_keys_reach_check_and_due_md(make_vault: MakeVault) -> None:
     assert (
         "- `Globex.md:3`: warning: 'intervew' is not a key followup-md reads" in (root / "Due.md").read_text()
     )
+
+
+def test_notes_that_are_not_ours_give_no_false_problems(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            "Deal.md": "---\ntype: contract\nsigned: 2026-11-01\n---\n",
+            "Role.md": "---\ntype: interviewer\n---\n",
+            "Book.md": '---\n"type": book\ntags: [reading]\n---\n',
+            "List.md": "---\ntype: [book, article]\n---\n",
+            "Flow.md": "---\n{type: article, Intervew: x}\n---\n",
+            "Daily.md": "---\ndate: {{date}}\n---\n",
+            "Ann.md": "---\ntype: contact\nmet: 2026-11-19\nnotes: my own\nsalary: 100\n---\n",
+        }
+    )
+    code, out, err = run("check", root, *DAY)
+    assert (code, out, err) == (0, "followup-md: 1 follow-up note checked, no problems\n", "")

@@ -4,12 +4,14 @@ step with its rule and date, and why each other rule did not fire."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from followup_md.cli import cli
 
-from .conftest import TODAY, MakeVault
+from .conftest import REPO, TODAY, MakeVault
 
 DAY = ["--today", TODAY.isoformat()]
 
@@ -131,3 +133,15 @@ def test_explain_says_why_a_file_is_not_a_follow_up_note(make_vault: MakeVault) 
         "Templates/Contact.md: not read: followup-md skips its folder "
         "(hidden, templates, or exclude in followup-md.toml)\n",
     )
+
+
+def test_the_readme_example_is_real_output(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split('$ followup-md explain "Maya Chen"\n', 1)[1].split("```", 1)[0]
+    vault = tmp_path / "example_vault"
+    shutil.copytree(REPO / "example_vault", vault)
+    code, out = explain(vault, "Maya Chen")
+    assert code == 0
+    assert [line for line in shown.splitlines() if line.strip() != "…"] == [
+        line for line in out.splitlines() if line in shown.splitlines()
+    ]
