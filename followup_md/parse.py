@@ -138,15 +138,21 @@ def near_miss(value: str) -> str | None:
 
 @cache
 def _type_line(key: str) -> re.Pattern[bytes]:
-    """`key:` at the start of a line (any case), and the rest of the line."""
-    return re.compile(rb"^" + re.escape(key.encode()) + rb"[ \t]*:(?:[ \t]+(.*?))?[ \t]*\r?$", re.IGNORECASE)
+    """`key: value` on a line of its own (any case), the value a one-line scalar
+    that YAML reads as exactly its text (plain, or quoted without escapes), and
+    the next line a new key or the closing `---`: only then is the value sure."""
+    return re.compile(
+        rb"^" + re.escape(key.encode()) + rb"[ \t]*:(?:[ \t]+(?:'([^'\r\n]*)'|\"([^\"\r\n]*)\"|"
+        rb"([^-?:,\[\]{}#&*!|>'\"%@`\s][^:#,\[\]{}\r\n]*?)))?[ \t]*(?:[ \t]#[^\r\n]*)?\r?\n"
+        rb"(?=[A-Za-z0-9_\"']|---[ \t]*\r?(?:\n|$))",
+        re.IGNORECASE | re.MULTILINE,
+    )
 
 
 _CLOSE = re.compile(rb"[ \t]*\r?(?:\n|$)")
-# A plain or quoted scalar on one line that YAML reads as exactly its text.
-_PLAIN = re.compile(rb"^[^-?:,\[\]{}#&*!|>'\"%@`\s][^:#,\[\]{}]*$")
-_QUOTED = re.compile(rb"^(?:'([^']*)'|\"([^\"]*)\")(?:[ \t]+#.*)?$")
-# What may start the line after `type: value` for that line to be the whole value.
+# The first line of front matter that is neither blank nor a comment, and what
+# a line must start with to be a plain key of a block mapping.
+_FIRST_CONTENT = re.compile(rb"[^\n]*\n(?:[ \t\r]*(?:#[^\n]*)?\n)*([^\n]*)")
 _NEXT_KEY = re.compile(rb"^[A-Za-z0-9_\"']")
 
 
@@ -174,48 +180,28 @@ def surely_not_ours(data: bytes, config: Config) -> bool:
     if any(_folded(tag.encode()) in folded for tag in config.tags):
         return False
     key = config.key("type")
-    if folded.count(_folded(key.encode())) == 0:
-        return True
-    if folded.count(_folded(key.encode())) > 1:
-        return False
-    lines = front.split(b"\n")
-    first = next((line for line in lines[1:-1] if line.strip(b" \t\r")[:1] not in (b"", b"#")), b"")
-    if not _NEXT_KEY.match(first):
+    spelled = _folded(key.encode())
+    if folded.count(spelled) != 1:
+        return folded.count(spelled) == 0  # absent: not ours; twice: let YAML see which
+    first = _FIRST_CONTENT.match(front)
+    if first is None or not _NEXT_KEY.match(first.group(1)):
         return False  # not a block mapping at the top (a flow `{type: contact}`, indented keys)
-    for number, line in enumerate(lines[1:-1], 1):
-        found = _type_line(key).match(line)
-        if found is None:
-            continue
-        following = lines[number + 1] if number + 1 < len(lines) - 1 else b"---"
-        if following != b"---" and not _NEXT_KEY.match(following):
-            return False  # the value may go on (`type:` then `- contact`)
-        value = _one_line_value((found.group(1) or b"").strip(b" \t"))
-        if value is None:
-            return False
-        return map_type(value, config) is None and value not in config.types and near_miss(value) is None
-    return False  # the key is somewhere a line scan cannot read
-
-
-def _one_line_value(raw: bytes) -> str | None:
-    """The string YAML reads from a one-line scalar, or None when unsure."""
-    quoted = _QUOTED.match(raw)
-    if quoted:
-        inner = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
-    else:
-        inner = re.split(rb"[ \t]#", raw, maxsplit=1)[0].rstrip(b" \t")
-        if inner and not _PLAIN.match(inner):
-            return None
+    found = _type_line(key).search(data, 0, end + 5)
+    if found is None:
+        return False  # quoted, a list, going on to the next line: YAML decides
+    raw = next((group for group in found.groups() if group is not None), b"")
     try:
-        return inner.decode("utf-8")
+        value = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return None
+        return False
+    return map_type(value, config) is None and value not in config.types and near_miss(value) is None
 
 
 def _type_words(value: str) -> list[str]:
     """A `type` value, and a link's target too (`"[[People]]"`, as Obsidian's
     list properties hold links)."""
     text = value.strip()
-    link = parse_link(text)
+    link = parse_link(text) if text.startswith("[") else None
     return [text, link.target] if link is not None and link.target != text else [text]
 
 
