@@ -265,10 +265,13 @@ def waiting_rows(
     return sorted(rows, key=lambda row: (row[0], row[1] or "", row[2]))
 
 
-def summary(sections: Mapping[State, Sequence[Step]], waiting: int, problems: int) -> str:
-    """`2 overdue · 1 today · 3 waiting`, or an empty string when there is nothing."""
+def summary(sections: Mapping[State, Sequence[Step]], waiting: int, problems: Sequence[Problem]) -> str:
+    """`2 overdue · 1 today · 3 waiting · 1 warning`, or an empty string when there is nothing."""
+    warnings = sum(1 for problem in problems if problem.warning)
+    errors = len(problems) - warnings
     counts = [(len(sections[key]), title.lower()) for key, title in SECTIONS]
-    counts += [(waiting, "waiting"), (problems, "problem" + ("s" if problems != 1 else ""))]
+    counts += [(waiting, "waiting"), (errors, "problem" + ("s" if errors != 1 else ""))]
+    counts += [(warnings, "warning" + ("s" if warnings != 1 else ""))]
     return " · ".join(f"{n} {label}" for n, label in counts if n)
 
 
@@ -319,7 +322,7 @@ def render_due(
             f"- {unreadable} other file{'s' if unreadable > 1 else ''} could not be read "
             "(not recognisably follow-up notes; `followup-md check --all` lists them)"
         )
-    line = summary(groups, len(waits), len(problems)) or "Nothing to follow up"
+    line = summary(groups, len(waits), problems) or "Nothing to follow up"
     out = ["", "# Follow-ups", "", f"{line} — as of {today}", "", *load_chart(groups, notes, today)]
     for key, title in SECTIONS:
         if sections[key]:
