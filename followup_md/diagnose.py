@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import PurePosixPath
 
-from followup_md.config import CONFIG_FILE, Config
+from followup_md.config import Config
+from followup_md.layout import CONFIG_FILE
 from followup_md.links import LinkIndex
 from followup_md.model import Note, Problem, Step
 
