@@ -19,10 +19,11 @@ from followup_md.blocks import split_lines
 from followup_md.config import Config
 from followup_md.links import LinkIndex
 from followup_md.model import Exchange, Link, Moment, Note, Problem, Step, Waiting
-from followup_md.rules import merge_exchange, plan_note
+from followup_md.rules import ENDED, merge_exchange, plan_note
 
 # Each rule: its name, the step ids it makes (by prefix), and the facts it needs.
 RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("dormant", ("reconnect-",), ()),
     ("reconnect", ("reconnect",), ("met",)),
     ("thank-introducer", ("thank-introducer",), ("introduced", "introduced_by")),
     ("reach-out", ("reach-out",), ("introduced|referred",)),
@@ -34,8 +35,10 @@ RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("loop-in-source", ("loop-in-source",), ("interview", "referred_by")),
     ("update-source", ("update-source",), ("connected", "referred_by")),
     ("no-contact", ("no-contact",), ("contacted", "referred_by")),
+    ("source-outcome", ("source-outcome",), ("referred_by", "closed")),
     ("stay-in-touch", ("stay-in-touch",), ("status", "closed")),
     ("keep-in-touch", ("keep-in-touch",), ("cadence",)),
+    ("follow-up", ("follow-up-",), ("follow_up_on",)),
     ("manual", ("manual",), ("next",)),
 )
 
@@ -179,6 +182,10 @@ def _why_not(
             f"contact was made (`connected` {facts['connected']})" if "connected" in facts else None
         ),
         "keep-in-touch": lambda: "no date to count the interval from",
+        "dormant": lambda: "no silence longer than `dormant_after` days with nothing else to do",
+        "source-outcome": lambda: (
+            f"status is {status}: the process has not ended" if status not in ENDED else None
+        ),
         "reach-out": lambda: "a referral's reach-out comes from `referred`" if "referred" in facts else None,
     }
     why = reasons.get(name, lambda: None)()
@@ -239,6 +246,8 @@ def explain_note(
             entry["notes"].append(f"your dates; the rule says {step.planned[0]}..{step.planned[1]}")
         if step.waiting:
             entry["notes"].append(step.waiting)
+        if step.reason:
+            entry["notes"].append(f"done because: {step.reason}")
         made.append(entry)
     fired = {rule_of(step.id) for step in steps}
     silent = [
