@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from followup_md.blocks import split_lines
@@ -255,6 +256,10 @@ def explain_note(
         for name, _, needs in RULES
         if name not in fired and note.type != "log"
     ]
+    for before, after in pairwise(facts.get("interview", ())):
+        if not any(step.id.startswith(f"r{before.day:%Y%m%d}-check-in") for step in steps):
+            why = f"superseded by the later round on {after.day}"
+            silent.append({"rule": f"check-in ({before.day})", "why": why})
     return {
         "note": note.path,
         "name": note.name,

@@ -86,6 +86,7 @@ def test_explain_tells_facts_steps_and_rules_that_did_not_fire(make_vault: MakeV
         "  keep-in-touch: no `cadence`\n"
         "  follow-up: no `follow_up_on`\n"
         "  manual: no `next`\n"
+        "  check-in (2026-11-05): superseded by the later round on 2026-11-12\n"
     )
 
 
