@@ -491,7 +491,6 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | N
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
 @VAULT_OPTION
 @TODAY
-@_reports_errors
 def explain(note: str, as_json: bool, vault: Path | None, today: str | None) -> None:
     """Show what was read from a note and why it has the steps it has.
 
@@ -515,7 +514,7 @@ def explain(note: str, as_json: bool, vault: Path | None, today: str | None) -> 
     outsider = _not_ours(plan, root, note, config, settings)
     if outsider is not None:
         click.echo(outsider)
-        raise SystemExit(1)
+        raise CheckFailed()
     target = _note_of(plan, root, note)
     index = link_index(plan.notes)
     report = explain_note(
