@@ -19,12 +19,13 @@ _WHAT = {
     "statuses": "no follow-up note has the status {name!r}",
     "folders": "no follow-up note is in the folder {name!r}",
     "tags": "no follow-up note has the tag {name!r}",
+    "directions": "no log note has the direction {name!r}",
 }
 
 
 def unused_settings(config: Config, notes: Iterable[Note], paths: Iterable[str] = ()) -> list[Problem]:
-    """A warning for each `[keys]`, `[types]`, `[statuses]`, `[folders]` and
-    `[tags]` entry of followup-md.toml that no note answers to (`paths`: other
+    """A warning for each `[keys]`, `[types]`, `[statuses]`, `[folders]`,
+    `[tags]` and `[directions]` entry of followup-md.toml that no note answers to (`paths`: other
     files read, to suggest the folder meant)."""
     used = set().union(*(note.uses for note in notes))
     folders = {str(parent) for path in paths for parent in PurePosixPath(path).parents}

@@ -45,6 +45,9 @@ company = "Employer"
 
 [tags]
 "job/lead" = "contact"
+
+[directions]
+out = "sent"
 """
 
 
@@ -64,8 +67,9 @@ def test_settings_that_match_nothing_are_warnings_with_their_line(make_vault: Ma
         "followup-md.toml:9: warning: [statuses] 'Offered': no follow-up note has the status 'Offered'",
         "followup-md.toml:13: warning: [keys] 'company': no follow-up note has the key 'Employer'",
         "followup-md.toml:16: warning: [tags] 'job/lead': no follow-up note has the tag 'job/lead'",
+        "followup-md.toml:19: warning: [directions] 'out': no log note has the direction 'out'",
     ]
-    assert (code, out) == (0, "followup-md: 1 follow-up note checked, no problems, 5 warnings\n")
+    assert (code, out) == (0, "followup-md: 1 follow-up note checked, no problems, 6 warnings\n")
     code, out, err = run("sync", root, *DAY)
     assert code == 0 and "followup-md.toml:2: warning: [folders]" in err
     due = (root / "Due.md").read_text()
@@ -78,6 +82,7 @@ def test_settings_in_use_are_silent() -> None:
         note_from("met: 2026-11-19\n", path="20 People/Ann.md", config=config),
         note_from("type: Lead\ntags: [job/lead]\nEmployer: Initech\nstatus: Offered\n", config=config),
         note_from("type: Applied\nApplied-Date: 2026-11-18\n", config=config),
+        note_from("type: log\ndirection: out\n", config=config),
     ]
     assert unused_settings(config, notes) == []
 
