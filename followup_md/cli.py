@@ -122,7 +122,7 @@ def cli() -> None:
 @TODAY
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a write is needed.")
 @click.option("--dry-run", is_flag=True, help="Write nothing; print the diff of what would change.")
-def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
+def sync(vault: Path | None, today: str | None, check: bool, dry_run: bool) -> None:
     """Update every note's follow-up tasks and the Due.md index.
 
     \b
@@ -214,7 +214,7 @@ def _progress(root: Path, config: Any, settings: Any) -> Callable[[Any], Any]:
 @TODAY
 @click.option("--json", "as_json", is_flag=True, help="Print the steps as a JSON list.")
 @click.option("--days", type=click.IntRange(min=0), help="Only steps due within N days.")
-def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None:
+def due(vault: Path | None, today: str | None, as_json: bool, days: int | None) -> None:
     """Show the agenda: overdue, today, this week, later.
 
     \b
@@ -238,7 +238,7 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
 @VAULT
 @TODAY
 @click.option("--all", "show_all", is_flag=True, help="Also list unreadable files that are not ours.")
-def check(vault: Path, today: str | None, show_all: bool) -> None:
+def check(vault: Path | None, today: str | None, show_all: bool) -> None:
     """Validate the vault; exit 1 if any follow-up note has a problem.
 
     \b
@@ -278,7 +278,7 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
 @click.option("--poll", is_flag=True, help="Poll for changes (network drives, WSL, Docker mounts).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Print every file written and every problem.")
-def watch(vault: Path, poll: bool, quiet: bool, verbose: bool) -> None:
+def watch(vault: Path | None, poll: bool, quiet: bool, verbose: bool) -> None:
     """Sync, then keep the vault current until Ctrl-C.
 
     Due.md is updated as soon as a burst of changes settles; a note is written
@@ -368,7 +368,9 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
 @click.option("--open", "open_it", is_flag=True, help="Open the new note in its default app.")
 @VAULT_OPTION
 @TODAY
-def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path, today: str | None) -> None:
+def new(
+    kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path | None, today: str | None
+) -> None:
     """Create a follow-up note with the right front matter.
 
     TYPE is contact, introduction, help, application, interview, referral or
@@ -410,7 +412,7 @@ def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path,
 @click.option("--on", "on", metavar="YYYY-MM-DD", help="The day it was done (default: today).")
 @VAULT_OPTION
 @TODAY
-def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -> None:
+def done(note: str, step: str, on: str | None, vault: Path | None, today: str | None) -> None:
     """Mark a step done, exactly as ticking its box would, then sync.
 
     NOTE is a path or a note's name; STEP a step id (`reach-out`,
@@ -450,7 +452,7 @@ def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -
 @click.option("--mailto", is_flag=True, help="Print a mailto: link instead of the text.")
 @VAULT_OPTION
 @TODAY
-def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | None) -> None:
+def draft(note: str, step: str | None, mailto: bool, vault: Path | None, today: str | None) -> None:
     """Print a drafted email for a step (default: the note's most urgent one).
 
     Your own templates in the draft_templates folder (`thank-you.txt`,
@@ -589,7 +591,7 @@ def export() -> None:
 @VAULT
 @TODAY
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
+def export_ics(vault: Path | None, today: str | None, output: Path | None) -> None:
     """The open steps as an iCalendar file (stdout, or -o FILE).
 
     Each step is an all-day event on its due date with a stable UID; set
@@ -613,7 +615,7 @@ def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
 
 @cli.command()
 @VAULT
-def init(vault: Path) -> None:
+def init(vault: Path | None) -> None:
     """Write a commented followup-md.toml and a note template per type.
 
     Never overwrites: an existing config or template is left as it is. The
