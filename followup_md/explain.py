@@ -107,6 +107,10 @@ def _facts(note: Note, notes: Mapping[str, Note], index: LinkIndex) -> list[dict
     for key, value in note.facts.items():
         theirs, line = _where(note, key)
         facts.append(_fact(note.path, key, theirs, shown(value), line, "front matter"))
+    theirs, line = _where(note, "with")
+    for link in note.facts.get("with", ()) if note.type == "log" else ():
+        target = index.resolve(link.target, note.path) or "no follow-up note"
+        facts.append(_fact(note.path, "with", theirs, f"{link.target} -> {target}", line, "link resolved"))
     for path in sorted(notes):
         log = notes[path]
         if log.type != "log" or "date" not in log.facts or path == note.path:

@@ -149,3 +149,13 @@ def test_the_readme_example_is_real_output(tmp_path: Path) -> None:
     assert [line for line in shown.splitlines() if line.strip() != "…"] == [
         line for line in out.splitlines() if line in shown.splitlines()
     ]
+
+
+def test_explain_a_log_note_shows_where_its_links_lead(make_vault: MakeVault) -> None:
+    log = '---\ntype: log\ndate: 2026-11-13\nwith: ["[[Globex]]", "[[Globx]]"]\n---\n'
+    root = make_vault({"Globex.md": GLOBEX, "logs/call.md": log})
+    code, out = explain(root, "logs/call.md")
+    assert code == 0
+    assert "  line 4    with: Globex -> Globex.md  [link resolved]\n" in out
+    assert "  line 4    with: Globx -> no follow-up note  [link resolved]\n" in out
+    assert "Problems:\n  logs/call.md:4: with: 'Globx' is no follow-up note" in out
