@@ -79,10 +79,12 @@ def _open(vault: Path | None) -> tuple[Path, Any, Any]:
 
 def _has_notes(root: Path, probe: Any) -> None:
     """Refuse a folder without a single Markdown file: it is not a vault (a
-    typo in the path, or the wrong folder), and nothing is written there."""
+    typo in the path, or the wrong folder), and nothing is written there. A
+    followup-md.toml says it is one, with no notes yet."""
     from followup_md.errors import UsageError
+    from followup_md.layout import CONFIG_FILE
 
-    if not probe.stats and probe.due is None:
+    if not probe.stats and probe.due is None and not (root / CONFIG_FILE).is_file():
         raise UsageError(
             f"{root} holds no Markdown notes; give the vault's folder "
             "(or run inside it: the nearest folder upward with followup-md.toml, .obsidian/ or .git/ is used)"

@@ -232,6 +232,8 @@ def test_a_folder_without_markdown_is_refused_and_left_alone(tmp_path: Path) -> 
         code, _, err = run(command, folder, *DAY)
         assert code == 2 and "photos holds no Markdown notes" in err, (command, err)
     assert sorted(p.name for p in folder.iterdir()) == ["cat.jpg"]
+    (folder / "followup-md.toml").write_text("")  # a vault set up before its first note
+    assert run("sync", folder, *DAY)[0] == 0
 
 
 def test_an_ambiguous_name_lists_the_paths_and_a_miss_suggests(make_vault: MakeVault) -> None:
