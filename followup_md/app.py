@@ -45,7 +45,8 @@ def plan_vault(
     bar) and plan as of the probe's day; notes whose text would change are
     planned from what is on disk now."""
     read = reader(probe) if reader is not None else read_vault(root, config, settings, probe)
-    planned = Planned(probe, read, plan_read(read, probe.due, config, settings, probe.today, ics=probe.ics))
+    plan = plan_read(read, probe.due, config, settings, probe.today, ics=probe.ics, paths=probe.stats)
+    planned = Planned(probe, read, plan)
     owed = [change.path for change in planned.plan.changes if change.path in probe.cached]
     return read_again(root, config, settings, planned, owed) if owed else planned
 
@@ -58,7 +59,8 @@ def read_again(
     for rel in paths:
         if not read_from_disk(root, rel, config, settings, probe, read):
             probe.stats.pop(rel, None)
-    return Planned(probe, read, plan_read(read, probe.due, config, settings, probe.today, ics=probe.ics))
+    plan = plan_read(read, probe.due, config, settings, probe.today, ics=probe.ics, paths=probe.stats)
+    return Planned(probe, read, plan)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from followup_md.errors import CheckFailed, FollowupError
 
 PROGRESS_FROM = 5000  # files: below this a run is too quick for a progress bar
 
-VAULT = click.argument("vault", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+VAULT = click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
 TODAY = click.option(
     "--today",
     metavar="YYYY-MM-DD",
@@ -62,23 +62,48 @@ class _Commands(click.Group):
             ctx.exit(error.exit_code)
 
 
-def _open(vault: Path) -> tuple[Path, Any, Any]:
-    from followup_md.vault import load_config, read_settings
+def _root(vault: Path | None) -> Path:
+    """The vault named, or the one holding the current folder (found the way
+    git finds its repository)."""
+    from followup_md.vault import find_vault
 
+    if vault is None:
+        return find_vault(Path.cwd().resolve())
     if not vault.is_dir():
         raise click.BadParameter(f"{vault} is not a folder", param_hint="VAULT")
-    root = vault.resolve()
+    return vault.resolve()
+
+
+def _open(vault: Path | None) -> tuple[Path, Any, Any]:
+    from followup_md.vault import load_config, read_settings
+
+    root = _root(vault)
     config = load_config(root)
     return root, config, read_settings(root, config)
 
 
-def _plan(vault: Path, today: date) -> Any:
+def _has_notes(root: Path, probe: Any) -> None:
+    """Refuse a folder without a single Markdown file: it is not a vault (a
+    typo in the path, or the wrong folder), and nothing is written there. A
+    followup-md.toml says it is one, with no notes yet."""
+    from followup_md.errors import UsageError
+    from followup_md.layout import CONFIG_FILE
+
+    if not probe.stats and probe.due is None and not (root / CONFIG_FILE).is_file():
+        raise UsageError(
+            f"{root} holds no Markdown notes; give the vault's folder "
+            "(or run inside it: the nearest folder upward with followup-md.toml, .obsidian/ or .git/ is used)"
+        )
+
+
+def _plan(vault: Path | None, today: date) -> Any:
     """Read the vault (through the cache) and plan, writing nothing."""
     from followup_md.app import plan_vault
     from followup_md.cache import probe_vault
 
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, today)
+    _has_notes(root, probe)
     return plan_vault(root, config, settings, probe, _progress(root, config, settings)).plan
 
 
@@ -113,7 +138,7 @@ def cli() -> None:
 @TODAY
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a write is needed.")
 @click.option("--dry-run", is_flag=True, help="Write nothing; print the diff of what would change.")
-def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
+def sync(vault: Path | None, today: str | None, check: bool, dry_run: bool) -> None:
     """Update every note's follow-up tasks and the Due.md index.
 
     \b
@@ -123,12 +148,13 @@ def sync(vault: Path, today: str | None, check: bool, dry_run: bool) -> None:
     _sync(vault, _today(today, vault), check, dry_run)
 
 
-def _sync(vault: Path, day: date, check: bool = False, dry_run: bool = False) -> None:
+def _sync(vault: Path | None, day: date, check: bool = False, dry_run: bool = False) -> None:
     """The main job."""
     from followup_md.cache import probe_vault
 
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, day)
+    _has_notes(root, probe)
     if not (check or dry_run):
         from followup_md.write import remove_leftovers
 
@@ -169,11 +195,10 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     """Write a plan, say what it did, and record the run for the next one."""
     from followup_md.app import apply_plan
     from followup_md.cache import record_run
-    from followup_md.output import counts, problem_lines, quiet_line
+    from followup_md.output import problem_lines, quiet_line, sync_line
 
     probe, read, plan = planned.probe, planned.read, planned.plan
     del planned
-    day = plan.today
     problems = problem_lines(plan)
     _echo_err(problems)
     applied = apply_plan(root, plan, config.due_file)
@@ -181,7 +206,7 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     _echo_err([f"followup-md: {error}" for error in skipped])
     notes = sum(1 for path in written if path in plan.notes)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
-    _say(f"followup-md: {what}; {counts(plan)} (as of {day})")
+    _say(sync_line(plan, what))
     quiet = quiet_line(plan)
     del plan  # let its notes go before the cache reads back what was written
     if not skipped and not applied.held:  # a write still owed must not look like a clean run
@@ -206,7 +231,7 @@ def _progress(root: Path, config: Any, settings: Any) -> Callable[[Any], Any]:
 @TODAY
 @click.option("--json", "as_json", is_flag=True, help="Print the steps as a JSON list.")
 @click.option("--days", type=click.IntRange(min=0), help="Only steps due within N days.")
-def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None:
+def due(vault: Path | None, today: str | None, as_json: bool, days: int | None) -> None:
     """Show the agenda: overdue, today, this week, later.
 
     \b
@@ -232,7 +257,7 @@ def due(vault: Path, today: str | None, as_json: bool, days: int | None) -> None
 @VAULT
 @TODAY
 @click.option("--all", "show_all", is_flag=True, help="Also list unreadable files that are not ours.")
-def check(vault: Path, today: str | None, show_all: bool) -> None:
+def check(vault: Path | None, today: str | None, show_all: bool) -> None:
     """Validate the vault; exit 1 if any follow-up note has a problem.
 
     \b
@@ -255,11 +280,13 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
             "computes the same dates",
             err=True,
         )
-    problems = len(plan.problems) + (len(plan.unreadable) if show_all else 0)
+    warnings = sum(1 for problem in plan.problems if problem.warning)
+    problems = len(plan.problems) - warnings + (len(plan.unreadable) if show_all else 0)
     notes = len(plan.notes)
     click.echo(
         f"followup-md: {notes} follow-up note{'s' if notes != 1 else ''} checked, "
         + (f"{problems} problem{'s' if problems != 1 else ''}" if problems else "no problems")
+        + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
     )
     if problems:
         raise CheckFailed()
@@ -270,7 +297,7 @@ def check(vault: Path, today: str | None, show_all: bool) -> None:
 @click.option("--poll", is_flag=True, help="Poll for changes (network drives, WSL, Docker mounts).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Print every file written and every problem.")
-def watch(vault: Path, poll: bool, quiet: bool, verbose: bool) -> None:
+def watch(vault: Path | None, poll: bool, quiet: bool, verbose: bool) -> None:
     """Sync, then keep the vault current until Ctrl-C.
 
     Due.md is updated as soon as a burst of changes settles; a note is written
@@ -281,31 +308,32 @@ def watch(vault: Path, poll: bool, quiet: bool, verbose: bool) -> None:
       followup-md watch ~/vault
       followup-md watch /mnt/share/vault --poll
     """
+    from followup_md.cache import probe_vault
     from followup_md.watch import Watcher, run_watch
 
-    if not vault.is_dir():
-        raise click.BadParameter(f"{vault} is not a folder", param_hint="VAULT")
+    root, config, settings = _open(vault)
+    _has_notes(root, probe_vault(root, config, settings, date.today()))
 
     def echo(line: str) -> None:
         if not quiet or line.startswith("followup-md:"):
             _say(line, err=line.startswith("followup-md:"))
 
-    watcher = Watcher(vault.resolve(), echo=echo, verbose=verbose)
+    watcher = Watcher(root, echo=echo, verbose=verbose)
     click.get_current_context().exit(run_watch(watcher, poll=poll))
 
 
 VAULT_OPTION = click.option(
     "--vault",
-    default=".",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The vault (default: the current folder).",
+    help="The vault (default: the one holding the current folder).",
 )
 
 
 def _note_of(plan: Any, root: Path, spec: str) -> Any:
-    """A note by its path (from here or from the vault) or by its name."""
+    """A note by its path (from here or from the vault), file name or alias,
+    matched the way links are; a name that fits two notes is an error."""
     from followup_md.errors import UsageError
-    from followup_md.render import resolve_link, resolver
+    from followup_md.links import fold, link_index
 
     for candidate in (Path(spec), root / spec, Path(spec + ".md"), root / (spec + ".md")):
         try:
@@ -314,16 +342,15 @@ def _note_of(plan: Any, root: Path, spec: str) -> Any:
             continue
         if rel in plan.notes:
             return plan.notes[rel]
-    found = resolve_link(spec, resolver(plan.notes))
-    if found is None:
-        named = [n for n in plan.notes.values() if n.name.casefold() == spec.casefold()]
-        if len(named) > 1:
-            paths = ", ".join(sorted(n.path for n in named))
-            raise UsageError(f"{spec!r} names more than one note: {paths}; give a path")
-        found = named[0].path if named else None
-    if found is None:
-        raise UsageError(f"no follow-up note {spec!r} in {root}")
-    return plan.notes[found]
+    index = link_index(plan.notes)
+    found = index.candidates(spec) or sorted(p for p, n in plan.notes.items() if fold(n.name) == fold(spec))
+    if len(found) > 1:
+        raise UsageError(f"{spec!r} names more than one note: {', '.join(found)}; give its path")
+    if not found:
+        near = index.suggest(spec)
+        hint = f"; did you mean {' or '.join(repr(path) for path in near)}?" if near else ""
+        raise UsageError(f"no follow-up note {spec!r} in {root}{hint}")
+    return plan.notes[found[0]]
 
 
 def _open_steps(plan: Any, note: Any) -> list[Any]:
@@ -377,7 +404,9 @@ def _templates(root: Path, folder: str, suffix: str) -> list[tuple[str, bytes]]:
 @click.option("--open", "open_it", is_flag=True, help="Open the new note in its default app.")
 @VAULT_OPTION
 @TODAY
-def new(kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path, today: str | None) -> None:
+def new(
+    kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path | None, today: str | None
+) -> None:
     """Create a follow-up note with the right front matter.
 
     TYPE is contact, introduction, help, application, interview, referral or
@@ -436,7 +465,7 @@ def _name_max(root: Path) -> int:
 @click.option("--on", "on", metavar="YYYY-MM-DD", help="The day it was done (default: today).")
 @VAULT_OPTION
 @TODAY
-def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -> None:
+def done(note: str, step: str, on: str | None, vault: Path | None, today: str | None) -> None:
     """Mark a step done, exactly as ticking its box would, then sync.
 
     NOTE is a path or a note's name; STEP a step id (`reach-out`,
@@ -476,7 +505,7 @@ def done(note: str, step: str, on: str | None, vault: Path, today: str | None) -
 @click.option("--mailto", is_flag=True, help="Print a mailto: link instead of the text.")
 @VAULT_OPTION
 @TODAY
-def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | None) -> None:
+def draft(note: str, step: str | None, mailto: bool, vault: Path | None, today: str | None) -> None:
     """Print a drafted email for a step (default: the note's most urgent one).
 
     Your own templates in the draft_templates folder (`thank-you.txt`,
@@ -490,8 +519,9 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | N
     """
     from followup_md.drafts import draft_email
     from followup_md.errors import UsageError
+    from followup_md.links import link_index
     from followup_md.render import mailto as mailto_url
-    from followup_md.render import recipient_email, resolver
+    from followup_md.render import recipient_email
 
     root, config, _ = _open(vault)
     plan = _plan(vault, _today(today, vault))
@@ -503,12 +533,101 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path, today: str | N
     }
     subject, body = draft_email(chosen, target, templates)
     if mailto:
-        address = recipient_email(chosen, plan.notes, resolver(plan.notes))
+        address = recipient_email(chosen, plan.notes, link_index(plan.notes))
         if not address:
             raise UsageError(f"no email for whoever {chosen.id} is addressed to; add `email:` to the note")
         _say(mailto_url(address, subject, body))
         return
     _say(f"Subject: {subject}\n\n{body}", nl=False, keep="\n\t")
+
+
+@cli.command()
+@click.argument("note")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@VAULT_OPTION
+@TODAY
+def explain(note: str, as_json: bool, vault: Path | None, today: str | None) -> None:
+    """Show what was read from a note and why it has the steps it has.
+
+    Every fact with its key, value, line and source (front matter, a log
+    note, a tick, your postponement), every step with the rule and the date
+    it counts from, and why each other rule did not fire. NOTE is a path or
+    a note's name; a file that is not a follow-up note is told why not.
+
+    \b
+    Example:
+      followup-md explain "Globex - Analytics Engineer"
+      followup-md explain "people/Maya Chen.md" --json | jq .not_fired
+    """
+    from followup_md.explain import explain_lines, explain_note
+    from followup_md.links import link_index
+    from followup_md.model import Exchange
+    from followup_md.sync import exchanges
+
+    root, config, settings = _open(vault)
+    plan = _plan(vault, _today(today))
+    outsider = _not_ours(plan, root, note, config, settings)
+    if outsider is not None:
+        _say(outsider)
+        raise CheckFailed()
+    target = _note_of(plan, root, note)
+    index = link_index(plan.notes)
+    report = explain_note(
+        target,
+        plan.notes,
+        index,
+        exchanges(plan.notes, index).get(target.path, Exchange()),
+        config,
+        plan.today,
+        [s for s in plan.steps if s.note == target.path],
+        [w for w in plan.waiting if w.note == target.path],
+        [p for p in plan.problems if p.path == target.path],
+    )
+    if as_json:
+        _say(json.dumps(report, indent=2, ensure_ascii=False), keep="\n")  # valid JSON
+    else:
+        _say("\n".join(explain_lines(report)), keep="\n")
+
+
+def _not_ours(plan: Any, root: Path, spec: str, config: Any, settings: Any) -> str | None:
+    """Why a Markdown file named on the command line is no follow-up note (None:
+    it is one, or no such file)."""
+    from followup_md.parse import decode_note, split_front_matter
+    from followup_md.vault import is_note_path
+    from followup_md.yamlcore import load_mapping
+
+    for candidate in (Path(spec), root / spec, Path(spec + ".md"), root / (spec + ".md")):
+        try:
+            rel = candidate.resolve().relative_to(root).as_posix()
+        except (ValueError, OSError):
+            continue
+        if rel in plan.notes or not candidate.is_file():
+            continue
+        problem = next((p for p in (*plan.problems, *plan.unreadable) if p.path == rel), None)
+        if problem is not None:
+            return f"{rel}: not read: {problem.message}"
+        if not is_note_path(rel, config, settings):
+            return (
+                f"{rel}: not read: followup-md skips its folder "
+                "(hidden, templates, or exclude in followup-md.toml)"
+            )
+        try:
+            front, _ = split_front_matter(decode_note(candidate.read_bytes(), rel))
+            raw = load_mapping(front, rel, 2)[0] if front is not None else {}
+        except (FollowupError, ValueError) as error:
+            return f"{rel}: not a follow-up note: {error}"
+        theirs = next((key for key in raw if "type" in config.ours_for(key)), None)
+        if theirs is None or raw[theirs] in (None, "", []):
+            key = config.key("type")
+            return (
+                f"{rel}: not a follow-up note: no `{key}:` in its front matter "
+                "(add one, or map its folder or tag to a type in followup-md.toml)"
+            )
+        return (
+            f"{rel}: not a follow-up note: {theirs}: {raw[theirs]!r} is none of contact, introduction, help, "
+            "application, interview, referral, log (map it in followup-md.toml [types])"
+        )
+    return None
 
 
 @cli.group()
@@ -525,7 +644,7 @@ def export() -> None:
 @VAULT
 @TODAY
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
+def export_ics(vault: Path | None, today: str | None, output: Path | None) -> None:
     """The open steps as an iCalendar file (stdout, or -o FILE).
 
     Each step is an all-day event on its due date with a stable UID; set
@@ -549,7 +668,7 @@ def export_ics(vault: Path, today: str | None, output: Path | None) -> None:
 
 @cli.command()
 @VAULT
-def init(vault: Path) -> None:
+def init(vault: Path | None) -> None:
     """Write a commented followup-md.toml and a note template per type.
 
     Never overwrites: an existing config or template is left as it is. The

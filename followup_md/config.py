@@ -99,6 +99,7 @@ KEY_KINDS: Mapping[str, str] = {
     "direction": "text",
     "channel": "text",
     "follow_up_on": "date",
+    "aliases": "list",
 }
 KEYS = tuple(KEY_KINDS)
 
@@ -289,6 +290,8 @@ class Config:
     rules: Mapping[str, int] = field(
         default_factory=lambda: {o.name: o.default for o in OPTIONS if o.section == "rules"}
     )
+    # The line of each `[section] name` in followup-md.toml ("section.name" -> line), for messages.
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 
     def zone(self) -> tzinfo | None:
         """The vault's time zone, or None for the machine's local zone."""
@@ -300,8 +303,13 @@ class Config:
 
     def ours_for(self, theirs: str) -> tuple[str, ...]:
         """Our keys that the vault's key `theirs` holds (two may share one, as
-        a stage key that gives both type and status)."""
-        return _reverse_keys(tuple(sorted(self.keys.items()))).get(theirs, ())
+        a stage key that gives both type and status). Key names match in any
+        case, as Obsidian's property names do."""
+        return _reverse_keys(tuple(sorted(self.keys.items()))).get(theirs.casefold(), ())
+
+    def line(self, section: str, name: str) -> int:
+        """The line of a setting in followup-md.toml (1 when not known)."""
+        return self.lines.get(f"{section}.{name}", 1)
 
 
 @cache
@@ -314,7 +322,7 @@ def _reverse_keys(renames: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, 
     keys = dict(renames)
     reverse: dict[str, list[str]] = {}
     for ours in KEY_KINDS:
-        reverse.setdefault(keys.get(ours, ours), []).append(ours)
+        reverse.setdefault(keys.get(ours, ours).casefold(), []).append(ours)
     return {theirs: tuple(names) for theirs, names in reverse.items()}
 
 
@@ -391,13 +399,14 @@ def _check_value(option: Option, value: Any, where: tuple[str, int]) -> Any:
     raise AssertionError(option.kind)  # pragma: no cover - the table has no other kinds
 
 
-def _check_map(section: str, table: Any, text: str, path: str) -> dict[str, str]:
+def _check_map(section: str, table: Any, text: str, path: str, lines: dict[str, int]) -> dict[str, str]:
     if not isinstance(table, dict):
         raise ConfigError(f"[{section}] must be a table", path, _line_of(text, "", section))
     targets = _MAP_TARGETS[section]
     result: dict[str, str] = {}
     for name, value in table.items():
         line = _line_of(text, section, name)
+        lines[f"{section}.{name}"] = line
         if section == "keys" and name not in KEYS:
             raise ConfigError(f"unknown key {name!r} in [keys]; valid keys: {', '.join(KEYS)}", path, line)
         if section == "cadence":
@@ -464,11 +473,12 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         line = int(found.group(1)) if found else max(1, len(text.splitlines()))
         raise ConfigError(f"not valid TOML: {error}", path, line) from None
     values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     rules = dict(Config().rules)
     by_place = {(o.section, o.name): o for o in OPTIONS}
     for name, value in data.items():
         if name in _MAP_TARGETS:
-            values[name] = _check_map(name, value, text, path)
+            values[name] = _check_map(name, value, text, path, lines)
         elif name == "rules":
             if not isinstance(value, dict):
                 raise ConfigError("[rules] must be a table", path, _line_of(text, "", name))
@@ -485,7 +495,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         else:
             line = _line_of(text, "", name)
             raise ConfigError(f"unknown setting {name!r}; valid: {_valid_names('')}", path, line)
-    config = Config(rules=rules, **values)
+    config = Config(rules=rules, lines=lines, **values)
     _check_paths(config, text, path)
     return config
 

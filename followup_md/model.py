@@ -46,14 +46,17 @@ class Moment:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Something wrong with one file, reported as `path:line: message`."""
+    """Something wrong with one file, reported as `path:line: message`. A
+    warning is input that cannot shape the output (a misspelt key, a setting
+    that matches nothing): the file is still read, and `check` still passes."""
 
     path: str
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{printable(self.path)}:{self.line}: {self.message}"
+        return f"{printable(self.path)}:{self.line}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -104,6 +107,12 @@ class Note:
     block: Block | None
     tasks: Mapping[str, TaskLine] = field(default_factory=dict)
     zoned: bool = False  # holds a date-time with a UTC offset (its day depends on the zone)
+    # Where each fact came from: our key -> (the key as the note spells it, its line).
+    sources: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    # Warnings about this note's own text (a misspelt key), reported with the problems.
+    warnings: tuple[Problem, ...] = ()
+    # The config entries this note answers to, ("section", "name"): see `unused_settings`.
+    uses: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def text(self) -> str:

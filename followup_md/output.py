@@ -28,14 +28,21 @@ def problem_lines(plan: SyncPlan, listed_unreadable: bool = False) -> list[str]:
 
 
 def counts(plan: SyncPlan) -> str:
-    """`5 overdue · 1 today · 3 waiting · 1 problem`, or `nothing due`."""
+    """`5 overdue · 1 today · 3 waiting · 1 problem · 2 warnings`, or `nothing due`."""
     waiting = len(waiting_rows(plan.steps, plan.waiting, plan.today))
-    return summary(group_steps(plan.steps, plan.today), waiting, len(plan.problems)) or "nothing due"
+    return summary(group_steps(plan.steps, plan.today), waiting, plan.problems) or "nothing due"
+
+
+def sync_line(plan: SyncPlan, what: str) -> str:
+    """A sync's summary: how many follow-up notes it read (a silent zero shows),
+    what it wrote, the counts."""
+    read = f"{len(plan.notes)} follow-up note{'s' if len(plan.notes) != 1 else ''} read"
+    return f"followup-md: {read}, {what}; {counts(plan)} (as of {plan.today})"
 
 
 def quiet_line(plan: SyncPlan) -> str:
     """What a sync that had nothing to write says."""
-    return f"followup-md: nothing to update; {counts(plan)} (as of {plan.today})"
+    return sync_line(plan, "nothing to update")
 
 
 def _within(steps: list[Step], plan: SyncPlan, days: int | None) -> list[Step]:

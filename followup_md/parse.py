@@ -7,7 +7,7 @@ date-time must become a calendar day) and reads nothing else.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 from pathlib import PurePosixPath
@@ -79,12 +79,18 @@ def split_front_matter(text: str) -> tuple[str | None, int]:
         position = end + 1
 
 
-def _key_value(front: str, key: str) -> str | None:
-    """The raw scalar value of a top-level `key:` line, without a YAML parse."""
-    found = re.search(rf"^{re.escape(key)}[ \t]*:[ \t]*(.*?)[ \t]*\r?$", front, re.MULTILINE)
-    if found is None:
-        return None
-    return found.group(1).strip("\"'")
+_HINT = re.compile(r"^([\"']?)([^\"':\n]+)\1[ \t]*:[ \t]*(.*?)[ \t]*\r?$", re.MULTILINE)
+
+
+def _type_hint(front: str, config: Config) -> str | None:
+    """Our type from a `type:` line read without YAML (for front matter YAML
+    cannot read: is it recognisably ours, so worth a listed problem?)."""
+    for found in _HINT.finditer(front):
+        if "type" in config.ours_for(found.group(2).strip()):
+            values = found.group(3).split(" #")[0].strip("[] ").split(",")
+            kinds = {map_type(value.strip(" \"'"), config) for value in values} - {None}
+            return kinds.pop() if len(kinds) == 1 else None
+    return None
 
 
 def _damerau(a: str, b: str) -> int:
@@ -101,73 +107,134 @@ def _damerau(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
+_SEPARATORS = re.compile(r"[\s_-]+")
+
+
+def _slip(value: str, known: str) -> int | None:
+    """How far `value` is from `known` when it is probably a slip of the keys
+    for it, else None. The bar is closer than "one edit": another real word one
+    letter longer (`contract` for contact, `interviewer` for interview) is a
+    word of the user's own, so only these count: case, spaces, `_` and `-`
+    (`replyby`, `Reply By`); a letter left out, wrong or swapped (one, or two
+    in a long word); a doubled letter; a plural `s`."""
+    v, k = _SEPARATORS.sub("", value.casefold()), _SEPARATORS.sub("", known.casefold())
+    if v == k:
+        return 0
+    if len(k) < 5:
+        return None  # short words are too close to everything
+    if len(v) <= len(k):
+        distance = _damerau(v, k)
+        return distance if distance <= (1 if len(k) < 8 else 2) else None
+    if len(v) == len(k) + 1 and (
+        v == k + "s" or any(v[i] == v[i - 1] and v[:i] + v[i + 1 :] == k for i in range(1, len(v)))
+    ):
+        return 1
+    return None
+
+
+def nearest(value: str, known: Iterable[str]) -> str | None:
+    """The word among `known` that `value` is most probably a slip for."""
+    scored = [
+        (distance, word) for word in known if word != value and (distance := _slip(value, word)) is not None
+    ]
+    return min(scored)[1] if scored else None
+
+
 @cache
 def near_miss(value: str) -> str | None:
     """One of our types that `value` is probably a misspelling of."""
-    lowered = value.lower()
-    for known in TYPES:
-        if len(known) >= 5 and lowered != known:
-            limit = 1 if len(known) < 8 else 2
-            if abs(len(lowered) - len(known)) <= limit and _damerau(lowered, known) <= limit:
-                return known
-    return None
+    return None if value.lower() in TYPES else nearest(value, TYPES)
 
 
 @cache
 def _type_line(key: str) -> re.Pattern[bytes]:
-    return re.compile(rb"^" + re.escape(key.encode()) + rb"[ \t]*:[ \t]*([^\r\n]*)", re.MULTILINE)
+    """`key: value` on a line of its own (any case), the value a one-line scalar
+    that YAML reads as exactly its text (plain, or quoted without escapes), and
+    the next line a new key or the closing `---`: only then is the value sure."""
+    return re.compile(
+        rb"^" + re.escape(key.encode()) + rb"[ \t]*:(?:[ \t]+(?:'([^'\r\n]*)'|\"([^\"\r\n]*)\"|"
+        rb"([^-?:,\[\]{}#&*!|>'\"%@`\s][^:#,\[\]{}\r\n]*?)))?[ \t]*(?:[ \t]#[^\r\n]*)?\r?\n"
+        rb"(?=[A-Za-z0-9_\"']|---[ \t]*\r?(?:\n|$))",
+        re.IGNORECASE | re.MULTILINE,
+    )
 
 
 _CLOSE = re.compile(rb"[ \t]*\r?(?:\n|$)")
+# The first line of front matter that is neither blank nor a comment, and what
+# a line must start with to be a plain key of a block mapping.
+_FIRST_CONTENT = re.compile(rb"[^\n]*\n(?:[ \t\r]*(?:#[^\n]*)?\n)*([^\n]*)")
+_NEXT_KEY = re.compile(rb"^[A-Za-z0-9_\"']")
+
+
+def _folded(data: bytes) -> bytes:
+    """`data` case-folded the way key names are compared (ASCII cheaply)."""
+    return data.lower() if data.isascii() else data.decode("utf-8", "replace").casefold().encode()
 
 
 def surely_not_ours(data: bytes, config: Config) -> bool:
     """A cheap test on the raw bytes, before any decoding or YAML: True only for
     files `read_note` would certainly find are not ours (no front matter, or a
-    `type` that is not ours and no near miss). Folder rules are checked first."""
+    `type` that is not ours and no near miss). Whenever the bytes could mean
+    anything else (a quoted or flow key, a list, a value that goes on to the
+    next line, an escape, a tag of ours) it says False and YAML decides; a
+    property test holds it to that. Folder rules are checked first."""
     if not data.startswith((b"---", b"\xef\xbb\xbf---")):
         return True
     end = data.find(b"\n---", 3)
     if end == -1 or not _CLOSE.match(data, end + 4):
         return False  # unusual: let the full reader decide
-    found = _type_line(config.key("type")).search(data, 0, end + 1)
+    front = data[: end + 1]
+    if b"\\" in front:
+        return False  # a double-quoted escape can spell any key
+    folded = _folded(front)
+    if any(_folded(tag.encode()) in folded for tag in config.tags):
+        return False
+    key = config.key("type")
+    spelled = _folded(key.encode())
+    if folded.count(spelled) != 1:
+        return folded.count(spelled) == 0  # absent: not ours; twice: let YAML see which
+    first = _FIRST_CONTENT.match(front)
+    if first is None or not _NEXT_KEY.match(first.group(1)):
+        return False  # not a block mapping at the top (a flow `{type: contact}`, indented keys)
+    found = _type_line(key).search(data, 0, end + 5)
     if found is None:
-        return not any(tag.encode() in data[:end] for tag in config.tags)
-    raw = found.group(1).decode("utf-8", errors="replace").strip().strip("\"'")
-    if not raw:
-        return not any(tag.encode() in data[:end] for tag in config.tags)
-    return map_type(raw, config) is None and (raw in config.types or near_miss(raw) is None)
+        return False  # quoted, a list, going on to the next line: YAML decides
+    raw = next((group for group in found.groups() if group is not None), b"")
+    try:
+        value = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return map_type(value, config) is None and value not in config.types and near_miss(value) is None
+
+
+def _type_words(value: str) -> list[str]:
+    """A `type` value, and a link's target too (`"[[People]]"`, as Obsidian's
+    list properties hold links)."""
+    text = value.strip()
+    link = parse_link(text) if text.startswith("[") else None
+    return [text, link.target] if link is not None and link.target != text else [text]
 
 
 def map_type(value: Any, config: Config) -> str | None:
-    """Our type for a `type` value (config aliases first, then ours, any case)."""
+    """Our type for one `type` value: config aliases first, then ours in any case."""
     if not isinstance(value, str) or not value.strip():
         return None
-    value = value.strip()
-    if value in config.types:
-        return config.types[value]
-    lowered = value.lower()
-    return lowered if lowered in TYPES else None
+    for word in _type_words(value):
+        if word in config.types:
+            return config.types[word]
+        if word.lower() in TYPES:
+            return word.lower()
+    return None
 
 
-def _folder_type(path: str, config: Config) -> str | None:
+def _folder_type(path: str, config: Config) -> tuple[str, str] | None:
+    """(folder, type) of the configured folder the note is in."""
     if not config.folders:
         return None
     parents = PurePosixPath(path).parents
     for folder, kind in config.folders.items():
-        folder = folder.strip("/")
-        if any(str(parent) == folder for parent in parents):
-            return kind
-    return None
-
-
-def _tag_type(tags: Any, config: Config) -> str | None:
-    names = tags if isinstance(tags, list) else [tags]
-    for name in names:
-        if isinstance(name, str):
-            kind = config.tags.get(name.lstrip("#"))
-            if kind:
-                return kind
+        if any(str(parent) == folder.strip("/") for parent in parents):
+            return folder, kind
     return None
 
 
@@ -277,22 +344,24 @@ def coerce_facts(
     config: Config,
     path: str,
     tz: tzinfo | None,
-) -> tuple[dict[str, Any], dict[str, int]]:
-    """Our facts, under our key names, typed; empty values are absent."""
+) -> tuple[dict[str, Any], dict[str, tuple[str, int]]]:
+    """Our facts, under our key names, typed; empty values are absent. Also
+    where each came from: our key -> (the note's key, its line)."""
     facts: dict[str, Any] = {}
-    key_lines: dict[str, int] = {}
+    sources: dict[str, tuple[str, int]] = {}
     for theirs, value in raw.items():
         if value is None or value == "" or value == []:
             continue
         for ours in config.ours_for(theirs):
-            if ours != "type":
-                _coerce_one(facts, key_lines, ours, theirs, value, lines.get(theirs, 1), path, tz)
-    return facts, key_lines
+            line = lines.get(theirs, 1)
+            sources[ours] = (theirs, line)
+            if ours != "type":  # read by `note_type`
+                _coerce_one(facts, ours, theirs, value, line, path, tz)
+    return facts, sources
 
 
 def _coerce_one(
     facts: dict[str, Any],
-    key_lines: dict[str, int],
     ours: str,
     theirs: str,
     value: Any,
@@ -301,7 +370,6 @@ def _coerce_one(
     tz: tzinfo | None,
 ) -> None:
     kind = KEY_KINDS[ours]
-    key_lines[ours] = line
     if kind == "date":
         facts[ours] = parse_date(value, theirs, path, line, tz)
     elif kind == "moments":
@@ -347,36 +415,47 @@ def _coerce_one(
         facts[ours] = str(value).strip() if not isinstance(value, bool) else str(value).lower()
 
 
-def _check_choices(facts: dict[str, Any], key_lines: Mapping[str, int], config: Config, path: str) -> None:
+def _check_choices(
+    facts: dict[str, Any], sources: Mapping[str, tuple[str, int]], config: Config, path: str
+) -> set[tuple[str, str]]:
+    """Map `status`, `direction` and `channel` to ours; the aliases used."""
+    uses: set[tuple[str, str]] = set()
     status = facts.get("status")
     if status is not None:
+        if status in config.statuses:
+            uses.add(("statuses", status))
         mapped = config.statuses.get(status, status.lower())
         if mapped not in STATUSES:
             raise NoteError(
-                f"status: {status!r} is not one of {', '.join(STATUSES)} "
+                f"{sources['status'][0]}: {status!r} is not one of {', '.join(STATUSES)} "
                 "(map it in followup-md.toml [statuses])",
                 path,
-                key_lines["status"],
+                sources["status"][1],
             )
         facts["status"] = mapped
     direction = facts.get("direction")
     if direction is not None:
+        if direction in config.directions:
+            uses.add(("directions", direction))
         mapped = config.directions.get(direction, direction.lower())
         if mapped not in DIRECTIONS:
             raise NoteError(
-                f"direction: expected {', '.join(DIRECTIONS)}, got {direction!r} "
+                f"{sources['direction'][0]}: expected {', '.join(DIRECTIONS)}, got {direction!r} "
                 "(map it in followup-md.toml [directions])",
                 path,
-                key_lines["direction"],
+                sources["direction"][1],
             )
         facts["direction"] = mapped
     channel = facts.get("channel")
     if channel is not None:
         if channel.lower() not in CHANNELS:
             raise NoteError(
-                f"channel: expected {', '.join(CHANNELS)}, got {channel!r}", path, key_lines["channel"]
+                f"{sources['channel'][0]}: expected {', '.join(CHANNELS)}, got {channel!r}",
+                path,
+                sources["channel"][1],
             )
         facts["channel"] = channel.lower()
+    return uses
 
 
 def read_note(
@@ -389,9 +468,9 @@ def read_note(
     """Read one file: a Note if it is ours, a Problem if it is ours but broken,
     None if it is not ours. Problems for files we cannot even tell are ours
     carry line 0 (they are counted, not listed)."""
-    folder_kind = _folder_type(path, config)
+    folder = _folder_type(path, config)
     if _CONFLICT_COPY.search(path):
-        if folder_kind is None and surely_not_ours(data[:MAX_FRONT_MATTER], config):
+        if folder is None and surely_not_ours(data[:MAX_FRONT_MATTER], config):
             return None
         return Problem(
             path,
@@ -400,10 +479,10 @@ def read_note(
             "merge what you need by hand and delete it",
         )
     if len(data) > MAX_NOTE_BYTES:
-        if folder_kind is None and surely_not_ours(data[:MAX_FRONT_MATTER], config):
+        if folder is None and surely_not_ours(data[:MAX_FRONT_MATTER], config):
             return None
         return Problem(path, 1, f"larger than {MAX_NOTE_BYTES >> 20} MiB; followup-md leaves it alone")
-    if folder_kind is None and surely_not_ours(data, config):
+    if folder is None and surely_not_ours(data, config):
         if not data.isascii():
             try:
                 decode_note(data, path)
@@ -418,48 +497,144 @@ def read_note(
             front, _ = split_front_matter(lossy)
         except ValueError:
             front = None
-        ours = front is not None and map_type(_key_value(front, config.key("type")), config)
+        ours = folder is not None or (front is not None and _type_hint(front, config))
         return Problem(path, error.line or 1 if ours else 0, error.message)
     try:
         front, body_start = split_front_matter(text)
     except ValueError:
-        front, body_start = text, len(text)
-        kind = folder_kind or map_type(_key_value(text, config.key("type")), config)
-        if kind:
+        if folder or _type_hint(text, config):
             return Problem(path, 1, "front matter opened with --- on line 1 is never closed")
         return None
-    # A `type` value decides (YAML has the last word below); without one, a folder
-    # or tag rule can make the note ours. Only candidates are YAML-parsed.
-    raw_type = _key_value(front, config.key("type")) if front is not None else None
-    hinted = map_type(raw_type, config) if raw_type else folder_kind
-    tagged = not raw_type and front is not None and any(tag in front for tag in config.tags)
-    if hinted is None and not tagged:
-        if raw_type and raw_type not in config.types and (guess := near_miss(raw_type)):
-            line = front[: front.find(raw_type)].count("\n") + 2 if front else 1
-            return Problem(path, line, f"type: {raw_type!r} is not a type we know; did you mean {guess!r}?")
-        return None
+    # Only candidates get here: YAML has the last word on which notes are ours.
+    hinted = folder is not None or (front is not None and _type_hint(front, config) is not None)
     conflict = _CONFLICT.search(text)
-    if conflict:
-        line = text.count("\n", 0, conflict.start()) + 1
-        return Problem(path, line, "unresolved merge conflict markers; resolve the conflict first")
+    if conflict and hinted:
+        return _conflict_problem(path, text, conflict.start())
     try:
         raw, lines = load_mapping(front, path, 2) if front is not None else ({}, {})
-        if raw_type:
-            kind = map_type(raw.get(config.key("type")), config)
-        else:
-            kind = folder_kind or _tag_type(raw.get(config.key("tags")), config)
+    except NoteError as error:
+        return Problem(path, error.line or 1 if hinted else 0, error.message)
+    try:
+        kind, uses = note_type(raw, lines, path, config, folder)
         if kind is None:
             return None
-        facts, key_lines = coerce_facts(raw, lines, config, path, tz)
-        _check_choices(facts, key_lines, config, path)
+        if conflict:
+            return _conflict_problem(path, text, conflict.start())
+        facts, sources = coerce_facts(raw, lines, config, path, tz)
+        uses |= _check_choices(facts, sources, config, path)
         text_lines = split_lines(text)
         block = find_block(text, text_lines, path, body_start)
     except NoteError as error:
         return Problem(path, error.line or 1, error.message)
+    uses |= {("keys", ours) for ours in sources if ours in config.keys}
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1 or len(text)] else "\n"
     name = facts.get("name") or PurePosixPath(path).stem
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
-    return Note(path, kind, name, facts, data, newline, block, tasks, has_offset(raw.values()))
+    warnings = _key_warnings(raw, lines, config, path)
+    zoned = has_offset(raw.values())
+    return Note(
+        path, kind, name, facts, data, newline, block, tasks, zoned, sources, warnings, frozenset(uses)
+    )
+
+
+def _conflict_problem(path: str, text: str, at: int) -> Problem:
+    line = text.count("\n", 0, at) + 1
+    return Problem(path, line, "unresolved merge conflict markers; resolve the conflict first")
+
+
+def _our_keys(raw: Mapping[str, Any], lines: Mapping[str, int], config: Config, path: str) -> dict[str, str]:
+    """our key -> the note's key holding it. Obsidian's property names ignore
+    case, so `Met` and `met` in one note are the same property twice."""
+    keys: dict[str, str] = {}
+    for theirs in raw:
+        for ours in config.ours_for(theirs):
+            if ours in keys:
+                first = keys[ours]
+                raise NoteError(
+                    f"{theirs!r} is {first!r} again (property names ignore case; first on line "
+                    f"{lines[first]}); keep one",
+                    path,
+                    lines[theirs],
+                )
+            keys[ours] = theirs
+    return keys
+
+
+def note_type(
+    raw: Mapping[str, Any],
+    lines: Mapping[str, int],
+    path: str,
+    config: Config,
+    folder: tuple[str, str] | None = None,
+) -> tuple[str | None, set[tuple[str, str]]]:
+    """Our type for a note from its parsed front matter, and the settings that
+    gave it (the slow, sure path that `surely_not_ours` must agree with). A
+    `type` value decides (a list: the one value of ours in it); without one, a
+    folder or tag rule. NoteError for two types, or a near miss of one."""
+    keys = _our_keys(raw, lines, config, path)
+    uses: set[tuple[str, str]] = {("folders", folder[0])} if folder else set()
+    uses |= {("keys", ours) for ours in ("type", "tags") if ours in keys and ours in config.keys}
+    tagged = _tag_type(raw.get(keys.get("tags", "")), config, uses)
+    theirs = keys.get("type", "")
+    value = raw.get(theirs)
+    if value is None or value == "" or value == []:
+        return folder[1] if folder else tagged, uses
+    values = [_unquoted_link(item) for item in (value if isinstance(value, list) else [value])]
+    uses |= {
+        ("types", word)
+        for item in values
+        if isinstance(item, str)
+        for word in _type_words(item)
+        if word in config.types
+    }
+    kinds = sorted({kind for item in values if (kind := map_type(item, config))})
+    if len(kinds) > 1:
+        raise NoteError(f"{theirs}: one note has one type, not {' and '.join(kinds)}", path, lines[theirs])
+    if kinds:
+        return kinds[0], uses
+    for item in values:
+        if isinstance(item, str) and item not in config.types and (guess := near_miss(item.strip())):
+            raise NoteError(
+                f"{theirs}: {item!r} is not a type we know; did you mean {guess!r}?", path, lines[theirs]
+            )
+    return None, uses
+
+
+def _unquoted_link(item: Any) -> Any:
+    """`[[People]]` unquoted in a YAML list is a list in a list: the link it meant."""
+    if isinstance(item, list) and len(item) == 1 and isinstance(item[0], str):
+        return f"[[{item[0]}]]"
+    return item
+
+
+def _tag_type(tags: Any, config: Config, uses: set[tuple[str, str]]) -> str | None:
+    """The type the first tag of ours gives (every tag of ours counts as used)."""
+    names = [
+        name.lstrip("#") for name in (tags if isinstance(tags, list) else [tags]) if isinstance(name, str)
+    ]
+    kinds = [(name, config.tags[name]) for name in names if name in config.tags]
+    uses |= {("tags", name) for name, _ in kinds}
+    return kinds[0][1] if kinds else None
+
+
+def _key_warnings(
+    raw: Mapping[str, Any], lines: Mapping[str, int], config: Config, path: str
+) -> tuple[Problem, ...]:
+    """A key of the note that is no key of ours but a near miss of one (or of a
+    renamed one) is probably a typo that silently changes the steps."""
+    known = sorted({config.key(ours) for ours in KEY_KINDS})
+    warnings = []
+    for theirs in raw:
+        if not config.ours_for(theirs) and (guess := nearest(theirs, known)):
+            warnings.append(
+                Problem(
+                    path,
+                    lines[theirs],
+                    f"{theirs!r} is not a key followup-md reads; did you mean {guess!r}?",
+                    warning=True,
+                )
+            )
+    return tuple(warnings)
 
 
 def read_entry(file: NoteFile, config: Config, syntax: TaskSyntax, tz: tzinfo | None = None) -> ReadFile:

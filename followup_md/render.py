@@ -6,7 +6,6 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from followup_md.blocks import (
@@ -21,6 +20,7 @@ from followup_md.blocks import (
 )
 from followup_md.drafts import draft_email
 from followup_md.errors import UsageError
+from followup_md.links import LinkIndex, link_index
 from followup_md.model import Block, Note, Problem, State, Step, TaskLine, TaskSyntax, Waiting, printable
 from followup_md.parse import split_front_matter
 
@@ -300,26 +300,12 @@ def _when(step: Step, today: date) -> str:
     return f"**{step.due}**"
 
 
-def resolver(notes: Mapping[str, Note]) -> dict[str, str]:
-    """Link target (case-folded, no `.md`) -> note path, as Obsidian resolves
-    names: a full path, or a file name (the shallowest note wins)."""
-    by_name: dict[str, str] = {}
-    for path in sorted(notes, key=lambda p: (p.count("/"), p)):
-        by_name.setdefault(PurePosixPath(path).stem.casefold(), path)
-        by_name[path.removesuffix(".md").casefold()] = path
-    return by_name
-
-
-def resolve_link(target: str, names: Mapping[str, str]) -> str | None:
-    return names.get(target.removesuffix(".md").casefold())
-
-
-def recipient_email(step: Step, notes: Mapping[str, Note], names: Mapping[str, str]) -> str | None:
+def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str | None:
     """The address of whoever the step writes to: the note's own person, or the
     note that `step.via` links to (the source of a referral, the introducer)."""
     note = notes[step.note]
     if step.via:
-        path = resolve_link(step.via, names)
+        path = names.resolve(step.via, step.note)
         if path is None:
             return None
         note = notes[path]
@@ -370,10 +356,13 @@ def waiting_rows(
     return sorted(rows, key=lambda row: (row[0], row[1] or "", row[2]))
 
 
-def summary(sections: Mapping[State, Sequence[Step]], waiting: int, problems: int) -> str:
-    """`2 overdue · 1 today · 3 waiting`, or an empty string when there is nothing."""
+def summary(sections: Mapping[State, Sequence[Step]], waiting: int, problems: Sequence[Problem]) -> str:
+    """`2 overdue · 1 today · 3 waiting · 1 warning`, or an empty string when there is nothing."""
+    warnings = sum(1 for problem in problems if problem.warning)
+    errors = len(problems) - warnings
     counts = [(len(sections[key]), title.lower()) for key, title in SECTIONS]
-    counts += [(waiting, "waiting"), (problems, "problem" + ("s" if problems != 1 else ""))]
+    counts += [(waiting, "waiting"), (errors, "problem" + ("s" if errors != 1 else ""))]
+    counts += [(warnings, "warning" + ("s" if warnings != 1 else ""))]
     return " · ".join(f"{n} {label}" for n, label in counts if n)
 
 
@@ -392,7 +381,7 @@ def render_due(
     the next (the watcher's); a line is reused while its note is the same object
     and its addressee's email is unchanged."""
     groups = group_steps(steps, today)
-    names = resolver(notes)
+    names = link_index(notes)
 
     def line_of(step: Step) -> str:
         note = notes[step.note]
@@ -415,7 +404,8 @@ def render_due(
         for note, step_id, reason in waiting_rows(steps, waiting, today)
     ]
     problem_lines = [
-        f"- `{clean_text(printable(p.path)).replace('`', chr(39))}:{p.line}`: {clean_text(p.message)}"
+        f"- `{clean_text(printable(p.path)).replace('`', chr(39))}:{p.line}`: "
+        f"{'warning: ' if p.warning else ''}{clean_text(p.message)}"
         for p in sorted(problems, key=lambda p: (p.path, p.line))
     ]
     if unreadable:
@@ -423,7 +413,7 @@ def render_due(
             f"- {unreadable} other file{'s' if unreadable > 1 else ''} could not be read "
             "(not recognisably follow-up notes; `followup-md check --all` lists them)"
         )
-    line = summary(groups, len(waits), len(problems)) or "Nothing to follow up"
+    line = summary(groups, len(waits), problems) or "Nothing to follow up"
     out = ["", "# Follow-ups", "", f"{line} — as of {today}", "", *load_chart(groups, notes, today)]
     for key, title in SECTIONS:
         if sections[key]:

@@ -14,7 +14,9 @@ from urllib.parse import unquote
 
 from followup_md.blocks import find_block, rename_steps, split_lines
 from followup_md.config import Config
+from followup_md.diagnose import contradictions, unresolved_links, unused_settings
 from followup_md.errors import NoteError
+from followup_md.links import LinkIndex, link_index
 from followup_md.model import (
     Block,
     Entry,
@@ -32,8 +34,8 @@ from followup_md.model import (
     Waiting,
 )
 from followup_md.parse import decode_note, read_entry, split_front_matter
-from followup_md.render import due_text, render_due, render_note, resolve_link, resolver
-from followup_md.rules import VIA_KEYS, plan_note, round_renames
+from followup_md.render import due_text, render_due, render_note
+from followup_md.rules import VIA_KEYS, merge_exchange, plan_note, round_renames
 
 _DUE_TICK = re.compile(r"^- \[[xX]\] ")
 _DUE_TARGET = re.compile(r"\[\[([^\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^)\s]+?)#\^fu-([A-Za-z0-9-]+)\)")
@@ -70,17 +72,16 @@ def due_ticks(lines: Iterable[str], first: int = 1) -> dict[tuple[str, str], int
     return ticks
 
 
-def exchanges(notes: Mapping[str, Note]) -> dict[str, Exchange]:
+def exchanges(notes: Mapping[str, Note], names: LinkIndex) -> dict[str, Exchange]:
     """What the log notes say about each note: the exchanges with its own person
     and with the people its steps write to (a referral's source, an introducer)."""
-    names = resolver(notes)
     entries: dict[str, list[Entry]] = {}
     for note in sorted(notes.values(), key=lambda note: (note.facts.get("date") or date.min, note.path)):
         day = note.facts.get("date")
         if note.type != "log" or day is None:
             continue
         for link in note.facts.get("with", ()):
-            target = resolve_link(link.target, names)
+            target = names.resolve(link.target, note.path)
             if target is not None and target != note.path:
                 entries.setdefault(target, []).append(Entry(day, note.facts.get("direction", ""), note.name))
     found: dict[str, Exchange] = {}
@@ -90,7 +91,7 @@ def exchanges(notes: Mapping[str, Note]) -> dict[str, Exchange]:
             link = note.facts.get(key)
             if not isinstance(link, Link):
                 continue
-            target = resolve_link(link.target, names)
+            target = names.resolve(link.target, path)
             if target is not None and target in entries:
                 via.append((link.target, tuple(entries[target])))
         if path in entries or via:
@@ -205,9 +206,11 @@ def plan_read(
     today: date,
     memo: PlanMemo | None = None,
     ics: NoteFile | None = None,
+    paths: Iterable[str] = (),
 ) -> SyncPlan:
     """Compute every step from files already read (the watcher keeps them).
-    `ics` is the calendar file as read, when `ics_file` is set."""
+    `ics` is the calendar file as read, when `ics_file` is set; `paths` are all
+    the vault's Markdown files, ours or not (to suggest the folder a setting meant)."""
     syntax = settings.syntax
     notes: dict[str, Note] = {}
     problems: list[Problem] = []
@@ -219,7 +222,6 @@ def plan_read(
         elif isinstance(result, Problem):
             (problems if result.line else unreadable).append(result)
     unreadable.sort(key=lambda problem: problem.path)
-    problems.sort(key=lambda problem: (problem.path, problem.line))
     # Due.md: its ticks are input; a broken one is reported and not written.
     due_lines: list[str] | None = None
     due_block: Block | None = None
@@ -241,7 +243,9 @@ def plan_read(
         for path, step in ticks
         if path in notes and (task := notes[path].tasks.get(step)) is not None and task.status == "open"
     )
-    found = exchanges(notes)
+    names = link_index(notes)
+    found = exchanges(notes, names)
+    problems += unused_settings(config, notes.values(), paths)
     steps: list[Step] = []
     waiting: list[Waiting] = []
     changes: list[FileChange] = []
@@ -257,6 +261,9 @@ def plan_read(
             if memo is not None:
                 memo.notes[path] = (note, exchange, today, outcome)
         note_steps, note_waiting, new, problem = outcome
+        facts = dict(note.facts)
+        merge_exchange(facts, exchange)
+        problems += [*note.warnings, *unresolved_links(note, names), *contradictions(note, facts, note_steps)]
         steps += note_steps
         waiting += note_waiting
         if problem is not None:
@@ -276,6 +283,7 @@ def plan_read(
     if memo is not None:
         for gone in memo.notes.keys() - notes.keys():
             del memo.notes[gone]
+    problems.sort(key=lambda problem: (problem.path, problem.line))
     checkboxes = config.due_checkboxes == "always" or (
         config.due_checkboxes == "auto" and not settings.tasks_plugin
     )

@@ -175,6 +175,16 @@ def load_config(root: Path) -> Config:
     return parse_config(text, CONFIG_FILE)
 
 
+def find_vault(start: Path) -> Path:
+    """The vault holding `start`, found the way git finds its repository: the
+    nearest folder upward with followup-md.toml, `.obsidian/` or `.git`; else
+    `start` itself."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file() or (folder / ".obsidian").is_dir() or (folder / ".git").exists():
+            return folder
+    return start
+
+
 def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
     if not patterns:
         return False

@@ -163,5 +163,8 @@ def test_the_watcher_starts_from_the_cache_and_leaves_it_as_a_sync_would(
     config = load_config(root)
     settings = read_settings(root, config)
     assert probe_vault(root, config, settings, TODAY).unchanged  # the next sync has nothing to do
-    assert _sync(root) == "followup-md: nothing to update; 2 this week (as of 2026-11-20)\n"
+    assert (
+        _sync(root)
+        == "followup-md: 2 follow-up notes read, nothing to update; 2 this week (as of 2026-11-20)\n"
+    )
     assert "Gamma" in (root / "Due.md").read_text("utf-8")

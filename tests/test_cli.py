@@ -40,11 +40,17 @@ def test_sync_exit_codes_and_messages(runner: CliRunner, make_vault: MakeVault) 
     assert not (root / "Due.md").exists()
     result = runner.invoke(cli, ["sync", str(root), *T])
     assert result.exit_code == 0
-    assert result.stdout == "followup-md: updated 1 note; 1 this week · 1 problem (as of 2026-11-20)\n"
+    assert (
+        result.stdout
+        == "followup-md: 1 follow-up note read, updated 1 note; 1 this week · 1 problem (as of 2026-11-20)\n"
+    )
     assert result.stderr == "Bad.md:3: met: 2026-13-45 is not a real date\n"
     assert runner.invoke(cli, ["sync", str(root), *T, "--check"]).exit_code == 0
     again = runner.invoke(cli, ["sync", str(root), *T])
-    assert again.stdout == "followup-md: nothing to update; 1 this week · 1 problem (as of 2026-11-20)\n"
+    assert (
+        again.stdout
+        == "followup-md: 1 follow-up note read, nothing to update; 1 this week · 1 problem (as of 2026-11-20)\n"
+    )
 
 
 def test_dry_run_prints_a_diff_and_writes_nothing(runner: CliRunner, make_vault: MakeVault) -> None:

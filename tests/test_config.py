@@ -77,7 +77,7 @@ def test_values_are_read() -> None:
             "type, name, company, role, email, phone, linkedin, status, last_contact, replied, next, next_action, "
             "snooze, cadence, max_followups, referred_by, topics, met, where, introduced, introduced_by, asked, "
             "promise, expected, urgent, applied, contact, posting, interview, interviewer, reply_by, format, "
-            "referred, contacted, connected, closed, tags, date, with, direction, channel, follow_up_on",
+            "referred, contacted, connected, closed, tags, date, with, direction, channel, follow_up_on, aliases",
         ),
         (
             'tag = "#x"\ndue_file = [\n',

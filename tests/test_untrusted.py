@@ -336,6 +336,8 @@ def test_escape_sequences_in_a_vault_never_reach_the_terminal(vault: Path) -> No
         run(vault, "due", "--json"),
         run(vault, "check", "--all"),
         run(vault, "draft", f"{HOSTILE}.md"),
+        run(vault, "explain", f"{HOSTILE}.md"),
+        run(vault, "explain", f"{HOSTILE}.md", "--json"),
     ]
     for done in outputs:
         assert "Traceback" not in done.stderr

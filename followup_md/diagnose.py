@@ -1,0 +1,103 @@
+"""Pure checks for input that would otherwise shape nothing, silently: a
+setting that matches no note, a log note's link to no note, facts that
+contradict each other. Each is reported with its place and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import PurePosixPath
+
+from followup_md.config import Config
+from followup_md.layout import CONFIG_FILE
+from followup_md.links import LinkIndex
+from followup_md.model import Note, Problem, Step
+
+_WHAT = {
+    "keys": "no follow-up note has the key {value!r}",
+    "types": "no follow-up note has the type {name!r}",
+    "statuses": "no follow-up note has the status {name!r}",
+    "folders": "no follow-up note is in the folder {name!r}",
+    "tags": "no follow-up note has the tag {name!r}",
+    "directions": "no log note has the direction {name!r}",
+}
+
+
+def unused_settings(config: Config, notes: Iterable[Note], paths: Iterable[str] = ()) -> list[Problem]:
+    """A warning for each `[keys]`, `[types]`, `[statuses]`, `[folders]`,
+    `[tags]` and `[directions]` entry of followup-md.toml that no note answers to (`paths`: other
+    files read, to suggest the folder meant)."""
+    used = set().union(*(note.uses for note in notes))
+    folders = {str(parent) for path in paths for parent in PurePosixPath(path).parents}
+    warnings = []
+    for section in _WHAT:
+        for name, value in getattr(config, section).items():
+            if (section, name) in used:
+                continue
+            message = f"[{section}] {name!r}: " + _WHAT[section].format(name=name, value=value)
+            if section == "folders":
+                meant = sorted(f for f in folders if f.endswith("/" + name.strip("/")))
+                if meant:
+                    message += f"; did you mean {meant[0]!r}?"
+            warnings.append(Problem(CONFIG_FILE, config.line(section, name), message, warning=True))
+    return warnings
+
+
+def unresolved_links(note: Note, index: LinkIndex) -> list[Problem]:
+    """A log note's `with` links that reach no note: the exchange is lost to them."""
+    if note.type != "log":
+        return []
+    key, line = note.sources.get("with", ("with", 1))
+    problems = []
+    for link in note.facts.get("with", ()):
+        if index.resolve(link.target, note.path) is None:
+            hint = index.suggest(link.target)
+            near = f"; did you mean {', '.join(repr(PurePosixPath(p).stem) for p in hint)}?" if hint else ""
+            problems.append(
+                Problem(
+                    note.path,
+                    line,
+                    f"{key}: {link.target!r} is no follow-up note, so this exchange counts for nobody{near}",
+                )
+            )
+    return problems
+
+
+def contradictions(note: Note, facts: Mapping[str, object], steps: Sequence[Step]) -> list[Problem]:
+    """Facts that contradict each other or leave a rule with nothing to count
+    from: what is wrong, what the rules did instead, and the fix. `facts` are
+    the note's with what its log notes add; `steps` are what the rules made."""
+    warnings = []
+
+    def warn(key: str, message: str) -> None:
+        theirs, line = note.sources.get(key, (key, 1))
+        warnings.append(Problem(note.path, line, message.format(key=theirs), warning=True))
+
+    reply_by, rounds = facts.get("reply_by"), facts.get("interview")
+    if isinstance(reply_by, date) and isinstance(rounds, tuple) and rounds and reply_by < rounds[-1].day:
+        warn(
+            "reply_by",
+            f"{{key}}: {reply_by} is before the interview on {rounds[-1].day}; check-ins count from the "
+            "interview instead. Set it to the day they said they would answer by",
+        )
+    if facts.get("status") == "rejected" and "closed" not in facts:
+        warn(
+            "status",
+            "{key}: rejected, but no `closed:` date, so no stay-in-touch step; "
+            "add `closed: YYYY-MM-DD` (the day the answer came)",
+        )
+    contacted, referred = facts.get("contacted"), facts.get("referred")
+    if isinstance(contacted, date) and isinstance(referred, date) and contacted < referred:
+        warn(
+            "contacted",
+            f"{{key}}: {contacted} is before the referral on {referred}; the reach-out counts as done "
+            "anyway. Fix whichever date is wrong",
+        )
+    recurring = any(step.id.startswith("keep-in-touch") for step in steps)
+    if "cadence" in facts and facts.get("status") != "paused" and not recurring:
+        warn(
+            "cadence",
+            "{key}: no date to count the interval from, so no keep-in-touch step; "
+            "add `last_contact: YYYY-MM-DD` (or a dated fact, or a log note that links here)",
+        )
+    return warnings

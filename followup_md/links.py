@@ -1,0 +1,92 @@
+"""Which note a link or a name means, the way Obsidian resolves them.
+
+One resolution for every caller (log notes' `with`, a step's addressee, a
+note named on the command line). Pure: it sees note paths and aliases only.
+
+A target is tried, in order: relative to the linking note's folder
+(`../people/Ivy Chen`, as Obsidian's "relative path" links are written); as a
+path from the vault root; as the end of a path (`people/Ivy Chen`); as a file
+name (the linking note's own folder first, then the shallowest); as an alias
+(`aliases:` in the target's front matter). Case does not matter, nor `.md`,
+nor a `#heading` or `#^block` part, nor Unicode normalisation (macOS file
+systems hand out names in NFD, editors type NFC).
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath
+
+from followup_md.model import Note
+
+
+def fold(text: str) -> str:
+    """A name as compared: NFC, case-folded."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _key(target: str) -> str:
+    """A link target as looked up: no `<…>`, `#part`, `.md` or surrounding slashes."""
+    target = target.strip().removeprefix("<").removesuffix(">").split("#", 1)[0].strip()
+    if target.lower().endswith(".md"):
+        target = target[:-3]
+    return fold(target.strip("/"))
+
+
+class LinkIndex:
+    """Every note by path, file name and alias."""
+
+    def __init__(self, paths: Iterable[str], aliases: Mapping[str, Iterable[str]] | None = None) -> None:
+        self.paths: dict[str, str] = {}
+        self.names: dict[str, list[str]] = {}
+        self.aliases: dict[str, list[str]] = {}
+        for path in sorted(paths, key=lambda p: (p.count("/"), p)):
+            self.paths[_key(path)] = path
+            self.names.setdefault(_key(PurePosixPath(path).name), []).append(path)
+        for path, names in sorted((aliases or {}).items()):
+            for alias in names:
+                self.aliases.setdefault(_key(alias), []).append(path)
+
+    def resolve(self, target: str, source: str = "") -> str | None:
+        """The note `target` links to from the note `source`, or None."""
+        key = _key(target)
+        if not key:
+            return None
+        folder = posixpath.dirname(source)
+        relative = posixpath.normpath(posixpath.join(fold(folder), key)) if folder else key
+        for candidate in (relative, key):
+            if candidate in self.paths and not candidate.startswith("../"):
+                return self.paths[candidate]
+        if "/" in key:
+            ends = [path for folded, path in self.paths.items() if folded.endswith("/" + key)]
+            return ends[0] if ends else None
+        named = self.names.get(key)
+        if named:
+            same = [path for path in named if posixpath.dirname(path) == folder]
+            return (same or named)[0]
+        aliased = self.aliases.get(key)
+        return aliased[0] if aliased else None
+
+    def candidates(self, name: str) -> list[str]:
+        """Every note `name` could mean (a path means one; a name, all that bear
+        it as a file name or alias): more than one is an ambiguity to report."""
+        key = _key(name)
+        if key in self.paths:
+            return [self.paths[key]]
+        if "/" in key:
+            return sorted(path for folded, path in self.paths.items() if folded.endswith("/" + key))
+        return sorted(set(self.names.get(key, [])) or set(self.aliases.get(key, [])))
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """The paths of the notes whose names are nearest to `name`."""
+        near = difflib.get_close_matches(_key(name), [*self.names, *self.aliases], n=limit, cutoff=0.6)
+        found = [path for key in near for path in self.names.get(key, self.aliases.get(key, []))]
+        return list(dict.fromkeys(found))[:limit]
+
+
+def link_index(notes: Mapping[str, Note]) -> LinkIndex:
+    """The index of a vault's follow-up notes (with their `aliases:`)."""
+    return LinkIndex(notes, {path: note.facts.get("aliases", ()) for path, note in notes.items()})

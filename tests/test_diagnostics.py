@@ -1,0 +1,291 @@
+"""Nothing the user wrote is dropped without a word: settings that match
+nothing, links to no note, contradicting facts, the wrong folder, ambiguous
+names, and a summary that shows how many notes were read."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from followup_md.cli import cli
+from followup_md.config import parse_config
+from followup_md.diagnose import contradictions, unused_settings
+from followup_md.links import LinkIndex
+from followup_md.model import Exchange
+from followup_md.rules import merge_exchange, plan_note
+
+from .conftest import TODAY, MakeVault
+from .helpers import note_from
+
+DAY = ["--today", TODAY.isoformat()]
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+CONFIG = """\
+[folders]
+"20 People" = "contact"
+
+[types]
+Lead = "contact"
+Applied = "application"
+
+[statuses]
+Offered = "active"
+
+[keys]
+applied = "Applied-Date"
+company = "Employer"
+
+[tags]
+"job/lead" = "contact"
+
+[directions]
+out = "sent"
+"""
+
+
+def test_settings_that_match_nothing_are_warnings_with_their_line(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            "followup-md.toml": CONFIG,
+            "30 Records/20 People/Ann.md": "---\nmet: 2026-11-19\n---\n",
+            "Acme.md": "---\ntype: Applied\nApplied-Date: 2026-11-18\n---\n",
+        }
+    )
+    code, out, err = run("check", root, *DAY)
+    assert err.splitlines() == [
+        "followup-md.toml:2: warning: [folders] '20 People': no follow-up note is in the folder '20 People'; "
+        "did you mean '30 Records/20 People'?",
+        "followup-md.toml:5: warning: [types] 'Lead': no follow-up note has the type 'Lead'",
+        "followup-md.toml:9: warning: [statuses] 'Offered': no follow-up note has the status 'Offered'",
+        "followup-md.toml:13: warning: [keys] 'company': no follow-up note has the key 'Employer'",
+        "followup-md.toml:16: warning: [tags] 'job/lead': no follow-up note has the tag 'job/lead'",
+        "followup-md.toml:19: warning: [directions] 'out': no log note has the direction 'out'",
+    ]
+    assert (code, out) == (0, "followup-md: 1 follow-up note checked, no problems, 6 warnings\n")
+    code, out, err = run("sync", root, *DAY)
+    assert code == 0 and "followup-md.toml:2: warning: [folders]" in err
+    due = (root / "Due.md").read_text()
+    assert "- `followup-md.toml:5`: warning: (types) 'Lead': no follow-up note has the type 'Lead'" in due
+
+
+def test_settings_in_use_are_silent() -> None:
+    config = parse_config(CONFIG)
+    notes = [
+        note_from("met: 2026-11-19\n", path="20 People/Ann.md", config=config),
+        note_from("type: Lead\ntags: [job/lead]\nEmployer: Initech\nstatus: Offered\n", config=config),
+        note_from("type: Applied\nApplied-Date: 2026-11-18\n", config=config),
+        note_from("type: log\ndirection: out\n", config=config),
+    ]
+    assert unused_settings(config, notes) == []
+
+
+def _index() -> LinkIndex:
+    paths = [
+        "people/Ivy Chen.md",
+        "logs/Ivy Chen.md",
+        "work/people/Sam Lee.md",
+        "Dana Ortiz.md",
+        "a/b/Deep.md",
+    ]
+    return LinkIndex(paths, {"Dana Ortiz.md": ["Dana", "D. Ortiz"]})
+
+
+@pytest.mark.parametrize(
+    ("target", "source", "path"),
+    [
+        ("Ivy Chen", "Due.md", "logs/Ivy Chen.md"),  # the shallowest of two by name (then by path)
+        ("Ivy Chen", "people/x.md", "people/Ivy Chen.md"),  # the linking note's own folder first
+        ("ivy chen.md", "Due.md", "logs/Ivy Chen.md"),
+        ("people/Ivy Chen", "logs/x.md", "people/Ivy Chen.md"),  # a path from the vault root
+        ("people/Sam Lee", "x.md", "work/people/Sam Lee.md"),  # the end of a path
+        ("../people/Ivy Chen.md", "logs/x.md", "people/Ivy Chen.md"),  # relative to the linking note
+        ("Dana", "x.md", "Dana Ortiz.md"),  # an alias
+        ("d. ortiz", "x.md", "Dana Ortiz.md"),
+        ("Deep#Heading", "x.md", "a/b/Deep.md"),
+        ("<a/b/Deep.md>", "x.md", "a/b/Deep.md"),
+        ("Nobody", "x.md", None),
+        ("../../Deep", "a/x.md", None),  # outside the vault
+    ],
+)
+def test_links_resolve_the_way_obsidian_resolves_them(target: str, source: str, path: str | None) -> None:
+    assert _index().resolve(target, source) == path
+
+
+def test_names_match_across_unicode_normal_forms() -> None:
+    decomposed = unicodedata.normalize("NFD", "people/Zoë Müller.md")
+    index = LinkIndex([decomposed])
+    assert index.resolve("Zoë Müller") == decomposed
+    assert index.resolve(unicodedata.normalize("NFD", "Zoë Müller")) == decomposed
+
+
+LOG = "---\ntype: log\ndate: 2026-11-14\ndirection: received\nwith: {with_}\n---\n"
+
+
+def test_a_relative_percent_encoded_markdown_link_in_a_log_counts(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            "people/Ivy Chen.md": "---\ntype: contact\nmet: 2026-11-01\ncadence: 3w\n---\n",
+            "logs/2026-11-14 Ivy.md": LOG.format(with_='"[Ivy](../people/Ivy%20Chen.md)"'),
+        }
+    )
+    code, _, err = run("sync", root, *DAY)
+    assert (code, err) == (0, "")
+    assert "📅 2026-12-05 ^fu-keep-in-touch" in (root / "people/Ivy Chen.md").read_text()  # 11-14 + 3w
+
+
+def test_a_log_whose_link_reaches_no_note_is_a_problem(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            "people/Ivy Chen.md": "---\ntype: contact\nmet: 2026-11-19\n---\n",
+            "logs/call.md": LOG.format(with_='["[[Ivy Chen]]", "[[Ivy Chan]]"]'),
+        }
+    )
+    code, out, err = run("check", root, *DAY)
+    assert err == (
+        "logs/call.md:5: with: 'Ivy Chan' is no follow-up note, so this exchange counts for nobody; "
+        "did you mean 'Ivy Chen'?\n"
+    )
+    assert (code, out) == (1, "followup-md: 2 follow-up notes checked, 1 problem\n")
+
+
+def _contradictions(front: str) -> list[str]:
+    note = note_from(front)
+    facts = dict(note.facts)
+    merge_exchange(facts, Exchange())
+    steps, _ = plan_note(note, Exchange(), parse_config(""), TODAY)
+    return [str(p) for p in contradictions(note, facts, steps)]
+
+
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        (
+            "type: interview\ninterview: 2026-11-12\nreply_by: 2026-11-10\n",
+            "note.md:4: warning: reply_by: 2026-11-10 is before the interview on 2026-11-12; check-ins count "
+            "from the interview instead. Set it to the day they said they would answer by",
+        ),
+        (
+            "type: application\napplied: 2026-11-01\nStatus: rejected\n",
+            "note.md:4: warning: Status: rejected, but no `closed:` date, so no stay-in-touch step; "
+            "add `closed: YYYY-MM-DD` (the day the answer came)",
+        ),
+        (
+            "type: referral\nreferred: 2026-11-12\ncontacted: 2026-11-10\nreferred_by: Priya\n",
+            "note.md:4: warning: contacted: 2026-11-10 is before the referral on 2026-11-12; the reach-out "
+            "counts as done anyway. Fix whichever date is wrong",
+        ),
+        (
+            "type: contact\ncadence: 3w\n",
+            "note.md:3: warning: cadence: no date to count the interval from, so no keep-in-touch step; "
+            "add `last_contact: YYYY-MM-DD` (or a dated fact, or a log note that links here)",
+        ),
+    ],
+)
+def test_contradictions_are_reported_with_the_fix(front: str, message: str) -> None:
+    assert _contradictions(front) == [message]
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "type: interview\ninterview: 2026-11-12\nreply_by: 2026-11-19\n",
+        "type: application\nstatus: rejected\nclosed: 2026-11-19\n",
+        "type: referral\nreferred: 2026-11-12\ncontacted: 2026-11-13\n",
+        "type: contact\ncadence: 3w\nmet: 2026-11-01\n",
+        "type: contact\ncadence: 3w\nstatus: paused\n",
+    ],
+)
+def test_consistent_facts_are_silent(front: str) -> None:
+    assert _contradictions(front) == []
+
+
+def test_the_vault_is_found_upward_like_git(make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_vault(
+        {
+            ".obsidian/app.json": "{}",
+            "people/Ann.md": "---\ntype: contact\nmet: 2026-11-10\n---\n",
+            "people/Bo.md": "---\ntype: contact\nmet: 2026-11-11\n---\n",
+        }
+    )
+    monkeypatch.chdir(root / "people")
+    code, out, _ = run("sync", *DAY)
+    assert code == 0 and out.startswith("followup-md: 2 follow-up notes read, updated 2 notes; 2 overdue")
+    assert (root / "Due.md").exists() and not (root / "people/Due.md").exists()
+    assert not (root / "people/.followup-md").exists()
+    code, out, _ = run("done", "Ann", "reconnect", *DAY)
+    assert code == 0 and "people/Ann.md: reconnect done on 2026-11-20" in out
+
+
+def test_a_folder_without_markdown_is_refused_and_left_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "cat.jpg").write_bytes(b"\xff\xd8")
+    for command in ("sync", "check", "due"):
+        code, _, err = run(command, folder, *DAY)
+        assert code == 2 and "photos holds no Markdown notes" in err, (command, err)
+    assert sorted(p.name for p in folder.iterdir()) == ["cat.jpg"]
+    (folder / "followup-md.toml").write_text("")  # a vault set up before its first note
+    assert run("sync", folder, *DAY)[0] == 0
+
+
+def test_an_ambiguous_name_lists_the_paths_and_a_miss_suggests(make_vault: MakeVault) -> None:
+    front = "---\ntype: application\napplied: 2026-11-18\n---\n"
+    root = make_vault({"a/Sam Lee.md": front, "b/Sam Lee.md": front, "Zoë Park.md": front})
+    code, _, err = run("done", "Sam Lee", "confirm", "--vault", root, *DAY)
+    assert code == 2
+    assert (
+        err == "followup-md: 'Sam Lee' names more than one note: a/Sam Lee.md, b/Sam Lee.md; give its path\n"
+    )
+    assert "[x]" not in (root / "a/Sam Lee.md").read_text() + (root / "b/Sam Lee.md").read_text()
+    code, _, err = run("done", "Sam Le", "confirm", "--vault", root, *DAY)
+    assert code == 2 and err.endswith("; did you mean 'a/Sam Lee.md' or 'b/Sam Lee.md'?\n")
+    code, out, _ = run("done", "a/Sam Lee", "confirm", "--vault", root, *DAY)
+    assert code == 0 and "a/Sam Lee.md: confirm done" in out
+    code, out, _ = run("done", unicodedata.normalize("NFD", "zoë park"), "confirm", "--vault", root, *DAY)
+    assert code == 0 and "Zoë Park.md: confirm done" in out
+
+
+def test_the_sync_summary_says_a_silent_zero(make_vault: MakeVault) -> None:
+    root = make_vault({"Book.md": "---\ntype: book\n---\n", "Other.md": "no front matter\n"})
+    code, out, _ = run("sync", root, *DAY)
+    assert (code, out) == (
+        0,
+        "followup-md: 0 follow-up notes read, updated 0 notes; nothing due (as of 2026-11-20)\n",
+    )
+
+
+def test_near_miss_keys_reach_check_and_due_md(make_vault: MakeVault) -> None:
+    root = make_vault({"Globex.md": "---\ntype: interview\nintervew: 2026-11-12\nInterviewer: Dana\n---\n"})
+    code, out, err = run("check", root, *DAY)
+    assert (
+        err == "Globex.md:3: warning: 'intervew' is not a key followup-md reads; did you mean 'interview'?\n"
+    )
+    assert (code, out) == (0, "followup-md: 1 follow-up note checked, no problems, 1 warning\n")
+    run("sync", root, *DAY)
+    assert (
+        "- `Globex.md:3`: warning: 'intervew' is not a key followup-md reads" in (root / "Due.md").read_text()
+    )
+
+
+def test_notes_that_are_not_ours_give_no_false_problems(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            "Deal.md": "---\ntype: contract\nsigned: 2026-11-01\n---\n",
+            "Role.md": "---\ntype: interviewer\n---\n",
+            "Book.md": '---\n"type": book\ntags: [reading]\n---\n',
+            "List.md": "---\ntype: [book, article]\n---\n",
+            "Flow.md": "---\n{type: article, Intervew: x}\n---\n",
+            "Daily.md": "---\ndate: {{date}}\n---\n",
+            "Ann.md": "---\ntype: contact\nmet: 2026-11-19\nnotes: my own\nsalary: 100\n---\n",
+        }
+    )
+    code, out, err = run("check", root, *DAY)
+    assert (code, out, err) == (0, "followup-md: 1 follow-up note checked, no problems\n", "")
