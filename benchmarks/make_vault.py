@@ -1,8 +1,12 @@
 """Generate a realistic, messy vault: a personal knowledge base in which a share
 of the notes are follow-up notes of every type, and the rest are books,
-articles, daily notes, templates, Templater scripts and empty files.
+articles, daily notes, templates, Templater scripts and empty files. Bodies,
+ours and not ours, are what people write: headings, lists and nested lists,
+fenced code, quotes and callouts, tables, HTML and `%%` comments, and some long
+notes.
 
     python benchmarks/make_vault.py /tmp/vault --notes 10000 --ours 0.1
+    python benchmarks/make_vault.py /tmp/crm --notes 10000 --ours 1.0
 """
 
 from __future__ import annotations
@@ -25,6 +29,70 @@ LOREM = (
     "Notes on the week. Ideas worth keeping, links to [[Other note]] and a #tag or two. "
     "Nothing here is a follow-up; it is what a vault is mostly made of."
 )
+SAID = (
+    "the team talked about hiring plans for next quarter and a new data platform; she asked "
+    "me to send my portfolio and mentioned [[Priya]] who runs analytics at **Initech** "
+    "(see `pipeline.py`, https://example.com/post and #networking) before the offsite"
+)
+WORDS = SAID.split()
+
+
+def _prose(rng: random.Random, sentences: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(sentences * 12)]
+    return " ".join(words).capitalize() + "."
+
+
+def _section(rng: random.Random, index: int) -> list[str]:
+    """One stretch of a body, in one of the shapes people write."""
+    shape = rng.randrange(12)
+    if shape == 0:
+        return [f"{'#' * rng.randint(2, 3)} {rng.choice(['Notes', 'Context', 'Call', 'Next'])} {index}", ""]
+    if shape == 1:
+        items = [f"- {_prose(rng, 1)}" for _ in range(rng.randint(2, 6))]
+        items.insert(1, f"    - nested: {_prose(rng, 1)}")
+        items.insert(2, f"        1. deeper {index}")
+        if rng.random() < 0.1:  # a fence inside a list item
+            items += ["", "    ```bash", "    make install", "    ```"]
+        return [*items, ""]
+    if shape == 2:
+        lang = rng.choice(["python", "sql", "", "text"])
+        code = ["def f(x):", "    return x  # <!-- not a marker -->", "", "SELECT * FROM t; -- %% no"]
+        fence = rng.choice(["```", "~~~", "````"])
+        return [fence + lang, *code[: rng.randint(1, 4)], fence, ""]
+    if shape == 3:
+        return [f"> {_prose(rng, 1)}", "> ", f"> {_prose(rng, 1)}", ""]
+    if shape == 4:
+        kind = rng.choice(["note", "tip", "warning", "quote"])
+        return [f"> [!{kind}] {rng.choice(['Remember', 'Their words'])}", f"> {_prose(rng, 1)}", ""]
+    if shape == 5:
+        rows = [f"| 2026-1{i % 3}-0{1 + i} | {rng.choice(WORDS)} | {rng.choice(WORDS)} |" for i in range(4)]
+        return ["| date | what | who |", "|---|:---|---|", *rows, ""]
+    if shape == 6:
+        if rng.random() < 0.1:
+            return ["<details><summary>Raw notes</summary>", "", _prose(rng, 2), "", "</details>", ""]
+        if rng.random() < 0.5:
+            return [f"<!-- {_prose(rng, 1)} -->", ""]
+        return ["<!--", _prose(rng, 1), "-->", ""]
+    if shape == 7:
+        if rng.random() < 0.5:
+            return [f"{_prose(rng, 1)} %% private: {rng.choice(WORDS)} %% and on.", ""]
+        return ["%%", _prose(rng, 1), "%%", ""]
+    if shape == 8:
+        task = f"- [ ] {rng.choice(WORDS)} task of my own 📅 2026-11-{10 + index % 20}"
+        return [task, f"- [x] done {index}", ""]
+    if shape == 9:
+        return ["---", ""] if rng.random() < 0.3 else ["![[diagram.png]]", ""]
+    return [_prose(rng, rng.randint(1, 6)), ""]
+
+
+def body(rng: random.Random, index: int, long: bool = False) -> str:
+    """A body like the ones people write: text, lists, code, quotes, callouts,
+    tables, HTML and `%%` comments; some notes run to hundreds of lines."""
+    count = rng.randint(40, 120) if long else rng.randint(1, 10)
+    lines = [f"# {rng.choice(['Meeting', 'Person', 'Idea', 'Book'])} {index}", ""]
+    for _ in range(count):
+        lines += _section(rng, index)
+    return "\n".join(lines) + "\n"
 
 
 def _day(rng: random.Random, spread: int = 40) -> str:
@@ -52,25 +120,29 @@ def follow_up(rng: random.Random, index: int) -> str:
         ]
     else:
         lines = ["type: log", f"date: {_day(rng)}", f'with: "[[Person {index - 3}]]"', "direction: received"]
-    return "---\n" + "\n".join(lines) + "\n---\n" + LOREM + "\n"
+    text = body(rng, index, long=rng.random() < 0.05) if rng.random() < 0.9 else LOREM + "\n"
+    return "---\n" + "\n".join(lines) + "\n---\n" + text
 
 
 def other(rng: random.Random, index: int) -> str:
     shape = rng.randrange(7)
     if shape == 0:
-        return f"---\ntype: book\nauthor: Author {index}\nstatus: reading\nrating: 4\n---\n{LOREM}\n"
+        front = f"type: book\nauthor: Author {index}\nstatus: reading\nrating: 4"
+        return f"---\n{front}\n---\n{body(rng, index)}"
     if shape == 1:
-        return f"---\ntype: article\nurl: https://example.com/{index}\ntags: [reading]\n---\n{LOREM}\n"
+        front = f"type: article\nurl: https://example.com/{index}\ntags: [reading]"
+        return f"---\n{front}\n---\n{body(rng, index)}"
     if shape == 2:
-        body = "\n".join(f"- [ ] unrelated task {i} 📅 2026-11-2{i % 10}" for i in range(5))
-        return f"# Day {index}\n\n{body}\n\n```python\nprint('code fence')\n```\n" + LOREM * 20 + "\n"
+        tasks = "\n".join(f"- [ ] unrelated task {i} 📅 2026-11-2{i % 10}" for i in range(5))
+        return f"# Day {index}\n\n{tasks}\n\n```python\nprint('code fence')\n```\n" + LOREM * 20 + "\n"
     if shape == 3:
         return f"<% tp.file.cursor() %>\n---\ntype: contact\nmet: {{{{date}}}}\n---\n{LOREM}\n"
     if shape == 4:
         return ""
     if shape == 5:
-        return f"---\ntitle: Note {index}\naliases: [n{index}]\ncreated: 2026-01-01\n---\n{LOREM * 5}\n"
-    return LOREM * rng.randint(1, 30) + "\n"
+        front = f"title: Note {index}\naliases: [n{index}]\ncreated: 2026-01-01"
+        return f"---\n{front}\n---\n{body(rng, index, long=rng.random() < 0.05)}"
+    return body(rng, index) if rng.random() < 0.7 else LOREM * rng.randint(1, 30) + "\n"
 
 
 def make_vault(root: Path, notes: int, ours: float, seed: int = 1) -> None:

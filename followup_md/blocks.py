@@ -95,26 +95,68 @@ def split_lines(text: str) -> list[str]:
     return _LINE.findall(text)
 
 
-_RISKY = re.compile(r"^ {0,3}(?:```|~~~|<)")
+_FENCE = re.compile(r"(`{3,}|~{3,})(.*)")
+_RISKY = re.compile(r" {0,3}(?:```|~~~|<)")
+
+
+def _closes(line: str, fence: str) -> bool:
+    """Whether `line` closes a top-level code fence opened with `fence`."""
+    stripped = line.lstrip(" ")
+    return (
+        len(line) - len(stripped) < 4
+        and stripped.startswith(fence)
+        and not stripped.rstrip("\r\n").lstrip(fence[0]).strip(" \t")
+    )
 
 
 def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]] | None:
-    """The markers of a note whose structure cannot hide one, by a line scan;
-    None when markdown-it must decide (fences, HTML, `%%`, indented markers).
+    """The markers of a note, by a line scan that follows top-level code fences
+    and HTML comments; None when markdown-it must decide (other HTML, a fence
+    or an HTML block that is indented and may sit in a list, a `%%` on an
+    indented line, a lone carriage return).
 
     In CommonMark a line starting at column 0 with `<!--` opens an HTML block at
-    the top level unless it lies inside a fence, another HTML block or a comment,
-    so without any of those, column-0 marker lines are exactly the markers."""
+    the top level unless it lies inside a fence or another HTML block: a column-0
+    line ends every list, quote and indented code block before it, and `<!--`
+    and fences interrupt a paragraph. Those HTML blocks and fences are exactly
+    what this scan follows; the `%%` rule is the one `markers_by_tokens` applies."""
     found: list[tuple[int, str]] = []
+    code = set(range(first_line))  # the front matter, fences and HTML comments
+    fence = ""  # the opening run of the fence we are in
+    comment = False  # inside an HTML comment block
+    percent = False
     for index in range(first_line, len(lines)):
         line = lines[index]
-        if "%%" in line:
-            return None
-        if line.startswith((BEGIN, END)) and "-->" in line:
-            found.append((index, "begin" if line.startswith(BEGIN) else "end"))
+        if "\r" in line and line.find("\r") != len(line) - 2:
+            return None  # markdown-it counts a lone \r as a line break
+        if fence or comment:
+            code.add(index)
+            if fence and _closes(line, fence):
+                fence = ""
+            elif comment and "-->" in line:
+                comment = False
+        elif line.startswith("<!--"):
+            code.add(index)
+            comment = "-->" not in line
+            if line.startswith(BEGIN):
+                found.append((index, "begin"))
+            elif line.startswith(END):
+                found.append((index, "end"))
+        elif opening := _FENCE.match(line):
+            if opening.group(1)[0] == "`" and "`" in opening.group(2):
+                return None  # not a fence: markdown-it reads it as text
+            code.add(index)
+            fence = opening.group(1)
         elif _RISKY.match(line):
-            return None  # a fence, an HTML block, or an indented marker
-    return found
+            return None  # other HTML, or a fence or HTML block that may sit in a list
+        elif "%%" in line:
+            if line[0] in " \t":
+                return None  # perhaps in an indented code block
+            percent = True
+    if not percent:
+        return found
+    commented = _commented_lines(lines, code)
+    return [(index, kind) for index, kind in found if index not in commented]
 
 
 def markers_by_tokens(text: str, lines: list[str], first_line: int) -> list[tuple[int, str]]:

@@ -151,33 +151,71 @@ LINES = [
     "# heading",
     "- item",
     "  - nested",
+    "    - deeper",
+    "1. one",
+    "   continued",
     "> quote",
+    "> [!note] a callout",
+    ">",
     "    indented",
     "\tindented",
     "---",
+    "| a | b |",
+    "|---|:--|",
     "```",
+    "```python",
+    "```a`b",
+    "````",
+    "``` \t",
+    "  ```",
+    "    ```",
+    "- ```",
+    "> ```",
     "~~~",
+    "~~~~ text",
+    "   ~~~",
     "<div>",
     "</div>",
+    "<https://example.com>",
     "%%",
     "a %% b",
+    "%% hidden %%",
+    "`%%` in code",
+    "  %%",
+    "\t%% x",
     BEGIN,
     END,
     "  " + BEGIN,
+    "    " + BEGIN,
+    "- " + BEGIN,
+    "> " + END,
     "<!-- followup-md:begin",
+    "<!-- followup-md:end",
     "-->",
-    "- [ ] task ^fu-x",
-    "1. one",
+    "text -->",
+    "<!--",
+    "<!-->",
     "<!-- a comment -->",
+    "  <!-- indented comment -->",
+    "- [ ] task ^fu-x",
+    "a\rb",
+    "trailing\r",
+    "crlf\r",
 ]
+FRAGMENTS = ["<!--", "-->", "%%", "```", "~~~", "`", " ", "   ", "\t", "x", ">", "- ", "\r", BEGIN, END]
+LINE = st.one_of(
+    st.sampled_from(LINES), st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=4).map("".join)
+)
+SHAPES = st.lists(LINE, max_size=16)
+FRONTS = st.sampled_from(["", "---\ntype: x\n---\n", "---\ntype: x\n%% odd %%\n---\n"])
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(LINES), max_size=14), st.booleans())
-def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: bool) -> None:
-    text = ("---\ntype: x\n---\n" if front else "") + "\n".join(body) + "\n"
+@settings(max_examples=1000, deadline=None)
+@given(SHAPES, FRONTS)
+def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: str) -> None:
+    text = front + "\n".join(body) + "\n"
     lines = split_lines(text)
-    first = 3 if front else 0
+    first = front.count("\n")
     if not front and text.startswith("---"):
         return  # markdown-it reads that as front matter; find_block never scans it
     fast = markers_by_lines(lines, first)
