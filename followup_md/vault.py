@@ -243,7 +243,8 @@ def walk_notes(
     `(path, why)` for `.md` names that are not regular files (a symlink, a FIFO)
     and our own temp files left by a killed run (why: LEFTOVER).
     """
-    plain = not config.exclude and not config.include and not settings.template_folders
+    plain_files = not config.exclude and not config.include  # then only Due.md is left out
+    plain = plain_files and not settings.template_folders
     due_file = config.due_file
     stack = [(os.path.join(root, under) if under else os.fspath(root), under + "/" if under else "")]
     if under and not folder_walked(under, config, settings):
@@ -267,10 +268,11 @@ def walk_notes(
                         stack.append((entry.path, rel + "/"))
                 elif name.endswith(".md"):
                     rel = prefix + name
-                    if not ((rel != due_file) if plain else _note_file(rel, config)):
+                    if not ((rel != due_file) if plain_files else _note_file(rel, config)):
                         continue
                     if entry.is_file(follow_symlinks=False):
-                        yield rel, stat_of(entry.stat(follow_symlinks=False))
+                        found = entry.stat(follow_symlinks=False)
+                        yield rel, (found.st_mtime_ns, found.st_size)
                     elif odd is not None:
                         odd.append((rel, _odd_reason(entry)))
             except OSError:
@@ -303,7 +305,7 @@ def read_file(root: Path, rel: str) -> tuple[bytes, Stat] | None:
             raise OSError(errno.EFBIG, f"is larger than {READ_LIMIT >> 20} MiB")
         chunks = [os.read(fd, before.st_size + 1)]
         size = len(chunks[0])
-        while chunks[-1] and size <= READ_LIMIT:
+        while chunks[-1] and size != before.st_size and size <= READ_LIMIT:  # grown, shrunk or a short read
             chunks.append(os.read(fd, 1 << 20))
             size += len(chunks[-1])
         if size > READ_LIMIT:

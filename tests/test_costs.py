@@ -1,0 +1,178 @@
+"""The performance work's wins, guarded by counts (markdown-it parses, modules
+loaded, read calls), never by a clock."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from followup_md import blocks, vault
+from followup_md.config import Config
+from followup_md.model import Note, NoteFile, TaskSyntax
+from followup_md.parse import read_note
+from followup_md.sync import plan_sync
+from followup_md.vault import VaultSettings, read_file
+
+from .conftest import REPO, TODAY, MakeVault
+from .helpers import UTC_ZONE
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import make_vault as generator
+
+# Every shape of body people commonly write, none of which needs markdown-it.
+BODY = """# Jane Doe
+
+Met at the **data** meetup; see [[Priya]] and `pipeline.py`. %% ask about the offsite %%
+
+## Notes
+
+- first point
+    - nested point
+        1. deeper
+- [ ] a task of my own 📅 2026-11-21
+- [x] done
+
+```python
+print("<!-- followup-md:end -->")
+```
+
+~~~
+%% not a comment in a fence
+~~~
+
+````text
+```
+````
+
+> her words, quoted
+>
+> [!note] a callout
+> more
+
+| date | what |
+|---|:---|
+| 2026-11-19 | call |
+
+<!-- a comment of mine -->
+
+<!--
+a comment over
+several lines %%
+-->
+
+%%
+private, hidden in Obsidian
+%%
+
+---
+
+![[diagram.png]]
+"""
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text handed to markdown-it while the test runs."""
+    seen: list[str] = []
+    real = blocks.markers_by_tokens
+
+    def counting(text: str, lines: list[str], first_line: int) -> list[tuple[int, str]]:
+        seen.append(text)
+        return real(text, lines, first_line)
+
+    monkeypatch.setattr(blocks, "markers_by_tokens", counting)
+    return seen
+
+
+def _synced(data: bytes, path: str = "n.md") -> bytes:
+    plan = plan_sync([NoteFile(path, data)], None, Config(), VaultSettings(), TODAY, UTC_ZONE)
+    return next(c.new for c in plan.changes if c.path == path)
+
+
+def test_a_note_with_every_common_body_shape_is_read_without_markdown_it(parses: list[str]) -> None:
+    data = ("---\ntype: contact\nmet: 2026-11-19\n---\n" + BODY).encode()
+    synced = _synced(data)
+    note = read_note("n.md", synced, Config(), TaskSyntax(), UTC_ZONE)
+    assert isinstance(note, Note) and note.block is not None
+    lines = synced.decode().splitlines()
+    assert lines[note.block.begin].startswith(blocks.BEGIN) and lines[note.block.end] == blocks.END
+    assert note.block.begin > len(("---\n---\n" + BODY).splitlines())  # appended after the body
+    assert parses == []
+
+
+def test_a_generated_vault_rarely_needs_markdown_it(parses: list[str], tmp_path: Path) -> None:
+    generator.make_vault(tmp_path, 300, 1.0, seed=3)
+    files = [
+        NoteFile(path.relative_to(tmp_path).as_posix(), path.read_bytes()) for path in tmp_path.rglob("*.md")
+    ]
+    plan = plan_sync(files, None, Config(), VaultSettings(), TODAY, UTC_ZONE)
+    parses.clear()
+    read = [read_note(c.path, c.new, Config(), TaskSyntax(), UTC_ZONE) for c in plan.changes]
+    with_blocks = [note for note in read if isinstance(note, Note) and note.block is not None]
+    assert len(with_blocks) > 200
+    assert len(parses) <= len(with_blocks) // 10  # bodies with an indented fence or other HTML
+
+
+def test_a_rescan_of_common_bodies_never_loads_markdown_it(make_vault: MakeVault) -> None:
+    people = {
+        f"People/Person {i}.md": f"---\ntype: contact\nmet: 2026-11-1{i}\n---\n{BODY}" for i in range(9)
+    }
+    root = make_vault({**people, "Notes/Book.md": "---\ntype: book\n---\n" + BODY})
+    code = (
+        "import sys; from followup_md.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('markdown_it' in sys.modules)"
+    )
+    env = {**os.environ, "FOLLOWUP_MD_TODAY": TODAY.isoformat()}
+    for said in ("updated 9 notes", "nothing to update"):  # a first sync, then a full rescan
+        done = subprocess.run(
+            [sys.executable, "-c", code, "sync", str(root)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        assert said in done.stdout and done.stderr == ""
+        assert done.stdout.splitlines()[-1] == "False"
+        for path in (root / ".followup-md").iterdir():
+            path.unlink()
+    assert all(blocks.BEGIN in (root / rel).read_text() for rel in people)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], list[int]]:
+    """Record what each `os.read` call returns; each returns at most `most` bytes."""
+    sizes: list[int] = []
+
+    def install(most: int) -> list[int]:
+        real = os.read
+
+        def read(fd: int, size: int) -> bytes:
+            data = real(fd, min(size, most))
+            sizes.append(len(data))
+            return data
+
+        monkeypatch.setattr(os, "read", read)
+        return sizes
+
+    return install
+
+
+def test_a_note_is_read_in_one_call(reads: Callable[[int], list[int]], tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes(b"x" * 5000)
+    sizes = reads(1 << 30)
+    assert read_file(tmp_path, "a.md") == (b"x" * 5000, vault.stat_of((tmp_path / "a.md").stat()))
+    assert sizes == [5000]
+
+
+def test_a_short_read_is_read_on_to_the_end(reads: Callable[[int], list[int]], tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes(b"0123456789" * 100)
+    sizes = reads(7)
+    got = read_file(tmp_path, "a.md")
+    assert got is not None and got[0] == b"0123456789" * 100
+    assert sizes == [7] * 142 + [6]  # on to the size the file had when opened
