@@ -97,6 +97,15 @@ def split_lines(text: str) -> list[str]:
 
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)")
 _RISKY = re.compile(r" {0,3}(?:```|~~~|<)")
+# CommonMark's HTML blocks of kind 6 (spec 4.6): they run to the next blank line.
+_HTML_BLOCK = re.compile(
+    r"</?(?a:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd"
+    r"|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset"
+    r"|h1|h2|h3|h4|h5|h6|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav"
+    r"|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th"
+    r"|thead|title|tr|track|ul)(?=\s|/?>|$)",
+    re.IGNORECASE,
+)
 
 
 def _closes(line: str, fence: str) -> bool:
@@ -110,31 +119,38 @@ def _closes(line: str, fence: str) -> bool:
 
 
 def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]] | None:
-    """The markers of a note, by a line scan that follows top-level code fences
-    and HTML comments; None when markdown-it must decide (other HTML, a fence
-    or an HTML block that is indented and may sit in a list, a `%%` on an
-    indented line, a lone carriage return).
+    """The markers of a note, by a line scan that follows top-level code fences,
+    HTML comments and HTML blocks; None when markdown-it must decide (other
+    HTML, a fence or an HTML block that is indented and may sit in a list, a
+    `%%` on an indented line, a lone carriage return).
 
     In CommonMark a line starting at column 0 with `<!--` opens an HTML block at
     the top level unless it lies inside a fence or another HTML block: a column-0
-    line ends every list, quote and indented code block before it, and `<!--`
-    and fences interrupt a paragraph. Those HTML blocks and fences are exactly
-    what this scan follows; the `%%` rule is the one `markers_by_tokens` applies."""
+    line ends every list, quote and indented code block before it, and `<!--`,
+    fences and the HTML blocks followed here interrupt a paragraph. Those are
+    exactly what this scan follows; the `%%` rule is the one `markers_by_tokens`
+    applies."""
     found: list[tuple[int, str]] = []
-    code = set(range(first_line))  # the front matter, fences and HTML comments
+    code = set(range(first_line))  # the front matter, fences and HTML blocks
     fence = ""  # the opening run of the fence we are in
     comment = False  # inside an HTML comment block
+    html = False  # inside an HTML block that ends at a blank line
     percent = False
     for index in range(first_line, len(lines)):
         line = lines[index]
         if "\r" in line and line.find("\r") != len(line) - 2:
             return None  # markdown-it counts a lone \r as a line break
-        if fence or comment:
+        if html and not line.strip(" \t\r\n"):
+            html = False  # the blank line is not part of the block
+        elif fence or comment or html:
             code.add(index)
             if fence and _closes(line, fence):
                 fence = ""
             elif comment and "-->" in line:
                 comment = False
+        elif _HTML_BLOCK.match(line):
+            code.add(index)
+            html = True
         elif line.startswith("<!--"):
             code.add(index)
             comment = "-->" not in line

@@ -176,6 +176,16 @@ LINES = [
     "   ~~~",
     "<div>",
     "</div>",
+    "<details><summary>More</summary>",
+    "<DIV class=a>",
+    "</table>",
+    "<hr/>",
+    "<p>text",
+    "<divx>",
+    "<pre>",
+    "<script>",
+    "<span>",
+    " \t",
     "<https://example.com>",
     "%%",
     "a %% b",
@@ -202,7 +212,25 @@ LINES = [
     "trailing\r",
     "crlf\r",
 ]
-FRAGMENTS = ["<!--", "-->", "%%", "```", "~~~", "`", " ", "   ", "\t", "x", ">", "- ", "\r", BEGIN, END]
+FRAGMENTS = [
+    "<!--",
+    "-->",
+    "%%",
+    "```",
+    "~~~",
+    "`",
+    " ",
+    "   ",
+    "\t",
+    "x",
+    ">",
+    "- ",
+    "\r",
+    "<p",
+    "<li>",
+    BEGIN,
+    END,
+]
 LINE = st.one_of(
     st.sampled_from(LINES), st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=4).map("".join)
 )

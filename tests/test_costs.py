@@ -69,6 +69,10 @@ several lines %%
 private, hidden in Obsidian
 %%
 
+<details><summary>Raw notes</summary>
+<!-- followup-md:begin (inside the HTML block: text) -->
+</details>
+
 ---
 
 ![[diagram.png]]
