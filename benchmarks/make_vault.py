@@ -51,8 +51,10 @@ def _section(rng: random.Random, index: int) -> list[str]:
         items = [f"- {_prose(rng, 1)}" for _ in range(rng.randint(2, 6))]
         items.insert(1, f"    - nested: {_prose(rng, 1)}")
         items.insert(2, f"        1. deeper {index}")
-        if rng.random() < 0.1:  # numbered steps with a fence inside: markdown-it must decide
+        if rng.random() < 0.1:  # numbered steps with a fence inside
             items += ["", "1. install", "   ```bash", "   make install", "   ```"]
+        if rng.random() < 0.1:  # a comment in a nested item: markdown-it must decide
+            items.append("    - and %% a private aside %%")
         return [*items, ""]
     if shape == 2:
         lang = rng.choice(["python", "sql", "", "text"])

@@ -95,7 +95,7 @@ def split_lines(text: str) -> list[str]:
     return _LINE.findall(text)
 
 
-_FENCE = re.compile(r"(`{3,}|~{3,})(.*)")
+_FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
 _RISKY = re.compile(r" {0,3}(?:```|~~~|<)")
 # CommonMark's HTML blocks of kind 6 (spec 4.6): they run to the next blank line.
 _HTML_BLOCK = re.compile(
@@ -118,6 +118,26 @@ def _closes(line: str, fence: str) -> bool:
     )
 
 
+def _indented_fence_end(lines: list[str], start: int, fence: str, indent: int) -> int | None:
+    """The closing line of a fence opened on line `start` with 1-3 spaces, which
+    may sit in a list item or at the top level; None unless both readings agree.
+
+    They do when every line up to a closing fence as indented as the opening one
+    is blank or indented at least as far (so it is inside the fence either way),
+    and none carries `%%` (in a list item the fence is not top-level code)."""
+    for index in range(start + 1, len(lines)):
+        line = lines[index]
+        text = line.lstrip(" \t")
+        if not text.strip(" \t\r\n"):
+            continue
+        spaces = len(line) - len(line.lstrip(" "))
+        if text.startswith(fence) and not text.rstrip("\r\n").lstrip(fence[0]).strip(" \t"):
+            return index if spaces == len(line) - len(text) and indent <= spaces <= 3 else None
+        if "%%" in line or (spaces < indent and not line[spaces:].startswith("\t")):
+            return None
+    return None
+
+
 def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]] | None:
     """The markers of a note, by a line scan that follows top-level code fences,
     HTML comments and HTML blocks; None when markdown-it must decide (other
@@ -136,10 +156,13 @@ def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]]
     comment = False  # inside an HTML comment block
     html = False  # inside an HTML block that ends at a blank line
     percent = False
+    skip = -1  # the last line of an indented fence, all of it text
     for index in range(first_line, len(lines)):
         line = lines[index]
         if "\r" in line and line.find("\r") != len(line) - 2:
             return None  # markdown-it counts a lone \r as a line break
+        if index <= skip:
+            continue
         if html and not line.strip(" \t\r\n"):
             html = False  # the blank line is not part of the block
         elif fence or comment or html:
@@ -159,10 +182,16 @@ def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]]
             elif line.startswith(END):
                 found.append((index, "end"))
         elif opening := _FENCE.match(line):
-            if opening.group(1)[0] == "`" and "`" in opening.group(2):
+            indent, run, info = opening.groups()
+            if run[0] == "`" and "`" in info:
                 return None  # not a fence: markdown-it reads it as text
-            code.add(index)
-            fence = opening.group(1)
+            if not indent:
+                code.add(index)
+                fence = run
+            elif "%%" in info or (end := _indented_fence_end(lines, index, run, len(indent))) is None:
+                return None
+            else:
+                skip = end
         elif _RISKY.match(line):
             return None  # other HTML, or a fence or HTML block that may sit in a list
         elif "%%" in line:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from followup_md.blocks import (
@@ -168,7 +168,13 @@ LINES = [
     "````",
     "``` \t",
     "  ```",
+    "   ```",
+    "   ```sh %%",
+    "   code",
+    "  ~~~",
     "    ```",
+    "     ```",
+    "\t```",
     "- ```",
     "> ```",
     "~~~",
@@ -240,6 +246,13 @@ FRONTS = st.sampled_from(["", "---\ntype: x\n---\n", "---\ntype: x\n%% odd %%\n-
 
 @settings(max_examples=1000, deadline=None)
 @given(SHAPES, FRONTS)
+@example([" ```", "    ```", BEGIN, END], "")  # a top-level fence: 4 spaces do not close it
+@example(["- a", "  ```", "    ```", BEGIN, END], "")  # in a list item they do
+@example(["- a", "  ```", "  %%", "  ```", BEGIN, END], "")  # a fence in a list is not code
+@example(["1. a", "   ```", "   x", "```", BEGIN, "```", END], "")  # a column-0 fence ends the item
+@example(["- a", "  ```%%", "  ```", BEGIN, END], "")
+@example(["- a", "  ```", BEGIN, "  ```", END], "")  # a column-0 line ends the item and its fence
+@example(["- a", "  ```", "\tb", "  ```", BEGIN, END], "")
 def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: str) -> None:
     text = front + "\n".join(body) + "\n"
     lines = split_lines(text)
