@@ -53,8 +53,10 @@ def _section(rng: random.Random, index: int) -> list[str]:
         items.insert(2, f"        1. deeper {index}")
         if rng.random() < 0.1:  # numbered steps with a fence inside
             items += ["", "1. install", "   ```bash", "   make install", "   ```"]
-        if rng.random() < 0.1:  # a comment in a nested item: markdown-it must decide
+        if rng.random() < 0.1:
             items.append("    - and %% a private aside %%")
+        if rng.random() < 0.05:  # a comment over lines of a nested item: markdown-it must decide
+            items += ["    - private:", "      %%", "      not for the follow-up", "      %%"]
         return [*items, ""]
     if shape == 2:
         lang = rng.choice(["python", "sql", "", "text"])

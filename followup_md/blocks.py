@@ -85,6 +85,11 @@ def _commented_lines(lines: list[str], code: set[int]) -> set[int]:
     return commented
 
 
+def _toggles(line: str) -> bool:
+    """Whether a line outside code opens or closes a `%%` comment."""
+    return bool(_commented_lines([line, ""], set()))
+
+
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
@@ -124,7 +129,8 @@ def _indented_fence_end(lines: list[str], start: int, fence: str, indent: int) -
 
     They do when every line up to a closing fence as indented as the opening one
     is blank or indented at least as far (so it is inside the fence either way),
-    and none carries `%%` (in a list item the fence is not top-level code)."""
+    and none opens or closes a `%%` comment (in a list item the fence is not
+    top-level code, so it would)."""
     for index in range(start + 1, len(lines)):
         line = lines[index]
         text = line.lstrip(" \t")
@@ -133,7 +139,7 @@ def _indented_fence_end(lines: list[str], start: int, fence: str, indent: int) -
         spaces = len(line) - len(line.lstrip(" "))
         if text.startswith(fence) and not text.rstrip("\r\n").lstrip(fence[0]).strip(" \t"):
             return index if spaces == len(line) - len(text) and indent <= spaces <= 3 else None
-        if "%%" in line or (spaces < indent and not line[spaces:].startswith("\t")):
+        if _toggles(line) or (spaces < indent and not line[spaces:].startswith("\t")):
             return None
     return None
 
@@ -141,8 +147,8 @@ def _indented_fence_end(lines: list[str], start: int, fence: str, indent: int) -
 def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]] | None:
     """The markers of a note, by a line scan that follows top-level code fences,
     HTML comments and HTML blocks; None when markdown-it must decide (other
-    HTML, a fence or an HTML block that is indented and may sit in a list, a
-    `%%` on an indented line, a lone carriage return).
+    HTML, a fence or an HTML block that is indented and may sit in a list, an
+    indented line that opens or closes a `%%` comment, a lone carriage return).
 
     In CommonMark a line starting at column 0 with `<!--` opens an HTML block at
     the top level unless it lies inside a fence or another HTML block: a column-0
@@ -188,15 +194,15 @@ def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]]
             if not indent:
                 code.add(index)
                 fence = run
-            elif "%%" in info or (end := _indented_fence_end(lines, index, run, len(indent))) is None:
+            elif _toggles(line) or (end := _indented_fence_end(lines, index, run, len(indent))) is None:
                 return None
             else:
                 skip = end
         elif _RISKY.match(line):
             return None  # other HTML, or a fence or HTML block that may sit in a list
         elif "%%" in line:
-            if line[0] in " \t":
-                return None  # perhaps in an indented code block
+            if line[0] in " \t" and _toggles(line):
+                return None  # perhaps in an indented code block, where it would not
             percent = True
     if not percent:
         return found

@@ -199,6 +199,8 @@ LINES = [
     "`%%` in code",
     "  %%",
     "\t%% x",
+    "    - aside %% hidden %%",
+    "\t%% a %% b %%",
     BEGIN,
     END,
     "  " + BEGIN,
