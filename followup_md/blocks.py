@@ -86,8 +86,9 @@ def _commented_lines(lines: list[str], code: set[int]) -> set[int]:
 
 
 def _toggles(line: str) -> bool:
-    """Whether a line outside code opens or closes a `%%` comment."""
-    return bool(_commented_lines([line, ""], set()))
+    """Whether a line outside code opens or closes a `%%` comment, on whichever
+    side of one it starts."""
+    return bool(_commented_lines([line, ""], set())) or 2 not in _commented_lines(["%%\n", line, ""], set())
 
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
