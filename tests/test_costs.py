@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from followup_md import blocks, vault
+from followup_md import blocks
 from followup_md.config import Config
-from followup_md.model import Note, NoteFile, TaskSyntax
+from followup_md.model import Note, NoteFile, TaskSyntax, VaultSettings, stat_of
 from followup_md.parse import read_note
 from followup_md.sync import plan_sync
-from followup_md.vault import VaultSettings, read_file
+from followup_md.vault import read_file
 
 from .conftest import REPO, TODAY, MakeVault
 from .helpers import UTC_ZONE
@@ -170,7 +170,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], list[int]]:
 def test_a_note_is_read_in_one_call(reads: Callable[[int], list[int]], tmp_path: Path) -> None:
     (tmp_path / "a.md").write_bytes(b"x" * 5000)
     sizes = reads(1 << 30)
-    assert read_file(tmp_path, "a.md") == (b"x" * 5000, vault.stat_of((tmp_path / "a.md").stat()))
+    assert read_file(tmp_path, "a.md") == (b"x" * 5000, stat_of((tmp_path / "a.md").stat()))
     assert sizes == [5000]
 
 
