@@ -255,6 +255,7 @@ FRONTS = st.sampled_from(["", "---\ntype: x\n---\n", "---\ntype: x\n%% odd %%\n-
 @example(["- a", "  ```%%", "  ```", BEGIN, END], "")
 @example(["- a", "  ```", BEGIN, "  ```", END], "")  # a column-0 line ends the item and its fence
 @example(["- a", "  ```", "\tb", "  ```", BEGIN, END], "")
+@example(["%%", "", "    `%%` x", BEGIN, END], "")  # inside a comment a code span hides nothing
 def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: str) -> None:
     text = front + "\n".join(body) + "\n"
     lines = split_lines(text)
