@@ -103,13 +103,20 @@ def _day(rng: random.Random, spread: int = 40) -> str:
     return (BASE + timedelta(days=rng.randint(-spread, 10))).isoformat()
 
 
-def follow_up(rng: random.Random, index: int) -> str:
+def _someone(rng: random.Random, people: list[int]) -> str:
+    """A link to an earlier follow-up note; now and then (3 %) to one that is not there."""
+    if not people or rng.random() < 0.03:
+        return f'"[[Person {rng.randrange(10**6)} (gone)]]"'
+    return f'"[[Person {rng.choice(people)}]]"'
+
+
+def follow_up(rng: random.Random, index: int, people: list[int]) -> str:
     kind = rng.choice(["contact", "introduction", "help", "application", "interview", "referral", "log"])
     lines = [f"type: {kind}", f"company: Company {index % 97}", f"email: person{index}@example.com"]
     if kind == "contact":
         lines += [f"met: {_day(rng)}", "where: a meetup", f"cadence: {rng.choice(['3w', '1m', '2m'])}"]
     elif kind == "introduction":
-        lines += [f"introduced: {_day(rng)}", f'introduced_by: "[[Person {index - 1}]]"']
+        lines += [f"introduced: {_day(rng)}", f"introduced_by: {_someone(rng, people)}"]
     elif kind == "help":
         lines += [f"asked: {_day(rng)}", "promise: an introduction"]
     elif kind == "application":
@@ -119,11 +126,11 @@ def follow_up(rng: random.Random, index: int) -> str:
     elif kind == "referral":
         lines += [
             f"referred: {_day(rng)}",
-            f'referred_by: "[[Person {index - 2}]]"',
+            f"referred_by: {_someone(rng, people)}",
             f"contacted: {_day(rng)}",
         ]
     else:
-        lines = ["type: log", f"date: {_day(rng)}", f'with: "[[Person {index - 3}]]"', "direction: received"]
+        lines = ["type: log", f"date: {_day(rng)}", f"with: {_someone(rng, people)}", "direction: received"]
     text = body(rng, index, long=rng.random() < 0.05) if rng.random() < 0.9 else LOREM + "\n"
     return "---\n" + "\n".join(lines) + "\n---\n" + text
 
@@ -155,11 +162,13 @@ def make_vault(root: Path, notes: int, ours: float, seed: int = 1) -> None:
     (root / ".obsidian" / "templates.json").write_text('{"folder": "Templates"}')
     (root / "Templates").mkdir(exist_ok=True)
     (root / "Templates" / "Contact.md").write_text("---\ntype: contact\nmet: {{date}}\n---\n")
+    people: list[int] = []
     for index in range(notes):
         folder = root / rng.choice(FOLDERS)
         folder.mkdir(parents=True, exist_ok=True)
         if rng.random() < ours:
-            (folder / f"Person {index}.md").write_text(follow_up(rng, index), encoding="utf-8")
+            (folder / f"Person {index}.md").write_text(follow_up(rng, index, people), encoding="utf-8")
+            people.append(index)
         else:
             (folder / f"Note {index}.md").write_text(other(rng, index), encoding="utf-8")
 

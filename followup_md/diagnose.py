@@ -28,7 +28,7 @@ def unused_settings(config: Config, notes: Iterable[Note], paths: Iterable[str] 
     `[tags]` and `[directions]` entry of followup-md.toml that no note answers to (`paths`: other
     files read, to suggest the folder meant)."""
     used = set().union(*(note.uses for note in notes))
-    folders = {str(parent) for path in paths for parent in PurePosixPath(path).parents}
+    folders: set[str] | None = None  # every folder of `paths`, made only if a folder entry is unused
     warnings = []
     for section in _WHAT:
         for name, value in getattr(config, section).items():
@@ -36,6 +36,8 @@ def unused_settings(config: Config, notes: Iterable[Note], paths: Iterable[str] 
                 continue
             message = f"[{section}] {name!r}: " + _WHAT[section].format(name=name, value=value)
             if section == "folders":
+                if folders is None:
+                    folders = {str(parent) for path in paths for parent in PurePosixPath(path).parents}
                 meant = sorted(f for f in folders if f.endswith("/" + name.strip("/")))
                 if meant:
                     message += f"; did you mean {meant[0]!r}?"
