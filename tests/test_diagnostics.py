@@ -4,16 +4,21 @@ names, and a summary that shows how many notes were read."""
 
 from __future__ import annotations
 
+import difflib
+import random
+import string
 import unicodedata
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from followup_md.cli import cli
 from followup_md.config import parse_config
 from followup_md.diagnose import contradictions, unused_settings
-from followup_md.links import LinkIndex
+from followup_md.links import LinkIndex, _grams, _key
 from followup_md.model import Exchange
 from followup_md.rules import merge_exchange, plan_note
 
@@ -289,3 +294,51 @@ def test_notes_that_are_not_ours_give_no_false_problems(make_vault: MakeVault) -
     )
     code, out, err = run("check", root, *DAY)
     assert (code, out, err) == (0, "followup-md: 1 follow-up note checked, no problems\n", "")
+
+
+@given(
+    st.lists(st.text(alphabet="abcdeéfghij klmn", min_size=1, max_size=14), min_size=1, max_size=60),
+    st.text(alphabet="abcdeéfghij klmn", min_size=1, max_size=14),
+)
+def test_suggestions_from_the_trigram_pool_are_difflibs_own(names: list[str], wanted: str) -> None:
+    """Where the pool holds every name, the suggestions are exactly difflib's over all
+    names (a name with no three-letter run in common with the link is never offered)."""
+    index = LinkIndex(f"people/{name}.md" for name in names)
+    near = difflib.get_close_matches(_key(wanted), list(index.names), n=3, cutoff=0.6)
+    expected = list(dict.fromkeys(path for key in near for path in index.names[key]))[:3]
+    if all(_grams(key) & _grams(_key(wanted)) for key in near):
+        assert index.suggest(wanted) == expected
+
+
+def test_a_typo_is_found_among_ten_thousand_names() -> None:
+    rng = random.Random(7)
+    paths = [
+        f"people/{''.join(rng.choices(string.ascii_lowercase, k=6))} "
+        f"{''.join(rng.choices(string.ascii_lowercase, k=8))}.md"
+        for _ in range(10_000)
+    ]
+    assert LinkIndex([*paths, "people/Jane Doe.md"]).suggest("Jnae Doe") == ["people/Jane Doe.md"]
+
+
+def test_suggestions_are_the_same_in_every_process() -> None:
+    """Set and dict orders vary with the hash seed; the suggestions must not."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from followup_md.links import LinkIndex\n"
+        "paths = [f'people/Person {n}.md' for n in range(3000)]\n"
+        "print(LinkIndex(paths).suggest('Person 375977'))\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(seen) == 1
