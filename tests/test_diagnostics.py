@@ -328,8 +328,8 @@ def test_suggestions_are_the_same_in_every_process() -> None:
 
     code = (
         "from followup_md.links import LinkIndex\n"
-        "paths = [f'people/Person {n}.md' for n in range(3000)]\n"
-        "print(LinkIndex(paths).suggest('Person 375977'))\n"
+        "index = LinkIndex([f'people/Person {n}.md' for n in range(3000)])\n"
+        "print([index.suggest(f'Person {q} (gone)') for q in range(100000, 1000000, 9173)])\n"
     )
     seen = {
         subprocess.run(
