@@ -13,13 +13,20 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from followup_md.markdown import one_line
 from followup_md.model import Note, Step
-from followup_md.render import clean_text
 
 
 def step_uid(step: Step) -> str:
     digest = hashlib.sha256(f"{step.note}\0{step.id}".encode()).hexdigest()[:32]
     return f"{digest}@followup-md"
+
+
+def event_summary(name: str, action: str) -> str:
+    """The action, which names the person; prefixed with the note's name only
+    when it does not (a manual `next_action` such as "Send the portfolio")."""
+    name, action = one_line(name), one_line(action)
+    return action if name.casefold() in action.casefold() else f"{name}: {action}"
 
 
 def render_ics(steps: Sequence[Step], notes: Mapping[str, Note], today: date) -> bytes:
@@ -41,11 +48,11 @@ def render_ics(steps: Sequence[Step], notes: Mapping[str, Note], today: date) ->
         event.add("dtstamp", stamp)
         event.add("dtstart", step.due)
         event.add("dtend", step.due + timedelta(days=1))
-        event.add("summary", f"{clean_text(note.name)}: {clean_text(step.action)}")
+        event.add("summary", event_summary(note.name, step.action))
         window = f"{step.start} to {step.due}" if step.start < step.due else f"on {step.due}"
-        lines = [clean_text(step.action), f"Window: {window}", f"Note: {step.note}"]
+        lines = [one_line(step.action), f"Window: {window}", f"Note: {step.note}"]
         if step.hint:
-            lines.insert(1, clean_text(step.hint))
+            lines.insert(1, one_line(step.hint))
         event.add("description", "\n".join(lines))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

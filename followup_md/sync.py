@@ -6,6 +6,7 @@ the same plan and differ only in what they do with it.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -55,9 +56,10 @@ class SyncPlan:
     ticked: frozenset[str] = frozenset()  # notes that take a tick from Due.md: written before it
 
 
-def due_ticks(lines: Iterable[str], first: int = 1) -> dict[tuple[str, str], int]:
+def due_ticks(lines: Iterable[str], first: int = 1, index: str = "Due.md") -> dict[tuple[str, str], int]:
     """(note path, step) of every ticked line among Due.md's block lines, with
-    its line number (`first` is the number of the first line given)."""
+    its line number (`first` is the number of the first line given). Markdown
+    links are relative to the folder of `index`, Due.md's vault path."""
     ticks: dict[tuple[str, str], int] = {}
     for number, line in enumerate(lines, first):
         if not _DUE_TICK.match(line):
@@ -68,7 +70,8 @@ def due_ticks(lines: Iterable[str], first: int = 1) -> dict[tuple[str, str], int
         if found.group(1):
             ticks[(found.group(1) + ".md", found.group(2))] = number
         else:
-            ticks[(unquote(found.group(3)), found.group(4))] = number
+            folder = posixpath.dirname(index)
+            ticks[(posixpath.normpath(posixpath.join(folder, unquote(found.group(3)))), found.group(4))] = number
     return ticks
 
 
@@ -237,7 +240,9 @@ def plan_read(
             problems.append(Problem(config.due_file, error.line or 1, error.message))
             due_broken = True
         if due_block is not None and due_lines is not None:
-            ticks = due_ticks(due_lines[due_block.begin + 1 : due_block.end], due_block.begin + 2)
+            ticks = due_ticks(
+                due_lines[due_block.begin + 1 : due_block.end], due_block.begin + 2, config.due_file
+            )
     ticked = frozenset(
         path
         for path, step in ticks
@@ -297,6 +302,7 @@ def plan_read(
         config.link_style,
         checkboxes,
         memo.lines if memo is not None else None,
+        config.due_file,
     )
     if not due_broken:
         encoded = due_text(due_lines, inner, due_block).encode("utf-8")

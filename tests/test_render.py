@@ -83,14 +83,20 @@ def test_any_name_keeps_the_dates_right(name: str) -> None:
     assert parsed.block_link == "^fu-thank-you"
 
 
-def test_clean_text() -> None:
+def test_wikilink_aliases_are_cleaned() -> None:
     assert clean_text("Jane 📅 2026-01-01 [[x]] a|b <b>\n#tag") == "Jane 2026-01-01 ((x)) a/b ‹b› tag"
     assert clean_text("a %%% b ::: c\x1ed") == "a % b : c d"
 
 
 def test_mailto_is_fully_encoded() -> None:
     url = mailto("jane@x.example", "Hi (there) & more", "Line 1\nLine 2?")
-    assert url == "mailto:jane@x.example?subject=Hi%20%28there%29%20%26%20more&body=Line%201%0ALine%202%3F"
+    assert url == "mailto:jane@x.example?subject=Hi%20%28there%29%20%26%20more&body=Line%201%0D%0ALine%202%3F"
+
+
+def test_mailto_line_breaks_are_crlf_as_rfc_6068_requires() -> None:
+    url = mailto("jane@x.example", "Hi", "Hi Jane,\n\nThanks.\r\nBest,\rMe\n")
+    assert url.endswith("&body=Hi%20Jane%2C%0D%0A%0D%0AThanks.%0D%0ABest%2C%0D%0AMe%0D%0A")
+    assert "%0A" not in url.replace("%0D%0A", "")
 
 
 def test_the_load_chart_is_a_gantt_of_the_next_two_weeks() -> None:

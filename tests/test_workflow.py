@@ -150,6 +150,14 @@ def test_export_ics_is_valid_and_stable(example: Path, tmp_path: Path) -> None:
     assert len(events) == len(steps) == 18
     uids = {str(e["UID"]) for e in events}
     assert len(uids) == 18 and all(uid.endswith("@followup-md") for uid in uids)
+    summaries = {str(e["SUMMARY"]) for e in events}
+    # the action names the person; the note's name is added only where it does not
+    assert (
+        "Email Maya Chen: recall meeting at the PyData NYC meetup and suggest a next step, such as a call or coffee"
+        in summaries
+    )
+    assert "Chris Walker: Send Chris the portfolio link he asked for" in summaries
+    assert not any(s.startswith("Maya Chen: ") for s in summaries)
     thanks = next(e for e in events if "Dana" in str(e["SUMMARY"]))
     assert thanks.decoded("DTSTART").isoformat() == "2026-11-20"
     assert "Note: applications/Globex - Analytics Engineer.md" in str(thanks["DESCRIPTION"])

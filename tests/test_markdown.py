@@ -1,0 +1,154 @@
+"""User text written into Markdown reads back verbatim, as text, in every
+renderer: markdown-it-py (CommonMark, plus GFM's strikethrough and tables)
+renders each generated line; Obsidian's own constructs are checked on the raw
+text; the Tasks grammar still reads our fields."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from followup_md.markdown import code_span, escape_markdown, one_line
+from followup_md.model import Note, Problem, Step, TaskSyntax, Waiting
+from followup_md.render import render_due, render_task
+
+from . import tasks_grammar
+
+TODAY = date(2026, 11, 20)
+MARKDOWN = MarkdownIt("commonmark").enable(["strikethrough", "table"])
+OURS = {"text", "strong_open", "strong_close", "link_open", "link_close"}
+
+PIECES = st.sampled_from(
+    [
+        "*Star*",
+        "_Under_",
+        "`tick`",
+        "<https://evil.example>",
+        "<b>bold</b>",
+        "<!-- x -->",
+        "[a](b)",
+        "![img](x.png)",
+        "[[Wiki|link]]",
+        "&amp;",
+        "&#35;",
+        "&copy",
+        "\\",
+        "\\*",
+        "~~gone~~",
+        "https://bare.example",
+        "www.example.com",
+        "me@mail.example",
+        "#tag",
+        "%%comment%%",
+        "==mark==",
+        "$x$",
+        "^block",
+        "a | b",
+        "key:: value",
+        "**",
+        "__",
+        " ",
+        "\t",
+        "\n",
+        "2026-11-20",
+        "- ",
+        "> ",
+        "1. ",
+        "# ",
+    ]
+)
+USER_TEXT = st.lists(st.one_of(PIECES, st.text(max_size=5)), min_size=1, max_size=8).map("".join)
+
+
+def inline(line: str) -> list[Token]:
+    """The inline tokens markdown-it makes of one list line."""
+    tokens = [t for t in MARKDOWN.parse(line) if t.type == "inline"]
+    assert len(tokens) == 1, line
+    return tokens[0].children or []
+
+
+def shown(tokens: list[Token]) -> str:
+    return "".join(t.content for t in tokens if t.type == "text")
+
+
+@settings(max_examples=300, deadline=None)
+@given(USER_TEXT)
+def test_escaped_text_is_verbatim_text_for_every_reader(text: str) -> None:
+    line = one_line(text)
+    escaped = escape_markdown(line)
+    tokens = inline(f"- x {escaped}")
+    assert {t.type for t in tokens} == {"text"}, escaped
+    assert shown(tokens) == f"x {line}".rstrip()
+    # Obsidian (tags, comments, highlights, math, block ids, Dataview fields) and
+    # GFM bare autolinks read the raw text: none can start outside an escape
+    bare = re.sub(r"\\.", "\0", escaped)
+    assert not re.search(r"[\\`*_~\[\]<>#$^|@]|%%|==|::|://|(?i:www\.)|&#?\w+;", bare), escaped
+
+
+@settings(max_examples=150, deadline=None)
+@given(USER_TEXT, USER_TEXT, USER_TEXT, USER_TEXT)
+def test_due_lines_show_user_text_verbatim_and_nothing_else(
+    name: str, company: str, action: str, reason: str
+) -> None:
+    notes = {
+        "a.md": Note("a.md", "contact", name, {"company": company}, b"", "\n", None),
+        "b.md": Note("b.md", "contact", "Bea", {}, b"", "\n", None),
+    }
+    steps = [Step("a.md", "reconnect", TODAY, TODAY, action)]
+    problems = [Problem("b`ad`.md", 3, f"met: {reason}")]
+    lines = render_due(steps, notes, [Waiting("b.md", reason)], problems, 0, TODAY, "markdown")
+    label = one_line(name) or "a.md"
+    shown_company = f" ({one_line(company)})" if one_line(company) and company != name else ""
+    expected = {
+        "## Today": f"{TODAY} {label}{shown_company}: {one_line(action)}",
+        "## Waiting": f"Bea: {one_line(reason)}",
+    }
+    for heading, text in expected.items():
+        line = lines[lines.index(heading) + 2]
+        tokens = inline(line)
+        assert {t.type for t in tokens} <= OURS, line
+        assert sum(t.type == "link_open" for t in tokens) == 1, line
+        assert shown(tokens) == text.rstrip()
+    problem = inline(lines[lines.index("## Problems") + 2])
+    assert [t.type for t in problem] == ["code_inline", "text"]
+    assert problem[0].content == "b`ad`.md:3"
+    assert problem[1].content == f": met: {one_line(reason)}".rstrip()
+
+
+@settings(max_examples=150, deadline=None)
+@given(USER_TEXT)
+def test_task_lines_show_user_text_verbatim_and_keep_the_tasks_grammar(action: str) -> None:
+    step = Step("n.md", "thank-you", TODAY, date(2026, 11, 21), action)
+    line = render_task(step, TaskSyntax(), "#followup")
+    fields = "#followup 🛫 2026-11-20 📅 2026-11-21 ^fu-thank-you"
+    visible = one_line(re.sub("[🔺⏫🔼🔽⏬🛫➕⏳⌛📅📆🗓⏰✅❌🔁⛔🆔\ufe0f]", "", action))
+    tokens = inline(line)
+    assert {t.type for t in tokens} == {"text"}, line
+    assert shown(tokens) == " ".join(part for part in ("[ ]", visible, fields) if part)
+    parsed = tasks_grammar.parse(line)
+    assert parsed is not None
+    assert parsed.fields == {"start": "2026-11-20", "due": "2026-11-21"}
+    assert parsed.tags == ["#followup"]
+    assert parsed.block_link == "^fu-thank-you"
+
+
+def test_the_issues_example_is_plain_text() -> None:
+    name = "*Star* _Under_ `tick` <https://evil.example>"
+    assert escape_markdown(name) == r"\*Star\* \_Under\_ \`tick\` \<https\://evil.example\>"
+    assert shown(inline(f"- {escape_markdown(name)}")) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [("a.md:3", "`a.md:3`"), ("a`b.md:1", "``a`b.md:1``"), ("`x`", "`` `x` ``"), ("a``b", "```a``b```")],
+)
+def test_code_spans_hold_any_backticks(text: str, span: str) -> None:
+    assert code_span(text) == span
+    (token,) = inline(f"- {span}")
+    assert token.type == "code_inline" and token.content == text
