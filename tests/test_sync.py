@@ -177,6 +177,41 @@ def test_markdown_links_option(make_vault: MakeVault) -> None:
     assert "[Acme Co](jobs/Acme%20Co.md#^fu-confirm)" in read(root, "Due.md")
 
 
+def test_every_markdown_link_of_a_due_md_in_a_subfolder_resolves(make_vault: MakeVault) -> None:
+    from urllib.parse import unquote, urlsplit
+
+    from markdown_it import MarkdownIt
+
+    root = make_vault(
+        {
+            "jobs/Acme Co.md": APPLICATION,
+            "Zed (root).md": APPLICATION.replace("Acme", "Zed"),
+            "dash/Beta.md": APPLICATION.replace("Acme", "Beta"),
+            "dash/deeper/Gamma.md": APPLICATION.replace("Acme", "Gamma"),
+            "people/Paused.md": "---\ntype: contact\nstatus: paused\nsnooze: 2026-12-01\n---\n",
+            "followup-md.toml": 'due_file = "dash/Due.md"\nlink_style = "markdown"\n',
+        }
+    )
+    sync(root)
+    due = read(root, "dash/Due.md")
+    hrefs = [
+        token.attrs["href"]
+        for block in MarkdownIt("commonmark").parse(due)
+        for token in block.children or []
+        if token.type == "link_open"
+    ]
+    notes = [str(href).split("#")[0] for href in hrefs if not str(href).startswith("mailto:")]
+    assert len(notes) == 5  # four confirm steps and a waiting note
+    for href in notes:
+        assert not urlsplit(href).scheme
+        assert (root / "dash" / unquote(href)).resolve().is_file(), href
+    assert "(../jobs/Acme%20Co.md#^fu-confirm)" in due and "(deeper/Gamma.md#^fu-confirm)" in due
+    # a tick in the subfolder's Due.md reaches its note
+    edit(root, "dash/Due.md", ("- [ ] **2026-11-25** [Acme Co]", "- [x] **2026-11-25** [Acme Co]"))
+    sync(root)
+    assert "- [x] Email the hiring team" in read(root, "jobs/Acme Co.md")
+
+
 def test_due_ticks_reads_both_link_styles() -> None:
     text = (
         "<!-- followup-md:begin x -->\n"
@@ -186,6 +221,11 @@ def test_due_ticks_reads_both_link_styles() -> None:
         "<!-- followup-md:end -->\n"
     )
     assert set(due_ticks(text.splitlines())) == {("jobs/Acme.md", "confirm"), ("jobs/Acme Co.md", "nudge")}
+    moved = text.replace("(jobs/", "(../jobs/")
+    assert set(due_ticks(moved.splitlines(), index="dash/Due.md")) == {
+        ("jobs/Acme.md", "confirm"),
+        ("jobs/Acme Co.md", "nudge"),
+    }
 
 
 def test_log_notes_feed_the_notes_they_link_to(make_vault: MakeVault) -> None:
