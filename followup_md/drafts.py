@@ -18,6 +18,29 @@ def step_kind(step_id: str) -> str:
     return "manual" if kind.startswith("manual") else kind
 
 
+_LABELS = {
+    "reconnect": "Reconnect",
+    "thank-introducer": "Thank introducer",
+    "reach-out": "Reach out",
+    "nudge": "Nudge",
+    "confirm": "Confirm application",
+    "prepare": "Prepare thank-you",
+    "thank-you": "Thank-you note",
+    "check-in": "Check in",
+    "loop-in-source": "Loop in source",
+    "update-source": "Update source",
+    "no-contact": "Tell source",
+    "stay-in-touch": "Stay in touch",
+    "keep-in-touch": "Keep in touch",
+    "manual": "Follow up",
+}
+
+
+def step_label(step_id: str) -> str:
+    """A step's kind in a few words (`check-in-2` -> `Check in`), for a chart."""
+    return _LABELS.get(step_kind(step_id), _LABELS["manual"])
+
+
 def _text(value: Any) -> str:
     return value.text if isinstance(value, Link) else str(value or "")
 

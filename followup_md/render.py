@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
+from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from followup_md.blocks import (
@@ -18,7 +19,7 @@ from followup_md.blocks import (
     parse_task,
     split_lines,
 )
-from followup_md.drafts import draft_email
+from followup_md.drafts import draft_email, step_label
 from followup_md.errors import UsageError
 from followup_md.links import LinkIndex, link_index
 from followup_md.markdown import code_span, escape_markdown, one_line
@@ -452,32 +453,58 @@ def render_due(
     return out
 
 
-CHART_DAYS = 14  # the chart shows what falls due in the next two weeks
-CHART_ROWS = 25  # and at most this many steps, the soonest first
-_CHART_UNSAFE = re.compile(r"[:;#%`<>{}\[\]\\|\"]+")
+CHART_DAYS = 14  # the chart shows what falls due in the next two weeks,
+CHART_PAST = 7  # what is overdue, back to a week ago at most,
+CHART_ROWS = 25  # and at most this many steps, the most urgent first
+CHART_LABEL = 44  # characters of a bar's label: longer ones are cut with "…"
+# Mermaid reads these in a task's label as syntax (data, comments, entities, HTML)
+_CHART_UNSAFE = re.compile(r"[:;#%&`<>{}\[\]\\|\"]+")
+
+
+def chart_label(step: Step, note: Note) -> str:
+    """A bar's label: what to do in a few words, then who. It starts with our
+    own words, so no name can begin a line of the chart with one of Mermaid's
+    keywords (`click`, `section`, `title`, a date…), which are matched at the
+    start of a line whatever their case."""
+    who = " ".join(_CHART_UNSAFE.sub(" ", one_line(note.name) or PurePosixPath(note.path).stem).split())
+    label = f"{step_label(step.id)} · {who}"
+    return label if len(label) <= CHART_LABEL else label[: CHART_LABEL - 1].rstrip() + "…"
 
 
 def load_chart(groups: Mapping[State, Sequence[Step]], notes: Mapping[str, Note], today: date) -> list[str]:
-    """A Mermaid gantt of the steps due in the next two weeks (Obsidian and
-    GitHub draw it), one bar per step from its start to its due date; nothing
-    when fewer than three steps fall in that time."""
-    horizon = today.toordinal() + CHART_DAYS
-    coming = [s for key in ("today", "week", "later") for s in groups[key] if s.due.toordinal() <= horizon]
-    if len(coming) < 3:
+    """A Mermaid gantt of what is overdue and what falls due in the next two
+    weeks (Obsidian and GitHub draw it): one bar per step, from its start to its
+    due date, an overdue one in red from its due date to today; a line under
+    the chart says how many steps it leaves out. Nothing when fewer than three
+    steps fall in that time."""
+    horizon = today + timedelta(days=CHART_DAYS)
+    coming = [s for key in ("today", "week", "later") for s in groups[key] if s.due <= horizon]
+    bars = [*groups["overdue"], *coming]
+    if len(bars) < 3:
         return []
-    out = ["```mermaid", "gantt", "    dateFormat YYYY-MM-DD", "    axisFormat %a %d", "    todayMarker off"]
+    out = [
+        "```mermaid",
+        "gantt",
+        "    dateFormat YYYY-MM-DD",
+        "    axisFormat %a %d",
+        "    tickInterval 1day",  # Mermaid's own choice for a week or two is every 12 hours
+    ]
     section = ""
-    for step in coming[:CHART_ROWS]:
-        week = "This week" if (step.due - today).days <= 6 else "Next week"
-        if week != section:
-            section = week
-            out.append(f"    section {week}")
-        start = max(step.start, today)
-        label = _CHART_UNSAFE.sub(" ", f"{clean_text(notes[step.note].name)} {step.id}")
-        out.append(f"    {' '.join(label.split())} :{start}, {(step.due - start).days + 1}d")
-    if len(coming) > CHART_ROWS:
-        out.append(f"    section and {len(coming) - CHART_ROWS} more")
-    return [*out, "```", ""]
+    for step in bars[:CHART_ROWS]:
+        late = step.due < today
+        title = "Overdue" if late else "This week" if (step.due - today).days <= 6 else "Next week"
+        if title != section:
+            section = title
+            out.append(f"    section {title}")
+        start = max(step.due, today - timedelta(days=CHART_PAST)) if late else max(step.start, today)
+        end = today if late else step.due
+        tag = "crit, " if late else "active, " if step.due == today else ""
+        out.append(f"    {chart_label(step, notes[step.note])} :{tag}{start}, {(end - start).days + 1}d")
+    out += ["```", ""]
+    if len(bars) > CHART_ROWS:
+        more = len(bars) - CHART_ROWS
+        out += [f"The chart leaves out {more} more step{'s' if more > 1 else ''}; all are listed below.", ""]
+    return out
 
 
 def due_text(lines: list[str] | None, inner: Sequence[str], block: Block | None) -> str:

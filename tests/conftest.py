@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from .mermaid_check import Rendered, mermaid_missing, render_mermaid
+from .mermaid_check import Render, mermaid_missing, render_mermaid
 
 TODAY = date(2026, 11, 20)
 REPO = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
-def mermaid() -> Callable[[Sequence[str]], list[Rendered]]:
+def mermaid() -> Render:
     """The real Mermaid renderer: skipped where it is not installed, required in CI."""
     missing = mermaid_missing()
     if missing is not None:

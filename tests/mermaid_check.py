@@ -2,7 +2,8 @@
 
 `tests/mermaid/render.mjs` loads mermaid from npm into headless Chromium
 (Debian's `chromium`, driven by playwright-core) and returns, per chart, the
-parse error or the labels actually drawn. `.ci/setup.d/20-mermaid.sh` installs
+parse error or the labels actually drawn (and whether a today marker is
+drawn, which labels fall outside the chart). `.ci/setup.d/20-mermaid.sh` installs
 both; on a developer machine without them the tests that need it skip, in CI
 they fail.
 """
@@ -15,7 +16,9 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 HERE = Path(__file__).resolve().parent / "mermaid"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -25,6 +28,14 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 class Rendered:
     error: str | None
     labels: tuple[str, ...]
+    today: bool = False
+    clipped: tuple[str, ...] = ()
+
+
+class Render(Protocol):
+    """`render_mermaid`, as the `mermaid` fixture hands it to a test."""
+
+    def __call__(self, charts: Sequence[str], today: date | None = None) -> list[Rendered]: ...
 
 
 def mermaid_missing() -> str | None:
@@ -38,8 +49,9 @@ def mermaid_missing() -> str | None:
     return None
 
 
-def render_mermaid(charts: Sequence[str]) -> list[Rendered]:
-    """Parse and render each chart in one browser; one result per chart."""
+def render_mermaid(charts: Sequence[str], today: date | None = None) -> list[Rendered]:
+    """Parse and render each chart in one browser; one result per chart. The
+    browser's clock reads `today` (for the today marker) when given."""
     done = subprocess.run(
         ["node", str(HERE / "render.mjs")],
         input=json.dumps(list(charts)),
@@ -47,6 +59,9 @@ def render_mermaid(charts: Sequence[str]) -> list[Rendered]:
         text=True,
         timeout=180,
         check=True,
-        env={**os.environ, "CHROMIUM": CHROMIUM},
+        env={**os.environ, "CHROMIUM": CHROMIUM, "MERMAID_TODAY": today.isoformat() if today else ""},
     )
-    return [Rendered(item["error"], tuple(item["labels"])) for item in json.loads(done.stdout)]
+    return [
+        Rendered(item["error"], tuple(item["labels"]), item["today"], tuple(item["clipped"]))
+        for item in json.loads(done.stdout)
+    ]

@@ -99,28 +99,51 @@ def test_mailto_line_breaks_are_crlf_as_rfc_6068_requires() -> None:
     assert "%0A" not in url.replace("%0D%0A", "")
 
 
-def test_the_load_chart_is_a_gantt_of_the_next_two_weeks() -> None:
+def test_the_load_chart_shows_overdue_steps_and_the_next_two_weeks() -> None:
+    from datetime import timedelta
+
     from followup_md.model import Note
     from followup_md.render import group_steps, load_chart
 
     notes = {"a.md": Note("a.md", "contact", "Ann: [x] #1", {}, b"", "\n", None)}
-    from datetime import timedelta
-
-    steps = [Step("a.md", f"s{i}", D + timedelta(days=i - 2), D + timedelta(days=i), "x") for i in range(20)]
+    steps = [
+        Step("a.md", f"check-in-{i}", D + timedelta(days=i - 17), D + timedelta(days=i - 15), "x")
+        for i in range(35)
+    ]
     chart = load_chart(group_steps(steps, D), notes, D)
     assert chart[:5] == [
         "```mermaid",
         "gantt",
         "    dateFormat YYYY-MM-DD",
         "    axisFormat %a %d",
-        "    todayMarker off",
+        "    tickInterval 1day",
     ]
     assert chart[5:8] == [
-        "    section This week",
-        "    Ann (x) 1 s0 :2026-11-20, 1d",
-        "    Ann (x) 1 s1 :2026-11-20, 2d",
+        "    section Overdue",
+        "    Check in · Ann x 1 :crit, 2026-11-13, 8d",  # a week back at most, up to today
+        "    Check in · Ann x 1 :crit, 2026-11-13, 8d",
     ]
-    assert "    section Next week" in chart
-    assert sum(line.endswith("d") and ":" in line for line in chart) == 15  # due within 14 days
-    assert chart[-2:] == ["```", ""]
+    assert "    Check in · Ann x 1 :crit, 2026-11-19, 2d" in chart
+    assert "    Check in · Ann x 1 :active, 2026-11-20, 1d" in chart  # due today
+    assert "    section This week" in chart and "    section Next week" in chart
+    assert sum(" :" in line for line in chart) == 25  # the chart's rows
+    # 15 overdue and 10 due soonest drawn; 5 more within 14 days said under the chart
+    assert chart[-4:] == ["```", "", "The chart leaves out 5 more steps; all are listed below.", ""]
     assert load_chart(group_steps(steps[:2], D), notes, D) == []
+
+
+def test_chart_labels_are_the_kind_of_step_then_who_cut_to_a_readable_width() -> None:
+    from followup_md.model import Note
+    from followup_md.render import CHART_LABEL, chart_label
+
+    def label(step_id: str, name: str) -> str:
+        return chart_label(
+            Step("a.md", step_id, D, D, "x"), Note("a.md", "contact", name, {}, b"", "\n", None)
+        )
+
+    assert label("manual-20261124", "Chris Walker") == "Follow up · Chris Walker"
+    assert label("thank-you-20261119", "click: Co; #1 %% x") == "Thank-you note · click Co 1 x"
+    assert label("check-in-2", "Section Partners") == "Check in · Section Partners"
+    assert label("confirm", "") == "Confirm application · a"
+    long = label("loop-in-source", "Umbrella - Senior Staff Data Scientist, Platform")
+    assert long == "Loop in source · Umbrella - Senior Staff Da…" and len(long) <= CHART_LABEL

@@ -1,6 +1,9 @@
 // Render Mermaid charts with the real library in headless Chromium.
 // stdin: a JSON list of chart texts. stdout: a JSON list of
-// {"error": string|null, "labels": [text drawn in the SVG]} in the same order.
+// {"error": string|null, "labels": [text drawn in the SVG], "today": whether a
+// today marker is drawn inside the chart, "clipped": [labels drawn (partly)
+// outside the chart]} in the same order. The chart is laid out in a
+// 800-pixel-wide page whose clock reads $MERMAID_TODAY (YYYY-MM-DD) when set.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -14,7 +17,8 @@ const browser = await chromium.launch({
     "--disable-sync", "--no-first-run", "--disable-quic"],
 });
 try {
-  const page = await browser.newPage();
+  const page = await browser.newPage({ viewport: { width: 800, height: 800 } });
+  if (process.env.MERMAID_TODAY) await page.clock.setFixedTime(`${process.env.MERMAID_TODAY}T12:00:00`);
   await page.setContent("<!doctype html><html><body></body></html>");
   await page.addScriptTag({ path: join(here, "node_modules", "mermaid", "dist", "mermaid.min.js") });
   const results = await page.evaluate(async (texts) => {
@@ -25,11 +29,26 @@ try {
       try {
         await mermaid.parse(text);
         const { svg } = await mermaid.render(`chart${n++}`, text);
-        const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
-        const labels = [...doc.querySelectorAll("text")].map((t) => t.textContent.trim()).filter((t) => t);
-        out.push({ error: null, labels });
+        const holder = document.createElement("div");
+        holder.innerHTML = svg;
+        document.body.appendChild(holder);
+        const drawn = holder.querySelector("svg");
+        const box = drawn.getBoundingClientRect();
+        const texts = [...drawn.querySelectorAll("text")].filter((t) => t.textContent.trim());
+        const labels = texts.map((t) => t.textContent.trim());
+        const clipped = texts
+          .filter((t) => {
+            const r = t.getBoundingClientRect();
+            return r.left < box.left - 0.5 || r.right > box.right + 0.5;
+          })
+          .map((t) => t.textContent.trim());
+        const marker = drawn.querySelector("line.today");
+        const line = marker && marker.getBoundingClientRect();
+        const today = line !== null && line.left >= box.left && line.right <= box.right;
+        holder.remove();
+        out.push({ error: null, labels, today, clipped });
       } catch (err) {
-        out.push({ error: String(err && err.message ? err.message : err), labels: [] });
+        out.push({ error: String(err && err.message ? err.message : err), labels: [], today: false, clipped: [] });
       }
     }
     return out;
