@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -138,21 +139,35 @@ def cli() -> None:
 @TODAY
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a write is needed.")
 @click.option("--dry-run", is_flag=True, help="Write nothing; print the diff of what would change.")
-def sync(vault: Path | None, today: str | None, check: bool, dry_run: bool) -> None:
+@click.option(
+    "--as-of-index",
+    is_flag=True,
+    help="With --check or --dry-run: compute as of the date Due.md records, not today, so only "
+    "files that disagree with each other fail (pre-commit), never a new day alone.",
+)
+def sync(vault: Path | None, today: str | None, check: bool, dry_run: bool, as_of_index: bool) -> None:
     """Update every note's follow-up tasks and the Due.md index.
 
     \b
     Example:
       followup-md sync ~/vault --today 2026-11-20
+      followup-md sync --check --as-of-index     (in a pre-commit hook)
     """
-    _sync(vault, _today(today, vault), check, dry_run)
+    if as_of_index and not (check or dry_run):
+        raise click.UsageError("--as-of-index only goes with --check or --dry-run")
+    _sync(vault, _today(today, vault), check, dry_run, as_of_index)
 
 
-def _sync(vault: Path | None, day: date, check: bool = False, dry_run: bool = False) -> None:
-    """The main job."""
+def _sync(
+    vault: Path | None, day: date, check: bool = False, dry_run: bool = False, as_of_index: bool = False
+) -> None:
+    """The main job. `as_of_index`: `day` is the date Due.md records, when it
+    records one."""
     from followup_md.cache import probe_vault
 
     root, config, settings = _open(vault)
+    if as_of_index:
+        day = _recorded_day(root, config.due_file) or day
     probe = probe_vault(root, config, settings, day)
     _has_notes(root, probe)
     if not (check or dry_run):
@@ -172,7 +187,9 @@ def _sync(vault: Path | None, day: date, check: bool = False, dry_run: bool = Fa
         _echo_err(problem_lines(planned.plan))
         _show_changes(planned.plan, dry_run)
         if check and planned.plan.changes:
-            raise CheckFailed()
+            where = "" if vault is None or str(vault) == "." else f" {shlex.quote(str(vault))}"
+            again = f"followup-md sync{where}"
+            raise CheckFailed(f"run `{again}` to update them (then add them to the commit)")
         return
     _apply(root, config, settings, planned)
 
@@ -211,6 +228,15 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     del plan  # let its notes go before the cache reads back what was written
     if not skipped and not applied.held:  # a write still owed must not look like a clean run
         record_run(root, probe, read, written, config.due_file, config, settings, (quiet, problems))
+
+
+def _recorded_day(root: Path, due_file: str) -> date | None:
+    """The date the vault's Due.md was computed for, if it says."""
+    from followup_md.render import recorded_date
+    from followup_md.vault import read_file
+
+    got = read_file(root, due_file)
+    return recorded_date(got[0].decode("utf-8", errors="replace")) if got else None
 
 
 def _progress(root: Path, config: Any, settings: Any) -> Callable[[Any], Any]:

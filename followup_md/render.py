@@ -392,6 +392,20 @@ def summary(sections: Mapping[State, Sequence[Step]], waiting: int, problems: Se
     return " · ".join(f"{n} {label}" for n, label in counts if n)
 
 
+AS_OF = " — as of "  # ends Due.md's summary line, before the date it was computed for
+_RECORDED = re.compile(rf"^.*{AS_OF}(\d{{4}}-\d{{2}}-\d{{2}})\r?$", re.M)
+
+
+def recorded_date(text: str) -> date | None:
+    """The date Due.md's text says it was computed for (its summary line inside
+    our block); None when it says none."""
+    found = _RECORDED.search(text, max(text.find(BEGIN), 0))
+    try:
+        return date.fromisoformat(found.group(1)) if found else None
+    except ValueError:
+        return None
+
+
 def render_due(
     steps: Sequence[Step],
     notes: Mapping[str, Note],
@@ -442,7 +456,7 @@ def render_due(
             "(not recognisably follow-up notes; `followup-md check --all` lists them)"
         )
     line = summary(groups, len(waits), problems) or "Nothing to follow up"
-    out = ["", "# Follow-ups", "", f"{line} — as of {today}", "", *load_chart(groups, notes, today)]
+    out = ["", "# Follow-ups", "", f"{line}{AS_OF}{today}", "", *load_chart(groups, notes, today)]
     for key, title in SECTIONS:
         if sections[key]:
             out += [f"## {title}", "", *sections[key], ""]

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,10 @@ def test_sync_exit_codes_and_messages(runner: CliRunner, make_vault: MakeVault) 
     check = runner.invoke(cli, ["sync", str(root), *T, "--check"])
     assert check.exit_code == 1
     assert check.stdout == "would update Acme.md\nwould update Due.md\n"
-    assert check.stderr == "Bad.md:3: met: 2026-13-45 is not a real date\n"
+    assert check.stderr == (
+        "Bad.md:3: met: 2026-13-45 is not a real date\n"
+        f"followup-md: run `followup-md sync {root}` to update them (then add them to the commit)\n"
+    )
     assert not (root / "Due.md").exists()
     result = runner.invoke(cli, ["sync", str(root), *T])
     assert result.exit_code == 0
@@ -134,6 +138,32 @@ def test_check_exit_codes(runner: CliRunner, make_vault: MakeVault) -> None:
     bad = runner.invoke(cli, ["check", str(root)])
     assert bad.exit_code == 1
     assert bad.stderr.startswith("Bad.md:3: met: 2026-13-45 is not a real date\n")
+
+
+def test_check_as_of_index_judges_the_files_not_the_day(runner: CliRunner, make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    assert runner.invoke(cli, ["sync", str(root), "--today", "2026-11-20"]).exit_code == 0
+    stale = runner.invoke(cli, ["sync", str(root), "--check", "--today", "2026-11-22"])
+    assert (stale.exit_code, stale.stdout) == (1, "would update Due.md\n")
+    assert stale.stderr == (
+        f"followup-md: run `followup-md sync {root}` to update them (then add them to the commit)\n"
+    )
+    agree = runner.invoke(cli, ["sync", str(root), "--check", "--as-of-index", "--today", "2026-11-22"])
+    assert (agree.exit_code, agree.stdout, agree.stderr) == (0, "", "")
+    (root / "Acme.md").write_text(APPLICATION.replace("2026-11-18", "2026-11-19"))
+    edited = runner.invoke(cli, ["sync", str(root), "--check", "--as-of-index"])
+    assert (edited.exit_code, edited.stdout) == (1, "would update Acme.md\nwould update Due.md\n")
+    alone = runner.invoke(cli, ["sync", str(root), "--as-of-index"])
+    assert alone.exit_code == 2 and "--as-of-index only goes with --check or --dry-run" in alone.stderr
+
+
+def test_recorded_date_reads_the_summary_line_inside_the_block() -> None:
+    from followup_md.render import recorded_date
+
+    due = "I wrote — as of 2020-01-01\n<!-- followup-md:begin x -->\n\n# Follow-ups\n\n1 today — as of 2026-11-20\r\n"
+    assert recorded_date(due) == date(2026, 11, 20)
+    assert recorded_date("<!-- followup-md:begin x -->\nNothing — as of 2026-13-45\n") is None
+    assert recorded_date("") is None
 
 
 def test_config_errors_exit_2_with_file_and_line(runner: CliRunner, make_vault: MakeVault) -> None:
