@@ -8,7 +8,9 @@ Markdown, no tag, comment, highlight, math or inline field in Obsidian. Each
 character that could open such a construct is backslash-escaped (CommonMark
 lets any ASCII punctuation be escaped, and a renderer shows it without the
 backslash). The text always follows something of ours on its line, so
-line-start constructs (headings, lists, quotes) cannot arise.
+line-start constructs (headings, lists, quotes) cannot arise. One thing no
+escape prevents: GitHub links an email address in the text (`me@x.example`),
+escaped or not.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import re
 
 _SPECIAL = re.compile(
-    r"[\\`*_~\[\]<>#|$^@]"  # escapes, code, emphasis, strikethrough, links, HTML, tags, math
+    r"[\\`*_~\[\]<>#|$^]"  # escapes, code, emphasis, strikethrough, links, HTML, tags, math
     r"|&(?=#?\w+;)"  # an entity reference
     r"|%(?=%)|(?<=%)%|=(?==)|(?<==)="  # Obsidian's %% comments and == highlights
     r"|:(?=//)|(?<=:):|(?i:(?<=www)\.)"  # bare URLs (GFM) and Dataview's :: fields

@@ -23,7 +23,7 @@ NOTE = "applications/Northwind - Data Engineer.md"
 def vault(tmp_path: Path) -> Path:
     if shutil.which("git") is None:
         if os.environ.get("CI"):
-            pytest.fail("CI must commit through pre-commit: git is missing (.ci/setup.d/30-git.sh)")
+            pytest.fail("CI must commit through pre-commit: git is missing (.ci/setup.d/30-tools.sh)")
         pytest.skip("needs git")
     root = tmp_path / "vault"
     shutil.copytree(REPO / "example_vault", root)
