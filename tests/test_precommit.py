@@ -95,3 +95,14 @@ def test_the_sync_hook_updates_the_files_and_the_next_commit_takes_them(vault: P
     again = commit(vault, "applied a day later, synced")
     assert again.returncode == 0, again.stdout + again.stderr
     assert run(vault, "git", "status", "--porcelain").stdout == ""
+
+
+def test_the_hooks_file_is_a_valid_pre_commit_manifest() -> None:
+    done = subprocess.run(
+        [str(BIN / "pre-commit"), "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert HOOKS["followup-md-check"]["entry"] == "followup-md sync --check --as-of-index"
