@@ -231,11 +231,15 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
 
 
 def _recorded_day(root: Path, due_file: str) -> date | None:
-    """The date the vault's Due.md was computed for, if it says."""
+    """The date the vault's Due.md was computed for, if it says (an unreadable
+    Due.md is the sync's to report)."""
     from followup_md.render import recorded_date
     from followup_md.vault import read_file
 
-    got = read_file(root, due_file)
+    try:
+        got = read_file(root, due_file)
+    except OSError:
+        return None
     return recorded_date(got[0].decode("utf-8", errors="replace")) if got else None
 
 
