@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from followup_md.model import Step, TaskSyntax
-from followup_md.render import clean_text, mailto, render_task
+from followup_md.render import mailto, render_task
 
 from . import tasks_grammar
 
@@ -81,11 +81,6 @@ def test_any_name_keeps_the_dates_right(name: str) -> None:
     assert parsed is not None
     assert parsed.fields == {"start": "2026-11-20", "due": "2026-11-21"}
     assert parsed.block_link == "^fu-thank-you"
-
-
-def test_wikilink_aliases_are_cleaned() -> None:
-    assert clean_text("Jane 📅 2026-01-01 [[x]] a|b <b>\n#tag") == "Jane 2026-01-01 ((x)) a/b ‹b› tag"
-    assert clean_text("a %%% b ::: c\x1ed") == "a % b : c d"
 
 
 def test_mailto_is_fully_encoded() -> None:
