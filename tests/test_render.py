@@ -142,3 +142,24 @@ def test_chart_labels_are_the_kind_of_step_then_who_cut_to_a_readable_width() ->
     assert label("confirm", "") == "Confirm application · a"
     long = label("loop-in-source", "Umbrella - Senior Staff Data Scientist, Platform")
     assert long == "Loop in source · Umbrella - Senior Staff Da…" and len(long) <= CHART_LABEL
+
+
+@pytest.mark.parametrize(
+    ("path", "index", "link"),
+    [
+        ("a.md", "Due.md", "a.md"),
+        ("x/a.md", "dash/Due.md", "../x/a.md"),
+        ("dash/a.md", "dash/Due.md", "a.md"),
+        ("dash/d/a.md", "dash/Due.md", "d/a.md"),
+        ("a.md", "x/y/Due.md", "../../a.md"),
+        ("x/y/a.md", "x/z/Due.md", "../y/a.md"),
+        ("dash", "dash/Due.md", "../dash"),
+    ],
+)
+def test_markdown_links_are_relative_to_the_index_folder(path: str, index: str, link: str) -> None:
+    import posixpath
+
+    from followup_md.render import relative_path
+
+    assert relative_path(path, index) == link
+    assert posixpath.normpath(posixpath.join(posixpath.dirname(index), link)) == path
