@@ -469,13 +469,17 @@ CHART_LABEL = 44  # characters of a bar's label: longer ones are cut with "…"
 _CHART_UNSAFE = re.compile(r"[:;#%&`<>{}\[\]\\|\"]+")
 
 
+def _chart_text(text: str) -> str:
+    return " ".join(_CHART_UNSAFE.sub(" ", one_line(text)).split())
+
+
 def chart_label(step: Step, note: Note) -> str:
     """A bar's label: what to do in a few words, then who. It starts with our
     own words, so no name can begin a line of the chart with one of Mermaid's
     keywords (`click`, `section`, `title`, a date…), which are matched at the
     start of a line whatever their case."""
-    who = " ".join(_CHART_UNSAFE.sub(" ", one_line(note.name) or PurePosixPath(note.path).stem).split())
-    label = f"{step_label(step.id)} · {who}"
+    who = _chart_text(note.name) or _chart_text(PurePosixPath(note.path).stem)
+    label = f"{step_label(step.id)} · {who}" if who else step_label(step.id)
     return label if len(label) <= CHART_LABEL else label[: CHART_LABEL - 1].rstrip() + "…"
 
 

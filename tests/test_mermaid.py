@@ -66,6 +66,7 @@ HOSTILE_NAMES = [
     "back\\slash",
     "pipe | pipe",
     "`code`",
+    ":::",
     "Zoë Ångström",
     "李小龍",
     "🚀 Rocket",

@@ -140,6 +140,9 @@ def test_chart_labels_are_the_kind_of_step_then_who_cut_to_a_readable_width() ->
     assert label("thank-you-20261119", "click: Co; #1 %% x") == "Thank-you note · click Co 1 x"
     assert label("check-in-2", "Section Partners") == "Check in · Section Partners"
     assert label("confirm", "") == "Confirm application · a"
+    assert label("confirm", ":::") == "Confirm application · a"
+    nameless = Note("#;.md", "contact", "%%", {}, b"", "\n", None)
+    assert chart_label(Step("#;.md", "confirm", D, D, "x"), nameless) == "Confirm application"
     long = label("loop-in-source", "Umbrella - Senior Staff Data Scientist, Platform")
     assert long == "Loop in source · Umbrella - Senior Staff Da…" and len(long) <= CHART_LABEL
 
