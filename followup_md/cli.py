@@ -167,7 +167,10 @@ def _sync(
 
     root, config, settings = _open(vault)
     if as_of_index:
-        day = _recorded_day(root, config.due_file) or day
+        recorded = _recorded_day(root, config.due_file)
+        if recorded is None:
+            click.echo(f"followup-md: {config.due_file} records no date; checking as of {day}", err=True)
+        day = recorded or day
     probe = probe_vault(root, config, settings, day)
     _has_notes(root, probe)
     if not (check or dry_run):

@@ -153,6 +153,10 @@ def test_check_as_of_index_judges_the_files_not_the_day(runner: CliRunner, make_
     (root / "Acme.md").write_text(APPLICATION.replace("2026-11-18", "2026-11-19"))
     edited = runner.invoke(cli, ["sync", str(root), "--check", "--as-of-index"])
     assert (edited.exit_code, edited.stdout) == (1, "would update Acme.md\nwould update Due.md\n")
+    (root / "Due.md").unlink()
+    missing = runner.invoke(cli, ["sync", str(root), "--check", "--as-of-index", "--today", "2026-11-22"])
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith("followup-md: Due.md records no date; checking as of 2026-11-22\n")
     alone = runner.invoke(cli, ["sync", str(root), "--as-of-index"])
     assert alone.exit_code == 2 and "--as-of-index only goes with --check or --dry-run" in alone.stderr
 
