@@ -117,27 +117,22 @@ def test_the_renderer_tells_a_drawn_bar_from_a_parse_error(mermaid: Render) -> N
     assert broken.error is not None
 
 
-def test_the_example_vaults_chart_draws_every_bar(mermaid: Render) -> None:
-    chart = chart_of((REPO / "example_vault" / "Due.md").read_text("utf-8"))
-    bars = bars_of(chart)
-    (drawn,) = mermaid([chart], TODAY)
-    assert drawn.error is None
-    assert bars and all(bar in drawn.labels for bar in bars)
-    assert drawn.today and not drawn.clipped
-
-
-def test_hostile_names_draw_every_bar_and_change_no_setting(mermaid: Render, tmp_path: Path) -> None:
-    charts = []
-    vaults = hostile_vaults(tmp_path)
-    for root in vaults:
+def test_every_bar_is_drawn_and_no_name_changes_a_setting(mermaid: Render, tmp_path: Path) -> None:
+    """The example vault's chart and those of vaults of hostile names, in one browser."""
+    example = chart_of((REPO / "example_vault" / "Due.md").read_text("utf-8"))
+    charts, notes = [example], [len(bars_of(example))]
+    for root in hostile_vaults(tmp_path):
         result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
         assert result.exit_code == 0, result.output
         charts.append(chart_of((root / "Due.md").read_text("utf-8")))
-    for rendered, chart, root in zip(mermaid(charts, TODAY), charts, vaults, strict=True):
+        notes.append(len(list(root.glob("*.md"))) - 1)  # one bar a note (not Due.md)
+    assert notes[0] == 15 and all(
+        bar.startswith("Reconnect · ") for chart in charts[1:] for bar in bars_of(chart)
+    )
+    for rendered, chart, count in zip(mermaid(charts, TODAY), charts, notes, strict=True):
         assert rendered.error is None, chart
         bars = bars_of(chart)
-        assert len(bars) == len(list(root.glob("*.md"))) - 1  # one bar a note (not Due.md)
-        assert all(bar.startswith("Reconnect · ") for bar in bars)
+        assert len(bars) == count
         ticks = [label for label in rendered.labels if DAY_LABEL.match(label)]
         sections = [label for label in rendered.labels if label in ("Overdue", "This week", "Next week")]
         # every bar drawn, and nothing else: no title, no section made of a name
