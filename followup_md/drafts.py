@@ -20,6 +20,7 @@ def step_kind(step_id: str) -> str:
 
 _LABELS = {
     "reconnect": "Reconnect",
+    "reconnect-since": "Reconnect",
     "thank-introducer": "Thank introducer",
     "reach-out": "Reach out",
     "nudge": "Nudge",

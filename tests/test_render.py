@@ -139,6 +139,8 @@ def test_chart_labels_are_the_kind_of_step_then_who_cut_to_a_readable_width() ->
     assert label("manual-20261124", "Chris Walker") == "Follow up · Chris Walker"
     assert label("thank-you-20261119", "click: Co; #1 %% x") == "Thank-you note · click Co 1 x"
     assert label("check-in-2", "Section Partners") == "Check in · Section Partners"
+    assert label("r20261117-check-in-1", "Umbrella") == "Check in · Umbrella"
+    assert label("reconnect-since-20260301", "Ruth") == "Reconnect · Ruth"
     assert label("confirm", "") == "Confirm application · a"
     assert label("confirm", ":::") == "Confirm application · a"
     nameless = Note("#;.md", "contact", "%%", {}, b"", "\n", None)
