@@ -22,11 +22,14 @@ def step_uid(step: Step) -> str:
     return f"{digest}@followup-md"
 
 
-def event_summary(name: str, action: str) -> str:
-    """The action, which names the person; prefixed with the note's name only
-    when it does not (a manual `next_action` such as "Send the portfolio")."""
-    name, action = one_line(name), one_line(action)
-    return action if name.casefold() in action.casefold() else f"{name}: {action}"
+def event_summary(note: Note, action: str) -> str:
+    """The action, which names whom to write to; prefixed with the note's name
+    only when it names neither the note nor its company (a manual
+    `next_action` such as "Send the portfolio")."""
+    name, action = one_line(note.name), one_line(action)
+    company = note.facts.get("company")
+    named = [name, one_line(company) if isinstance(company, str) else ""]
+    return action if any(n and n.casefold() in action.casefold() for n in named) else f"{name}: {action}"
 
 
 def render_ics(steps: Sequence[Step], notes: Mapping[str, Note], today: date) -> bytes:
@@ -48,7 +51,7 @@ def render_ics(steps: Sequence[Step], notes: Mapping[str, Note], today: date) ->
         event.add("dtstamp", stamp)
         event.add("dtstart", step.due)
         event.add("dtend", step.due + timedelta(days=1))
-        event.add("summary", event_summary(note.name, step.action))
+        event.add("summary", event_summary(note, step.action))
         window = f"{step.start} to {step.due}" if step.start < step.due else f"on {step.due}"
         lines = [one_line(step.action), f"Window: {window}", f"Note: {step.note}"]
         if step.hint:

@@ -156,8 +156,12 @@ def test_export_ics_is_valid_and_stable(example: Path, tmp_path: Path) -> None:
         "Email Maya Chen: recall meeting at the PyData NYC meetup and suggest a next step, such as a call or coffee"
         in summaries
     )
-    assert "Chris Walker: Send Chris the portfolio link he asked for" in summaries
-    assert not any(s.startswith("Maya Chen: ") for s in summaries)
+    assert (
+        "Send Alice Wong at Umbrella a thank-you email within 24 hours, relating it to what you discussed"
+        in summaries
+    )
+    assert "Chris Walker: Send Chris the portfolio link he asked for, on LinkedIn" in summaries
+    assert not any(s.startswith(("Maya Chen: ", "Umbrella")) for s in summaries)
     thanks = next(e for e in events if "Dana" in str(e["SUMMARY"]))
     assert thanks.decoded("DTSTART").isoformat() == "2026-11-20"
     assert "Note: applications/Globex - Analytics Engineer.md" in str(thanks["DESCRIPTION"])
