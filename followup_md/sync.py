@@ -70,8 +70,8 @@ def due_ticks(lines: Iterable[str], first: int = 1, index: str = "Due.md") -> di
         if found.group(1):
             ticks[(found.group(1) + ".md", found.group(2))] = number
         else:
-            folder = posixpath.dirname(index)
-            ticks[(posixpath.normpath(posixpath.join(folder, unquote(found.group(3)))), found.group(4))] = number
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(index), unquote(found.group(3))))
+            ticks[(path, found.group(4))] = number
     return ticks
 
 
