@@ -169,7 +169,7 @@ def _sync(
     if as_of_index:
         recorded = _recorded_day(root, config.due_file)
         if recorded is None:
-            click.echo(f"followup-md: {config.due_file} records no date; checking as of {day}", err=True)
+            _say(f"followup-md: {config.due_file} records no date; checking as of {day}", err=True)
         day = recorded or day
     probe = probe_vault(root, config, settings, day)
     _has_notes(root, probe)
