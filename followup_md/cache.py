@@ -38,11 +38,17 @@ from followup_md.vault import open_regular, read_file, read_inside, walk_notes
 CACHE_LIMIT = 1 << 30  # bytes: a pickle larger than this is not ours
 
 
+# Bumped when the same bytes are read into different facts (2: company, role
+# and name hold a link's display text), which the types' fields cannot show.
+READING = 2
+
+
 def _layout() -> str:
     """The shape of every type the cache stores (each field's name): a pickle
     made by code with other fields is never unpickled into this code's types,
     even when the version number did not change."""
     digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"reading {READING}".encode())
     for name in sorted(n for m, n in _Unpickler.ALLOWED if m == "followup_md.model"):
         digest.update(f"{name}({','.join(f.name for f in fields(getattr(model, name)))})".encode())
     digest.update(f"RunRecord({','.join(f.name for f in fields(RunRecord))})".encode())
@@ -306,3 +312,16 @@ def record_run(
     stdout, stderr = output
     own = (stat_now(root / due_file), stat_now(root / config.ics_file) if config.ics_file else None)
     save(root, RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr), read)
+
+
+def first_time(root: Path, name: str) -> bool:
+    """True the first time `name` is asked for in this vault (a notice shown
+    once); a marker in the cache folder remembers it."""
+    folder = _folder(root)
+    marker = folder / f"{name}.shown"
+    if marker.exists():
+        return False
+    with contextlib.suppress(OSError):
+        folder.mkdir(exist_ok=True)
+        marker.touch()
+    return True

@@ -15,7 +15,15 @@ from typing import Any, BinaryIO
 
 from followup_md.config import Config, parse_config, stays_inside
 from followup_md.errors import ConfigError
-from followup_md.layout import CONFIG_FILE, LEFTOVER, READ_LIMIT, TASKS_PLUGIN, TEMP_SUFFIX
+from followup_md.layout import (
+    CONFIG_FILE,
+    DRAFT_TEMPLATES,
+    LEFTOVER,
+    OLD_DRAFT_TEMPLATES,
+    READ_LIMIT,
+    TASKS_PLUGIN,
+    TEMP_SUFFIX,
+)
 from followup_md.model import Stat, TaskSyntax, VaultSettings, stat_of
 
 SETTINGS_LIMIT = 1 << 20  # the config, an Obsidian settings file, a template
@@ -313,3 +321,24 @@ def read_file(root: Path, rel: str) -> tuple[bytes, Stat] | None:
         return b"".join(chunks), stat_of(before)
     finally:
         os.close(fd)
+
+
+def read_draft_templates(root: Path, config: Config) -> tuple[dict[str, str], str | None]:
+    """{vault-relative path: text} of the vault's own draft templates, and the
+    old folder's path when they were found only there (inside the cache folder,
+    which git ignores: the caller tells the user once to move them)."""
+    folder = config.draft_templates
+    if not folder:
+        return {}, None
+    old = None
+    if folder == DRAFT_TEMPLATES and not (root / folder).is_dir() and (root / OLD_DRAFT_TEMPLATES).is_dir():
+        folder = old = OLD_DRAFT_TEMPLATES
+    path = root / folder
+    if not path.is_dir() or path.is_symlink():
+        return {}, None
+    texts = {
+        f"{folder}/{file.name}": file.read_text(encoding="utf-8")
+        for file in sorted(path.glob("*.txt"))
+        if file.is_file() and not file.is_symlink()
+    }
+    return texts, old if texts else None

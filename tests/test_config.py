@@ -38,7 +38,7 @@ def test_values_are_read() -> None:
             "templates, skip_weekends, max_followups, task_format, keep_in_touch_after, tag, heading, link_style, "
             "due_checkboxes, "
             "ics_file, draft_templates, "
-            "cadence, directions, folders, keys, rules, statuses, tags, types",
+            "cadence, directions, folders, keys, me, rules, statuses, tags, types",
         ),
         (
             "\n[rules]\nconfirm = 3\n",

@@ -1,0 +1,600 @@
+"""Pure: the words of every step, in one catalogue (SPEC 4; STYLE "Words apart
+from dates").
+
+One entry per kind of step: who it is addressed to, the action text of its
+task, a hint naming the guidance's other channels, and the draft's subject and
+body. Every text is a tuple of alternatives: the first one whose placeholders
+all have a value is used, so a note with few facts gets a shorter sentence,
+never an empty slot ("Hello," rather than "Hi Hooli,", "the role" rather than
+"the open role"). A `{?flag}` placeholder only chooses: it is filled with
+nothing and needs its fact to be present. A translation is a new catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any
+
+from followup_md.errors import ConfigError
+from followup_md.model import Link, Note, Step
+
+Texts = tuple[str, ...]
+
+# The placeholders a draft template may use (ours and the vault's own), with
+# what each holds. `draft --help`, the README and template validation read it.
+PLACEHOLDERS: Mapping[str, str] = {
+    "greeting": 'the greeting: "Hi Dana," or, when no person is known, "Hello,"',
+    "first_name": 'the first name of whom the email is to ("there" when unknown)',
+    "recipient": "the full name of whom the email is to (empty when unknown)",
+    "who": 'whom the email is to, or who they are ("the hiring team")',
+    "who_at": 'who, with their company ("the hiring team at Hooli")',
+    "person": "the note's person (for an application, its interviewer or contact)",
+    "name": "the note's name",
+    "company": "the company",
+    "role": "the role applied for",
+    "position": '"the Analytics Engineer role at Globex", as much of it as is known',
+    "topics": 'what you talked about, as a person writes a list ("dbt and data pipelines")',
+    "interview_date": 'the interview\'s day ("November 19")',
+    "reply_by": "the day they said they would answer by",
+    "contacted": "the day you reached out to a referral",
+    "where": "where you met",
+    "promise": "what someone offered to do for you",
+    "source": "who referred you",
+    "cc_name": "who referred you, when they are copied on the email (empty otherwise)",
+    "introducer": "who introduced you",
+    "interviewer": "who interviewed you",
+    "next_action": "the note's next_action",
+    "my_name": "your name (name under [me] in followup-md.toml)",
+    "signature": '"Best regards,", your name and your signature lines',
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who the drafts are from (`[me]` in followup-md.toml)."""
+
+    name: str = ""
+    signature: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """The words of one kind of step. `to` is whom it addresses (`person`, the
+    note's own; `source`, who referred you; `introducer`), `nobody` how to name
+    them when the note does not; `cc_source` copies the source on the email."""
+
+    to: str
+    nobody: str
+    action: Texts
+    subject: Texts
+    body: tuple[Texts, ...]
+    hint: str = ""
+    cc_source: bool = False
+
+
+_LATER_ROUND = "if you call, write down the key points first; email is the least intrusive"
+
+CATALOGUE: Mapping[str, Entry] = {
+    "reconnect": Entry(
+        to="person",
+        nobody="the person you met",
+        action=(
+            "Email {who}: recall meeting at {where} and suggest a next step, such as a call or coffee",
+            "Email {who}: recall your meeting and suggest a next step, such as a call or coffee",
+        ),
+        hint="or send a LinkedIn request with a personal line",
+        subject=("Great to meet you at {where}", "Great to meet you"),
+        body=(
+            ("It was good to meet you at {where}.", "It was good to meet you."),
+            ("I enjoyed our conversation about {topics}.", "I enjoyed our conversation."),
+            (
+                "I would like to keep in touch: would you have time for a short call or a coffee "
+                "in the next couple of weeks?",
+            ),
+        ),
+    ),
+    "thank-introducer": Entry(
+        to="introducer",
+        nobody="the person who introduced you",
+        action=(
+            "Email {who} to thank them for the introduction to {person}",
+            "Email {who} to thank them for the introduction",
+        ),
+        subject=("Thank you for the introduction to {person}", "Thank you for the introduction"),
+        body=(
+            (
+                "Thank you for introducing me to {person} at {company}.",
+                "Thank you for introducing me to {person}.",
+                "Thank you for the introduction.",
+            ),
+            ("I appreciate you making the connection, and I will let you know how our conversation goes.",),
+        ),
+    ),
+    "reach-out": Entry(
+        to="person",
+        nobody="your new contact",
+        action=(
+            "Email {who_at}, introduced by {introducer}: say who you are and why you are connecting, "
+            "and suggest a call or a meeting",
+            "Email {who_at}: say who you are and why you are connecting, and suggest a call or a meeting",
+        ),
+        hint="keep it brief: who you are, why you are connecting, a next step",
+        subject=("{introducer} suggested we connect", "Getting in touch"),
+        body=(
+            (
+                "{introducer} kindly introduced us, and I wanted to follow up.",
+                "I am getting in touch to introduce myself.",
+            ),
+            (
+                "I am exploring my next role and would value your perspective on the work at {company}.",
+                "I am exploring my next role and would value your perspective.",
+            ),
+            ("Would you have 20 minutes for a call or a coffee in the coming days?",),
+        ),
+    ),
+    "reach-out-referral": Entry(
+        to="person",
+        nobody="the person you were referred to",
+        cc_source=True,
+        action=(
+            "Email {who_at} about the referral and copy {source} on it",
+            "Email {who_at} about the referral",
+        ),
+        hint="copy your source on the email, so they know you followed up",
+        subject=("Referred by {source}", "Introduction"),
+        body=(
+            (
+                "{cc_name} suggested I get in touch with you about opportunities at {company}, "
+                "and I have copied them on this email.",
+                "{cc_name} suggested I get in touch with you, and I have copied them on this email.",
+                "{source} suggested I get in touch with you about opportunities at {company}.",
+                "{source} suggested I get in touch with you.",
+                "I was referred to you and wanted to introduce myself.",
+            ),
+            (
+                "I am exploring my next role and would be grateful for 20 minutes of your time to "
+                "learn about your team. Would a short call in the coming days work for you?",
+            ),
+        ),
+    ),
+    "nudge": Entry(
+        to="person",
+        nobody="the person who offered to help",
+        action=(
+            "Email {who} a light, clear reminder about {promise}{?urgent}, "
+            "saying briefly why it is time-sensitive",
+            "Email {who} a light, clear reminder about {promise}",
+            "Email {who} a light, clear reminder about their offer to help{?urgent}, "
+            "saying briefly why it is time-sensitive",
+            "Email {who} a light, clear reminder about their offer to help",
+        ),
+        subject=("Following up on {promise}", "Following up on your kind offer"),
+        body=(
+            (
+                "I hope you are well. I wanted to follow up gently on {promise}.",
+                "I hope you are well. I wanted to follow up gently on your kind offer to help.",
+            ),
+            (
+                "{?urgent}It has become a little time-sensitive on my side, "
+                "so any news this week would help.",
+                "",
+            ),
+            ("Thank you again for your help.",),
+        ),
+    ),
+    "confirm": Entry(
+        to="person",
+        nobody="the hiring team",
+        action=(
+            "Email {who_at} to check that your application for {role} arrived, "
+            "offer more materials and ask about next steps and timing",
+            "Email {who_at} to check that your application arrived, "
+            "offer more materials and ask about next steps and timing",
+        ),
+        subject=("Application for {role} at {company}", "Application for {role}", "My application"),
+        body=(
+            ("I recently applied for {position} and wanted to make sure my application arrived.",),
+            ("I would be happy to send any additional materials you may need.",),
+            ("Could you tell me about the next steps in the process and their timing?",),
+        ),
+    ),
+    "prepare": Entry(
+        to="person",
+        nobody="your interviewer",
+        action=(
+            "Draft your thank-you note to {who_at} before the interview, "
+            "and plan to ask about the timeline for next steps",
+        ),
+        hint="at the end of the interview, ask when they expect to decide",
+        subject=("Thank you for your time today",),
+        body=(
+            (
+                "Thank you for taking the time to speak with me today about {position}.",
+                "Thank you for taking the time to speak with me today.",
+            ),
+            (
+                "I enjoyed learning more about the team at {company}, and I am very interested "
+                "in the opportunity.",
+                "I enjoyed learning more about the team, and I am very interested in the opportunity.",
+            ),
+            ("I look forward to hearing about the next steps.",),
+        ),
+    ),
+    "thank-you": Entry(
+        to="person",
+        nobody="your interviewer",
+        action=(
+            "Send {who_at} a thank-you email within 24 hours, relating it to what you discussed "
+            "about {topics}",
+            "Send {who_at} a thank-you email within 24 hours, relating it to what you discussed",
+        ),
+        hint="or a handwritten note, or an article on something you talked about",
+        subject=("Thank you for the {role} interview", "Thank you for the interview"),
+        body=(
+            (
+                "Thank you for taking the time to speak with me on {interview_date}.",
+                "Thank you for taking the time to speak with me.",
+            ),
+            (
+                "I enjoyed our conversation about {topics}, and it confirmed my interest in {position}.",
+                "I enjoyed our conversation, and it confirmed my interest in {position}.",
+            ),
+            ("I look forward to hearing about the next steps.",),
+        ),
+    ),
+    "thank-you-informational": Entry(
+        to="person",
+        nobody="the person you talked with",
+        action=("Thank {who_at} for the conversation within 24 hours, by email, a call or a card",),
+        hint="a handwritten card stands out; an article on something you talked about is welcome",
+        subject=("Thank you for your time and advice",),
+        body=(
+            (
+                "Thank you for taking the time to talk with me on {interview_date}.",
+                "Thank you for taking the time to talk with me.",
+            ),
+            (
+                "I enjoyed hearing your thoughts on {topics}, and your advice gave me a clearer "
+                "picture of the field.",
+                "Your advice gave me a clearer picture of the field, and I am grateful for it.",
+            ),
+            ("I hope we can stay in touch.",),
+        ),
+    ),
+    "check-in": Entry(
+        to="person",
+        nobody="the hiring team",
+        action=(
+            "Check in with {who_at} by email: restate your interest in {position} and ask for the status",
+        ),
+        hint=_LATER_ROUND,
+        subject=("Following up on the {role} interview", "Following up on my interview"),
+        body=(
+            (
+                "I wanted to follow up on my interview on {interview_date} for {position}.",
+                "I wanted to follow up on my interview for {position}.",
+            ),
+            (
+                "I remain very interested, and I believe my experience is a good match for "
+                "what your team needs.",
+            ),
+            (
+                "You mentioned you hoped to decide by {reply_by}; could you let me know where things stand?",
+                "Could you let me know where things stand and what the next steps are?",
+            ),
+        ),
+    ),
+    "check-in-again": Entry(
+        to="person",
+        nobody="the hiring team",
+        action=(
+            "Send {who_at} a second short note asking for an update on {position}, "
+            "perhaps with an article on {topics}",
+            "Send {who_at} a second short note asking for an update on {position}",
+        ),
+        hint=_LATER_ROUND,
+        subject=("Checking in on the {role} position", "Checking in on my application"),
+        body=(
+            ("I hope your week is going well.",),
+            (
+                "I am still very interested in {position}, and I would be grateful for a brief "
+                "update on where things stand.",
+            ),
+            (
+                "Since we talked about {topics}, here is an article on it that I thought you might enjoy.",
+                "",
+            ),
+            ("If anything else would help your decision, I am happy to send it.",),
+        ),
+    ),
+    "loop-in-source": Entry(
+        to="source",
+        nobody="the person who referred you",
+        action=(
+            "Thank {who} for the referral and tell them how the interview at {company} went",
+            "Thank {who} for the referral and tell them how the interview went",
+        ),
+        subject=("Thank you, and an update on {company}", "Thank you, and an update"),
+        body=(
+            ("Thank you again for referring me to {company}.", "Thank you again for the referral."),
+            (
+                "I had my interview with {person} on {interview_date} and wanted to keep you in the loop.",
+                "I had my interview on {interview_date} and wanted to keep you in the loop.",
+                "I had my interview and wanted to keep you in the loop.",
+            ),
+            ("I will let you know how it turns out; I really appreciate your help.",),
+        ),
+    ),
+    "update-source": Entry(
+        to="source",
+        nobody="the person who referred you",
+        action=(
+            "Tell {who} that things are moving forward with {person}",
+            "Tell {who} that things are moving forward",
+        ),
+        subject=("An update on {person}", "A quick update"),
+        body=(
+            (
+                "A quick update: I have been in touch with {person}, and things are moving forward.",
+                "A quick update: things are moving forward with your referral.",
+            ),
+            ("Thank you again for connecting us; I will keep you posted.",),
+        ),
+    ),
+    "no-contact": Entry(
+        to="source",
+        nobody="the person who referred you",
+        action=(
+            "Let {who} know you have not reached {person} yet, with an update on your efforts",
+            "Let {who} know you have not reached your contact yet, with an update on your efforts",
+        ),
+        subject=("An update on reaching {person}", "An update on your referral"),
+        body=(
+            (
+                "A quick update: I reached out to {person} on {contacted} but have not been able "
+                "to connect yet.",
+                "A quick update: I reached out to {person} but have not been able to connect yet.",
+                "A quick update: I reached out but have not been able to connect yet.",
+            ),
+            ("They may simply be away; I will try again in the coming days and keep you posted.",),
+            ("Thank you again for the referral.",),
+        ),
+    ),
+    "stay-in-touch": Entry(
+        to="person",
+        nobody="the hiring team",
+        action=("Thank {who_at} for considering you and ask to stay in touch or for other leads",),
+        subject=("Thank you, and staying in touch",),
+        body=(
+            ("Thank you for letting me know, and for considering me for {position}.",),
+            ("I enjoyed learning about your team, and I would like to stay in touch.",),
+            (
+                "If you hear of another role where my experience could help, I would be grateful "
+                "if you thought of me.",
+            ),
+        ),
+    ),
+    "keep-in-touch": Entry(
+        to="person",
+        nobody="your contact",
+        action=(
+            "Keep in touch with {who}: share some news or an article on {topics}, and ask how they are",
+            "Keep in touch with {who}: share some news and ask how they are",
+        ),
+        hint="an email, a call or a LinkedIn message all work",
+        subject=("Catching up",),
+        body=(
+            ("I hope all is well.",),
+            ("I came across an article on {topics} and thought of our conversation.", ""),
+            ("How are things on your side? I would be glad to catch up over a call or a coffee.",),
+        ),
+    ),
+    "manual": Entry(
+        to="person",
+        nobody="your contact",
+        action=("{next_action}", "Follow up with {who}"),
+        subject=("Following up",),
+        body=(
+            ("I wanted to follow up on our last conversation.",),
+            ("Please let me know if there is anything you need from me.",),
+        ),
+    ),
+}
+
+_ROUND = re.compile(r"^(?:r(\d+)-)?(.*?)(?:-(\d+))?$")
+_FIELD = re.compile(r"\{(\??\w+)\}")
+_PERSON_TYPES = frozenset({"contact", "introduction", "help", "referral"})
+
+
+def step_kind(step_id: str) -> str:
+    """`r2-check-in-1` -> `check-in`, `thank-you-2` -> `thank-you`, `manual-20261125` -> `manual`."""
+    found = _ROUND.match(step_id)
+    kind = found.group(2) if found else step_id
+    return "manual" if kind.startswith("manual") else kind
+
+
+def entry_key(step: Step, note: Note) -> str:
+    """The catalogue entry for a step: its kind, or the kind's variant for the
+    note's situation (a referral's reach-out, an informational interview's
+    thank-you, a second check-in)."""
+    kind = step_kind(step.id)
+    facts = note.facts
+    if kind == "reach-out" and "referred" in facts:
+        return "reach-out-referral"
+    if kind == "thank-you" and str(facts.get("format", "")).lower() == "informational":
+        return "thank-you-informational"
+    if kind == "check-in":
+        found = _ROUND.match(step.id)
+        if found and found.group(3) and int(found.group(3)) > 1:
+            return "check-in-again"
+    return kind if kind in CATALOGUE else "manual"
+
+
+def shown(value: Any) -> str:
+    """A fact as a person reads it: a link by its display text."""
+    if isinstance(value, Link):
+        return value.text
+    return "" if value is None else str(value).strip()
+
+
+def join_words(items: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`: a list as a person writes it."""
+    words = [item.strip() for item in items if item and item.strip()]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def spoken_date(day: date) -> str:
+    return f"{day:%B} {day.day}"
+
+
+def note_person(note: Note) -> str:
+    """The note's own person, never its file name or company: the interviewer
+    or contact of an application, the name of a person's note."""
+    facts = note.facts
+    company = shown(facts.get("company"))
+    for key in ("interviewer", "contact"):
+        person = shown(facts.get(key))
+        if person and person != company:
+            return person
+    if note.type in _PERSON_TYPES and note.name != company and " - " not in note.name:
+        return note.name
+    return ""
+
+
+_PER_ROUND = frozenset({"prepare", "thank-you", "loop-in-source"})
+
+
+def _round(step_id: str) -> int:
+    """Which interview round a step is about: `r2-check-in-1` and `thank-you-2`
+    are round 2; `thank-you` and `check-in-1` round 1."""
+    found = _ROUND.match(step_id)
+    if found is None:
+        return 1
+    if found.group(1):
+        return int(found.group(1))
+    return int(found.group(3)) if found.group(3) and found.group(2) in _PER_ROUND else 1
+
+
+def words_for(step: Step, note: Note, sender: Sender, cc: str = "") -> dict[str, str]:
+    """Every placeholder's value for `step` ("" when the note does not say).
+    `cc` is the address the email copies (the referral's source), if known."""
+    facts = note.facts
+    entry = CATALOGUE[entry_key(step, note)]
+    person = note_person(note)
+    company = shown(facts.get("company"))
+    source = shown(facts.get("referred_by"))
+    introducer = shown(facts.get("introduced_by"))
+    recipient = {"person": person, "source": source, "introducer": introducer}[entry.to]
+    who = recipient or entry.nobody
+    at = f"{who} at {company}" if entry.to == "person" and company and company not in who else who
+    role = shown(facts.get("role")) if note.type not in _PERSON_TYPES else ""
+    what = f"the {role} role" if role else "the role"
+    rounds = facts.get("interview", ())
+    interview = rounds[min(_round(step.id), len(rounds)) - 1].day if rounds else None
+    reply_by = facts.get("reply_by")
+    contacted = facts.get("contacted")
+    sign = ["Best regards,", *([sender.name] if sender.name else []), *sender.signature]
+    return {
+        "greeting": f"Hi {recipient.split()[0]}," if recipient else "Hello,",
+        "first_name": recipient.split()[0] if recipient else "there",
+        "recipient": recipient,
+        "who": who,
+        "who_at": at,
+        "person": person,
+        "name": note.name,
+        "company": company,
+        "role": role,
+        "position": f"{what} at {company}" if company else what,
+        "topics": join_words(facts.get("topics", ())),
+        "interview_date": spoken_date(interview) if interview else "",
+        "reply_by": spoken_date(reply_by) if isinstance(reply_by, date) else "",
+        "contacted": spoken_date(contacted) if isinstance(contacted, date) else "",
+        "where": shown(facts.get("where")),
+        "promise": shown(facts.get("promise")),
+        "source": source,
+        "cc_name": source if cc else "",
+        "introducer": introducer,
+        "interviewer": shown(facts.get("interviewer")),
+        "next_action": shown(facts.get("next_action")),
+        "my_name": sender.name,
+        "signature": "\n".join(sign),
+        "?urgent": "yes" if facts.get("urgent") else "",
+    }
+
+
+def tidy(text: str) -> str:
+    """Single spaces, no space before punctuation, no trailing blanks."""
+    lines = [re.sub(r" ([,.;:?!])", r"\1", re.sub(r"[ \t]+", " ", line)).strip() for line in text.split("\n")]
+    return "\n".join(lines)
+
+
+def fill(template: str, words: Mapping[str, str]) -> str:
+    """`{name}` placeholders filled (`{?flag}` with nothing); unknown ones are
+    the caller's to reject (see `check_templates`)."""
+    return _FIELD.sub(
+        lambda m: "" if m.group(1).startswith("?") else words.get(m.group(1), m.group(0)), template
+    )
+
+
+def choose(texts: Texts, words: Mapping[str, str]) -> str:
+    """The first alternative whose placeholders all have a value, filled."""
+    for text in texts:
+        if all(words.get(name) for name in _FIELD.findall(text)):
+            return tidy(fill(text, words))
+    return ""
+
+
+def action_text(step: Step, note: Note) -> tuple[str, str]:
+    """The task's action and hint for a step."""
+    entry = CATALOGUE[entry_key(step, note)]
+    return choose(entry.action, words_for(step, note, Sender())), entry.hint
+
+
+def check_templates(texts: Mapping[str, str]) -> dict[str, str]:
+    """The vault's draft templates ({path: text}) by catalogue entry, each
+    checked: its file is named after an entry, its placeholders are ours."""
+    templates: dict[str, str] = {}
+    for path, text in texts.items():
+        key = PurePosixPath(path).stem
+        if key not in CATALOGUE:
+            names = ", ".join(f"{name}.txt" for name in CATALOGUE)
+            raise ConfigError(f"not a kind of step; draft templates are named {names}", path, 1)
+        for number, line in enumerate(text.split("\n"), 1):
+            for found in _FIELD.finditer(line):
+                if found.group(1) not in PLACEHOLDERS:
+                    valid = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+                    raise ConfigError(f"unknown placeholder {found.group()}; valid: {valid}", path, number)
+        templates[key] = text
+    return templates
+
+
+def template_for(step: Step, note: Note, templates: Mapping[str, str]) -> str | None:
+    """The vault's template for a step: its entry's, else its kind's
+    (`check-in.txt` serves the second check-in too)."""
+    return templates.get(entry_key(step, note)) or templates.get(step_kind(step.id))
+
+
+def draft_email(
+    step: Step, note: Note, sender: Sender, template: str | None = None, cc: str = ""
+) -> tuple[str, str]:
+    """Subject and body of the email for `step`. `template` is the vault's own
+    (a `Subject:` line, a blank line, the body; checked by `check_templates`);
+    without it the catalogue's entry is used."""
+    words = words_for(step, note, sender, cc)
+    if template is not None:
+        head, _, body = template.partition("\n")
+        if not head.lower().startswith("subject:"):
+            head, body = "Subject: " + choose(CATALOGUE[entry_key(step, note)].subject, words), template
+        return tidy(fill(head[8:], words)), tidy(fill(body.lstrip("\n"), words)).rstrip("\n") + "\n"
+    entry = CATALOGUE[entry_key(step, note)]
+    sentences = [choose(texts, words) for texts in entry.body]
+    paragraph = " ".join(sentence for sentence in sentences if sentence)
+    body = f"{words['greeting']}\n\n{paragraph}\n\n{words['signature']}\n"
+    return choose(entry.subject, words), body
