@@ -36,6 +36,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "name": "the note's name",
     "company": "the company",
     "role": "the role applied for",
+    "the_role": '"the Analytics Engineer role" (empty when the role is not known)',
     "position": '"the Analytics Engineer role at Globex", as much of it as is known',
     "topics": 'what you talked about, as a person writes a list ("dbt and data pipelines")',
     "interview_date": 'the interview\'s day ("November 19")',
@@ -90,8 +91,12 @@ CATALOGUE: Mapping[str, Entry] = {
         hint="or send a LinkedIn request with a personal line",
         subject=("Great to meet you at {where}", "Great to meet you"),
         body=(
-            ("It was good to meet you at {where}.", "It was good to meet you."),
-            ("I enjoyed our conversation about {topics}.", "I enjoyed our conversation."),
+            (
+                "It was good to meet you at {where}, and I enjoyed our conversation about {topics}.",
+                "It was good to meet you at {where}.",
+                "It was good to meet you, and I enjoyed our conversation about {topics}.",
+                "It was good to meet you.",
+            ),
             (
                 "I would like to keep in touch: would you have time for a short call or a coffee "
                 "in the next couple of weeks?",
@@ -198,7 +203,11 @@ CATALOGUE: Mapping[str, Entry] = {
         ),
         subject=("Application for {role} at {company}", "Application for {role}", "My application"),
         body=(
-            ("I recently applied for {position} and wanted to make sure my application arrived.",),
+            (
+                "I recently applied for {position} and wanted to make sure my application arrived.",
+                "I recently applied for a position with your team and wanted to make sure my "
+                "application arrived.",
+            ),
             ("I would be happy to send any additional materials you may need.",),
             ("Could you tell me about the next steps in the process and their timing?",),
         ),
@@ -243,6 +252,9 @@ CATALOGUE: Mapping[str, Entry] = {
             (
                 "I enjoyed our conversation about {topics}, and it confirmed my interest in {position}.",
                 "I enjoyed our conversation, and it confirmed my interest in {position}.",
+                "I enjoyed our conversation about {topics}, and it confirmed my interest in "
+                "joining your team.",
+                "I enjoyed our conversation, and it confirmed my interest in joining your team.",
             ),
             ("I look forward to hearing about the next steps.",),
         ),
@@ -270,7 +282,8 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="the hiring team",
         action=(
-            "Check in with {who_at} by email: restate your interest in {position} and ask for the status",
+            "Check in with {who_at} by email: restate your interest in {the_role} and ask for the status",
+            "Check in with {who_at} by email: restate your interest and ask for the status",
         ),
         hint=_LATER_ROUND,
         subject=("Following up on the {role} interview", "Following up on my interview"),
@@ -278,6 +291,7 @@ CATALOGUE: Mapping[str, Entry] = {
             (
                 "I wanted to follow up on my interview on {interview_date} for {position}.",
                 "I wanted to follow up on my interview for {position}.",
+                "I wanted to follow up on my interview on {interview_date}.",
             ),
             (
                 "I remain very interested, and I believe my experience is a good match for "
@@ -293,9 +307,11 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="the hiring team",
         action=(
-            "Send {who_at} a second short note asking for an update on {position}, "
+            "Send {who_at} a second short note asking for an update on {the_role}, "
             "perhaps with an article on {topics}",
-            "Send {who_at} a second short note asking for an update on {position}",
+            "Send {who_at} a second short note asking for an update on {the_role}",
+            "Send {who_at} a second short note asking for an update, perhaps with an article on {topics}",
+            "Send {who_at} a second short note asking for an update",
         ),
         hint=_LATER_ROUND,
         subject=("Checking in on the {role} position", "Checking in on my application"),
@@ -303,6 +319,8 @@ CATALOGUE: Mapping[str, Entry] = {
             ("I hope your week is going well.",),
             (
                 "I am still very interested in {position}, and I would be grateful for a brief "
+                "update on where things stand.",
+                "I am still very interested in the position, and I would be grateful for a brief "
                 "update on where things stand.",
             ),
             (
@@ -371,7 +389,10 @@ CATALOGUE: Mapping[str, Entry] = {
         action=("Thank {who_at} for considering you and ask to stay in touch or for other leads",),
         subject=("Thank you, and staying in touch",),
         body=(
-            ("Thank you for letting me know, and for considering me for {position}.",),
+            (
+                "Thank you for letting me know, and for considering me for {position}.",
+                "Thank you for letting me know, and for considering me.",
+            ),
             ("I enjoyed learning about your team, and I would like to stay in touch.",),
             (
                 "If you hear of another role where my experience could help, I would be grateful "
@@ -496,6 +517,7 @@ def words_for(step: Step, note: Note, sender: Sender, cc: str = "") -> dict[str,
     at = f"{who} at {company}" if entry.to == "person" and company and company not in who else who
     role = shown(facts.get("role")) if note.type not in _PERSON_TYPES else ""
     what = f"the {role} role" if role else "the role"
+    position = f"{what} at {company}" if company else what if role else ""
     rounds = facts.get("interview", ())
     interview = rounds[min(_round(step.id), len(rounds)) - 1].day if rounds else None
     reply_by = facts.get("reply_by")
@@ -511,7 +533,8 @@ def words_for(step: Step, note: Note, sender: Sender, cc: str = "") -> dict[str,
         "name": note.name,
         "company": company,
         "role": role,
-        "position": f"{what} at {company}" if company else what,
+        "the_role": what if role else "",
+        "position": position,
         "topics": join_words(facts.get("topics", ())),
         "interview_date": spoken_date(interview) if interview else "",
         "reply_by": spoken_date(reply_by) if isinstance(reply_by, date) else "",

@@ -1,0 +1,232 @@
+"""The catalogue of words: every draft of every step, for the example vault and
+for a sparse vault made only with `new`, against golden files (read them as a
+recruiter would), and the rules no text may break."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from followup_md.cli import cli
+from followup_md.model import Note, NoteFile, Step
+from followup_md.render import copy_email, recipient_email, resolver
+from followup_md.sync import SyncPlan, plan_sync
+from followup_md.vault import load_config, read_file, read_settings, walk_notes
+from followup_md.wording import (
+    CATALOGUE,
+    PLACEHOLDERS,
+    Sender,
+    draft_email,
+    entry_key,
+    join_words,
+    note_person,
+    shown,
+    words_for,
+)
+
+from .conftest import REPO, TODAY
+from .helpers import note_from
+
+GOLDEN = REPO / "tests" / "golden" / "drafts"
+# A new user's notes: `new` with as few values as people give.
+SPARSE = (
+    ("contact", "Jane Doe"),
+    (
+        "contact",
+        "Old Boss",
+        "--set",
+        "met=-40d",
+        "--set",
+        "cadence=1m",
+        "--set",
+        "topics=[dbt, data pipelines]",
+    ),
+    ("contact", "Chris Walker", "--set", "next=+4d"),
+    ("introduction", "Omar Haddad", "--set", "introduced_by=[[Maya Chen]]"),
+    ("introduction", "Nadia"),
+    ("help", "Priya Raman", "--set", "promise=an introduction to the platform lead"),
+    ("help", "Sam", "--set", "urgent=true"),
+    ("application", "Stark - SRE"),
+    ("application", "Initrode"),
+    ("interview", "Hooli - Backend Engineer", "--set", "interview=yesterday"),
+    ("interview", "Coffee with Lee", "--set", "interview=yesterday", "--set", "format=informational"),
+    (
+        "interview",
+        "Acme - ML Engineer",
+        "--set",
+        "interview=-10d",
+        "--set",
+        "status=rejected",
+        "--set",
+        "closed=yesterday",
+    ),
+    (
+        "interview",
+        "Umbrella - Data Scientist",
+        "--set",
+        "interview=-2d",
+        "--set",
+        "referred_by=[[Lena Novak]]",
+    ),
+    ("interview", "Globex - Analyst", "--set", "interview=friday"),
+    ("referral", "Lena Novak", "--set", "referred_by=[[Maya Chen]]"),
+    ("referral", "Jon Park", "--set", "referred_by=Priya Raman", "--set", "contacted=-8d"),
+    ("referral", "Ravi", "--set", "referred_by=Priya Raman", "--set", "connected=today"),
+    ("referral", "Kim"),
+)
+SPARSE_CONFIG = '[me]\nname = "Ada Lovelace"\nsignature = ["+1 555 0100"]\n'
+DAYS = (0, 4, 9, 16, 30)  # every step a vault goes through in its first month
+
+
+def _plan(root: Path, today: date) -> SyncPlan:
+    config = load_config(root)
+    settings = read_settings(root, config)
+    files = []
+    for rel, _ in walk_notes(root, config, settings):
+        found = read_file(root, rel)
+        if found is not None:
+            files.append(NoteFile(rel, found[0], found[1]))
+    return plan_sync(files, None, config, settings, today)
+
+
+def _all_drafts(root: Path) -> list[tuple[Note, Step, str, str, str, str]]:
+    """(note, step, to, cc, subject, body) of every step the vault shows over a month."""
+    sender = load_config(root).me
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for days in DAYS:
+        plan = _plan(root, TODAY + timedelta(days=days))
+        names = resolver(plan.notes)
+        for step in sorted(plan.steps, key=lambda s: (s.note, s.start, s.id)):
+            if (step.note, step.id) in seen or step.status != "open":
+                continue
+            seen.add((step.note, step.id))
+            note = plan.notes[step.note]
+            cc = copy_email(step, plan.notes, names)
+            subject, body = draft_email(step, note, sender, cc=cc)
+            to = recipient_email(step, plan.notes, names) or "(no address)"
+            out.append((note, step, to, cc, subject, body))
+    return out
+
+
+def _transcript(drafts: list[tuple[Note, Step, str, str, str, str]]) -> str:
+    parts = []
+    for note, step, to, cc, subject, body in sorted(drafts, key=lambda d: (d[0].path, d[1].start, d[1].id)):
+        head = [f"## {note.path} · {step.id} · {entry_key(step, note)} · {step.start}..{step.due}", ""]
+        head += [f"Action: {step.action}", *([f"Hint: {step.hint}"] if step.hint else []), ""]
+        head += [f"To: {to}", *([f"Cc: {cc}"] if cc else []), f"Subject: {subject}", ""]
+        parts.append("\n".join(head) + "\n" + body)
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    root = tmp_path / "example_vault"
+    shutil.copytree(REPO / "example_vault", root)
+    return root
+
+
+@pytest.fixture
+def sparse(tmp_path: Path) -> Path:
+    root = tmp_path / "sparse"
+    root.mkdir()
+    (root / "followup-md.toml").write_text(SPARSE_CONFIG)
+    runner = CliRunner()
+    for kind, name, *sets in SPARSE:
+        result = runner.invoke(cli, ["new", kind, name, *sets, "--vault", str(root), "--today", str(TODAY)])
+        assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.mark.parametrize("vault", ["example", "sparse"])
+def test_every_draft_matches_its_golden_file(
+    vault: str, request: pytest.FixtureRequest, update_golden: bool
+) -> None:
+    root: Path = request.getfixturevalue(vault)
+    text = _transcript(_all_drafts(root))
+    golden = GOLDEN / f"{vault}.md"
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_the_golden_files_cover_every_entry_of_the_catalogue() -> None:
+    used = set()
+    for vault in ("example", "sparse"):
+        used |= set(
+            re.findall(r"^## .+? · .+? · (\S+) · ", (GOLDEN / f"{vault}.md").read_text(), re.MULTILINE)
+        )
+    assert used == set(CATALOGUE)
+
+
+_BROKEN = re.compile(r"\[\[|\(\(|[{}]|open position|  | [,.;:!?]|\(\s*\)|,\s*[,.]|\.\.| \bopen role\b")
+
+
+@pytest.mark.parametrize("vault", ["example", "sparse"])
+def test_no_text_has_a_slot_left_empty_or_greets_a_company(
+    vault: str, request: pytest.FixtureRequest
+) -> None:
+    root: Path = request.getfixturevalue(vault)
+    for note, step, _, _, subject, body in _all_drafts(root):
+        for text in (step.action, step.hint, subject, *body.split("\n")):
+            assert not _BROKEN.search(text), (note.path, step.id, text)
+            assert text == text.strip(), (note.path, step.id, text)
+        greeting = body.split("\n", 1)[0]
+        people = [
+            shown(note.facts.get(key)) for key in ("interviewer", "contact", "introduced_by", "referred_by")
+        ]
+        people.append(note_person(note))
+        allowed = {"Hello,"} | {f"Hi {person.split()[0]}," for person in people if person}
+        assert greeting in allowed, (note.path, step.id, greeting)
+        stem, company = Path(note.path).stem, shown(note.facts.get("company"))
+        if note.type in ("application", "interview") or " - " in stem:
+            assert greeting != f"Hi {stem.split()[0]},", (note.path, step.id, greeting)
+        if company:
+            assert not step.action.startswith((f"Email {company} ", f"Send {company} ")), step.action
+            assert greeting != f"Hi {company.split()[0]},", (note.path, step.id, greeting)
+
+
+def test_every_placeholder_of_the_catalogue_is_known_and_computed() -> None:
+    used = {
+        name
+        for entry in CATALOGUE.values()
+        for texts in (entry.action, entry.subject, *entry.body)
+        for text in texts
+        for name in re.findall(r"\{(\w+)\}", text)
+    }
+    words = words_for(Step("n.md", "thank-you", TODAY, TODAY), note_from("type: interview\n"), Sender())
+    assert used <= set(PLACEHOLDERS) and set(PLACEHOLDERS) <= set(words)
+
+
+@pytest.mark.parametrize(
+    ("items", "joined"),
+    [
+        ((), ""),
+        (("dbt",), "dbt"),
+        (("dbt", "data pipelines"), "dbt and data pipelines"),
+        (("a", "b", "c"), "a, b and c"),
+    ],
+)
+def test_lists_are_joined_as_a_person_writes_them(items: tuple[str, ...], joined: str) -> None:
+    assert join_words(items) == joined
+
+
+def test_the_second_check_in_is_a_different_note_with_an_article_hint() -> None:
+    note = note_from(
+        "type: interview\ncompany: Globex\nrole: Analyst\ninterviewer: Dana Ortiz\ntopics: [dbt, data pipelines]\n"
+    )
+    first = Step(note.path, "check-in-1", TODAY, TODAY)
+    second = Step(note.path, "check-in-2", TODAY, TODAY)
+    sender = Sender()
+    assert draft_email(first, note, sender) != draft_email(second, note, sender)
+    assert (
+        "Since we talked about dbt and data pipelines, here is an article"
+        in draft_email(second, note, sender)[1]
+    )
+    assert entry_key(second, note) == "check-in-again"
