@@ -621,3 +621,10 @@ def draft_email(
     paragraph = " ".join(sentence for sentence in sentences if sentence)
     body = f"{words['greeting']}\n\n{paragraph}\n\n{words['signature']}\n"
     return choose(entry.subject, words), body
+
+
+def placeholders_markdown() -> str:
+    """The README's table of placeholders, generated from PLACEHOLDERS (a test keeps them equal)."""
+    rows = ["| placeholder | holds |", "|---|---|"]
+    rows += [f"| `{{{name}}}` | {text} |" for name, text in PLACEHOLDERS.items()]
+    return "\n".join(rows) + "\n"
