@@ -41,6 +41,12 @@ def test_values_are_read() -> None:
             "cadence, directions, folders, keys, me, rules, statuses, tags, types",
         ),
         (
+            '[me]\nnmae = "Ada"\n',
+            "followup-md.toml:2: unknown setting me.nmae; valid: name, signature, emails",
+        ),
+        ('[me]\nsignature = "Ada"\n', "followup-md.toml:2: me.signature must be a list of strings"),
+        ("me = 1\n", "followup-md.toml:1: [me] must be a table"),
+        (
             "\n[rules]\nconfirm = 3\n",
             "followup-md.toml:3: unknown setting rules.confirm; valid: reconnect_start, "
             "reconnect_due, introduction_due, help_after_expected, help_urgent, help_default, confirm_start, "

@@ -8,6 +8,7 @@ import re
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
@@ -29,7 +30,7 @@ from followup_md.wording import (
     words_for,
 )
 
-from .conftest import REPO, TODAY
+from .conftest import REPO, TODAY, MakeVault
 from .helpers import note_from
 
 GOLDEN = REPO / "tests" / "golden" / "drafts"
@@ -230,3 +231,37 @@ def test_the_second_check_in_is_a_different_note_with_an_article_hint() -> None:
         in draft_email(second, note, sender)[1]
     )
     assert entry_key(second, note) == "check-in-again"
+
+
+def test_link_fields_are_shown_by_their_text_everywhere(make_vault: MakeVault) -> None:
+    root = make_vault(
+        {
+            "int.md": '---\ntype: interview\ncompany: "[[Acme Corp]]"\nrole: "[[Data Engineer]]"\n'
+            'interviewer: "[[Jane Roe|Jane]]"\nemail: jane@acme.example\ninterview: 2026-11-19\n---\n',
+            "bo-li.md": '---\ntype: contact\nname: "[[Bo Li]]"\ncompany: [[Acme Corp]]\nmet: 2026-11-19\n---\n',
+        }
+    )
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(cli, [*args, "--today", str(TODAY)])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    run("sync", str(root))
+    texts = {
+        "task": (root / "int.md").read_text().split("\n---\n", 1)[1],
+        "Due.md": (root / "Due.md").read_text(),
+        "draft": run("draft", "int", "--vault", str(root)),
+        "mailto": unquote(run("draft", "int", "--mailto", "--vault", str(root))),
+        "ics": run("export", "ics", str(root)).replace("\r\n ", ""),
+        "due": run("due", str(root)),
+        "json": run("due", str(root), "--json"),
+        "contact": (root / "bo-li.md").read_text().split("\n---\n", 1)[1],
+    }
+    for where, text in texts.items():
+        assert "Acme Corp" in text or where == "contact", where
+        assert not re.search(r"\[\[(?:Acme|Data|Jane|Bo)|\(\((?:Acme|Data|Jane|Bo)", text), (where, text)
+    assert "Send Jane at Acme Corp a thank-you email" in texts["task"]
+    assert "Subject: Thank you for the Data Engineer interview\n\nHi Jane," in texts["draft"]
+    assert "Email Bo Li: recall your meeting" in texts["contact"]

@@ -351,3 +351,68 @@ def test_a_progress_bar_only_on_a_terminal(example: Path, monkeypatch: pytest.Mo
         read = module._progress(example, config, settings)(probe)
         assert "people/Maya Chen.md" in read
         assert ("Reading notes" in stream.getvalue()) is shown
+
+
+def test_new_fills_company_and_role_from_the_name_and_writes_lists(make_vault: MakeVault) -> None:
+    root = make_vault({})
+    result = in_vault(
+        root, "new", "interview", "Hooli - Backend Engineer", "--set", "topics=[dbt, data pipelines]"
+    )
+    assert result.exit_code == 0, result.output
+    text = (root / "Hooli - Backend Engineer.md").read_text()
+    assert text == (
+        "---\ntype: interview\nname: Hooli - Backend Engineer\ninterview: 2026-11-20\ncompany: Hooli\n"
+        "role: Backend Engineer\ninterviewer:\nemail:\nreply_by:\nformat:\ntopics: [dbt, data pipelines]\n---\n"
+    )
+    values, _ = load_mapping(text.split("---\n")[1], "n.md", 2)
+    assert values["topics"] == ["dbt", "data pipelines"]
+    given = in_vault(root, "new", "application", "Stark - SRE", "--set", "company=Stark Industries")
+    assert given.exit_code == 0
+    assert "company: Stark Industries\nrole: SRE\n" in (root / "Stark - SRE.md").read_text()
+    assert "company:\n" in note_text("contact", "Jane - Friend", [], Config(), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("today", "2026-11-20"),
+        ("tomorrow", "2026-11-21"),
+        ("yesterday", "2026-11-19"),
+        ("+3d", "2026-11-23"),
+        ("-1w", "2026-11-13"),
+        ("monday", "2026-11-23"),
+        ("Fri", "2026-11-27"),  # the 20th is a Friday: the coming one is next week's
+        ("2026-11-24T14:00", "2026-11-24T14:00"),
+    ],
+)
+def test_new_writes_relative_dates_as_iso(value: str, written: str) -> None:
+    text = note_text("interview", "X", [("interview", value), ("reply_by", value)], Config(), TODAY)
+    assert f"\ninterview: {written}\n" in text
+    assert f"\nreply_by: {written}\n" in text
+    assert "\nformat: today\n" in note_text("interview", "X", [("format", "today")], Config(), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("sets", "message"),
+    [
+        (
+            ["interview=tomorow"],
+            "interview: expected a date like 2026-11-20 or 2026-11-20T14:30, got 'tomorow'",
+        ),
+        (["interview=2026-13-45"], "interview: 2026-13-45 is not a real date"),
+        (["cadence=often"], "cadence: expected an interval like 10d, 3w, 2m or 1y, got 'often'"),
+        (
+            ["status=maybe"],
+            "status: 'maybe' is not one of active, waiting, paused, closed, hired, withdrawn, "
+            "declined, rejected (map it in followup-md.toml [statuses])",
+        ),
+    ],
+)
+def test_new_checks_every_value_as_the_reader_does(
+    make_vault: MakeVault, sets: list[str], message: str
+) -> None:
+    root = make_vault({})
+    result = in_vault(root, "new", "interview", "Hooli", *(f"--set={s}" for s in sets))
+    assert result.exit_code == 2
+    assert result.stderr == f"followup-md: {message}; nothing written\n"
+    assert not (root / "Hooli.md").exists()
