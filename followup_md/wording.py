@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from followup_md.errors import ConfigError
-from followup_md.model import Link, Note, Step
+from followup_md.model import Link, Moment, Note, Step
 
 Texts = tuple[str, ...]
 
@@ -334,8 +334,8 @@ CATALOGUE: Mapping[str, Entry] = {
         to="source",
         nobody="the person who referred you",
         action=(
-            "Thank {who} for the referral and tell them how the interview at {company} went",
-            "Thank {who} for the referral and tell them how the interview went",
+            "Email {who} to thank them for the referral and tell them how the interview at {company} went",
+            "Email {who} to thank them for the referral and tell them how the interview went",
         ),
         subject=("Thank you, and an update on {company}", "Thank you, and an update"),
         body=(
@@ -352,8 +352,8 @@ CATALOGUE: Mapping[str, Entry] = {
         to="source",
         nobody="the person who referred you",
         action=(
-            "Tell {who} that things are moving forward with {person}",
-            "Tell {who} that things are moving forward",
+            "Email {who} to say that things are moving forward with {person}",
+            "Email {who} to say that things are moving forward",
         ),
         subject=("An update on {person}", "A quick update"),
         body=(
@@ -368,8 +368,8 @@ CATALOGUE: Mapping[str, Entry] = {
         to="source",
         nobody="the person who referred you",
         action=(
-            "Let {who} know you have not reached {person} yet, with an update on your efforts",
-            "Let {who} know you have not reached your contact yet, with an update on your efforts",
+            "Email {who} that you have not reached {person} yet, with an update on your efforts",
+            "Email {who} that you have not reached your contact yet, with an update on your efforts",
         ),
         subject=("An update on reaching {person}", "An update on your referral"),
         body=(
@@ -386,7 +386,9 @@ CATALOGUE: Mapping[str, Entry] = {
     "stay-in-touch": Entry(
         to="person",
         nobody="the hiring team",
-        action=("Thank {who_at} for considering you and ask to stay in touch or for other leads",),
+        action=(
+            "Email {who_at} to thank them for considering you and ask to stay in touch or for other leads",
+        ),
         subject=("Thank you, and staying in touch",),
         body=(
             (
@@ -404,10 +406,11 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="your contact",
         action=(
-            "Keep in touch with {who}: share some news or an article on {topics}, and ask how they are",
-            "Keep in touch with {who}: share some news and ask how they are",
+            "Keep in touch with {who} by email: share some news or an article on {topics}, "
+            "and ask how they are",
+            "Keep in touch with {who} by email: share some news and ask how they are",
         ),
-        hint="an email, a call or a LinkedIn message all work",
+        hint="a call or a LinkedIn message work as well",
         subject=("Catching up",),
         body=(
             ("I hope all is well.",),
@@ -418,7 +421,7 @@ CATALOGUE: Mapping[str, Entry] = {
     "manual": Entry(
         to="person",
         nobody="your contact",
-        action=("{next_action}", "Follow up with {who}"),
+        action=("{next_action}", "Follow up with {who} by email"),
         subject=("Following up",),
         body=(
             ("I wanted to follow up on our last conversation.",),
@@ -492,15 +495,18 @@ def note_person(note: Note) -> str:
 _PER_ROUND = frozenset({"prepare", "thank-you", "loop-in-source"})
 
 
-def _round(step_id: str) -> int:
-    """Which interview round a step is about: `r2-check-in-1` and `thank-you-2`
-    are round 2; `thank-you` and `check-in-1` round 1."""
+def _interview_day(step_id: str, rounds: Sequence[Moment]) -> date | None:
+    """The day of the interview round a step is about. A round is named by its
+    date (`thank-you-20261119`, `r20261119-check-in-1`) or by its number
+    (`thank-you-2`, `r2-check-in-1`); `thank-you` and `check-in-1` are round 1."""
     found = _ROUND.match(step_id)
-    if found is None:
-        return 1
-    if found.group(1):
-        return int(found.group(1))
-    return int(found.group(3)) if found.group(3) and found.group(2) in _PER_ROUND else 1
+    if not rounds or found is None:
+        return None
+    prefix, kind, number = found.groups()
+    key = prefix or (number if kind in _PER_ROUND else None) or "1"
+    if len(key) == 8:
+        return next((r.day for r in rounds if f"{r.day:%Y%m%d}" == key), rounds[-1].day)
+    return rounds[min(int(key), len(rounds)) - 1].day
 
 
 def words_for(step: Step, note: Note, sender: Sender, cc: str = "") -> dict[str, str]:
@@ -519,7 +525,7 @@ def words_for(step: Step, note: Note, sender: Sender, cc: str = "") -> dict[str,
     what = f"the {role} role" if role else "the role"
     position = f"{what} at {company}" if company else what if role else ""
     rounds = facts.get("interview", ())
-    interview = rounds[min(_round(step.id), len(rounds)) - 1].day if rounds else None
+    interview = _interview_day(step.id, rounds)
     reply_by = facts.get("reply_by")
     contacted = facts.get("contacted")
     sign = ["Best regards,", *([sender.name] if sender.name else []), *sender.signature]

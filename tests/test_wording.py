@@ -265,3 +265,19 @@ def test_link_fields_are_shown_by_their_text_everywhere(make_vault: MakeVault) -
     assert "Send Jane at Acme Corp a thank-you email" in texts["task"]
     assert "Subject: Thank you for the Data Engineer interview\n\nHi Jane," in texts["draft"]
     assert "Email Bo Li: recall your meeting" in texts["contact"]
+
+
+@pytest.mark.parametrize(
+    ("step_id", "day"),
+    [
+        ("thank-you", "November 5"),
+        ("thank-you-2", "November 12"),
+        ("r2-check-in-1", "November 12"),
+        ("check-in-1", "November 5"),
+        ("thank-you-20261112", "November 12"),
+        ("r20261105-check-in-2", "November 5"),
+    ],
+)
+def test_a_rounds_step_speaks_of_its_own_interview(step_id: str, day: str) -> None:
+    note = note_from("type: interview\ninterview: [2026-11-05, 2026-11-12]\n")
+    assert words_for(Step(note.path, step_id, TODAY, TODAY), note, Sender())["interview_date"] == day
