@@ -39,7 +39,7 @@ SPARSE = (
     ("contact", "Jane Doe"),
     (
         "contact",
-        "Old Boss",
+        "Rosa Diaz",
         "--set",
         "met=-40d",
         "--set",
