@@ -553,11 +553,11 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path | None, today: 
     chosen = _step_of(plan, target, step)
     names = link_index(plan.notes)
     cc = copy_email(chosen, plan.notes, names)
-    subject, body = draft_email(chosen, target, config.me, template_for(chosen, target, templates), cc)
+    subject, body = draft_email(chosen, target, config.sender, template_for(chosen, target, templates), cc)
     if mailto:
         address = recipient_email(chosen, plan.notes, names)
         if not address:
-            who = words_for(chosen, target, config.me)["who"]
+            who = words_for(chosen, target, config.sender)["who"]
             raise UsageError(
                 f"no email address for {who}, to whom the {chosen.id} step is addressed; "
                 "add `email:` to their note"

@@ -285,7 +285,7 @@ class Config:
     due_checkboxes: str = "auto"
     ics_file: str = ""
     draft_templates: str = DRAFT_TEMPLATES
-    me: Sender = field(default_factory=Sender)
+    sender: Sender = field(default_factory=Sender)  # [me] in the file
     keys: Mapping[str, str] = field(default_factory=dict)
     types: Mapping[str, str] = field(default_factory=dict)
     statuses: Mapping[str, str] = field(default_factory=dict)
@@ -513,7 +513,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
                     raise ConfigError(f"unknown setting rules.{rule}; valid: {valid}", path, line)
                 rules[rule] = _check_value(option, days, (path, line))
         elif name == "me":
-            values["me"] = _check_sender(value, text, path, by_place)
+            values["sender"] = _check_sender(value, text, path, by_place)
         elif ("", name) in by_place:
             line = _line_of(text, "", name)
             values[name] = _check_value(by_place[("", name)], value, (path, line))

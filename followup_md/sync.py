@@ -297,7 +297,7 @@ def plan_read(
         config.link_style,
         checkboxes,
         memo.lines if memo is not None else None,
-        config.me,
+        config.sender,
     )
     if not due_broken:
         encoded = due_text(due_lines, inner, due_block).encode("utf-8")

@@ -97,7 +97,7 @@ def _plan(root: Path, today: date) -> SyncPlan:
 
 def _all_drafts(root: Path) -> list[tuple[Note, Step, str, str, str, str]]:
     """(note, step, to, cc, subject, body) of every step the vault shows over a month."""
-    sender = load_config(root).me
+    sender = load_config(root).sender
     seen: set[tuple[str, str]] = set()
     out = []
     for days in DAYS:
