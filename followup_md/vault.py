@@ -336,9 +336,13 @@ def read_draft_templates(root: Path, config: Config) -> tuple[dict[str, str], st
     path = root / folder
     if not path.is_dir() or path.is_symlink():
         return {}, None
-    texts = {
-        f"{folder}/{file.name}": file.read_text(encoding="utf-8")
-        for file in sorted(path.glob("*.txt"))
-        if file.is_file() and not file.is_symlink()
-    }
+    texts = {}
+    for file in sorted(path.glob("*.txt")):
+        rel = f"{folder}/{file.name}"
+        found = read_file(root, rel)  # a regular file, never through a link
+        if found is not None:
+            try:
+                texts[rel] = found[0].decode("utf-8")
+            except UnicodeDecodeError:
+                raise ConfigError("not UTF-8 text; save the template as UTF-8", rel, 1) from None
     return texts, old if texts else None
