@@ -323,7 +323,7 @@ def copy_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str:
     reach-out (seed 003: "copy your source on the same email"), from their note."""
     note = notes[step.note]
     source = note.facts.get("referred_by")
-    if source is None or not CATALOGUE[entry_key(step, note)].cc_source:
+    if source is None or not CATALOGUE[entry_key(step.id, note)].cc_source:
         return ""
     path = names.resolve(source.target, step.note)
     return (_email_of(notes[path]) or "") if path is not None else ""

@@ -13,9 +13,10 @@ nothing and needs its fact to be present. A translation is a new catalogue.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -61,6 +62,9 @@ class Sender:
     name: str = ""
     signature: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
+
+
+_NO_SENDER = Sender()
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,18 +446,18 @@ def step_kind(step_id: str) -> str:
     return "manual" if kind.startswith("manual") else kind
 
 
-def entry_key(step: Step, note: Note) -> str:
+def entry_key(step_id: str, note: Note) -> str:
     """The catalogue entry for a step: its kind, or the kind's variant for the
     note's situation (a referral's reach-out, an informational interview's
     thank-you, a second check-in)."""
-    kind = step_kind(step.id)
+    kind = step_kind(step_id)
     facts = note.facts
     if kind == "reach-out" and "referred" in facts:
         return "reach-out-referral"
     if kind == "thank-you" and str(facts.get("format", "")).lower() == "informational":
         return "thank-you-informational"
     if kind == "check-in":
-        found = _ROUND.match(step.id)
+        found = _ROUND.match(step_id)
         if found and found.group(3) and int(found.group(3)) > 1:
             return "check-in-again"
     return kind if kind in CATALOGUE else "manual"
@@ -474,8 +478,25 @@ def join_words(items: Sequence[str]) -> str:
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def spoken_date(day: date) -> str:
-    return f"{day:%B} {day.day}"
+    """`November 19` (in English whatever the locale: the catalogue is English)."""
+    return f"{_MONTHS[day.month - 1]} {day.day}"
 
 
 def note_person(note: Note) -> str:
@@ -509,57 +530,111 @@ def _interview_day(step_id: str, rounds: Sequence[Moment]) -> date | None:
     return rounds[min(int(key), len(rounds)) - 1].day
 
 
-def words_for(step: Step, note: Note, sender: Sender, cc: str = "") -> dict[str, str]:
-    """Every placeholder's value for `step` ("" when the note does not say).
-    `cc` is the address the email copies (the referral's source), if known."""
-    facts = note.facts
-    entry = CATALOGUE[entry_key(step, note)]
-    person = note_person(note)
-    company = shown(facts.get("company"))
-    source = shown(facts.get("referred_by"))
-    introducer = shown(facts.get("introduced_by"))
-    recipient = {"person": person, "source": source, "introducer": introducer}[entry.to]
-    who = recipient or entry.nobody
-    at = f"{who} at {company}" if entry.to == "person" and company and company not in who else who
-    role = shown(facts.get("role")) if note.type not in _PERSON_TYPES else ""
-    what = f"the {role} role" if role else "the role"
-    position = f"{what} at {company}" if company else what if role else ""
-    rounds = facts.get("interview", ())
-    interview = _interview_day(step.id, rounds)
-    reply_by = facts.get("reply_by")
-    contacted = facts.get("contacted")
-    sign = ["Best regards,", *([sender.name] if sender.name else []), *sender.signature]
-    return {
-        "greeting": f"Hi {recipient.split()[0]}," if recipient else "Hello,",
-        "first_name": recipient.split()[0] if recipient else "there",
-        "recipient": recipient,
-        "who": who,
-        "who_at": at,
-        "person": person,
-        "name": note.name,
-        "company": company,
-        "role": role,
-        "the_role": what if role else "",
-        "position": position,
-        "topics": join_words(facts.get("topics", ())),
-        "interview_date": spoken_date(interview) if interview else "",
-        "reply_by": spoken_date(reply_by) if isinstance(reply_by, date) else "",
-        "contacted": spoken_date(contacted) if isinstance(contacted, date) else "",
-        "where": shown(facts.get("where")),
-        "promise": shown(facts.get("promise")),
-        "source": source,
-        "cc_name": source if cc else "",
-        "introducer": introducer,
-        "interviewer": shown(facts.get("interviewer")),
-        "next_action": shown(facts.get("next_action")),
-        "my_name": sender.name,
-        "signature": "\n".join(sign),
-        "?urgent": "yes" if facts.get("urgent") else "",
-    }
+def words_for(step: Step, note: Note, sender: Sender, cc: str = "") -> Words:
+    """The placeholders' values for `step`. `cc` is the address the email
+    copies (the referral's source), if known."""
+    return Words(entry_key(step.id, note), step.id, note, sender, cc)
+
+
+class Words(Mapping[str, str]):
+    """Every placeholder's value for one step ("" when the note does not say),
+    each computed when first asked for: a task's action needs three or four."""
+
+    def __init__(self, key: str, step_id: str, note: Note, sender: Sender, cc: str = "") -> None:
+        self.entry = CATALOGUE[key]
+        self.step_id = step_id
+        self.note = note
+        self.facts = note.facts
+        self.sender = sender
+        self.cc = cc
+        self.known: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self.known:
+            self.known[name] = _WORDS[name](self)
+        return self.known[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_WORDS)
+
+    def __len__(self) -> int:
+        return len(_WORDS)
+
+    def fact(self, key: str) -> str:
+        return shown(self.facts.get(key))
+
+    def day(self, key: str) -> str:
+        value = self.facts.get(key)
+        return spoken_date(value) if isinstance(value, date) else ""
+
+
+def _recipient(w: Words) -> str:
+    to = w.entry.to
+    return w["person"] if to == "person" else w["source"] if to == "source" else w["introducer"]
+
+
+def _who_at(w: Words) -> str:
+    who, company = w["who"], w["company"]
+    return f"{who} at {company}" if w.entry.to == "person" and company and company not in who else who
+
+
+def _role(w: Words) -> str:
+    return w.fact("role") if w.note.type not in _PERSON_TYPES else ""
+
+
+def _position(w: Words) -> str:
+    what = w["the_role"] or "the role"
+    if w["company"]:
+        return f"{what} at {w['company']}"
+    return what if w["role"] else ""
+
+
+def _interview_date(w: Words) -> str:
+    day = _interview_day(w.step_id, w.facts.get("interview", ()))
+    return spoken_date(day) if day else ""
+
+
+def _signature(w: Words) -> str:
+    name = [w.sender.name] if w.sender.name else []
+    return "\n".join(["Best regards,", *name, *w.sender.signature])
+
+
+_WORDS: Mapping[str, Callable[[Words], str]] = {
+    "greeting": lambda w: f"Hi {w['first_name']}," if w["recipient"] else "Hello,",
+    "first_name": lambda w: w["recipient"].split()[0] if w["recipient"] else "there",
+    "recipient": _recipient,
+    "who": lambda w: w["recipient"] or w.entry.nobody,
+    "who_at": _who_at,
+    "person": lambda w: note_person(w.note),
+    "name": lambda w: w.note.name,
+    "company": lambda w: w.fact("company"),
+    "role": _role,
+    "the_role": lambda w: f"the {w['role']} role" if w["role"] else "",
+    "position": _position,
+    "topics": lambda w: join_words(w.facts.get("topics", ())),
+    "interview_date": _interview_date,
+    "reply_by": lambda w: w.day("reply_by"),
+    "contacted": lambda w: w.day("contacted"),
+    "where": lambda w: w.fact("where"),
+    "promise": lambda w: w.fact("promise"),
+    "source": lambda w: w.fact("referred_by"),
+    "cc_name": lambda w: w["source"] if w.cc else "",
+    "introducer": lambda w: w.fact("introduced_by"),
+    "interviewer": lambda w: w.fact("interviewer"),
+    "next_action": lambda w: w.fact("next_action"),
+    "my_name": lambda w: w.sender.name,
+    "signature": _signature,
+    "?urgent": lambda w: "yes" if w.facts.get("urgent") else "",
+}
+
+
+_UNTIDY = re.compile(r"\s[\s,.;:?!]|^\s|\s$", re.MULTILINE)
 
 
 def tidy(text: str) -> str:
     """Single spaces, no space before punctuation, no trailing blanks."""
+    if not _UNTIDY.search(text):
+        return text
     lines = [re.sub(r" ([,.;:?!])", r"\1", re.sub(r"[ \t]+", " ", line)).strip() for line in text.split("\n")]
     return "\n".join(lines)
 
@@ -572,18 +647,23 @@ def fill(template: str, words: Mapping[str, str]) -> str:
     )
 
 
+@cache
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(_FIELD.findall(text))
+
+
 def choose(texts: Texts, words: Mapping[str, str]) -> str:
     """The first alternative whose placeholders all have a value, filled."""
     for text in texts:
-        if all(words.get(name) for name in _FIELD.findall(text)):
+        if all(words.get(name) for name in _names(text)):
             return tidy(fill(text, words))
     return ""
 
 
-def action_text(step: Step, note: Note) -> tuple[str, str]:
+def action_text(step_id: str, note: Note) -> tuple[str, str]:
     """The task's action and hint for a step."""
-    entry = CATALOGUE[entry_key(step, note)]
-    return choose(entry.action, words_for(step, note, Sender())), entry.hint
+    key = entry_key(step_id, note)
+    return choose(CATALOGUE[key].action, Words(key, step_id, note, _NO_SENDER)), CATALOGUE[key].hint
 
 
 def check_templates(texts: Mapping[str, str]) -> dict[str, str]:
@@ -607,7 +687,7 @@ def check_templates(texts: Mapping[str, str]) -> dict[str, str]:
 def template_for(step: Step, note: Note, templates: Mapping[str, str]) -> str | None:
     """The vault's template for a step: its entry's, else its kind's
     (`check-in.txt` serves the second check-in too)."""
-    return templates.get(entry_key(step, note)) or templates.get(step_kind(step.id))
+    return templates.get(entry_key(step.id, note)) or templates.get(step_kind(step.id))
 
 
 def draft_email(
@@ -616,13 +696,14 @@ def draft_email(
     """Subject and body of the email for `step`. `template` is the vault's own
     (a `Subject:` line, a blank line, the body; checked by `check_templates`);
     without it the catalogue's entry is used."""
-    words = words_for(step, note, sender, cc)
+    key = entry_key(step.id, note)
+    entry = CATALOGUE[key]
+    words = Words(key, step.id, note, sender, cc)
     if template is not None:
         head, _, body = template.partition("\n")
         if not head.lower().startswith("subject:"):
-            head, body = "Subject: " + choose(CATALOGUE[entry_key(step, note)].subject, words), template
+            head, body = "Subject: " + choose(entry.subject, words), template
         return tidy(fill(head[8:], words)), tidy(fill(body.lstrip("\n"), words)).rstrip("\n") + "\n"
-    entry = CATALOGUE[entry_key(step, note)]
     sentences = [choose(texts, words) for texts in entry.body]
     paragraph = " ".join(sentence for sentence in sentences if sentence)
     body = f"{words['greeting']}\n\n{paragraph}\n\n{words['signature']}\n"

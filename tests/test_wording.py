@@ -118,7 +118,7 @@ def _all_drafts(root: Path) -> list[tuple[Note, Step, str, str, str, str]]:
 def _transcript(drafts: list[tuple[Note, Step, str, str, str, str]]) -> str:
     parts = []
     for note, step, to, cc, subject, body in sorted(drafts, key=lambda d: (d[0].path, d[1].start, d[1].id)):
-        head = [f"## {note.path} · {step.id} · {entry_key(step, note)} · {step.start}..{step.due}", ""]
+        head = [f"## {note.path} · {step.id} · {entry_key(step.id, note)} · {step.start}..{step.due}", ""]
         head += [f"Action: {step.action}", *([f"Hint: {step.hint}"] if step.hint else []), ""]
         head += [f"To: {to}", *([f"Cc: {cc}"] if cc else []), f"Subject: {subject}", ""]
         parts.append("\n".join(head) + "\n" + body)
@@ -230,7 +230,7 @@ def test_the_second_check_in_is_a_different_note_with_an_article_hint() -> None:
         "Since we talked about dbt and data pipelines, here is an article"
         in draft_email(second, note, sender)[1]
     )
-    assert entry_key(second, note) == "check-in-again"
+    assert entry_key(second.id, note) == "check-in-again"
 
 
 def test_link_fields_are_shown_by_their_text_everywhere(make_vault: MakeVault) -> None:
