@@ -22,6 +22,7 @@ from followup_md.wording import (
     CATALOGUE,
     PLACEHOLDERS,
     Sender,
+    action_text,
     draft_email,
     entry_key,
     join_words,
@@ -281,3 +282,51 @@ def test_link_fields_are_shown_by_their_text_everywhere(make_vault: MakeVault) -
 def test_a_rounds_step_speaks_of_its_own_interview(step_id: str, day: str) -> None:
     note = note_from("type: interview\ninterview: [2026-11-05, 2026-11-12]\n")
     assert words_for(Step(note.path, step_id, TODAY, TODAY), note, Sender())["interview_date"] == day
+
+
+OPTIONAL = (
+    "company: Hooli\n",
+    "role: Backend Engineer\n",
+    "interviewer: '[[Gavin Belson]]'\n",
+    "contact: Sam Lee\n",
+    "topics: [dbt, data pipelines]\n",
+    "where: PyData\n",
+    "promise: an introduction\n",
+    "referred_by: '[[Maya Chen]]'\n",
+    "introduced_by: Omar\n",
+    "reply_by: 2026-11-26\n",
+    "urgent: true\n",
+    "interview: 2026-11-19\n",
+    "contacted: 2026-11-12\n",
+    "next_action: Send the portfolio\n",
+)
+STEP_OF = {
+    "reach-out-referral": "reach-out",
+    "thank-you-informational": "thank-you",
+    "check-in": "check-in-1",
+    "check-in-again": "check-in-2",
+    "manual": "manual-20261124",
+}
+
+
+@pytest.mark.parametrize("kind", ["interview", "application", "contact", "referral"])
+@pytest.mark.parametrize("key", list(CATALOGUE))
+def test_every_entry_reads_well_with_any_facts_missing(kind: str, key: str) -> None:
+    """Every entry, for every type of note, with each fact there or not (a
+    sample of the combinations): no empty slot, no company or file name greeted."""
+    extra = "referred: 2026-11-10\n" if key == "reach-out-referral" else ""
+    extra += "format: informational\n" if key == "thank-you-informational" else ""
+    for mask in range(0, 1 << len(OPTIONAL), 97):
+        front = f"type: {kind}\n{extra}" + "".join(f for bit, f in enumerate(OPTIONAL) if mask >> bit & 1)
+        note = note_from(front, path="Hooli - Backend Engineer.md")
+        step = Step(note.path, STEP_OF.get(key, key), TODAY, TODAY)
+        if entry_key(step.id, note) != key:
+            continue
+        action, _ = action_text(step.id, note)
+        subject, body = draft_email(step, note, Sender(name="Ada"), cc="maya@example.org")
+        for text in (action, subject, *body.split("\n")):
+            assert not _BROKEN.search(text), (front, text)
+        assert body.split("\n", 1)[0] in {"Hello,", "Hi Gavin,", "Hi Sam,", "Hi Maya,", "Hi Omar,"}, (
+            front,
+            body,
+        )
