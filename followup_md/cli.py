@@ -531,8 +531,8 @@ def _draft_help() -> str:
 @TODAY
 def draft(note: str, step: str | None, mailto: bool, vault: Path | None, today: str | None) -> None:
     from followup_md.cache import first_time
-    from followup_md.layout import DRAFT_TEMPLATES
     from followup_md.errors import UsageError
+    from followup_md.layout import DRAFT_TEMPLATES
     from followup_md.links import link_index
     from followup_md.render import copy_email, recipient_email
     from followup_md.render import mailto as mailto_url
