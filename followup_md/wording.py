@@ -238,6 +238,24 @@ CATALOGUE: Mapping[str, Entry] = {
             ("I look forward to hearing about the next steps.",),
         ),
     ),
+    "prepare-informational": Entry(
+        to="person",
+        nobody="the person you will talk with",
+        action=(
+            "Draft your thank-you note to {who_at} before the conversation, "
+            "and prepare your questions about their work",
+        ),
+        hint="ask how they got into their field and whom else they would suggest you talk to",
+        subject=("Thank you for your time and advice",),
+        body=(
+            ("Thank you for taking the time to talk with me today.",),
+            (
+                "I enjoyed hearing how you got into your field and your thoughts on {topics}.",
+                "I enjoyed hearing how you got into your field.",
+            ),
+            ("Your advice gives me a clearer picture of where to go next, and I hope we can stay in touch.",),
+        ),
+    ),
     "thank-you": Entry(
         to="person",
         nobody="your interviewer",
@@ -454,8 +472,8 @@ def entry_key(step_id: str, note: Note) -> str:
     facts = note.facts
     if kind == "reach-out" and "referred" in facts:
         return "reach-out-referral"
-    if kind == "thank-you" and str(facts.get("format", "")).lower() == "informational":
-        return "thank-you-informational"
+    if kind in ("prepare", "thank-you") and str(facts.get("format", "")).lower() == "informational":
+        return f"{kind}-informational"
     if kind == "check-in":
         found = _ROUND.match(step_id)
         if found and found.group(3) and int(found.group(3)) > 1:

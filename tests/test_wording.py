@@ -57,6 +57,7 @@ SPARSE = (
     ("application", "Initrode"),
     ("interview", "Hooli - Backend Engineer", "--set", "interview=yesterday"),
     ("interview", "Coffee with Lee", "--set", "interview=yesterday", "--set", "format=informational"),
+    ("interview", "Chat with Ana Reyes", "--set", "interview=+3d", "--set", "format=informational"),
     (
         "interview",
         "Acme - ML Engineer",
@@ -303,6 +304,7 @@ OPTIONAL = (
 STEP_OF = {
     "reach-out-referral": "reach-out",
     "thank-you-informational": "thank-you",
+    "prepare-informational": "prepare",
     "check-in": "check-in-1",
     "check-in-again": "check-in-2",
     "manual": "manual-20261124",
@@ -315,7 +317,7 @@ def test_every_entry_reads_well_with_any_facts_missing(kind: str, key: str) -> N
     """Every entry, for every type of note, with each fact there or not (a
     sample of the combinations): no empty slot, no company or file name greeted."""
     extra = "referred: 2026-11-10\n" if key == "reach-out-referral" else ""
-    extra += "format: informational\n" if key == "thank-you-informational" else ""
+    extra += "format: informational\n" if key.endswith("-informational") else ""
     for mask in range(0, 1 << len(OPTIONAL), 97):
         front = f"type: {kind}\n{extra}" + "".join(f for bit, f in enumerate(OPTIONAL) if mask >> bit & 1)
         note = note_from(front, path="Hooli - Backend Engineer.md")
