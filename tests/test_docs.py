@@ -26,6 +26,9 @@ def test_placeholder_table_is_generated_from_the_catalogue() -> None:
 
     section = README.split("<!-- placeholders:begin -->\n", 1)[1].split("<!-- placeholders:end -->", 1)[0]
     assert section == placeholders_markdown()
+    from followup_md.wording import CATALOGUE
+
+    assert ", ".join(f"`{key}.txt`" for key in CATALOGUE) in README
     result = CliRunner().invoke(cli, ["draft", "--help"], terminal_width=200)
     for name in PLACEHOLDERS:
         assert f"{{{name}}}" in result.stdout
