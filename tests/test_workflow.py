@@ -416,3 +416,12 @@ def test_new_checks_every_value_as_the_reader_does(
     assert result.exit_code == 2
     assert result.stderr == f"followup-md: {message}; nothing written\n"
     assert not (root / "Hooli.md").exists()
+
+
+def test_new_from_a_template_fills_only_the_company_and_role_it_leaves_empty() -> None:
+    template = "---\ntype: interview\ninterview: {{date}}\ncompany:\nrole: Engineer\n---\n# {{title}}\n"
+    text = note_text("interview", "Hooli - Backend Engineer", [], Config(), TODAY, template)
+    assert text == (
+        "---\ntype: interview\ninterview: 2026-11-20\ncompany: Hooli\nrole: Engineer\n---\n"
+        "# Hooli - Backend Engineer\n"
+    )
