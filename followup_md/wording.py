@@ -405,6 +405,35 @@ CATALOGUE: Mapping[str, Entry] = {
             ("Thank you again for the referral.",),
         ),
     ),
+    "source-outcome": Entry(
+        to="source",
+        nobody="the person who referred you",
+        action=(
+            "Email {who} to thank them for the referral and tell them that you got the job "
+            "at {company}{?hired}",
+            "Email {who} to thank them for the referral and tell them that you got the job{?hired}",
+            "Email {who} to thank them for the referral and tell them how it ended at {company}",
+            "Email {who} to thank them for the referral and tell them how it ended",
+        ),
+        subject=("Good news, and thank you{?hired}", "Thank you for the referral"),
+        body=(
+            (
+                "{?hired}I am glad to tell you that I have accepted an offer for {position}.",
+                "{?hired}I am glad to tell you that I have accepted an offer.",
+                "{?rejected}I wanted to let you know that {company} went with another candidate.",
+                "{?rejected}I wanted to let you know that they went with another candidate.",
+                "{?declined}I wanted to let you know that I received an offer for {position} "
+                "but decided to decline it.",
+                "{?declined}I wanted to let you know that I received an offer but decided to decline it.",
+                "{?withdrawn}I wanted to let you know that I withdrew from the process for {position}.",
+                "{?withdrawn}I wanted to let you know that I withdrew from the process.",
+                "I wanted to let you know how things ended with {position}.",
+                "I wanted to let you know how things ended.",
+            ),
+            ("Thank you again for referring me; your help made a real difference.",),
+            ("I hope we can stay in touch, and please let me know if I can ever return the favour.",),
+        ),
+    ),
     "stay-in-touch": Entry(
         to="person",
         nobody="the hiring team",
@@ -522,12 +551,12 @@ def note_person(note: Note) -> str:
     or contact of an application, the name of a person's note."""
     facts = note.facts
     company = shown(facts.get("company"))
+    if note.type in _PERSON_TYPES and note.name != company and " - " not in note.name:
+        return note.name
     for key in ("interviewer", "contact"):
         person = shown(facts.get(key))
         if person and person != company:
             return person
-    if note.type in _PERSON_TYPES and note.name != company and " - " not in note.name:
-        return note.name
     return ""
 
 
@@ -617,6 +646,10 @@ def _signature(w: Words) -> str:
     return "\n".join(["Best regards,", *name, *w.sender.signature])
 
 
+def _status_is(status: str) -> Callable[[Words], str]:
+    return lambda w: "yes" if w.facts.get("status") == status else ""
+
+
 _WORDS: Mapping[str, Callable[[Words], str]] = {
     "greeting": lambda w: f"Hi {w['first_name']}," if w["recipient"] else "Hello,",
     "first_name": lambda w: w["recipient"].split()[0] if w["recipient"] else "there",
@@ -643,6 +676,7 @@ _WORDS: Mapping[str, Callable[[Words], str]] = {
     "my_name": lambda w: w.sender.name,
     "signature": _signature,
     "?urgent": lambda w: "yes" if w.facts.get("urgent") else "",
+    **{f"?{status}": _status_is(status) for status in ("hired", "rejected", "declined", "withdrawn")},
 }
 
 

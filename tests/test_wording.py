@@ -159,13 +159,69 @@ def test_every_draft_matches_its_golden_file(
     assert text == golden.read_text(encoding="utf-8")
 
 
+# Entries for steps the rules do not make yet (issue #13 adds them): they are
+# drafted in catalogue.md only, until a vault's notes can make them.
+AWAITING_RULES = {"source-outcome"}
+
+
 def test_the_golden_files_cover_every_entry_of_the_catalogue() -> None:
     used = set()
     for vault in ("example", "sparse"):
         used |= set(
             re.findall(r"^## .+? · .+? · (\S+) · ", (GOLDEN / f"{vault}.md").read_text(), re.MULTILINE)
         )
-    assert used == set(CATALOGUE)
+    assert used == set(CATALOGUE) - AWAITING_RULES
+
+
+KIND_OF_NOTE = {
+    "reconnect": "contact",
+    "keep-in-touch": "contact",
+    "manual": "contact",
+    "thank-introducer": "introduction",
+    "reach-out": "introduction",
+    "reach-out-referral": "referral",
+    "update-source": "referral",
+    "no-contact": "referral",
+    "nudge": "help",
+    "confirm": "application",
+}
+FULL = (
+    "company: Globex\nrole: Analytics Engineer\ninterviewer: '[[Dana Ortiz|Dana]]'\n"
+    "topics: [metrics layer, dbt]\nwhere: the PyData meetup\npromise: an introduction to the data team\n"
+    "urgent: true\nreferred_by: '[[Maya Chen]]'\nintroduced_by: Omar Haddad\n"
+    "reply_by: 2026-11-26\ncontacted: 2026-11-12\ninterview: 2026-11-19\nnext_action: Send the portfolio\n"
+)
+
+
+def test_every_entry_of_the_catalogue_matches_its_golden_file(update_golden: bool) -> None:
+    """Each entry drafted from a note with every fact and from one with none:
+    the catalogue as one document, for review."""
+    parts = []
+    for key in CATALOGUE:
+        kind = KIND_OF_NOTE.get(key, "interview")
+        extra = "format: informational\n" if key.endswith("-informational") else ""
+        extra += "referred: 2026-11-10\n" if key == "reach-out-referral" else ""
+        outcomes = ("hired", "rejected", "declined", "withdrawn") if key == "source-outcome" else ("active",)
+        for facts, status in [(FULL, s) for s in outcomes] + [("", "active")]:
+            name = "Lena Novak" if kind != "interview" and kind != "application" else "Globex - Analyst"
+            note = note_from(f"type: {kind}\nname: {name}\nstatus: {status}\n{extra}" + (facts or ""))
+            step = Step(note.path, STEP_OF.get(key, key), TODAY, TODAY)
+            assert entry_key(step.id, note) == key
+            action, hint = action_text(step.id, note)
+            cc = "maya.chen@example.org" if CATALOGUE[key].cc_source and facts else ""
+            subject, body = draft_email(step, note, Sender("Ada Lovelace", ("+1 555 0100",)), cc=cc)
+            label = f"{'every fact' if facts else 'no facts'}" + (f", {status}" if status != "active" else "")
+            head = [f"## {key} · {kind} note with {label}", "", f"Action: {action}"]
+            head += [f"Hint: {hint}"] if hint else []
+            head += ["", *([f"Cc: {cc}"] if cc else []), f"Subject: {subject}", ""]
+            parts.append("\n".join(head) + "\n" + body)
+    text = "\n".join(parts)
+    golden = GOLDEN / "catalogue.md"
+    if update_golden:
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        assert not _BROKEN.search(line), line
 
 
 _BROKEN = re.compile(r"\[\[|\(\(|[{}]|open position|  | [,.;:!?]|\(\s*\)|,\s*[,.]|\.\.| \bopen role\b")
