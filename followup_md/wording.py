@@ -89,7 +89,7 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="the person you met",
         action=(
-            "Email {who}: recall meeting at {where} and suggest a next step, such as a call or coffee",
+            "Email {who}: recall your meeting at {where} and suggest a next step, such as a call or coffee",
             "Email {who}: recall your meeting and suggest a next step, such as a call or coffee",
         ),
         hint="or send a LinkedIn request with a personal line",
@@ -390,8 +390,8 @@ CATALOGUE: Mapping[str, Entry] = {
         to="source",
         nobody="the person who referred you",
         action=(
-            "Email {who} that you have not reached {person} yet, with an update on your efforts",
-            "Email {who} that you have not reached your contact yet, with an update on your efforts",
+            "Email {who} to say you have not reached {person} yet, with an update on your efforts",
+            "Email {who} to say you have not reached your contact yet, with an update on your efforts",
         ),
         subject=("An update on reaching {person}", "An update on your referral"),
         body=(
