@@ -50,6 +50,7 @@ PLACEHOLDERS: Mapping[str, str] = {
     "introducer": "who introduced you",
     "interviewer": "who interviewed you",
     "next_action": "the note's next_action",
+    "step_day": "the day a step is keyed by: when you last spoke (a dormant contact), the day they named",
     "my_name": "your name (name under [me] in followup-md.toml)",
     "signature": '"Best regards,", your name and your signature lines',
 }
@@ -78,21 +79,30 @@ class Entry:
     action: Texts
     subject: Texts
     body: tuple[Texts, ...]
-    hint: str = ""
+    hint: Texts = ()
     cc_source: bool = False
 
 
-_LATER_ROUND = "if you call, write down the key points first; email is the least intrusive"
+_CALL_HINT = "{?call}write down the key points first, in case you need to leave a message"
+_LATER_ROUND = (_CALL_HINT, "if you call, write down the key points first; email is the least intrusive")
 
 CATALOGUE: Mapping[str, Entry] = {
     "reconnect": Entry(
         to="person",
         nobody="the person you met",
         action=(
+            "Call {who}{?call}: recall your meeting at {where} and suggest a next step, such as a coffee",
+            "Call {who}{?call}: recall your meeting and suggest a next step, such as a coffee",
+            "Send {who} a LinkedIn request{?linkedin} with a personal line recalling your meeting at {where}",
+            "Send {who} a LinkedIn request{?linkedin} with a personal line recalling your meeting",
             "Email {who}: recall your meeting at {where} and suggest a next step, such as a call or coffee",
             "Email {who}: recall your meeting and suggest a next step, such as a call or coffee",
         ),
-        hint="or send a LinkedIn request with a personal line",
+        hint=(
+            _CALL_HINT,
+            "{?linkedin}then suggest a call or a coffee",
+            "or send a LinkedIn request with a personal line",
+        ),
         subject=("Great to meet you at {where}", "Great to meet you"),
         body=(
             (
@@ -105,6 +115,28 @@ CATALOGUE: Mapping[str, Entry] = {
                 "I would like to keep in touch: would you have time for a short call or a coffee "
                 "in the next couple of weeks?",
             ),
+        ),
+    ),
+    "reconnect-dormant": Entry(
+        to="person",
+        nobody="your former contact",
+        action=(
+            "Call {who}{?call}: you last spoke on {step_day}; share your news, ask how they are "
+            "and suggest a coffee",
+            "Send {who} a LinkedIn message{?linkedin}: you last spoke on {step_day}; share your news "
+            "and ask how they are",
+            "Email {who}: you last spoke on {step_day}; share your news, ask how they are "
+            "and suggest a call or a coffee",
+        ),
+        hint=(_CALL_HINT, "former bosses and coworkers often help when they hear from you"),
+        subject=("It has been a while",),
+        body=(
+            ("I hope you are well; it has been a while since we last spoke.",),
+            (
+                "I wanted to share some news and hear how things are going for you at {company}.",
+                "I wanted to share some news and hear how things are going for you.",
+            ),
+            ("Would you have time for a call or a coffee in the coming weeks?",),
         ),
     ),
     "thank-introducer": Entry(
@@ -132,7 +164,7 @@ CATALOGUE: Mapping[str, Entry] = {
             "and suggest a call or a meeting",
             "Email {who_at}: say who you are and why you are connecting, and suggest a call or a meeting",
         ),
-        hint="keep it brief: who you are, why you are connecting, a next step",
+        hint=("keep it brief: who you are, why you are connecting, a next step",),
         subject=("{introducer} suggested we connect", "Getting in touch"),
         body=(
             (
@@ -154,7 +186,7 @@ CATALOGUE: Mapping[str, Entry] = {
             "Email {who_at} about the referral and copy {source} on it",
             "Email {who_at} about the referral",
         ),
-        hint="copy your source on the email, so they know you followed up",
+        hint=("copy your source on the email, so they know you followed up",),
         subject=("Referred by {source}", "Introduction"),
         body=(
             (
@@ -223,7 +255,7 @@ CATALOGUE: Mapping[str, Entry] = {
             "Draft your thank-you note to {who_at} before the interview, "
             "and plan to ask about the timeline for next steps",
         ),
-        hint="at the end of the interview, ask when they expect to decide",
+        hint=("at the end of the interview, ask when they expect to decide",),
         subject=("Thank you for your time today",),
         body=(
             (
@@ -245,7 +277,7 @@ CATALOGUE: Mapping[str, Entry] = {
             "Draft your thank-you note to {who_at} before the conversation, "
             "and prepare your questions about their work",
         ),
-        hint="ask how they got into their field and whom else they would suggest you talk to",
+        hint=("ask how they got into their field and whom else they would suggest you talk to",),
         subject=("Thank you for your time and advice",),
         body=(
             ("Thank you for taking the time to talk with me today.",),
@@ -264,7 +296,7 @@ CATALOGUE: Mapping[str, Entry] = {
             "about {topics}",
             "Send {who_at} a thank-you email within 24 hours, relating it to what you discussed",
         ),
-        hint="or a handwritten note, or an article on something you talked about",
+        hint=("or a handwritten note, or an article on something you talked about",),
         subject=("Thank you for the {role} interview", "Thank you for the interview"),
         body=(
             (
@@ -285,7 +317,7 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="the person you talked with",
         action=("Thank {who_at} for the conversation within 24 hours, by email, a call or a card",),
-        hint="a handwritten card stands out; an article on something you talked about is welcome",
+        hint=("a handwritten card stands out; an article on something you talked about is welcome",),
         subject=("Thank you for your time and advice",),
         body=(
             (
@@ -304,6 +336,8 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="the hiring team",
         action=(
+            "Call {who_at}{?call}: restate your interest in {the_role} and ask for the status",
+            "Call {who_at}{?call}: restate your interest and ask for the status",
             "Check in with {who_at} by email: restate your interest in {the_role} and ask for the status",
             "Check in with {who_at} by email: restate your interest and ask for the status",
         ),
@@ -350,6 +384,31 @@ CATALOGUE: Mapping[str, Entry] = {
                 "",
             ),
             ("If anything else would help your decision, I am happy to send it.",),
+        ),
+    ),
+    "follow-up": Entry(
+        to="person",
+        nobody="the hiring team",
+        action=(
+            "Call {who_at}{?call} on the day they named: restate your interest in {the_role} "
+            "and ask about next steps",
+            "Call {who_at}{?call} on the day they named: restate your interest and ask about next steps",
+            "Email {who_at} on the day they named: restate your interest in {the_role} "
+            "and ask about next steps",
+            "Email {who_at} on the day they named: restate your interest and ask about next steps",
+        ),
+        hint=(_CALL_HINT, "they asked you to: a follow-up on their day is expected, not pushy"),
+        subject=("Following up as you suggested",),
+        body=(
+            (
+                "As you suggested, I am following up today about {position}.",
+                "As you suggested, I am following up today about the next steps.",
+            ),
+            (
+                "I remain very interested, and I believe my experience is a good match for "
+                "what your team needs.",
+            ),
+            ("Could you let me know where things stand and what the next steps are?",),
         ),
     ),
     "loop-in-source": Entry(
@@ -457,11 +516,19 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="your contact",
         action=(
+            "Call {who}{?call} to keep in touch: share some news and ask how they are",
+            "Keep in touch with {who} on LinkedIn{?linkedin}: share an article on {topics} "
+            "and ask how they are",
+            "Keep in touch with {who} on LinkedIn{?linkedin}: share some news and ask how they are",
             "Keep in touch with {who} by email: share some news or an article on {topics}, "
             "and ask how they are",
             "Keep in touch with {who} by email: share some news and ask how they are",
         ),
-        hint="a call or a LinkedIn message work as well",
+        hint=(
+            _CALL_HINT,
+            "{?linkedin}a message with a personal line",
+            "a call or a LinkedIn message work as well",
+        ),
         subject=("Catching up",),
         body=(
             ("I hope all is well.",),
@@ -503,6 +570,8 @@ def entry_key(step_id: str, note: Note) -> str:
         return "reach-out-referral"
     if kind in ("prepare", "thank-you") and str(facts.get("format", "")).lower() == "informational":
         return f"{kind}-informational"
+    if kind == "reconnect" and step_id != "reconnect":
+        return "reconnect-dormant"  # keyed by the last contact: `reconnect-20260801`
     if kind == "check-in":
         found = _ROUND.match(step_id)
         if found and found.group(3) and int(found.group(3)) > 1:
@@ -646,6 +715,18 @@ def _signature(w: Words) -> str:
     return "\n".join(["Best regards,", *name, *w.sender.signature])
 
 
+def _by_linkedin(w: Words) -> str:
+    """LinkedIn when the note says so, or knows a profile and no email address."""
+    channel = w.facts.get("channel")
+    fallback = channel is None and "linkedin" in w.facts and "email" not in w.facts
+    return "yes" if channel == "linkedin" or fallback else ""
+
+
+def _step_day(w: Words) -> str:
+    found = re.search(r"-(\d{4})(\d{2})(\d{2})$", w.step_id)
+    return spoken_date(date(*map(int, found.groups()))) if found else ""
+
+
 def _status_is(status: str) -> Callable[[Words], str]:
     return lambda w: "yes" if w.facts.get("status") == status else ""
 
@@ -676,6 +757,9 @@ _WORDS: Mapping[str, Callable[[Words], str]] = {
     "my_name": lambda w: w.sender.name,
     "signature": _signature,
     "?urgent": lambda w: "yes" if w.facts.get("urgent") else "",
+    "?call": lambda w: "yes" if w.facts.get("channel") == "call" else "",
+    "?linkedin": _by_linkedin,
+    "step_day": _step_day,
     **{f"?{status}": _status_is(status) for status in ("hired", "rejected", "declined", "withdrawn")},
 }
 
@@ -715,7 +799,8 @@ def choose(texts: Texts, words: Mapping[str, str]) -> str:
 def action_text(step_id: str, note: Note) -> tuple[str, str]:
     """The task's action and hint for a step."""
     key = entry_key(step_id, note)
-    return choose(CATALOGUE[key].action, Words(key, step_id, note, _NO_SENDER)), CATALOGUE[key].hint
+    words = Words(key, step_id, note, _NO_SENDER)
+    return choose(CATALOGUE[key].action, words), choose(CATALOGUE[key].hint, words)
 
 
 def check_templates(texts: Mapping[str, str]) -> dict[str, str]:

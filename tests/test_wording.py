@@ -161,7 +161,7 @@ def test_every_draft_matches_its_golden_file(
 
 # Entries for steps the rules do not make yet (issue #13 adds them): they are
 # drafted in catalogue.md only, until a vault's notes can make them.
-AWAITING_RULES = {"source-outcome"}
+AWAITING_RULES = {"source-outcome", "reconnect-dormant", "follow-up"}
 
 
 def test_the_golden_files_cover_every_entry_of_the_catalogue() -> None:
@@ -175,6 +175,7 @@ def test_the_golden_files_cover_every_entry_of_the_catalogue() -> None:
 
 KIND_OF_NOTE = {
     "reconnect": "contact",
+    "reconnect-dormant": "contact",
     "keep-in-touch": "contact",
     "manual": "contact",
     "thank-introducer": "introduction",
@@ -202,15 +203,20 @@ def test_every_entry_of_the_catalogue_matches_its_golden_file(update_golden: boo
         extra = "format: informational\n" if key.endswith("-informational") else ""
         extra += "referred: 2026-11-10\n" if key == "reach-out-referral" else ""
         outcomes = ("hired", "rejected", "declined", "withdrawn") if key == "source-outcome" else ("active",)
-        for facts, status in [(FULL, s) for s in outcomes] + [("", "active")]:
+        texts = " ".join(CATALOGUE[key].action)
+        channels = [c for c in ("call", "linkedin") if f"{{?{c}}}" in texts]
+        variants = [(FULL, s) for s in outcomes] + [(FULL + f"channel: {c}\n", c) for c in channels]
+        for facts, status in [*variants, ("", "active")]:
             name = "Lena Novak" if kind != "interview" and kind != "application" else "Globex - Analyst"
-            note = note_from(f"type: {kind}\nname: {name}\nstatus: {status}\n{extra}" + (facts or ""))
+            state = status if status not in ("call", "linkedin") else "active"
+            note = note_from(f"type: {kind}\nname: {name}\nstatus: {state}\n{extra}" + (facts or ""))
             step = Step(note.path, STEP_OF.get(key, key), TODAY, TODAY)
             assert entry_key(step.id, note) == key
             action, hint = action_text(step.id, note)
             cc = "maya.chen@example.org" if CATALOGUE[key].cc_source and facts else ""
             subject, body = draft_email(step, note, Sender("Ada Lovelace", ("+1 555 0100",)), cc=cc)
             label = f"{'every fact' if facts else 'no facts'}" + (f", {status}" if status != "active" else "")
+
             head = [f"## {key} · {kind} note with {label}", "", f"Action: {action}"]
             head += [f"Hint: {hint}"] if hint else []
             head += ["", *([f"Cc: {cc}"] if cc else []), f"Subject: {subject}", ""]
@@ -255,7 +261,7 @@ def test_every_placeholder_of_the_catalogue_is_known_and_computed() -> None:
     used = {
         name
         for entry in CATALOGUE.values()
-        for texts in (entry.action, entry.subject, *entry.body)
+        for texts in (entry.action, entry.hint, entry.subject, *entry.body)
         for text in texts
         for name in re.findall(r"\{(\w+)\}", text)
     }
@@ -364,6 +370,8 @@ STEP_OF = {
     "check-in": "check-in-1",
     "check-in-again": "check-in-2",
     "manual": "manual-20261124",
+    "reconnect-dormant": "reconnect-20260801",
+    "follow-up": "follow-up-20261124",
 }
 
 
