@@ -764,14 +764,19 @@ _WORDS: Mapping[str, Callable[[Words], str]] = {
 }
 
 
-_UNTIDY = re.compile(r"\s[\s,.;:?!]|^\s|\s$", re.MULTILINE)
+_UNTIDY = re.compile(r"\S\s[\s,.;:?!]|\s$", re.MULTILINE)
 
 
 def tidy(text: str) -> str:
-    """Single spaces, no space before punctuation, no trailing blanks."""
+    """Single spaces, no space before punctuation, no trailing blanks (a
+    line's indentation is kept)."""
     if not _UNTIDY.search(text):
         return text
-    lines = [re.sub(r" ([,.;:?!])", r"\1", re.sub(r"[ \t]+", " ", line)).strip() for line in text.split("\n")]
+    lines = []
+    for line in text.split("\n"):
+        words = line.lstrip(" \t")
+        tidied = re.sub(r" ([,.;:?!])", r"\1", re.sub(r"[ \t]+", " ", words)).rstrip()
+        lines.append(line[: len(line) - len(words)] + tidied if tidied else "")
     return "\n".join(lines)
 
 
@@ -840,7 +845,8 @@ def draft_email(
         head, _, body = template.partition("\n")
         if not head.lower().startswith("subject:"):
             head, body = "Subject: " + choose(entry.subject, words), template
-        return tidy(fill(head[8:], words)), tidy(fill(body.lstrip("\n"), words)).rstrip("\n") + "\n"
+        lines = [tidy(fill(line, words)) if _FIELD.search(line) else line for line in body.split("\n")]
+        return tidy(fill(head[8:], words)).strip(), "\n".join(lines).strip("\n") + "\n"
     sentences = [choose(texts, words) for texts in entry.body]
     paragraph = " ".join(sentence for sentence in sentences if sentence)
     body = f"{words['greeting']}\n\n{paragraph}\n\n{words['signature']}\n"

@@ -396,3 +396,11 @@ def test_every_entry_reads_well_with_any_facts_missing(kind: str, key: str) -> N
             front,
             body,
         )
+
+
+def test_a_user_template_keeps_its_own_layout_and_tidies_only_filled_lines() -> None:
+    note = note_from("type: interview\ncompany: Globex\ninterviewer: Dana Ortiz\ninterview: 2026-11-19\n")
+    template = "Subject: Thanks {first_name}\n\n{greeting}\n\n  - point  one\n  - about {topics}, noted\n\n{signature}\n"
+    subject, body = draft_email(Step(note.path, "thank-you", TODAY, TODAY), note, Sender("Ada"), template)
+    assert subject == "Thanks Dana"
+    assert body == "Hi Dana,\n\n  - point  one\n  - about, noted\n\nBest regards,\nAda\n"
