@@ -37,7 +37,6 @@ from followup_md.vault import open_regular, read_file, read_inside, walk_notes
 
 CACHE_LIMIT = 1 << 30  # bytes: a pickle larger than this is not ours
 
-
 # Bumped when the same bytes are read into different facts (2: company, role
 # and name hold a link's display text), which the types' fields cannot show.
 READING = 2

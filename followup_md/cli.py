@@ -366,7 +366,7 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
         raise UsageError(f"{note.path} has no open follow-up step")
     if step_id is None:
         return steps[0]
-    from followup_md.drafts import step_kind
+    from followup_md.wording import step_kind
 
     for step in steps:
         if step.id == step_id:
@@ -414,9 +414,10 @@ def new(
     --set gives it. Dates may be relative: today, tomorrow, yesterday, +3d,
     -1w, or a weekday (the coming one); `--set topics="[dbt, data pipelines]"`
     is a list. A name like "Hooli - Backend Engineer" fills company and role.
-    Every value is checked as sync would read it. The note goes to the folder followup-md.toml maps to the
-    type ([folders]), and uses the vault's own template for it when its
-    template folder has one (`contact.md` or `Follow-up contact.md`).
+    Every value is checked as sync would read it. The note goes to the folder
+    followup-md.toml maps to the type ([folders]), and uses the vault's own
+    template for it when its template folder has one (`contact.md` or
+    `Follow-up contact.md`).
 
     \b
     Example:

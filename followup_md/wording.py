@@ -316,7 +316,10 @@ CATALOGUE: Mapping[str, Entry] = {
     "thank-you-informational": Entry(
         to="person",
         nobody="the person you talked with",
-        action=("Thank {who_at} for the conversation within 24 hours, by email, a call or a card",),
+        action=(
+            "Thank {who_at} for the conversation within 24 hours, mentioning something you learned: "
+            "by email, a call or a card",
+        ),
         hint=("a handwritten card stands out; an article on something you talked about is welcome",),
         subject=("Thank you for your time and advice",),
         body=(
@@ -520,6 +523,10 @@ CATALOGUE: Mapping[str, Entry] = {
             "Keep in touch with {who} on LinkedIn{?linkedin}: share an article on {topics} "
             "and ask how they are",
             "Keep in touch with {who} on LinkedIn{?linkedin}: share some news and ask how they are",
+            "Keep in touch with {who} and with {source}, who referred you, by email: share some news "
+            "or an article on {topics}, and ask how they are",
+            "Keep in touch with {who} and with {source}, who referred you, by email: share some news "
+            "and ask how they are",
             "Keep in touch with {who} by email: share some news or an article on {topics}, "
             "and ask how they are",
             "Keep in touch with {who} by email: share some news and ask how they are",
@@ -560,6 +567,13 @@ def step_kind(step_id: str) -> str:
     return "manual" if kind.startswith("manual") else kind
 
 
+_PERSON_NAME = re.compile(r"^[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}$")
+
+
+def _informational(note: Note) -> bool:
+    return str(note.facts.get("format", "")).lower() == "informational"
+
+
 def entry_key(step_id: str, note: Note) -> str:
     """The catalogue entry for a step: its kind, or the kind's variant for the
     note's situation (a referral's reach-out, an informational interview's
@@ -568,7 +582,7 @@ def entry_key(step_id: str, note: Note) -> str:
     facts = note.facts
     if kind == "reach-out" and "referred" in facts:
         return "reach-out-referral"
-    if kind in ("prepare", "thank-you") and str(facts.get("format", "")).lower() == "informational":
+    if kind in ("prepare", "thank-you") and _informational(note):
         return f"{kind}-informational"
     if kind == "reconnect" and step_id != "reconnect":
         return "reconnect-dormant"  # keyed by the last contact: `reconnect-20260801`
@@ -622,6 +636,8 @@ def note_person(note: Note) -> str:
     company = shown(facts.get("company"))
     if note.type in _PERSON_TYPES and note.name != company and " - " not in note.name:
         return note.name
+    if _informational(note) and _PERSON_NAME.match(note.name):
+        return note.name  # an informational interview's note is named after the person
     for key in ("interviewer", "contact"):
         person = shown(facts.get(key))
         if person and person != company:

@@ -888,7 +888,8 @@ def test_an_informational_interview_never_waits_for_an_answer() -> None:  # seed
     assert [(s.id, s.action) for s in steps] == [
         (
             "thank-you-20261001",
-            "Thank Ana for the conversation within 24 hours, mentioning something you learned, by email",
+            "Thank Ana for the conversation within 24 hours, mentioning something you learned: "
+            "by email, a call or a card",
         )
     ]
 

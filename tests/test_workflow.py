@@ -127,7 +127,7 @@ def test_draft_prints_a_specific_email(example: Path) -> None:
     no_email = in_vault(example, "draft", "Initech - Platform Engineer", "--mailto")
     assert no_email.exit_code == 2
     assert no_email.stderr == (
-        "followup-md: no email address for Bill Lumbergh, to whom the prepare step is addressed; "
+        "followup-md: no email address for Bill Lumbergh, to whom the prepare-20261123 step is addressed; "
         "add `email:` to their note\n"
     )
 
@@ -170,7 +170,7 @@ def test_draft_uses_the_vaults_own_template(example: Path) -> None:
     wrong = in_vault(example, "draft", "Globex - Analytics Engineer", "thank-you")
     assert wrong.exit_code == 2
     assert wrong.stderr.startswith(
-        "followup-md: followup-md templates/check-in.txt:4: unknown placeholder {frist_name}; "
+        "followup-md templates/check-in.txt:4: unknown placeholder {frist_name}; "
         "valid: {greeting}, {first_name}, {recipient},"
     )
     (folder / "check-in.txt").unlink()
@@ -178,7 +178,7 @@ def test_draft_uses_the_vaults_own_template(example: Path) -> None:
     named = in_vault(example, "draft", "Globex - Analytics Engineer", "thank-you")
     assert named.exit_code == 2
     assert named.stderr.startswith(
-        "followup-md: followup-md templates/thanks.txt:1: not a kind of step; draft templates are named "
+        "followup-md templates/thanks.txt:1: not a kind of step; draft templates are named "
         "reconnect.txt, reconnect-dormant.txt, thank-introducer.txt,"
     )
 
