@@ -56,7 +56,6 @@ def before_weekend(day: date) -> date:
 _WAIT_UNTIL = re.compile(r"^(?:r\d+-)?check-in-|^nudge$|^no-contact$|^keep-in-touch|^manual-|^follow-up-")
 
 
-
 class _Planner:
     """Collects one note's steps; each rule method reads the facts it needs."""
 

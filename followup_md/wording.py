@@ -83,8 +83,12 @@ class Entry:
     cc_source: bool = False
 
 
-_CALL_HINT = "{?call}write down the key points first, in case you need to leave a message"
-_LATER_ROUND = (_CALL_HINT, "if you call, write down the key points first; email is the least intrusive")
+# A channel's own hint comes before an entry's (the step's channel, from the rules).
+_CHANNEL_HINTS = (
+    "{?call}write down the key points first, in case you reach their voicemail",
+    "{?linkedin}a connection request or message with a personal line",
+)
+_LATER_ROUND = ("if you call, write down the key points first; email is the least intrusive",)
 
 CATALOGUE: Mapping[str, Entry] = {
     "reconnect": Entry(
@@ -98,11 +102,7 @@ CATALOGUE: Mapping[str, Entry] = {
             "Email {who}: recall your meeting at {where} and suggest a next step, such as a call or coffee",
             "Email {who}: recall your meeting and suggest a next step, such as a call or coffee",
         ),
-        hint=(
-            _CALL_HINT,
-            "{?linkedin}then suggest a call or a coffee",
-            "or send a LinkedIn request with a personal line",
-        ),
+        hint=("or send a LinkedIn request with a personal line",),
         subject=("Great to meet you at {where}", "Great to meet you"),
         body=(
             (
@@ -117,7 +117,7 @@ CATALOGUE: Mapping[str, Entry] = {
             ),
         ),
     ),
-    "reconnect-dormant": Entry(
+    "reconnect-since": Entry(
         to="person",
         nobody="your former contact",
         action=(
@@ -128,7 +128,7 @@ CATALOGUE: Mapping[str, Entry] = {
             "Email {who}: you last spoke on {step_day}; share your news, ask how they are "
             "and suggest a call or a coffee",
         ),
-        hint=(_CALL_HINT, "former bosses and coworkers often help when they hear from you"),
+        hint=("former bosses and coworkers often help when they hear from you",),
         subject=("It has been a while",),
         body=(
             ("I hope you are well; it has been a while since we last spoke.",),
@@ -160,6 +160,9 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="your new contact",
         action=(
+            "Call {who_at}{?call}: say who you are and why you are connecting, and suggest a meeting",
+            "Send {who_at} a LinkedIn message{?linkedin}: say who you are and why you are connecting, "
+            "and suggest a call",
             "Email {who_at}, introduced by {introducer}: say who you are and why you are connecting, "
             "and suggest a call or a meeting",
             "Email {who_at}: say who you are and why you are connecting, and suggest a call or a meeting",
@@ -183,6 +186,10 @@ CATALOGUE: Mapping[str, Entry] = {
         nobody="the person you were referred to",
         cc_source=True,
         action=(
+            "Call {who_at}{?call} about the referral from {source}, and tell {source} you did",
+            "Send {who_at} a LinkedIn message{?linkedin} about the referral from {source}",
+            "Call {who_at}{?call} about the referral",
+            "Send {who_at} a LinkedIn message{?linkedin} about the referral",
             "Email {who_at} about the referral and copy {source} on it",
             "Email {who_at} about the referral",
         ),
@@ -207,6 +214,10 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="the person who offered to help",
         action=(
+            "Call {who}{?call} with a light, clear reminder about {promise}",
+            "Call {who}{?call} with a light, clear reminder about their offer to help",
+            "Send {who} a LinkedIn message{?linkedin} with a light, clear reminder about {promise}",
+            "Send {who} a LinkedIn message{?linkedin} with a light, clear reminder about their offer to help",
             "Email {who} a light, clear reminder about {promise}{?urgent}, "
             "saying briefly why it is time-sensitive",
             "Email {who} a light, clear reminder about {promise}",
@@ -232,6 +243,11 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="the hiring team",
         action=(
+            "Call {who_at}{?call} to check that your application for {role} arrived "
+            "and ask about next steps and timing",
+            "Call {who_at}{?call} to check that your application arrived and ask about next steps and timing",
+            "Send {who_at} a LinkedIn message{?linkedin} to check that your application arrived "
+            "and ask about next steps and timing",
             "Email {who_at} to check that your application for {role} arrived, "
             "offer more materials and ask about next steps and timing",
             "Email {who_at} to check that your application arrived, "
@@ -292,6 +308,9 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="your interviewer",
         action=(
+            "Call {who_at}{?call} within 24 hours to thank them, relating it to what you discussed",
+            "Send {who_at} a thank-you message on LinkedIn{?linkedin} within 24 hours, "
+            "relating it to what you discussed",
             "Send {who_at} a thank-you email within 24 hours, relating it to what you discussed "
             "about {topics}",
             "Send {who_at} a thank-you email within 24 hours, relating it to what you discussed",
@@ -341,6 +360,7 @@ CATALOGUE: Mapping[str, Entry] = {
         action=(
             "Call {who_at}{?call}: restate your interest in {the_role} and ask for the status",
             "Call {who_at}{?call}: restate your interest and ask for the status",
+            "Send {who_at} a LinkedIn message{?linkedin}: restate your interest and ask for the status",
             "Check in with {who_at} by email: restate your interest in {the_role} and ask for the status",
             "Check in with {who_at} by email: restate your interest and ask for the status",
         ),
@@ -366,6 +386,9 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="the hiring team",
         action=(
+            "Call {who_at}{?call} a second time for an update on {the_role}",
+            "Call {who_at}{?call} a second time for an update",
+            "Send {who_at} a second short LinkedIn message{?linkedin} asking for an update",
             "Send {who_at} a second short note asking for an update on {the_role}, "
             "perhaps with an article on {topics}",
             "Send {who_at} a second short note asking for an update on {the_role}",
@@ -396,11 +419,13 @@ CATALOGUE: Mapping[str, Entry] = {
             "Call {who_at}{?call} on the day they named: restate your interest in {the_role} "
             "and ask about next steps",
             "Call {who_at}{?call} on the day they named: restate your interest and ask about next steps",
+            "Send {who_at} a LinkedIn message{?linkedin} on the day they named: restate your interest "
+            "and ask about next steps",
             "Email {who_at} on the day they named: restate your interest in {the_role} "
             "and ask about next steps",
             "Email {who_at} on the day they named: restate your interest and ask about next steps",
         ),
-        hint=(_CALL_HINT, "they asked you to: a follow-up on their day is expected, not pushy"),
+        hint=("they asked you to: a follow-up on their day is expected, not pushy",),
         subject=("Following up as you suggested",),
         body=(
             (
@@ -500,6 +525,10 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="the hiring team",
         action=(
+            "Call {who_at}{?call} to thank them for considering you "
+            "and ask to stay in touch or for other leads",
+            "Send {who_at} a LinkedIn message{?linkedin} to thank them for considering you "
+            "and ask to stay in touch",
             "Email {who_at} to thank them for considering you and ask to stay in touch or for other leads",
         ),
         subject=("Thank you, and staying in touch",),
@@ -531,11 +560,7 @@ CATALOGUE: Mapping[str, Entry] = {
             "and ask how they are",
             "Keep in touch with {who} by email: share some news and ask how they are",
         ),
-        hint=(
-            _CALL_HINT,
-            "{?linkedin}a message with a personal line",
-            "a call or a LinkedIn message work as well",
-        ),
+        hint=("a call or a LinkedIn message work as well",),
         subject=("Catching up",),
         body=(
             ("I hope all is well.",),
@@ -546,7 +571,12 @@ CATALOGUE: Mapping[str, Entry] = {
     "manual": Entry(
         to="person",
         nobody="your contact",
-        action=("{next_action}", "Follow up with {who} by email"),
+        action=(
+            "{next_action}",
+            "Call {who}{?call} to follow up",
+            "Send {who} a LinkedIn message{?linkedin} to follow up",
+            "Follow up with {who} by email",
+        ),
         subject=("Following up",),
         body=(
             ("I wanted to follow up on our last conversation.",),
@@ -584,8 +614,6 @@ def entry_key(step_id: str, note: Note) -> str:
         return "reach-out-referral"
     if kind in ("prepare", "thank-you") and _informational(note):
         return f"{kind}-informational"
-    if kind == "reconnect" and step_id != "reconnect":
-        return "reconnect-dormant"  # keyed by the last contact: `reconnect-20260801`
     if kind == "check-in":
         found = _ROUND.match(step_id)
         if found and found.group(3) and int(found.group(3)) > 1:
@@ -665,16 +693,19 @@ def _interview_day(step_id: str, rounds: Sequence[Moment]) -> date | None:
 def words_for(step: Step, note: Note, sender: Sender, cc: str = "") -> Words:
     """The placeholders' values for `step`. `cc` is the address the email
     copies (the referral's source), if known."""
-    return Words(entry_key(step.id, note), step.id, note, sender, cc)
+    return Words(entry_key(step.id, note), step.id, note, sender, cc, step.channel)
 
 
 class Words(Mapping[str, str]):
     """Every placeholder's value for one step ("" when the note does not say),
     each computed when first asked for: a task's action needs three or four."""
 
-    def __init__(self, key: str, step_id: str, note: Note, sender: Sender, cc: str = "") -> None:
+    def __init__(
+        self, key: str, step_id: str, note: Note, sender: Sender, cc: str = "", channel: str = ""
+    ) -> None:
         self.entry = CATALOGUE[key]
         self.step_id = step_id
+        self.channel = channel
         self.note = note
         self.facts = note.facts
         self.sender = sender
@@ -731,13 +762,6 @@ def _signature(w: Words) -> str:
     return "\n".join(["Best regards,", *name, *w.sender.signature])
 
 
-def _by_linkedin(w: Words) -> str:
-    """LinkedIn when the note says so, or knows a profile and no email address."""
-    channel = w.facts.get("channel")
-    fallback = channel is None and "linkedin" in w.facts and "email" not in w.facts
-    return "yes" if channel == "linkedin" or fallback else ""
-
-
 def _step_day(w: Words) -> str:
     found = re.search(r"-(\d{4})(\d{2})(\d{2})$", w.step_id)
     return spoken_date(date(*map(int, found.groups()))) if found else ""
@@ -773,8 +797,8 @@ _WORDS: Mapping[str, Callable[[Words], str]] = {
     "my_name": lambda w: w.sender.name,
     "signature": _signature,
     "?urgent": lambda w: "yes" if w.facts.get("urgent") else "",
-    "?call": lambda w: "yes" if w.facts.get("channel") == "call" else "",
-    "?linkedin": _by_linkedin,
+    "?call": lambda w: "yes" if w.channel == "call" else "",
+    "?linkedin": lambda w: "yes" if w.channel == "linkedin" else "",
     "step_day": _step_day,
     **{f"?{status}": _status_is(status) for status in ("hired", "rejected", "declined", "withdrawn")},
 }
@@ -817,11 +841,12 @@ def choose(texts: Texts, words: Mapping[str, str]) -> str:
     return ""
 
 
-def action_text(step_id: str, note: Note) -> tuple[str, str]:
-    """The task's action and hint for a step."""
+def action_text(step_id: str, note: Note, channel: str = "") -> tuple[str, str]:
+    """The task's action and hint for a step, by its channel (`email`, `call`,
+    `linkedin`; the rules decide)."""
     key = entry_key(step_id, note)
-    words = Words(key, step_id, note, _NO_SENDER)
-    return choose(CATALOGUE[key].action, words), choose(CATALOGUE[key].hint, words)
+    words = Words(key, step_id, note, _NO_SENDER, channel=channel)
+    return choose(CATALOGUE[key].action, words), choose(_CHANNEL_HINTS + CATALOGUE[key].hint, words)
 
 
 def check_templates(texts: Mapping[str, str]) -> dict[str, str]:
@@ -856,7 +881,7 @@ def draft_email(
     without it the catalogue's entry is used."""
     key = entry_key(step.id, note)
     entry = CATALOGUE[key]
-    words = Words(key, step.id, note, sender, cc)
+    words = Words(key, step.id, note, sender, cc, step.channel)
     if template is not None:
         head, _, body = template.partition("\n")
         if not head.lower().startswith("subject:"):

@@ -245,7 +245,7 @@ def test_a_log_note_credited_once_completes_nothing_more_on_the_next_sync(make_v
         "— logged in thanks #followup 🛫 2026-11-10 📅 2026-11-11 ✅ 2026-11-14 ^fu-thank-you-20261110"
         in text
     )
-    assert "- [ ] Check in with Acme" in text
+    assert "- [ ] Check in with the hiring team by email" in text
     shutil.rmtree(root / ".followup-md")  # plan from the notes, not from what the cache remembers
     sync(root)
     assert read(root, "Acme.md") == text

@@ -190,7 +190,7 @@ def test_the_golden_files_cover_every_entry_of_the_catalogue() -> None:
 
 KIND_OF_NOTE = {
     "reconnect": "contact",
-    "reconnect-dormant": "contact",
+    "reconnect-since": "contact",
     "keep-in-touch": "contact",
     "manual": "contact",
     "thank-introducer": "introduction",
@@ -220,14 +220,15 @@ def test_every_entry_of_the_catalogue_matches_its_golden_file(update_golden: boo
         outcomes = ("hired", "rejected", "declined", "withdrawn") if key == "source-outcome" else ("active",)
         texts = " ".join(CATALOGUE[key].action)
         channels = [c for c in ("call", "linkedin") if f"{{?{c}}}" in texts]
-        variants = [(FULL, s) for s in outcomes] + [(FULL + f"channel: {c}\n", c) for c in channels]
+        variants = [(FULL, s) for s in outcomes] + [(FULL, c) for c in channels]
         for facts, status in [*variants, ("", "active")]:
             name = "Lena Novak" if kind != "interview" and kind != "application" else "Globex - Analyst"
             state = status if status not in ("call", "linkedin") else "active"
             note = note_from(f"type: {kind}\nname: {name}\nstatus: {state}\n{extra}" + (facts or ""))
-            step = Step(note.path, STEP_OF.get(key, key), TODAY, TODAY)
+            channel = status if status in ("call", "linkedin") else "email"
+            step = Step(note.path, STEP_OF.get(key, key), TODAY, TODAY, channel=channel)
             assert entry_key(step.id, note) == key
-            action, hint = action_text(step.id, note)
+            action, hint = action_text(step.id, note, channel)
             cc = "maya.chen@example.org" if CATALOGUE[key].cc_source and facts else ""
             subject, body = draft_email(step, note, Sender("Ada Lovelace", ("+1 555 0100",)), cc=cc)
             label = f"{'every fact' if facts else 'no facts'}" + (f", {status}" if status != "active" else "")
@@ -385,7 +386,7 @@ STEP_OF = {
     "check-in": "check-in-1",
     "check-in-again": "check-in-2",
     "manual": "manual-20261124",
-    "reconnect-dormant": "reconnect-20260801",
+    "reconnect-since": "reconnect-since-20260801",
     "follow-up": "follow-up-20261124",
 }
 
@@ -400,12 +401,14 @@ def test_every_entry_reads_well_with_any_facts_missing(kind: str, key: str) -> N
     for mask in range(0, 1 << len(OPTIONAL), 97):
         front = f"type: {kind}\n{extra}" + "".join(f for bit, f in enumerate(OPTIONAL) if mask >> bit & 1)
         note = note_from(front, path="Hooli - Backend Engineer.md")
-        step = Step(note.path, STEP_OF.get(key, key), TODAY, TODAY)
+        step = Step(
+            note.path, STEP_OF.get(key, key), TODAY, TODAY, channel=("email", "call", "linkedin")[mask % 3]
+        )
         if entry_key(step.id, note) != key:
             continue
-        action, _ = action_text(step.id, note)
+        action, hint = action_text(step.id, note, step.channel)
         subject, body = draft_email(step, note, Sender(name="Ada"), cc="maya@example.org")
-        for text in (action, subject, *body.split("\n")):
+        for text in (action, hint, subject, *body.split("\n")):
             assert not _BROKEN.search(text), (front, text)
         assert body.split("\n", 1)[0] in {"Hello,", "Hi Gavin,", "Hi Sam,", "Hi Maya,", "Hi Omar,"}, (
             front,

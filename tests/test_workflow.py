@@ -179,7 +179,7 @@ def test_draft_uses_the_vaults_own_template(example: Path) -> None:
     assert named.exit_code == 2
     assert named.stderr.startswith(
         "followup-md templates/thanks.txt:1: not a kind of step; draft templates are named "
-        "reconnect.txt, reconnect-dormant.txt, thank-introducer.txt,"
+        "reconnect.txt, reconnect-since.txt, thank-introducer.txt,"
     )
 
 
