@@ -572,6 +572,8 @@ CATALOGUE: Mapping[str, Entry] = {
         to="person",
         nobody="your contact",
         action=(
+            "{next_action}, on LinkedIn{?linkedin}",
+            "{next_action}, by phone{?call}",
             "{next_action}",
             "Call {who}{?call} to follow up",
             "Send {who} a LinkedIn message{?linkedin} to follow up",
