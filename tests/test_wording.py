@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from followup_md.cli import cli
+from followup_md.links import link_index
 from followup_md.model import Note, NoteFile, Step
-from followup_md.render import copy_email, recipient_email, resolver
+from followup_md.render import copy_email, recipient_email
 from followup_md.sync import SyncPlan, plan_sync
 from followup_md.vault import load_config, read_file, read_settings, walk_notes
 from followup_md.wording import (
@@ -124,7 +125,7 @@ def _all_drafts(root: Path) -> list[tuple[Note, Step, str, str, str, str]]:
     out = []
     for days in DAYS:
         plan = _plan(root, TODAY + timedelta(days=days))
-        names = resolver(plan.notes)
+        names = link_index(plan.notes)
         for step in sorted(plan.steps, key=lambda s: (s.note, s.start, s.id)):
             if (step.note, step.id) in seen or step.status != "open":
                 continue
