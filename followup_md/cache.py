@@ -18,6 +18,7 @@ the same mtime and size). The folder carries its own `.gitignore`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -315,12 +316,13 @@ def record_run(
 
 def first_time(root: Path, name: str) -> bool:
     """True the first time `name` is asked for in this vault (a notice shown
-    once); a marker in the cache folder remembers it."""
-    folder = _folder(root)
-    marker = folder / f"{name}.shown"
-    if marker.exists():
+    once); a marker in the cache folder, written through the one writer,
+    remembers it (deleting the cache shows the notice again)."""
+    from followup_md.write import write_own
+
+    rel = f"{CACHE_DIR}/{name}.shown"
+    if os.path.lexists(root / rel):
         return False
-    with contextlib.suppress(OSError):
-        folder.mkdir(exist_ok=True)
-        marker.touch()
+    with contextlib.suppress(OSError, WriteError):  # a read-only vault: shown again next time
+        write_own(root, rel, b"")
     return True

@@ -380,23 +380,6 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
     raise UsageError(f"{note.path} has no open step {step_id!r}; its open steps: {listed}")
 
 
-def _templates(root: Path, folder: str, suffix: str) -> list[tuple[str, bytes]]:
-    """(vault-relative path, bytes) of the template files in a folder, sorted;
-    only files inside the vault (links resolved and checked), never a FIFO."""
-    from followup_md.vault import inside_path, read_inside
-
-    real = inside_path(root, folder) if folder else None
-    if real is None or not real.is_dir():
-        return []
-    found = []
-    for path in sorted(real.glob(f"*{suffix}")):
-        rel = f"{folder}/{path.name}"
-        data = read_inside(root, rel)
-        if data is not None:
-            found.append((rel, data))
-    return found
-
-
 @cli.command()
 @click.argument("kind", metavar="TYPE")
 @click.argument("name")
@@ -428,13 +411,14 @@ def new(
     from followup_md.model import FileChange, Problem
     from followup_md.parse import read_note
     from followup_md.skeletons import folder_for, note_text, parse_sets, safe_file_name
+    from followup_md.vault import template_files
     from followup_md.write import write_atomic
 
     root, config, settings = _open(vault)
     template = None
     wanted = (kind.casefold(), f"follow-up {kind}".casefold())
     for folder in settings.template_folders:
-        for rel, data in _templates(root, folder, ".md"):
+        for rel, data in template_files(root, folder, ".md"):
             if rel.removesuffix(".md").rpartition("/")[2].casefold() in wanted:
                 template = data.decode("utf-8", errors="replace")
     text = note_text(kind, name, parse_sets(sets), config, _today(today, vault), template)

@@ -323,26 +323,33 @@ def read_file(root: Path, rel: str) -> tuple[bytes, Stat] | None:
         os.close(fd)
 
 
+def template_files(root: Path, folder: str, suffix: str) -> list[tuple[str, bytes]]:
+    """(vault-relative path, bytes) of the template files in a folder, sorted;
+    only files inside the vault (links resolved and checked), never a FIFO."""
+    real = inside_path(root, folder) if folder else None
+    if real is None or not real.is_dir():
+        return []
+    found = []
+    for path in sorted(real.glob(f"*{suffix}")):
+        rel = f"{folder}/{path.name}"
+        data = read_inside(root, rel)
+        if data is not None:
+            found.append((rel, data))
+    return found
+
+
 def read_draft_templates(root: Path, config: Config) -> tuple[dict[str, str], str | None]:
     """{vault-relative path: text} of the vault's own draft templates, and the
     old folder's path when they were found only there (inside the cache folder,
     which git ignores: the caller tells the user once to move them)."""
     folder = config.draft_templates
-    if not folder:
-        return {}, None
     old = None
     if folder == DRAFT_TEMPLATES and not (root / folder).is_dir() and (root / OLD_DRAFT_TEMPLATES).is_dir():
         folder = old = OLD_DRAFT_TEMPLATES
-    path = root / folder
-    if not path.is_dir() or path.is_symlink():
-        return {}, None
     texts = {}
-    for file in sorted(path.glob("*.txt")):
-        rel = f"{folder}/{file.name}"
-        found = read_file(root, rel)  # a regular file, never through a link
-        if found is not None:
-            try:
-                texts[rel] = found[0].decode("utf-8")
-            except UnicodeDecodeError:
-                raise ConfigError("not UTF-8 text; save the template as UTF-8", rel, 1) from None
+    for rel, data in template_files(root, folder, ".txt"):
+        try:
+            texts[rel] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ConfigError("not UTF-8 text; save the template as UTF-8", rel, 1) from None
     return texts, old if texts else None
