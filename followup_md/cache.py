@@ -75,13 +75,13 @@ class RunRecord:
     key: str
     today: date
     stats: dict[str, Stat]
-    own: tuple[Stat | None, Stat | None]  # Due.md's and the calendar's, as we left them
+    own: tuple[Stat | None, ...]  # Due.md's, the calendar's and Stats.md's, as we left them
     saved_ns: int
     stdout: str = ""
     stderr: list[str] = field(default_factory=list)
 
     def unchanged(
-        self, key: str, today: date, stats: Mapping[str, Stat], own: tuple[Stat | None, Stat | None]
+        self, key: str, today: date, stats: Mapping[str, Stat], own: tuple[Stat | None, ...]
     ) -> bool:
         """True when this run would see exactly what the last one left."""
         if (key, today, own) != (self.key, self.today, self.own) or stats != self.stats:
@@ -184,6 +184,7 @@ class Probe:
     run: RunRecord | None
     odd: list[tuple[str, str]] = field(default_factory=list)
     ics: NoteFile | None = None
+    stats_md: NoteFile | None = None
     cached: set[str] = field(default_factory=set)  # served from the notes tier, not read this run
 
     @property
@@ -192,7 +193,7 @@ class Probe:
 
     @property
     def unchanged(self) -> bool:
-        own = (self.due.stat if self.due else None, self.ics.stat if self.ics else None)
+        own = tuple(file.stat if file else None for file in (self.due, self.ics, self.stats_md))
         return self.run is not None and self.run.unchanged(self.key, self.today, self.stats, own)
 
 
@@ -202,12 +203,14 @@ def probe_vault(root: Path, config: Config, settings: VaultSettings, today: date
     stats = dict(walk_notes(root, config, settings, odd=odd))
     due = read_own(root, config.due_file)
     ics = read_own(root, config.ics_file) if config.ics_file else None
+    stats_md = read_own(root, config.stats_file) if config.stats_file else None
     run = load_run(root)
-    return Probe(key, today, stats, due, run if run is not None and run.key == key else None, odd, ics)
+    run = run if run is not None and run.key == key else None
+    return Probe(key, today, stats, due, run, odd, ics, stats_md)
 
 
 def read_own(root: Path, rel: str) -> NoteFile | None:
-    """One of the files we write (Due.md, the calendar), if it is there."""
+    """One of the files we write (Due.md, the calendar, Stats.md), if it is there."""
     try:
         got = read_file(root, rel)
     except OSError:
@@ -283,7 +286,6 @@ def record_run(
     probe: Probe,
     read: dict[str, ReadFile],
     written: Mapping[str, bytes],
-    due_file: str,
     config: Config,
     settings: VaultSettings,
     output: tuple[str, list[str]],
@@ -300,7 +302,7 @@ def record_run(
         else:
             del read[rel]  # unreadable: tried again next time
     for rel, data in written.items():
-        if rel == due_file:
+        if rel in config.own_files:
             continue
         stat = stat_now(root / rel)
         if stat is None:
@@ -310,7 +312,9 @@ def record_run(
         stats[rel] = stat
         read[rel] = read_entry(NoteFile(rel, data, stat), config, settings.syntax)
     stdout, stderr = output
-    own = (stat_now(root / due_file), stat_now(root / config.ics_file) if config.ics_file else None)
+    own = tuple(
+        stat_now(root / rel) if rel else None for rel in (config.due_file, config.ics_file, config.stats_file)
+    )
     save(root, RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr), read)
 
 

@@ -27,8 +27,9 @@ TODAY = click.option(
 )
 
 
-def _today(value: str | None, vault: Path | None = None) -> date:
-    """--today, else today in the vault's time zone (see `vault_today`)."""
+def _today(value: str | None, vault: Path | None = None, option: str = "--today") -> date:
+    """--today (or the date `option` gives), else today in the vault's time zone
+    (see `vault_today`)."""
     if not value:
         from followup_md.vault import load_config, vault_today
 
@@ -42,9 +43,9 @@ def _today(value: str | None, vault: Path | None = None) -> date:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-20", param_hint="--today") from None
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-20", param_hint=option) from None
     if not in_range(day):
-        raise click.BadParameter(f"{value!r} is outside {YEARS}", param_hint="--today")
+        raise click.BadParameter(f"{value!r} is outside {YEARS}", param_hint=option)
     return day
 
 
@@ -210,7 +211,7 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     quiet = quiet_line(plan)
     del plan  # let its notes go before the cache reads back what was written
     if not skipped and not applied.held:  # a write still owed must not look like a clean run
-        record_run(root, probe, read, written, config.due_file, config, settings, (quiet, problems))
+        record_run(root, probe, read, written, config, settings, (quiet, problems))
 
 
 def _progress(root: Path, config: Any, settings: Any) -> Callable[[Any], Any]:
@@ -251,6 +252,40 @@ def due(vault: Path | None, today: str | None, as_json: bool, days: int | None) 
     for text, style in agenda_lines(plan, days):
         shown = printable(text)
         click.echo(click.style(shown, **style) if style else shown, color=color)
+
+
+@cli.command()
+@VAULT
+@TODAY
+@click.option("--since", metavar="YYYY-MM-DD", help="Count only applications and follow-ups since D.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def stats(vault: Path | None, today: str | None, since: str | None, as_json: bool) -> None:
+    """The search at a glance: funnel, answers, what follow-ups earn, activity.
+
+    Every figure is computed from the notes; set stats_file in
+    followup-md.toml to have every sync keep them in a note (`Stats.md`).
+
+    \b
+    Example:
+      followup-md stats ~/vault --since 2026-10-01
+      followup-md stats ~/vault --json | jq .median_days_to_reply
+    """
+    from followup_md.links import link_index
+    from followup_md.output import problem_lines
+    from followup_md.stats import compute_stats
+    from followup_md.stats_text import stats_json, stats_terminal
+    from followup_md.sync import exchanges
+
+    start = _today(since, option="--since") if since else None
+    plan = _plan(vault, _today(today, vault))
+    _, config, _ = _open(vault)
+    found = exchanges(plan.notes, link_index(plan.notes))
+    figures = compute_stats(plan.notes, plan.steps, found, config, plan.today, start)
+    if as_json:
+        _say(json.dumps(stats_json(figures, plan.notes), indent=2, ensure_ascii=False), keep="\n")
+        return
+    _echo_err(problem_lines(plan))
+    _say(stats_terminal(figures, plan.notes), nl=False, keep="\n")
 
 
 @cli.command()
@@ -475,7 +510,7 @@ def done(note: str, step: str, on: str | None, vault: Path | None, today: str | 
     from followup_md.write import write_atomic
 
     day = _today(today, vault)
-    when = _today(on) if on else day
+    when = _today(on, option="--on") if on else day
     root, config, settings = _open(vault)
     planned = plan_vault(root, config, settings, probe_vault(root, config, settings, day))
     target = _note_of(planned.plan, root, note)

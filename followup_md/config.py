@@ -200,6 +200,14 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "",
+        "stats_file",
+        "path",
+        "",
+        "Also keep the search's figures (funnel, reply times, what follow-ups earn, activity "
+        "per week, cooling relationships) in this note on every sync (`Stats.md`); empty: off.",
+    ),
+    Option(
+        "",
         "draft_templates",
         "path",
         DRAFT_TEMPLATES,
@@ -284,6 +292,7 @@ class Config:
     link_style: str = "wikilink"
     due_checkboxes: str = "auto"
     ics_file: str = ""
+    stats_file: str = ""
     draft_templates: str = DRAFT_TEMPLATES
     sender: Sender = field(default_factory=Sender)  # [me] in the file
     keys: Mapping[str, str] = field(default_factory=dict)
@@ -302,6 +311,12 @@ class Config:
     def zone(self) -> tzinfo | None:
         """The vault's time zone, or None for the machine's local zone."""
         return _zone(self.timezone) if self.timezone else None
+
+    @property
+    def own_files(self) -> frozenset[str]:
+        """The files sync writes besides notes: Due.md, and the calendar and
+        Stats.md when they are on (never read as notes)."""
+        return frozenset(path for path in (self.due_file, self.ics_file, self.stats_file) if path)
 
     def key(self, name: str) -> str:
         """The front-matter key the vault uses for one of ours."""
@@ -447,12 +462,17 @@ def stays_inside(rel: str) -> bool:
 
 def _check_paths(config: Config, text: str, path: str) -> None:
     """Every path setting names a place inside the vault, of the right kind."""
-    due = PurePosixPath(config.due_file)
-    if not stays_inside(config.due_file) or due.suffix != ".md" or due.name.startswith("."):
+    for name, rel in (("due_file", config.due_file), ("stats_file", config.stats_file)):
+        note = PurePosixPath(rel)
+        if (rel or name == "due_file") and (
+            not stays_inside(rel) or note.suffix != ".md" or note.name.startswith(".")
+        ):
+            raise ConfigError(
+                f"{name} must be a .md path inside the vault, got {rel!r}", path, _line_of(text, "", name)
+            )
+    if config.stats_file == config.due_file:
         raise ConfigError(
-            f"due_file must be a .md path inside the vault, got {config.due_file!r}",
-            path,
-            _line_of(text, "", "due_file"),
+            f"stats_file and due_file are both {config.due_file!r}", path, _line_of(text, "", "stats_file")
         )
     if config.ics_file and (not stays_inside(config.ics_file) or not config.ics_file.endswith(".ics")):
         raise ConfigError(

@@ -269,7 +269,7 @@ def render_note(
 _WIKILINK_UNSAFE = re.compile(r"[\[\]|#^\x00-\x1f\x7f]")
 
 
-def _link(note: Note, step_id: str | None, style: str) -> str:
+def note_link(note: Note, step_id: str | None, style: str) -> str:
     label = clean_text(note.name) or clean_text(note.path)
     target = note.path.removesuffix(".md")
     if style == "markdown" or _WIKILINK_UNSAFE.search(target):  # a wikilink cannot hold these
@@ -341,7 +341,7 @@ def agenda_line(
     """One Due.md line: when, the note, company/role, the action, an email link
     (`email`: the address it goes to, and the one it copies)."""
     box = "[ ] " if checkbox else ""
-    link = _link(note, step.id, style)
+    link = note_link(note, step.id, style)
     line = f"- {box}{_when(step, today)} {link}{_details(note)}: {clean_text(step.action)}"
     to, cc = email
     if to:
@@ -427,7 +427,7 @@ def render_due(
         for gone in memo.keys() - shown:
             del memo[gone]
     waits = [
-        f"- {_link(notes[note], step_id, style)}{_details(notes[note])}: {clean_text(reason)}"
+        f"- {note_link(notes[note], step_id, style)}{_details(notes[note])}: {clean_text(reason)}"
         for note, step_id, reason in waiting_rows(steps, waiting, today)
     ]
     problem_lines = [
@@ -480,10 +480,13 @@ def load_chart(groups: Mapping[State, Sequence[Step]], notes: Mapping[str, Note]
     return [*out, "```", ""]
 
 
-def due_text(lines: list[str] | None, inner: Sequence[str], block: Block | None) -> str:
-    """Due.md's new text: the user's text outside the markers kept byte for byte
-    (`lines` are the old file's, None when there is none)."""
-    ours = [f"{BEGIN} {DUE_BEGIN_TEXT} -->\n", *(line + "\n" for line in inner)]
+def own_text(
+    lines: list[str] | None, inner: Sequence[str], block: Block | None, begin_text: str = DUE_BEGIN_TEXT
+) -> str:
+    """The new text of a file of ours (Due.md, Stats.md): the user's text outside
+    the markers kept byte for byte (`lines` are the old file's, None when there
+    is none)."""
+    ours = [f"{BEGIN} {begin_text} -->\n", *(line + "\n" for line in inner)]
     if lines is None:
         return "".join([*ours, END, "\n"])
     if block is None:  # a Due.md of the user's own: our block goes below their text

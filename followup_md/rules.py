@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
@@ -54,6 +54,33 @@ def before_weekend(day: date) -> date:
 # Steps whose date is a "wait until" (not before: give them time); every other
 # step's due date is a "within N days" deadline.
 _WAIT_UNTIL = re.compile(r"^(?:r\d+-)?check-in-|^nudge$|^no-contact$|^keep-in-touch|^manual-|^follow-up-")
+
+
+CONTACT_KEYS = (
+    "last_contact",
+    "met",
+    "introduced",
+    "asked",
+    "applied",
+    "referred",
+    "contacted",
+    "connected",
+    "closed",
+    "replied",
+)
+
+
+def contact_dates(facts: Mapping[str, Any], done: Iterable[date | None], today: date) -> Iterable[date]:
+    """Every day on or before `today` that the facts or the steps done (`done`:
+    their days) show contact with the note's person; the latest is the last
+    contact."""
+    for key in CONTACT_KEYS:
+        if key in facts and facts[key] <= today:
+            yield facts[key]
+    for moment in facts.get("interview", ()):
+        if moment.day <= today:
+            yield moment.day
+    yield from (day for day in done if day is not None and day <= today)
 
 
 class _Planner:
@@ -364,26 +391,8 @@ class _Planner:
         self.add(f"reconnect-since-{base:%Y%m%d}", start, due)
 
     def _contact_dates(self) -> Iterable[date]:
-        facts = self.facts
-        for key in (
-            "last_contact",
-            "met",
-            "introduced",
-            "asked",
-            "applied",
-            "referred",
-            "contacted",
-            "connected",
-            "closed",
-            "replied",
-        ):
-            if key in facts and facts[key] <= self.today:
-                yield facts[key]
-        for moment in facts.get("interview", ()):
-            if moment.day <= self.today:
-                yield moment.day
         done = [task.done for task in self.note.tasks.values()] + [step.done for step in self.steps]
-        yield from (day for day in done if day is not None and day <= self.today)
+        return contact_dates(self.facts, done, self.today)
 
     def follow_up_on(self, day: date) -> None:
         """Seeds 001 and 004: the employer said to follow up (or call) on a day:

@@ -214,7 +214,7 @@ def _note_file(rel: str, config: Config) -> bool:
     """The file-level half of `is_note_path` (its folders are checked by the walk)."""
     return (
         rel.endswith(".md")
-        and rel != config.due_file
+        and rel not in config.own_files
         and not _matches(rel, config.exclude)
         and (not config.include or _matches(rel, config.include))
     )
@@ -251,9 +251,9 @@ def walk_notes(
     `(path, why)` for `.md` names that are not regular files (a symlink, a FIFO)
     and our own temp files left by a killed run (why: LEFTOVER).
     """
-    plain_files = not config.exclude and not config.include  # then only Due.md is left out
+    plain_files = not config.exclude and not config.include  # then only our own files are left out
     plain = plain_files and not settings.template_folders
-    due_file = config.due_file
+    own = config.own_files
     stack = [(os.path.join(root, under) if under else os.fspath(root), under + "/" if under else "")]
     if under and not folder_walked(under, config, settings):
         return
@@ -276,7 +276,7 @@ def walk_notes(
                         stack.append((entry.path, rel + "/"))
                 elif name.endswith(".md"):
                     rel = prefix + name
-                    if not ((rel != due_file) if plain_files else _note_file(rel, config)):
+                    if not ((rel not in own) if plain_files else _note_file(rel, config)):
                         continue
                     if entry.is_file(follow_symlinks=False):
                         found = entry.stat(follow_symlinks=False)

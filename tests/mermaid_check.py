@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "mermaid"
+# The releases package.json installs: the newest 11 (GitHub's), and 10.2.4, the
+# last before xychart-beta, for the older Mermaid that Obsidian bundles.
+CURRENT, OLDER = "mermaid", "mermaid-10.2"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
@@ -33,13 +36,14 @@ def mermaid_missing() -> str | None:
         return "node is not installed"
     if not Path(CHROMIUM).exists():
         return f"{CHROMIUM} is not installed (apt-get install chromium)"
-    if not (HERE / "node_modules" / "mermaid").is_dir():
+    if not all((HERE / "node_modules" / release).is_dir() for release in (CURRENT, OLDER)):
         return "mermaid is not installed (cd tests/mermaid && npm ci)"
     return None
 
 
-def render_mermaid(charts: Sequence[str]) -> list[Rendered]:
-    """Parse and render each chart in one browser; one result per chart."""
+def render_mermaid(charts: Sequence[str], release: str = CURRENT) -> list[Rendered]:
+    """Parse and render each chart in one browser; one result per chart.
+    `release` is the npm package to render with (CURRENT or OLDER)."""
     done = subprocess.run(
         ["node", str(HERE / "render.mjs")],
         input=json.dumps(list(charts)),
@@ -47,6 +51,6 @@ def render_mermaid(charts: Sequence[str]) -> list[Rendered]:
         text=True,
         timeout=180,
         check=True,
-        env={**os.environ, "CHROMIUM": CHROMIUM},
+        env={**os.environ, "CHROMIUM": CHROMIUM, "MERMAID_PACKAGE": release},
     )
     return [Rendered(item["error"], tuple(item["labels"])) for item in json.loads(done.stdout)]

@@ -37,7 +37,7 @@ def test_values_are_read() -> None:
             "followup-md.toml:1: unknown setting 'colour'; valid: due_file, timezone, include, exclude, "
             "templates, skip_weekends, max_followups, task_format, keep_in_touch_after, tag, heading, link_style, "
             "due_checkboxes, "
-            "ics_file, draft_templates, "
+            "ics_file, stats_file, draft_templates, "
             "cadence, directions, folders, keys, me, rules, statuses, tags, types",
         ),
         (

@@ -67,3 +67,11 @@ def test_shell_completion_works_as_documented() -> None:
     code = "from followup_md.cli import main; main()"
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
     assert "_followup_md_completion" in done.stdout
+
+
+def test_the_example_vaults_stats_are_in_the_readme() -> None:
+    golden = (REPO / "example_vault" / "Stats.md").read_text(encoding="utf-8")
+    assert f"````markdown\n{golden}````" in README
+    result = CliRunner().invoke(cli, ["stats", str(REPO / "example_vault"), "--today", "2026-11-20"])
+    assert result.exit_code == 0
+    assert f"```text\n{result.stdout}```" in README

@@ -1,6 +1,7 @@
 // Render Mermaid charts with the real library in headless Chromium.
 // stdin: a JSON list of chart texts. stdout: a JSON list of
 // {"error": string|null, "labels": [text drawn in the SVG]} in the same order.
+// $MERMAID_PACKAGE names the npm package to load (default `mermaid`).
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -16,7 +17,8 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   await page.setContent("<!doctype html><html><body></body></html>");
-  await page.addScriptTag({ path: join(here, "node_modules", "mermaid", "dist", "mermaid.min.js") });
+  const release = process.env.MERMAID_PACKAGE || "mermaid"; // or an older one, see package.json
+  await page.addScriptTag({ path: join(here, "node_modules", release, "dist", "mermaid.min.js") });
   const results = await page.evaluate(async (texts) => {
     mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
     const out = [];
