@@ -45,8 +45,7 @@ def plan_vault(
     bar) and plan as of the probe's day; notes whose text would change are
     planned from what is on disk now."""
     read = reader(probe) if reader is not None else read_vault(root, config, settings, probe)
-    plan = plan_read(read, probe.due, config, settings, probe.today, ics=probe.ics, paths=probe.stats)
-    planned = Planned(probe, read, plan)
+    planned = Planned(probe, read, _plan(read, probe, config, settings))
     owed = [change.path for change in planned.plan.changes if change.path in probe.cached]
     return read_again(root, config, settings, planned, owed) if owed else planned
 
@@ -59,8 +58,21 @@ def read_again(
     for rel in paths:
         if not read_from_disk(root, rel, config, settings, probe, read):
             probe.stats.pop(rel, None)
-    plan = plan_read(read, probe.due, config, settings, probe.today, ics=probe.ics, paths=probe.stats)
-    return Planned(probe, read, plan)
+    return Planned(probe, read, _plan(read, probe, config, settings))
+
+
+def _plan(read: dict[str, ReadFile], probe: Probe, config: Config, settings: VaultSettings) -> SyncPlan:
+    """The plan as of the probe's day, with our own files as the probe found them."""
+    return plan_read(
+        read,
+        probe.due,
+        config,
+        settings,
+        probe.today,
+        ics=probe.ics,
+        stats_md=probe.stats_md,
+        paths=probe.stats,
+    )
 
 
 @dataclass

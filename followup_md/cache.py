@@ -18,6 +18,7 @@ the same mtime and size). The folder carries its own `.gitignore`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -37,12 +38,17 @@ from followup_md.vault import open_regular, read_file, read_inside, walk_notes
 
 CACHE_LIMIT = 1 << 30  # bytes: a pickle larger than this is not ours
 
+# Bumped when the same bytes are read into different facts (2: company, role
+# and name hold a link's display text), which the types' fields cannot show.
+READING = 2
+
 
 def _layout() -> str:
     """The shape of every type the cache stores (each field's name): a pickle
     made by code with other fields is never unpickled into this code's types,
     even when the version number did not change."""
     digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"reading {READING}".encode())
     for name in sorted(n for m, n in _Unpickler.ALLOWED if m == "followup_md.model"):
         digest.update(f"{name}({','.join(f.name for f in fields(getattr(model, name)))})".encode())
     digest.update(f"RunRecord({','.join(f.name for f in fields(RunRecord))})".encode())
@@ -69,13 +75,13 @@ class RunRecord:
     key: str
     today: date
     stats: dict[str, Stat]
-    own: tuple[Stat | None, Stat | None]  # Due.md's and the calendar's, as we left them
+    own: tuple[Stat | None, ...]  # Due.md's, the calendar's and Stats.md's, as we left them
     saved_ns: int
     stdout: str = ""
     stderr: list[str] = field(default_factory=list)
 
     def unchanged(
-        self, key: str, today: date, stats: Mapping[str, Stat], own: tuple[Stat | None, Stat | None]
+        self, key: str, today: date, stats: Mapping[str, Stat], own: tuple[Stat | None, ...]
     ) -> bool:
         """True when this run would see exactly what the last one left."""
         if (key, today, own) != (self.key, self.today, self.own) or stats != self.stats:
@@ -178,6 +184,7 @@ class Probe:
     run: RunRecord | None
     odd: list[tuple[str, str]] = field(default_factory=list)
     ics: NoteFile | None = None
+    stats_md: NoteFile | None = None
     cached: set[str] = field(default_factory=set)  # served from the notes tier, not read this run
 
     @property
@@ -186,7 +193,7 @@ class Probe:
 
     @property
     def unchanged(self) -> bool:
-        own = (self.due.stat if self.due else None, self.ics.stat if self.ics else None)
+        own = tuple(file.stat if file else None for file in (self.due, self.ics, self.stats_md))
         return self.run is not None and self.run.unchanged(self.key, self.today, self.stats, own)
 
 
@@ -196,12 +203,14 @@ def probe_vault(root: Path, config: Config, settings: VaultSettings, today: date
     stats = dict(walk_notes(root, config, settings, odd=odd))
     due = read_own(root, config.due_file)
     ics = read_own(root, config.ics_file) if config.ics_file else None
+    stats_md = read_own(root, config.stats_file) if config.stats_file else None
     run = load_run(root)
-    return Probe(key, today, stats, due, run if run is not None and run.key == key else None, odd, ics)
+    run = run if run is not None and run.key == key else None
+    return Probe(key, today, stats, due, run, odd, ics, stats_md)
 
 
 def read_own(root: Path, rel: str) -> NoteFile | None:
-    """One of the files we write (Due.md, the calendar), if it is there."""
+    """One of the files we write (Due.md, the calendar, Stats.md), if it is there."""
     try:
         got = read_file(root, rel)
     except OSError:
@@ -277,7 +286,6 @@ def record_run(
     probe: Probe,
     read: dict[str, ReadFile],
     written: Mapping[str, bytes],
-    due_file: str,
     config: Config,
     settings: VaultSettings,
     output: tuple[str, list[str]],
@@ -294,7 +302,7 @@ def record_run(
         else:
             del read[rel]  # unreadable: tried again next time
     for rel, data in written.items():
-        if rel == due_file:
+        if rel in config.own_files:
             continue
         stat = stat_now(root / rel)
         if stat is None:
@@ -304,5 +312,21 @@ def record_run(
         stats[rel] = stat
         read[rel] = read_entry(NoteFile(rel, data, stat), config, settings.syntax)
     stdout, stderr = output
-    own = (stat_now(root / due_file), stat_now(root / config.ics_file) if config.ics_file else None)
+    own = tuple(
+        stat_now(root / rel) if rel else None for rel in (config.due_file, config.ics_file, config.stats_file)
+    )
     save(root, RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr), read)
+
+
+def first_time(root: Path, name: str) -> bool:
+    """True the first time `name` is asked for in this vault (a notice shown
+    once); a marker in the cache folder, written through the one writer,
+    remembers it (deleting the cache shows the notice again)."""
+    from followup_md.write import write_own
+
+    rel = f"{CACHE_DIR}/{name}.shown"
+    if os.path.lexists(root / rel):
+        return False
+    with contextlib.suppress(OSError, WriteError):  # a read-only vault: shown again next time
+        write_own(root, rel, b"")
+    return True

@@ -28,8 +28,9 @@ TODAY = click.option(
 )
 
 
-def _today(value: str | None, vault: Path | None = None) -> date:
-    """--today, else today in the vault's time zone (see `vault_today`)."""
+def _today(value: str | None, vault: Path | None = None, option: str = "--today") -> date:
+    """--today (or the date `option` gives), else today in the vault's time zone
+    (see `vault_today`)."""
     if not value:
         from followup_md.vault import load_config, vault_today
 
@@ -43,9 +44,9 @@ def _today(value: str | None, vault: Path | None = None) -> date:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-20", param_hint="--today") from None
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-20", param_hint=option) from None
     if not in_range(day):
-        raise click.BadParameter(f"{value!r} is outside {YEARS}", param_hint="--today")
+        raise click.BadParameter(f"{value!r} is outside {YEARS}", param_hint=option)
     return day
 
 
@@ -230,7 +231,7 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     quiet = quiet_line(plan)
     del plan  # let its notes go before the cache reads back what was written
     if not skipped and not applied.held:  # a write still owed must not look like a clean run
-        record_run(root, probe, read, written, config.due_file, config, settings, (quiet, problems))
+        record_run(root, probe, read, written, config, settings, (quiet, problems))
 
 
 def _recorded_day(root: Path, due_file: str) -> date | None:
@@ -284,6 +285,40 @@ def due(vault: Path | None, today: str | None, as_json: bool, days: int | None) 
     for text, style in agenda_lines(plan, days):
         shown = printable(text)
         click.echo(click.style(shown, **style) if style else shown, color=color)
+
+
+@cli.command()
+@VAULT
+@TODAY
+@click.option("--since", metavar="YYYY-MM-DD", help="Count only applications and follow-ups since D.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def stats(vault: Path | None, today: str | None, since: str | None, as_json: bool) -> None:
+    """The search at a glance: funnel, answers, what follow-ups earn, activity.
+
+    Every figure is computed from the notes; set stats_file in
+    followup-md.toml to have every sync keep them in a note (`Stats.md`).
+
+    \b
+    Example:
+      followup-md stats ~/vault --since 2026-10-01
+      followup-md stats ~/vault --json | jq .median_days_to_reply
+    """
+    from followup_md.links import link_index
+    from followup_md.output import problem_lines
+    from followup_md.stats import compute_stats
+    from followup_md.stats_text import stats_json, stats_terminal
+    from followup_md.sync import exchanges
+
+    start = _today(since, option="--since") if since else None
+    plan = _plan(vault, _today(today, vault))
+    _, config, _ = _open(vault)
+    found = exchanges(plan.notes, link_index(plan.notes))
+    figures = compute_stats(plan.notes, plan.steps, found, config, plan.today, start)
+    if as_json:
+        _say(json.dumps(stats_json(figures, plan.notes), indent=2, ensure_ascii=False), keep="\n")
+        return
+    _echo_err(problem_lines(plan))
+    _say(stats_terminal(figures, plan.notes), nl=False, keep="\n")
 
 
 @cli.command()
@@ -399,7 +434,7 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
         raise UsageError(f"{note.path} has no open follow-up step")
     if step_id is None:
         return steps[0]
-    from followup_md.drafts import step_kind
+    from followup_md.wording import step_kind
 
     for step in steps:
         if step.id == step_id:
@@ -411,23 +446,6 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
         return kinds[0]
     listed = ", ".join(s.id for s in steps)
     raise UsageError(f"{note.path} has no open step {step_id!r}; its open steps: {listed}")
-
-
-def _templates(root: Path, folder: str, suffix: str) -> list[tuple[str, bytes]]:
-    """(vault-relative path, bytes) of the template files in a folder, sorted;
-    only files inside the vault (links resolved and checked), never a FIFO."""
-    from followup_md.vault import inside_path, read_inside
-
-    real = inside_path(root, folder) if folder else None
-    if real is None or not real.is_dir():
-        return []
-    found = []
-    for path in sorted(real.glob(f"*{suffix}")):
-        rel = f"{folder}/{path.name}"
-        data = read_inside(root, rel)
-        if data is not None:
-            found.append((rel, data))
-    return found
 
 
 @cli.command()
@@ -444,9 +462,13 @@ def new(
 
     TYPE is contact, introduction, help, application, interview, referral or
     log. The triggering date (met, applied, interview…) is today unless
-    --set gives it. The note goes to the folder followup-md.toml maps to the
-    type ([folders]), and uses the vault's own template for it when its
-    template folder has one (`contact.md` or `Follow-up contact.md`).
+    --set gives it. Dates may be relative: today, tomorrow, yesterday, +3d,
+    -1w, or a weekday (the coming one); `--set topics="[dbt, data pipelines]"`
+    is a list. A name like "Hooli - Backend Engineer" fills company and role.
+    Every value is checked as sync would read it. The note goes to the folder
+    followup-md.toml maps to the type ([folders]), and uses the vault's own
+    template for it when its template folder has one (`contact.md` or
+    `Follow-up contact.md`).
 
     \b
     Example:
@@ -454,15 +476,17 @@ def new(
         --set interviewer="[[Dana Ortiz]]"
     """
     from followup_md.errors import UsageError
-    from followup_md.model import FileChange
+    from followup_md.model import FileChange, Problem
+    from followup_md.parse import read_note
     from followup_md.skeletons import folder_for, note_text, parse_sets, safe_file_name
+    from followup_md.vault import template_files
     from followup_md.write import write_atomic
 
     root, config, settings = _open(vault)
     template = None
     wanted = (kind.casefold(), f"follow-up {kind}".casefold())
     for folder in settings.template_folders:
-        for rel, data in _templates(root, folder, ".md"):
+        for rel, data in template_files(root, folder, ".md"):
             if rel.removesuffix(".md").rpartition("/")[2].casefold() in wanted:
                 template = data.decode("utf-8", errors="replace")
     text = note_text(kind, name, parse_sets(sets), config, _today(today, vault), template)
@@ -474,6 +498,9 @@ def new(
             f"the file name {rel.rpartition('/')[2]!r} is {size} bytes long; the file system allows {limit}; "
             "give the note a shorter name"
         )
+    read = read_note(rel, text.encode("utf-8"), config, settings.syntax)
+    if isinstance(read, Problem):  # the reader's own rules, before anything is written
+        raise UsageError(f"{read.message}; nothing written")
     if (root / rel).exists():
         raise UsageError(f"{rel} already exists; followup-md never overwrites a note")
     write_atomic(root, FileChange(rel, None, text.encode("utf-8"), None))
@@ -516,7 +543,7 @@ def done(note: str, step: str, on: str | None, vault: Path | None, today: str | 
     from followup_md.write import write_atomic
 
     day = _today(today, vault)
-    when = _today(on) if on else day
+    when = _today(on, option="--on") if on else day
     root, config, settings = _open(vault)
     planned = plan_vault(root, config, settings, probe_vault(root, config, settings, day))
     target = _note_of(planned.plan, root, note)
@@ -532,46 +559,66 @@ def done(note: str, step: str, on: str | None, vault: Path | None, today: str | 
     _apply(root, config, settings, read_again(root, config, settings, planned, [target.path]))
 
 
-@cli.command()
+def _draft_help() -> str:
+    from followup_md.wording import PLACEHOLDERS
+
+    width = max(map(len, PLACEHOLDERS)) + 2
+    fields = "\n".join(f"  {{{name}}}".ljust(width + 3) + text for name, text in PLACEHOLDERS.items())
+    return (
+        "Print a drafted email for a step (default: the note's most urgent one).\n\n"
+        "Your own templates in the draft_templates folder (thank-you.txt,\n"
+        "check-in.txt…: a Subject: line, a blank line, the body) replace ours,\n"
+        "with these placeholders:\n\n"
+        f"\b\n{fields}\n\n"
+        "\b\nExample:\n"
+        '  followup-md draft "Globex - Analytics Engineer"\n'
+        '  followup-md draft "Lena Novak" reach-out --mailto\n'
+    )
+
+
+@cli.command(help=_draft_help())
 @click.argument("note")
 @click.argument("step", required=False)
 @click.option("--mailto", is_flag=True, help="Print a mailto: link instead of the text.")
 @VAULT_OPTION
 @TODAY
 def draft(note: str, step: str | None, mailto: bool, vault: Path | None, today: str | None) -> None:
-    """Print a drafted email for a step (default: the note's most urgent one).
-
-    Your own templates in the draft_templates folder (`thank-you.txt`,
-    `check-in.txt`…: a `Subject:` line, a blank line, the body, with fields
-    such as {first_name}, {company}, {role}, {topics}, {source}) replace ours.
-
-    \b
-    Example:
-      followup-md draft "Globex - Analytics Engineer"
-      followup-md draft "Lena Novak" reach-out --mailto
-    """
-    from followup_md.drafts import draft_email
+    from followup_md.cache import first_time
     from followup_md.errors import UsageError
+    from followup_md.layout import DRAFT_TEMPLATES
     from followup_md.links import link_index
+    from followup_md.render import copy_email, recipient_email
     from followup_md.render import mailto as mailto_url
-    from followup_md.render import recipient_email
+    from followup_md.vault import read_draft_templates
+    from followup_md.wording import check_templates, draft_email, template_for, words_for
 
     root, config, _ = _open(vault)
+    texts, old = read_draft_templates(root, config)
+    templates = check_templates(texts)
+    if old is not None and first_time(root, "draft-templates-moved"):
+        click.echo(
+            f"followup-md: your draft templates are in {old}/, inside the cache folder that git "
+            f"ignores; move them to {DRAFT_TEMPLATES}/ to keep them with the vault",
+            err=True,
+        )
     plan = _plan(vault, _today(today, vault))
     target = _note_of(plan, root, note)
     chosen = _step_of(plan, target, step)
-    templates = {
-        rel.rpartition("/")[2].removesuffix(".txt"): data.decode("utf-8", errors="replace")
-        for rel, data in _templates(root, config.draft_templates, ".txt")
-    }
-    subject, body = draft_email(chosen, target, templates)
+    names = link_index(plan.notes)
+    cc = copy_email(chosen, plan.notes, names)
+    subject, body = draft_email(chosen, target, config.sender, template_for(chosen, target, templates), cc)
     if mailto:
-        address = recipient_email(chosen, plan.notes, link_index(plan.notes))
+        address = recipient_email(chosen, plan.notes, names)
         if not address:
-            raise UsageError(f"no email for whoever {chosen.id} is addressed to; add `email:` to the note")
-        _say(mailto_url(address, subject, body))
+            who = words_for(chosen, target, config.sender)["who"]
+            raise UsageError(
+                f"no email address for {who}, to whom the {chosen.id} step is addressed; "
+                "add `email:` to their note"
+            )
+        _say(mailto_url(address, subject, body, cc))
         return
-    _say(f"Subject: {subject}\n\n{body}", nl=False, keep="\n\t")
+    copy = f"Cc: {cc}\n" if cc else ""
+    _say(f"Subject: {subject}\n{copy}\n{body}", nl=False, keep="\n\t")
 
 
 @cli.command()

@@ -13,8 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followup_md.errors import ConfigError
-from followup_md.layout import CONFIG_FILE
+from followup_md.layout import CONFIG_FILE, DRAFT_TEMPLATES
 from followup_md.model import MAX_DAYS
+from followup_md.wording import Sender
 
 TYPES = ("contact", "introduction", "help", "application", "interview", "referral", "log")
 STATUSES = (
@@ -58,9 +59,9 @@ LONGEST = f"{MAX_DAYS // 365} years"
 # key can be renamed in [keys].
 KEY_KINDS: Mapping[str, str] = {
     "type": "text",
-    "name": "text",
-    "company": "text",
-    "role": "text",
+    "name": "label",
+    "company": "label",
+    "role": "label",
     "email": "text",
     "phone": "text",
     "linkedin": "text",
@@ -110,7 +111,7 @@ class Option:
 
     section: str
     name: str
-    kind: str  # "int", "bool", "str", "list", "choice", "map"
+    kind: str  # "int", "bool", "str" (not empty), "text", "path", "list", "choice", "map"
     default: Any
     doc: str
     choices: tuple[str, ...] = ()
@@ -199,11 +200,23 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "",
+        "stats_file",
+        "path",
+        "",
+        "Also keep the search's figures (funnel, reply times, what follow-ups earn, activity "
+        "per week, cooling relationships) in this note on every sync (`Stats.md`); empty: off.",
+    ),
+    Option(
+        "",
         "draft_templates",
         "path",
-        ".followup-md/templates",
-        "Folder of your own email templates for `draft` (`thank-you.txt`, `check-in.txt`…).",
+        DRAFT_TEMPLATES,
+        "Folder of your own email templates for `draft` (`thank-you.txt`, `check-in.txt`…), "
+        "kept in git with the vault.",
     ),
+    Option("me", "name", "text", "", "Your name, to sign the drafts with.", seed="002"),
+    Option("me", "signature", "list", [], "Lines under your name (phone, LinkedIn…).", seed="002"),
+    Option("me", "emails", "list", [], "Your own email addresses.", seed="002"),
     Option("keys", "*", "map", {}, 'Rename a front-matter key: `applied = "Applied-Date"`.'),
     Option("types", "*", "map", {}, 'Map a `type` value to one of ours: `Applied = "application"`.'),
     Option("statuses", "*", "map", {}, 'Map a status value to one of ours: `Offered = "active"`.'),
@@ -279,7 +292,9 @@ class Config:
     link_style: str = "wikilink"
     due_checkboxes: str = "auto"
     ics_file: str = ""
-    draft_templates: str = ".followup-md/templates"
+    stats_file: str = ""
+    draft_templates: str = DRAFT_TEMPLATES
+    sender: Sender = field(default_factory=Sender)  # [me] in the file
     keys: Mapping[str, str] = field(default_factory=dict)
     types: Mapping[str, str] = field(default_factory=dict)
     statuses: Mapping[str, str] = field(default_factory=dict)
@@ -296,6 +311,12 @@ class Config:
     def zone(self) -> tzinfo | None:
         """The vault's time zone, or None for the machine's local zone."""
         return _zone(self.timezone) if self.timezone else None
+
+    @property
+    def own_files(self) -> frozenset[str]:
+        """The files sync writes besides notes: Due.md, and the calendar and
+        Stats.md when they are on (never read as notes)."""
+        return frozenset(path for path in (self.due_file, self.ics_file, self.stats_file) if path)
 
     def key(self, name: str) -> str:
         """The front-matter key the vault uses for one of ours."""
@@ -366,6 +387,10 @@ def _check_value(option: Option, value: Any, where: tuple[str, int]) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{label} must be a non-empty string", path, line)
         return value
+    if option.kind == "text":
+        if not isinstance(value, str):
+            raise ConfigError(f"{label} must be a string", path, line)
+        return value.strip()
     if option.kind == "path":
         if not isinstance(value, str):
             raise ConfigError(f"{label} must be a path inside the vault (a string)", path, line)
@@ -437,12 +462,17 @@ def stays_inside(rel: str) -> bool:
 
 def _check_paths(config: Config, text: str, path: str) -> None:
     """Every path setting names a place inside the vault, of the right kind."""
-    due = PurePosixPath(config.due_file)
-    if not stays_inside(config.due_file) or due.suffix != ".md" or due.name.startswith("."):
+    for name, rel in (("due_file", config.due_file), ("stats_file", config.stats_file)):
+        note = PurePosixPath(rel)
+        if (rel or name == "due_file") and (
+            not stays_inside(rel) or note.suffix != ".md" or note.name.startswith(".")
+        ):
+            raise ConfigError(
+                f"{name} must be a .md path inside the vault, got {rel!r}", path, _line_of(text, "", name)
+            )
+    if config.stats_file == config.due_file:
         raise ConfigError(
-            f"due_file must be a .md path inside the vault, got {config.due_file!r}",
-            path,
-            _line_of(text, "", "due_file"),
+            f"stats_file and due_file are both {config.due_file!r}", path, _line_of(text, "", "stats_file")
         )
     if config.ics_file and (not stays_inside(config.ics_file) or not config.ics_file.endswith(".ics")):
         raise ConfigError(
@@ -462,6 +492,19 @@ def _check_paths(config: Config, text: str, path: str) -> None:
                 path,
                 _line_of(text, section, name),
             )
+
+
+def _check_sender(table: Any, text: str, path: str, by_place: Mapping[tuple[str, str], Option]) -> Sender:
+    if not isinstance(table, dict):
+        raise ConfigError("[me] must be a table", path, _line_of(text, "", "me"))
+    values: dict[str, Any] = {}
+    for name, value in table.items():
+        option = by_place.get(("me", name))
+        line = _line_of(text, "me", name)
+        if option is None:
+            raise ConfigError(f"unknown setting me.{name}; valid: {_valid_names('me')}", path, line)
+        values[name] = _check_value(option, value, (path, line))
+    return Sender(**values)
 
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
@@ -489,6 +532,8 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
                     valid = _valid_names("rules")
                     raise ConfigError(f"unknown setting rules.{rule}; valid: {valid}", path, line)
                 rules[rule] = _check_value(option, days, (path, line))
+        elif name == "me":
+            values["sender"] = _check_sender(value, text, path, by_place)
         elif ("", name) in by_place:
             line = _line_of(text, "", name)
             values[name] = _check_value(by_place[("", name)], value, (path, line))
@@ -518,7 +563,7 @@ def options_markdown() -> str:
     for option in OPTIONS:
         if option.section == "rules":
             continue
-        name = f"[{option.section}]" if option.kind == "map" else option.name
+        name = f"[{option.section}]" if option.kind == "map" else option.dotted
         rows.append(f"| `{name}` | {_shown(option)} | {option.doc} |")
     rows += ["", "Rule windows, in days, under `[rules]`:", ""]
     rows += ["| setting | default | what it does | seed |", "|---|---|---|---|"]

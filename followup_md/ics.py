@@ -52,8 +52,8 @@ def render_ics(steps: Sequence[Step], notes: Mapping[str, Note], today: date) ->
         event.add("dtstart", step.due)
         event.add("dtend", step.due + timedelta(days=1))
         event.add("summary", event_summary(note, step.action))
-        window = f"{step.start} to {step.due}" if step.start < step.due else f"on {step.due}"
-        lines = [one_line(step.action), f"Window: {window}", f"Note: {step.note}"]
+        window = f"From {step.start} to {step.due}" if step.start < step.due else f"Due {step.due}"
+        lines = [one_line(step.action), window, f"Note: {step.note}"]
         if step.hint:
             lines.insert(1, one_line(step.hint))
         event.add("description", "\n".join(lines))

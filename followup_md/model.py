@@ -132,7 +132,7 @@ class Step:
     id: str
     start: date
     due: date
-    action: str
+    action: str = ""
     hint: str = ""
     waiting: str = ""
     via: str = ""
@@ -205,9 +205,13 @@ class Exchange:
         return max((entry.day for entry in self.entries), default=None)
 
     @property
+    def replies(self) -> tuple[date, ...]:
+        """The day of every reply: received, or exchanged both ways (oldest first)."""
+        return tuple(entry.day for entry in self.entries if entry.direction in ("received", "exchanged"))
+
+    @property
     def received(self) -> date | None:
-        replies = (entry.day for entry in self.entries if entry.direction in ("received", "exchanged"))
-        return max(replies, default=None)
+        return max(self.replies, default=None)
 
     def with_person(self, via: str) -> tuple[Entry, ...]:
         """The entries with whoever a step writes to ("": the note's own person)."""

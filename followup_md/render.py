@@ -19,12 +19,12 @@ from followup_md.blocks import (
     parse_task,
     split_lines,
 )
-from followup_md.drafts import draft_email, step_label
 from followup_md.errors import UsageError
 from followup_md.links import LinkIndex, link_index
 from followup_md.markdown import code_span, escape_markdown, one_line
 from followup_md.model import Block, Note, Problem, State, Step, TaskLine, TaskSyntax, Waiting, printable
 from followup_md.parse import split_front_matter
+from followup_md.wording import CATALOGUE, Sender, draft_email, entry_key, step_label
 
 # Characters the Tasks plugin reads as fields (and the variation selector that
 # may follow them): never let user text carry them into a task line.
@@ -276,7 +276,7 @@ def relative_path(path: str, index: str) -> str:
     return "/".join([".."] * (len(folder) - common) + parts[common:])
 
 
-def _link(note: Note, step_id: str | None, style: str, index: str) -> str:
+def note_link(note: Note, step_id: str | None, style: str, index: str = "Due.md") -> str:
     """A link to the note (to the step's task when given) from the file `index`:
     a wikilink by vault path, or a Markdown link relative to `index`'s folder.
     A wikilink's alias is read literally by Obsidian but as Markdown by other
@@ -294,12 +294,13 @@ def _link(note: Note, step_id: str | None, style: str, index: str) -> str:
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def mailto(address: str, subject: str, body: str) -> str:
+def mailto(address: str, subject: str, body: str, cc: str = "") -> str:
     """A mailto: URL with every part percent-encoded (safe inside a Markdown link);
     line breaks in the body are CRLF, `%0D%0A`, as RFC 6068 requires."""
     encoded = quote(address.strip(), safe="@")
+    copy = f"cc={quote(cc.strip(), safe='@')}&" if cc else ""
     crlf = _LINE_BREAK.sub("\r\n", body)
-    return f"mailto:{encoded}?subject={quote(subject, safe='')}&body={quote(crlf, safe='')}"
+    return f"mailto:{encoded}?{copy}subject={quote(subject, safe='')}&body={quote(crlf, safe='')}"
 
 
 def _details(note: Note) -> str:
@@ -317,6 +318,11 @@ def _when(step: Step, today: date) -> str:
     return f"**{step.due}**"
 
 
+def _email_of(note: Note) -> str | None:
+    email = note.facts.get("email")
+    return email if isinstance(email, str) and "@" in email else None
+
+
 def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str | None:
     """The address of whoever the step writes to: the note's own person, or the
     note that `step.via` links to (the source of a referral, the introducer)."""
@@ -326,21 +332,39 @@ def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> 
         if path is None:
             return None
         note = notes[path]
-    email = note.facts.get("email")
-    return email if isinstance(email, str) and "@" in email else None
+    return _email_of(note)
+
+
+def copy_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str:
+    """The address the step's email copies, or "": the referral's source on the
+    reach-out (seed 003: "copy your source on the same email"), from their note."""
+    note = notes[step.note]
+    source = note.facts.get("referred_by")
+    if source is None or not CATALOGUE[entry_key(step.id, note)].cc_source:
+        return ""
+    path = names.resolve(source.target, step.note)
+    return (_email_of(notes[path]) or "") if path is not None else ""
 
 
 def agenda_line(
-    step: Step, note: Note, email: str | None, today: date, style: str, checkbox: bool, index: str
+    step: Step,
+    note: Note,
+    email: tuple[str | None, str],
+    today: date,
+    style: str,
+    checkbox: bool,
+    sender: Sender,
+    index: str = "Due.md",
 ) -> str:
     """One line of the agenda file `index`: when, the note, company/role, the
-    action, an email link."""
+    action, an email link (`email`: the address it goes to, and the one it copies)."""
     box = "[ ] " if checkbox else ""
-    link = _link(note, step.id, style, index)
+    link = note_link(note, step.id, style, index)
     line = f"- {box}{_when(step, today)} {link}{_details(note)}: {markdown_text(step.action)}"
-    if email:
-        subject, body = draft_email(step, note)
-        line += f" · [email]({mailto(email, subject, body)})"
+    to, cc = email
+    if to:
+        subject, body = draft_email(step, note, sender, cc=cc)
+        line += f" · [email]({mailto(to, subject, body, cc)})"
     return line
 
 
@@ -409,7 +433,8 @@ def render_due(
     today: date,
     style: str = "wikilink",
     checkboxes: bool = False,
-    memo: dict[tuple[Step, date], tuple[Note, str | None, str]] | None = None,
+    memo: dict[tuple[Step, date], tuple[Note, tuple[str | None, str], str]] | None = None,
+    sender: Sender | None = None,
     index: str = "Due.md",
 ) -> list[str]:
     """The lines between the markers of Due.md (at vault path `index`; Markdown
@@ -421,11 +446,11 @@ def render_due(
 
     def line_of(step: Step) -> str:
         note = notes[step.note]
-        email = recipient_email(step, notes, names)
+        email = (recipient_email(step, notes, names), copy_email(step, notes, names))
         known = memo.get((step, today)) if memo is not None else None
         if known is not None and known[0] is note and known[1] == email:
             return known[2]
-        line = agenda_line(step, note, email, today, style, checkboxes, index)
+        line = agenda_line(step, note, email, today, style, checkboxes, sender or Sender(), index)
         if memo is not None:
             memo[(step, today)] = (note, email, line)
         return line
@@ -436,7 +461,7 @@ def render_due(
         for gone in memo.keys() - shown:
             del memo[gone]
     waits = [
-        f"- {_link(notes[note], step_id, style, index)}{_details(notes[note])}: {markdown_text(reason)}"
+        f"- {note_link(notes[note], step_id, style, index)}{_details(notes[note])}: {markdown_text(reason)}"
         for note, step_id, reason in waiting_rows(steps, waiting, today)
     ]
     problem_lines = [
@@ -519,10 +544,13 @@ def load_chart(groups: Mapping[State, Sequence[Step]], notes: Mapping[str, Note]
     return out
 
 
-def due_text(lines: list[str] | None, inner: Sequence[str], block: Block | None) -> str:
-    """Due.md's new text: the user's text outside the markers kept byte for byte
-    (`lines` are the old file's, None when there is none)."""
-    ours = [f"{BEGIN} {DUE_BEGIN_TEXT} -->\n", *(line + "\n" for line in inner)]
+def own_text(
+    lines: list[str] | None, inner: Sequence[str], block: Block | None, begin_text: str = DUE_BEGIN_TEXT
+) -> str:
+    """The new text of a file of ours (Due.md, Stats.md): the user's text outside
+    the markers kept byte for byte (`lines` are the old file's, None when there
+    is none)."""
+    ours = [f"{BEGIN} {begin_text} -->\n", *(line + "\n" for line in inner)]
     if lines is None:
         return "".join([*ours, END, "\n"])
     if block is None:  # a Due.md of the user's own: our block goes below their text

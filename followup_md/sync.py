@@ -35,7 +35,7 @@ from followup_md.model import (
     Waiting,
 )
 from followup_md.parse import decode_note, read_entry, split_front_matter
-from followup_md.render import due_text, render_due, render_note
+from followup_md.render import DUE_BEGIN_TEXT, own_text, render_due, render_note
 from followup_md.rules import VIA_KEYS, merge_exchange, plan_note, round_renames
 
 _DUE_TICK = re.compile(r"^- \[[xX]\] ")
@@ -148,6 +148,36 @@ def _block_found(text: str, path: str) -> bool:
         return False
 
 
+def _read_own(file: NoteFile | None, rel: str) -> tuple[list[str] | None, Block | None, Problem | None]:
+    """A file of ours (Due.md, Stats.md) as lines and its block; a broken one
+    is a problem, reported and not written."""
+    if file is None:
+        return None, None, None
+    try:
+        text = decode_note(file.data, rel)
+        lines = split_lines(text)
+        return lines, find_block(text, lines, rel), None
+    except NoteError as error:
+        return None, None, Problem(rel, error.line or 1, error.message)
+
+
+def _own_change(
+    rel: str,
+    file: NoteFile | None,
+    lines: list[str] | None,
+    block: Block | None,
+    inner: list[str],
+    begin_text: str = DUE_BEGIN_TEXT,
+) -> list[FileChange]:
+    """The change to a file of ours, if its new text differs from what was read."""
+    assert file is None or lines is not None  # a file that was read has lines
+    encoded = own_text(lines, inner, block, begin_text).encode("utf-8")
+    if file is not None and encoded == file.data:
+        return []
+    old = "".join(lines) if lines is not None else None
+    return [FileChange(rel, old, encoded, file.stat if file else None)]
+
+
 def plan_sync(
     files: Iterable[NoteFile],
     due: NoteFile | None,
@@ -168,7 +198,7 @@ class PlanMemo:
     is not planned twice. Valid for one config and one set of settings."""
 
     notes: dict[str, tuple[Note, Exchange, date, NoteOutcome]] = field(default_factory=dict)
-    lines: dict[tuple[Step, date], tuple[Note, str | None, str]] = field(default_factory=dict)
+    lines: dict[tuple[Step, date], tuple[Note, tuple[str | None, str], str]] = field(default_factory=dict)
 
 
 NoteOutcome = tuple[list[Step], list[Waiting], str | None, Problem | None]
@@ -209,11 +239,13 @@ def plan_read(
     today: date,
     memo: PlanMemo | None = None,
     ics: NoteFile | None = None,
+    stats_md: NoteFile | None = None,
     paths: Iterable[str] = (),
 ) -> SyncPlan:
     """Compute every step from files already read (the watcher keeps them).
-    `ics` is the calendar file as read, when `ics_file` is set; `paths` are all
-    the vault's Markdown files, ours or not (to suggest the folder a setting meant)."""
+    `ics` and `stats_md` are the calendar and Stats.md as read, when
+    `ics_file` and `stats_file` are set; `paths` are all the vault's Markdown
+    files, ours or not (to suggest the folder a setting meant)."""
     syntax = settings.syntax
     notes: dict[str, Note] = {}
     problems: list[Problem] = []
@@ -226,23 +258,14 @@ def plan_read(
             (problems if result.line else unreadable).append(result)
     unreadable.sort(key=lambda problem: problem.path)
     # Due.md: its ticks are input; a broken one is reported and not written.
-    due_lines: list[str] | None = None
-    due_block: Block | None = None
-    due_broken = False
+    due_lines, due_block, due_problem = _read_own(due, config.due_file)
     ticks: dict[tuple[str, str], int] = {}
-    if due is not None:
-        try:
-            due_old = decode_note(due.data, config.due_file)
-            due_lines = split_lines(due_old)
-            due_block = find_block(due_old, due_lines, config.due_file)
-            del due_old  # the lines say it all (Due.md can be megabytes)
-        except NoteError as error:
-            problems.append(Problem(config.due_file, error.line or 1, error.message))
-            due_broken = True
-        if due_block is not None and due_lines is not None:
-            ticks = due_ticks(
-                due_lines[due_block.begin + 1 : due_block.end], due_block.begin + 2, config.due_file
-            )
+    if due_block is not None and due_lines is not None:
+        ticks = due_ticks(
+            due_lines[due_block.begin + 1 : due_block.end], due_block.begin + 2, config.due_file
+        )
+    stats_lines, stats_block, stats_problem = _read_own(stats_md, config.stats_file)
+    problems += [problem for problem in (due_problem, stats_problem) if problem is not None]
     ticked = frozenset(
         path
         for path, step in ticks
@@ -302,13 +325,21 @@ def plan_read(
         config.link_style,
         checkboxes,
         memo.lines if memo is not None else None,
+        config.sender,
         config.due_file,
     )
-    if not due_broken:
-        encoded = due_text(due_lines, inner, due_block).encode("utf-8")
-        if due is None or encoded != due.data:
-            old = "".join(due_lines) if due_lines is not None else None
-            changes.append(FileChange(config.due_file, old, encoded, due.stat if due else None))
+    if due_problem is None:
+        changes += _own_change(config.due_file, due, due_lines, due_block, inner)
+    if config.stats_file and stats_problem is None:
+        from followup_md.stats import compute_stats
+        from followup_md.stats_text import STATS_BEGIN_TEXT, render_stats
+
+        figures = render_stats(
+            compute_stats(notes, steps, found, config, today), notes, config.link_style, config.stats_file
+        )
+        changes += _own_change(
+            config.stats_file, stats_md, stats_lines, stats_block, figures, STATS_BEGIN_TEXT
+        )
     if config.ics_file:
         from followup_md.ics import render_ics
 

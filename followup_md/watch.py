@@ -208,9 +208,7 @@ class Watcher:
             return
         probe = probe_vault(self.root, self.config, self.settings, self.plan.today)
         output = (quiet_line(self.plan), problem_lines(self.plan))
-        record_run(
-            self.root, probe, dict(self.read), {}, self.config.due_file, self.config, self.settings, output
-        )
+        record_run(self.root, probe, dict(self.read), {}, self.config, self.settings, output)
 
     def reload_settings(self) -> None:
         try:
@@ -250,7 +248,8 @@ class Watcher:
         self.today = self.today_of()
         due = read_own(self.root, self.config.due_file)
         ics = read_own(self.root, self.config.ics_file) if self.config.ics_file else None
-        plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics)
+        stats_md = read_own(self.root, self.config.stats_file) if self.config.stats_file else None
+        plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md)
         now = self.clock()
         self.touched = {p: t for p, t in self.touched.items() if now - t < self.note_quiet}
         self.deferred = {c.path for c in plan.changes if c.path in self.touched}
@@ -261,7 +260,7 @@ class Watcher:
         for rel in wrote:
             self.written[rel] = _digest(applied.written[rel])
             self.stats.writes[rel] = self.stats.writes.get(rel, 0) + 1
-            if rel != self.config.due_file:
+            if rel not in self.config.own_files:
                 self._load(rel)
         self.plan = plan
         self.stats.syncs += 1
@@ -290,7 +289,7 @@ class Watcher:
             changed = ", ".join(shown) + (f" and {more} more" if more else "") + " changed: "
         if self.verbose:
             return f"{changed}wrote {', '.join(wrote)}"
-        notes = sum(1 for p in wrote if p != self.config.due_file)
+        notes = sum(1 for p in wrote if p not in self.config.own_files)
         parts = ["Due.md"] if self.config.due_file in wrote else []
         parts += [f"{notes} note{'s' if notes != 1 else ''}"] if notes else []
         return f"{changed}updated {' and '.join(parts)}"

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Protocol
 
 HERE = Path(__file__).resolve().parent / "mermaid"
+# The releases package.json installs: the newest 11 (GitHub's), and 10.2.4, the
+# last before xychart-beta, for the older Mermaid that Obsidian bundles.
+CURRENT, OLDER = "mermaid", "mermaid-10.2"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
@@ -35,7 +38,9 @@ class Rendered:
 class Render(Protocol):
     """`render_mermaid`, as the `mermaid` fixture hands it to a test."""
 
-    def __call__(self, charts: Sequence[str], today: date | None = None) -> list[Rendered]: ...
+    def __call__(
+        self, charts: Sequence[str], release: str = CURRENT, today: date | None = None
+    ) -> list[Rendered]: ...
 
 
 def mermaid_missing() -> str | None:
@@ -44,13 +49,16 @@ def mermaid_missing() -> str | None:
         return "node is not installed"
     if not Path(CHROMIUM).exists():
         return f"{CHROMIUM} is not installed (apt-get install chromium)"
-    if not (HERE / "node_modules" / "mermaid").is_dir():
+    if not all((HERE / "node_modules" / release).is_dir() for release in (CURRENT, OLDER)):
         return "mermaid is not installed (cd tests/mermaid && npm ci)"
     return None
 
 
-def render_mermaid(charts: Sequence[str], today: date | None = None) -> list[Rendered]:
-    """Parse and render each chart in one browser; one result per chart. The
+def render_mermaid(
+    charts: Sequence[str], release: str = CURRENT, today: date | None = None
+) -> list[Rendered]:
+    """Parse and render each chart in one browser; one result per chart.
+    `release` is the npm package to render with (CURRENT or OLDER); the
     browser's clock reads `today` (for the today marker) when given."""
     done = subprocess.run(
         ["node", str(HERE / "render.mjs")],
@@ -59,7 +67,12 @@ def render_mermaid(charts: Sequence[str], today: date | None = None) -> list[Ren
         text=True,
         timeout=180,
         check=True,
-        env={**os.environ, "CHROMIUM": CHROMIUM, "MERMAID_TODAY": today.isoformat() if today else ""},
+        env={
+            **os.environ,
+            "CHROMIUM": CHROMIUM,
+            "MERMAID_PACKAGE": release,
+            "MERMAID_TODAY": today.isoformat() if today else "",
+        },
     )
     return [
         Rendered(item["error"], tuple(item["labels"]), item["today"], tuple(item["clipped"]))

@@ -134,7 +134,7 @@ def test_every_bar_is_drawn_and_no_name_changes_a_setting(mermaid: Render, tmp_p
         charts.append(chart_of((root / "Due.md").read_text("utf-8")))
         notes.append(len(list(root.glob("*.md"))) - 1)  # one bar a note (not Due.md)
     assert all(bar.startswith("Reconnect · ") for chart in charts[1:] for bar in bars_of(chart))
-    for rendered, chart, count in zip(mermaid(charts, TODAY), charts, notes, strict=True):
+    for rendered, chart, count in zip(mermaid(charts, today=TODAY), charts, notes, strict=True):
         assert rendered.error is None, chart
         bars = bars_of(chart)
         assert len(bars) == count

@@ -4,6 +4,7 @@
 // today marker is drawn inside the chart, "clipped": [labels drawn (partly)
 // outside the chart]} in the same order. The chart is laid out in a
 // 800-pixel-wide page whose clock reads $MERMAID_TODAY (YYYY-MM-DD) when set.
+// $MERMAID_PACKAGE names the npm package to load (default `mermaid`).
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -20,7 +21,8 @@ try {
   const page = await browser.newPage({ viewport: { width: 800, height: 800 } });
   if (process.env.MERMAID_TODAY) await page.clock.setFixedTime(`${process.env.MERMAID_TODAY}T12:00:00`);
   await page.setContent("<!doctype html><html><body></body></html>");
-  await page.addScriptTag({ path: join(here, "node_modules", "mermaid", "dist", "mermaid.min.js") });
+  const release = process.env.MERMAID_PACKAGE || "mermaid"; // or an older one, see package.json
+  await page.addScriptTag({ path: join(here, "node_modules", release, "dist", "mermaid.min.js") });
   const results = await page.evaluate(async (texts) => {
     mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
     const out = [];
