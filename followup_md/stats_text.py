@@ -7,6 +7,7 @@ behind it says "no data yet" rather than 0 %.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -172,9 +173,13 @@ def activity_chart(weeks: Sequence[Week]) -> list[str]:
     return [*out, "```", ""]
 
 
+# a pipe no backslash escapes yet (names come escaped by markdown.escape_markdown)
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+
+
 def _markdown_table(table: Table) -> list[str]:
     def cells(row: Sequence[str]) -> str:
-        return "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+        return "| " + " | ".join(_UNESCAPED_PIPE.sub(r"\1\\|", cell) for cell in row) + " |"
 
     align = "|---|" + "---:|" * (len(table.header) - 1)
     return [cells(table.header), align, *(cells(row) for row in table.rows)]

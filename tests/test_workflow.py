@@ -153,7 +153,7 @@ def test_drafts_sign_with_the_sender_from_config(example: Path) -> None:
     result = in_vault(example, "draft", "Globex - Analytics Engineer")
     assert result.stdout.endswith("\n\nBest regards,\nAda Lovelace\n+1 555 0100\nlinkedin.com/in/ada\n")
     invoke(example, "sync", str(example))
-    assert "Best%20regards%2C%0AAda%20Lovelace%0A%2B1%20555%200100" in (example / "Due.md").read_text()
+    assert "Best%20regards%2C%0D%0AAda%20Lovelace%0D%0A%2B1%20555%200100" in (example / "Due.md").read_text()
 
 
 def test_draft_uses_the_vaults_own_template(example: Path) -> None:
@@ -213,7 +213,7 @@ def test_export_ics_is_valid_and_stable(example: Path, tmp_path: Path) -> None:
     summaries = {str(e["SUMMARY"]) for e in events}
     # the action names the person; the note's name is added only where it does not
     assert (
-        "Email Maya Chen: recall meeting at the PyData NYC meetup and suggest a next step, such as a call or coffee"
+        "Email Maya Chen: recall your meeting at the PyData NYC meetup and suggest a next step, such as a call or coffee"
         in summaries
     )
     assert (
