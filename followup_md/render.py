@@ -309,8 +309,7 @@ def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> 
         if path is None:
             return None
         note = notes[path]
-    email = note.facts.get("email")
-    return email if isinstance(email, str) and "@" in email else None
+    return next((email for email in note.facts.get("email", ()) if "@" in email), None)
 
 
 def agenda_line(step: Step, note: Note, email: str | None, today: date, style: str, checkbox: bool) -> str:
