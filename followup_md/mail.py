@@ -1,0 +1,269 @@
+"""Mail -> log notes, pure: message headers in, log note files out.
+
+Only the header fields below are ever looked at; the mailboxes themselves are
+read (headers only, read-only) in `mailboxes.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import getaddresses, parsedate_to_datetime
+from functools import lru_cache
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from followup_md.config import Config
+from followup_md.model import FileChange, Note, shown_path
+from followup_md.render import resolve_link, resolver
+from followup_md.skeletons import folder_for, safe_file_name, yaml_scalar
+
+HEADER_FIELDS = ("From", "To", "Cc", "Date", "Subject", "Message-ID")
+MAX_HEADER = 256 << 10  # bytes of header read per message; a real one is a few KB
+MAX_SUBJECT = 200
+DEFAULT_FOLDER = "logs"
+_PARSER = BytesHeaderParser(policy=compat32)
+_SPACES = re.compile(r"\s+")
+_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_LINK_UNSAFE = re.compile(r"[\[\]|#^\x00-\x1f\x7f]")
+
+
+class BadMessageError(ValueError):
+    """A message whose headers cannot be used (counted and skipped)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """What is kept of one message: who, when, what about, and its id."""
+
+    message_id: str
+    sent_at: datetime  # aware: the message's own offset
+    subject: str
+    sender: tuple[str, ...]  # addresses, lower case
+    recipients: tuple[str, ...]  # To and Cc
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """One message that is an exchange with people of the vault, and its log note."""
+
+    envelope: Envelope
+    direction: str  # "sent" or "received"
+    notes: tuple[str, ...]  # paths of the follow-up notes it concerns
+    change: FileChange
+
+
+def _unicode(value: str) -> str:
+    """A header value as text: raw UTF-8 (RFC 6532) decoded, anything else replaced."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_addresses(value: str) -> tuple[str, ...]:
+    """The addresses in an address header (or an `email` value), lower case.
+    Cached: a mailbox repeats the same From and To lines thousands of times."""
+    return tuple(sorted({address.strip().lower() for _, address in getaddresses([value]) if "@" in address}))
+
+
+def _addresses(message: Message, *names: str) -> tuple[str, ...]:
+    found: set[str] = set()
+    for name in names:
+        for value in message.get_all(name, []):
+            found.update(parse_addresses(_unicode(str(value))))
+    return tuple(sorted(found))
+
+
+def clean_subject(raw: str) -> str:
+    """Encoded words decoded, control characters and runs of spaces made one space."""
+    try:
+        text = str(make_header(decode_header(raw)))
+    except (LookupError, UnicodeError, ValueError):
+        text = raw  # an unknown charset or a broken encoded word: shown as written
+    text = "".join(c if c.isprintable() else " " for c in _unicode(text))
+    return _SPACES.sub(" ", text).strip()[:MAX_SUBJECT]
+
+
+def _sent_at(value: str | None, fallback: datetime | None) -> datetime:
+    moment = None
+    if value:
+        try:
+            moment = parsedate_to_datetime(_unicode(value))
+        except (ValueError, TypeError, IndexError, OverflowError):
+            moment = None
+    if moment is None:
+        moment = fallback
+    if moment is None:
+        raise BadMessageError("no usable Date header")
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def read_envelope(header: bytes, fallback: datetime | None = None) -> Envelope:
+    """An Envelope from a message's header bytes (the body, if passed, is never
+    parsed). `fallback` is the delivery time, used when Date is missing or broken.
+    BadMessageError when the message cannot be used."""
+    message = _PARSER.parsebytes(header[:MAX_HEADER], headersonly=True)
+    sender = _addresses(message, "from")
+    recipients = _addresses(message, "to", "cc")
+    raw_subject = message.get("subject")
+    subject = clean_subject(str(raw_subject)) if raw_subject is not None else ""
+    sent_at = _sent_at(str(message["date"]) if message["date"] is not None else None, fallback)
+    message_id = normal_message_id(_unicode(str(message.get("message-id", ""))))
+    if not message_id:
+        # No Message-ID (some old clients' sent folders): one made from what is
+        # the same in every copy of the message, so two folders still agree.
+        seed = "\n".join([sent_at.isoformat(), *sender, *recipients, subject])
+        message_id = f"<{hashlib.sha256(seed.encode()).hexdigest()[:32]}@followup-md.invalid>"
+    if not sender and not recipients:
+        raise BadMessageError("no From, To or Cc address")
+    return Envelope(message_id, sent_at, subject, sender, recipients)
+
+
+def normal_message_id(raw: str) -> str:
+    """`<id@host>` from a Message-ID header or a log note's `message_id` ("" if none)."""
+    found = _MESSAGE_ID.search(raw)
+    if found:
+        return found.group(0)[:500]
+    raw = raw.strip().strip("<>").strip()
+    return f"<{raw[:498]}>" if raw and not _SPACES.search(raw) else ""
+
+
+def note_addresses(note: Note) -> tuple[str, ...]:
+    """The addresses written in a note's `email` (one, or a list)."""
+    found: set[str] = set()
+    for value in note.facts.get("email", ()):
+        found.update(parse_addresses(value))
+    return tuple(sorted(found))
+
+
+def address_book(notes: Mapping[str, Note]) -> dict[str, tuple[str, ...]]:
+    """Address -> the follow-up notes it belongs to: a note's own `email`, and
+    the `email` of the notes its `contact` and `interviewer` link to."""
+    names = resolver(notes)
+    book: dict[str, set[str]] = {}
+    for note in notes.values():
+        if note.type == "log":
+            continue
+        addresses = set(note_addresses(note))
+        for key in ("contact", "interviewer"):
+            link = note.facts.get(key)
+            target = resolve_link(link.target, names) if link is not None else None
+            if target is not None:
+                addresses.update(note_addresses(notes[target]))
+        for address in addresses:
+            book.setdefault(address, set()).add(note.path)
+    return {address: tuple(sorted(paths)) for address, paths in book.items()}
+
+
+def direction_of(envelope: Envelope, me: frozenset[str], book: Mapping[str, tuple[str, ...]]) -> str | None:
+    """`sent` when it is from me; `received` when it is to me or from one of the
+    vault's people; None otherwise (someone else's thread). Without `me`
+    configured, a message from one of the vault's people is received and any
+    other is taken as sent."""
+    if me & set(envelope.sender):
+        return "sent"
+    if me & set(envelope.recipients) or any(a in book for a in envelope.sender):
+        return "received"
+    return None if me else "sent"
+
+
+def _link(path: str, names: Mapping[str, str]) -> str:
+    """The shortest link Obsidian resolves to `path` (a Markdown link for names
+    a wikilink cannot hold)."""
+    stem = PurePosixPath(path).stem
+    if _LINK_UNSAFE.search(path):
+        return f"[{_LINK_UNSAFE.sub(' ', stem).strip()}]({quote(path)})"
+    target = stem if names.get(stem.casefold()) == path else path.removesuffix(".md")
+    return f"[[{target}]]"
+
+
+def log_note_text(envelope: Envelope, direction: str, links: Iterable[str], config: Config) -> str:
+    """A log note: front matter only, the body left for the user's own words."""
+    lines = [
+        "---",
+        f"{config.key('type')}: log",
+        f"{config.key('date')}: {envelope.sent_at.isoformat()}",
+        f"{config.key('with')}:",
+        *(f"  - {yaml_scalar(link)}" for link in links),
+        f"{config.key('direction')}: {direction}",
+        f"{config.key('subject')}: {yaml_scalar(envelope.subject)}",
+        f"{config.key('message_id')}: {yaml_scalar(envelope.message_id)}",
+        "---",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def log_folder(config: Config) -> str:
+    """Where log notes go: `[mail] folder`, else the folder mapped to `log`, else `logs`."""
+    return (config.mail.folder or folder_for("log", config) or DEFAULT_FOLDER).strip("/")
+
+
+def _file_name(envelope: Envelope, taken: set[str]) -> str:
+    """`YYYY-MM-DD subject`, made safe, and unique among `taken` (case-folded,
+    as macOS and Windows compare names)."""
+    base = safe_file_name(f"{envelope.sent_at.date().isoformat()} {envelope.subject or 'no subject'}")
+    name, number = base, 1
+    while f"{name}.md".casefold() in taken:
+        number += 1
+        name = f"{base} ({number})"
+    taken.add(f"{name}.md".casefold())
+    return f"{name}.md"
+
+
+def known_message_ids(notes: Mapping[str, Note]) -> set[str]:
+    """The Message-IDs the vault's log notes already record."""
+    return {
+        normal_message_id(str(note.facts["message_id"]))
+        for note in notes.values()
+        if note.type == "log" and "message_id" in note.facts
+    }
+
+
+def plan_mail(
+    envelopes: Iterable[Envelope],
+    notes: Mapping[str, Note],
+    config: Config,
+    taken: Iterable[str],
+) -> list[Recorded]:
+    """A log note for every message with people of the vault that no log note
+    records yet, oldest first. `taken`: the file names already in the log folder."""
+    book = address_book(notes)
+    me = frozenset(address for value in config.mail.me for address in parse_addresses(value))
+    known = known_message_ids(notes)
+    names = resolver(notes)
+    chosen: dict[str, tuple[Envelope, str, tuple[str, ...]]] = {}
+    for envelope in envelopes:
+        if envelope.message_id in known or envelope.message_id in chosen:
+            continue
+        people = {a for a in (*envelope.sender, *envelope.recipients) if a not in me}
+        paths = tuple(sorted({path for address in people for path in book.get(address, ())}))
+        if not paths:
+            continue  # nobody of the vault: nothing about it is kept
+        direction = direction_of(envelope, me, book)
+        if direction is not None:
+            chosen[envelope.message_id] = (envelope, direction, paths)
+    folder = log_folder(config)
+    used = {name.casefold() for name in taken}
+    recorded = []
+    for envelope, direction, paths in sorted(
+        chosen.values(), key=lambda item: (item[0].sent_at, item[0].message_id)
+    ):
+        text = log_note_text(envelope, direction, [_link(p, names) for p in paths], config)
+        rel = f"{folder}/{_file_name(envelope, used)}"
+        recorded.append(Recorded(envelope, direction, paths, FileChange(rel, None, text.encode(), None)))
+    return recorded
+
+
+def describe(record: Recorded, notes: Mapping[str, Note]) -> str:
+    """`2026-11-24 received from Jane Doe (people/Jane Doe.md): Re: Thank you`."""
+    who = ", ".join(f"{shown_path(notes[p].name)} ({shown_path(p)})" for p in record.notes)
+    towards = "from" if record.direction == "received" else "to"
+    day = record.envelope.sent_at.date().isoformat()
+    return f"{day} {record.direction} {towards} {who}: {record.envelope.subject or '(no subject)'}"
