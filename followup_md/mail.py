@@ -72,11 +72,16 @@ def parse_addresses(value: str) -> tuple[str, ...]:
     return tuple(sorted({address.strip().lower() for _, address in getaddresses([value]) if "@" in address}))
 
 
+def _values(message: Message, name: str) -> list[str]:
+    """Every value of a header field as text (raw, not a compat32 Header object)."""
+    return [_unicode(str(value)) for key, value in message.raw_items() if key.lower() == name]
+
+
 def _addresses(message: Message, *names: str) -> tuple[str, ...]:
     found: set[str] = set()
     for name in names:
-        for value in message.get_all(name, []):
-            found.update(parse_addresses(_unicode(str(value))))
+        for value in _values(message, name):
+            found.update(parse_addresses(value))
     return tuple(sorted(found))
 
 
@@ -86,7 +91,7 @@ def clean_subject(raw: str) -> str:
         text = str(make_header(decode_header(raw)))
     except (LookupError, UnicodeError, ValueError):
         text = raw  # an unknown charset or a broken encoded word: shown as written
-    text = "".join(c if c.isprintable() else " " for c in _unicode(text))
+    text = "".join(c if c.isprintable() else " " for c in text)
     return _SPACES.sub(" ", text).strip()[:MAX_SUBJECT]
 
 
@@ -94,7 +99,7 @@ def _sent_at(value: str | None, fallback: datetime | None) -> datetime:
     moment = None
     if value:
         try:
-            moment = parsedate_to_datetime(_unicode(value))
+            moment = parsedate_to_datetime(value)
         except (ValueError, TypeError, IndexError, OverflowError):
             moment = None
     if moment is None:
@@ -111,10 +116,12 @@ def read_envelope(header: bytes, fallback: datetime | None = None) -> Envelope:
     message = _PARSER.parsebytes(header[:MAX_HEADER], headersonly=True)
     sender = _addresses(message, "from")
     recipients = _addresses(message, "to", "cc")
-    raw_subject = message.get("subject")
-    subject = clean_subject(str(raw_subject)) if raw_subject is not None else ""
-    sent_at = _sent_at(str(message["date"]) if message["date"] is not None else None, fallback)
-    message_id = normal_message_id(_unicode(str(message.get("message-id", ""))))
+    subjects = _values(message, "subject")
+    subject = clean_subject(subjects[0]) if subjects else ""
+    dates = _values(message, "date")
+    sent_at = _sent_at(dates[0] if dates else None, fallback)
+    ids = _values(message, "message-id")
+    message_id = normal_message_id(ids[0]) if ids else ""
     if not message_id:
         # No Message-ID (some old clients' sent folders): one made from what is
         # the same in every copy of the message, so two folders still agree.
