@@ -33,6 +33,11 @@ _PARSER = BytesHeaderParser(policy=compat32)
 _SPACES = re.compile(r"\s+")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 _LINK_UNSAFE = re.compile(r"[\[\]|#^\x00-\x1f\x7f]")
+# The address parser's atoms (email._parseaddr), split at any white space (an address is stripped).
+_ATOM = re.compile(r'[^()<>@,:;."\[\]\s]+')
+_PLAIN_ATOMS = r'[^()<>@,:;."\[\]\s\\]+(?:\.[^()<>@,:;."\[\]\s\\]+)*'
+_PLAIN_ADDRESS = re.compile(f"{_PLAIN_ATOMS}@{_PLAIN_ATOMS}")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the header parser splits lines
 
 
 class BadMessageError(ValueError):
@@ -67,9 +72,60 @@ def _unicode(value: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def parse_addresses(value: str) -> tuple[str, ...]:
-    """The addresses in an address header (or an `email` value), lower case.
+    """The addresses in an address header (or an `email` value), case-folded.
     Cached: a mailbox repeats the same From and To lines thousands of times."""
-    return tuple(sorted({address.strip().lower() for _, address in getaddresses([value]) if "@" in address}))
+    found = {address.strip().casefold() for _, address in getaddresses([value]) if "@" in address}
+    return tuple(sorted(found))
+
+
+class AddressFilter:
+    """A cheap test on a message's raw header, before any parsing: False only
+    when none of `addresses` can be among the addresses `read_envelope` finds.
+
+    The address parser (email._parseaddr) builds an address from atoms (runs
+    between its delimiters) joined by `.` and `@`; white space beside them is
+    dropped (or kept, and then the address holds a space), and in the domain
+    atoms separated by blanks are joined. So, in the From, To and Cc lines with
+    blanks removed, each atom of a plain address found there is a whole run.
+    Comments can join atoms too: a `(` in those lines means "parse it". An
+    address of any other shape turns the filter off. tests/test_mail.py checks
+    the claim against the parser on generated headers.
+    """
+
+    def __init__(self, addresses: Iterable[str]) -> None:
+        wanted = list(addresses)
+        self.active = all(_PLAIN_ADDRESS.fullmatch(address) for address in wanted)
+        self.by_first: dict[str, list[frozenset[str]]] = {}
+        for address in wanted:
+            atoms = _ATOM.findall(address)
+            if atoms:
+                self.by_first.setdefault(atoms[0], []).append(frozenset(atoms))
+
+    def may_match(self, header: bytes) -> bool:
+        if not self.active:
+            return True
+        text = _address_lines(header.decode("utf-8", "replace"))
+        if "(" in text:
+            return True
+        runs = set(_ATOM.findall(text.replace(" ", "").replace("\t", "").casefold()))
+        return any(atoms <= runs for first in runs & self.by_first.keys() for atoms in self.by_first[first])
+
+
+def _address_lines(text: str) -> str:
+    """The From, To and Cc fields of a header, with their continuation lines
+    (a superset of what the header parser gives for them)."""
+    kept = []
+    keep = False
+    for line in _LINE_BREAK.split(text):
+        if line.startswith((" ", "\t")):
+            if keep:
+                kept.append(line)
+        elif not line.startswith(("From ", ":")):  # lines the parser skips leave `keep` as it was
+            name, colon, _ = line.partition(":")
+            keep = bool(colon) and name.lower() in ("from", "to", "cc")
+            if keep:
+                kept.append(line)
+    return "\n".join(kept)
 
 
 def _values(message: Message, name: str) -> list[str]:

@@ -20,16 +20,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from followup_md.config import CONFIG_FILE, Config, MailSettings
 from followup_md.errors import ConfigError, MailError, UsageError, WriteError
 from followup_md.mail import (
     HEADER_FIELDS,
     MAX_HEADER,
+    AddressFilter,
     BadMessageError,
     Envelope,
     Recorded,
+    address_book,
     log_folder,
     plan_mail,
     read_envelope,
@@ -41,12 +43,14 @@ from followup_md.write import write_atomic
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 FETCH_BATCH = 500  # messages per IMAP FETCH
 TIMEOUT = 60  # seconds for an IMAP server to answer
+HEADER_BLOCK = 8192  # bytes read at a time; most headers fit in one
 PROGRESS_STEP = 250  # messages between two updates of the progress bar
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _INTERNALDATE = re.compile(
     rb'INTERNALDATE "(\d{1,2})-(\w{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"'
 )
 _LIST = re.compile(rb'^\((?P<flags>[^)]*)\) (?:"(?:[^"\\]|\\.)*"|NIL) (?P<name>.+)$')
+_BLANK_LINE = re.compile(rb"\n\r?\n|\r\r|\A\r?\n")  # the end of a header: an empty line
 _FROM_LINE = re.compile(r"^From \S+ +(.+?)\s*$")
 
 
@@ -79,16 +83,25 @@ class Scan:
     bad: list[str] = field(default_factory=list)
 
 
-def read_header(file: Iterable[bytes]) -> bytes:
-    """The lines of a message up to its first blank line (at most MAX_HEADER bytes)."""
-    lines = []
-    size = 0
-    for line in file:
-        if line in (b"\n", b"\r\n") or size > MAX_HEADER:
+class _Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+def read_header(file: _Readable) -> bytes:
+    """A message's header: its bytes up to the first blank line (at most
+    MAX_HEADER). Read in blocks; the body bytes of the last block are dropped
+    unlooked-at."""
+    data = b""
+    while len(data) < MAX_HEADER:
+        block = file.read(HEADER_BLOCK)
+        if not block:
             break
-        lines.append(line)
-        size += len(line)
-    return b"".join(lines)
+        start = max(0, len(data) - 3)
+        data += block
+        found = _BLANK_LINE.search(data, start)
+        if found:
+            return data[: found.start() + 1]
+    return data[:MAX_HEADER]
 
 
 def _maildirs(path: Path) -> list[Path]:
@@ -331,8 +344,13 @@ def open_imap(settings: MailSettings, password: str, since: date | None) -> Sour
     return Source(f"{settings.imap_user}@{host}", count, messages(), close)
 
 
-def scan_sources(sources: Iterable[Source], progress: Callable[[int], Any] | None = None) -> Scan:
-    """Read every message of every source; a bad one is counted, never fatal."""
+def scan_sources(
+    sources: Iterable[Source],
+    progress: Callable[[int], Any] | None = None,
+    wanted: AddressFilter | None = None,
+) -> Scan:
+    """Read every message of every source; a bad one is counted, never fatal.
+    With `wanted`, a message that cannot be with those addresses is not parsed."""
     scan = Scan()
     for source in sources:
         try:
@@ -340,6 +358,8 @@ def scan_sources(sources: Iterable[Source], progress: Callable[[int], Any] | Non
                 scan.scanned += 1
                 if progress is not None and scan.scanned % PROGRESS_STEP == 0:
                     progress(PROGRESS_STEP)
+                if wanted is not None and not wanted.may_match(raw.header):
+                    continue
                 try:
                     scan.envelopes.append(read_envelope(raw.header, raw.delivered))
                 except (BadMessageError, ValueError, TypeError, LookupError, UnicodeError) as error:
@@ -402,7 +422,7 @@ def record_mail(
 ) -> tuple[list[Recorded], Scan, list[WriteError]]:
     """Read the sources, plan a log note per new exchange and (unless `dry_run`)
     write them; returns what was recorded, what was read, and failed writes."""
-    scan = scan_sources(sources, progress)
+    scan = scan_sources(sources, progress, AddressFilter(address_book(notes)))
     envelopes = [e for e in scan.envelopes if since is None or e.sent_at.date() >= since]
     folder = root / log_folder(config)
     taken: list[str] = []

@@ -8,14 +8,25 @@ import mailbox
 import os
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup_md.cli import cli
 from followup_md.config import Config, MailSettings
-from followup_md.mail import BadMessageError, address_book, plan_mail, read_envelope
+from followup_md.mail import (
+    AddressFilter,
+    BadMessageError,
+    address_book,
+    parse_addresses,
+    plan_mail,
+    read_envelope,
+)
 from followup_md.mailboxes import open_maildir, open_mbox, scan_sources
 from followup_md.model import Note
 
@@ -375,3 +386,97 @@ def test_since_limits_the_messages_recorded(make_vault: MakeVault, runner: CliRu
     assert code == 0
     assert [line.split(" ")[2] for line in out.splitlines()] == ["2026-11-24", "2026-11-24"]
     assert date(2026, 11, 20).isoformat() not in out
+
+
+# The fast path: AddressFilter never hides an address the parser would find
+
+_ATOMS = [
+    "jane",
+    "Jane",
+    "JANE",
+    "doe",
+    "globex",
+    "example",
+    "ja",
+    "ne",
+    "glo",
+    "bex",
+    "x",
+    "Ölaf",
+    "ölaf",
+    "k\u212a",
+]
+_PIECES = [
+    *_ATOMS,
+    *'()<>@,:;."[]\\',
+    " ",
+    "\t",
+    "\n ",
+    "\r\n\t",
+    "\xa0",
+    "\x0b",
+    "=?utf-8?q?J=C3=A9?=",
+    "Jane Doe",
+    '"Doe, Jane"',
+]
+_PLAIN = st.builds(
+    lambda local, domain: ".".join(local) + "@" + ".".join(domain),
+    st.lists(st.sampled_from(_ATOMS), min_size=1, max_size=3),
+    st.lists(st.sampled_from(_ATOMS), min_size=1, max_size=3),
+)
+_VALUE = st.lists(st.sampled_from(_PIECES), max_size=14).map("".join)
+_NAME = st.sampled_from(["From", "To", "Cc", "cc", "TO", "Reply-To", "Received", "From ", "To ", ""])
+
+
+_AROUND = ["", " ", "<", "Jane <", '"Doe, Jane" <', ">", "x@y, ", ", x@y", " (Jane)", "\n "]
+_SPLITS = ["", " ", "\t", "\n ", "\r\n\t", "(c)", "(a(b)c)", "\xa0", "\x0b", ".", '"', "\\"]
+
+
+@st.composite
+def _header(draw: st.DrawFn, wanted: list[str]) -> str:
+    """Header fields whose values are noise, a wanted address cut at random
+    places with white space, comments and specials put in, or both."""
+    fields = []
+    for _ in range(draw(st.integers(1, 4))):
+        value = draw(st.one_of(_VALUE, st.sampled_from(_AROUND)))
+        if draw(st.booleans()):
+            address = draw(st.sampled_from(wanted))
+            cuts = sorted(draw(st.lists(st.integers(0, len(address)), max_size=3)))
+            pieces, last = [], 0
+            for cut in cuts:
+                pieces += [address[last:cut], draw(st.sampled_from(_SPLITS))]
+                last = cut
+            value += "".join([*pieces, address[last:]]) + draw(st.one_of(st.sampled_from(_AROUND), _VALUE))
+        name = draw(_NAME)
+        end = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+        fields.append(f"{name}:{value}{end}" if name else f"{value}{end}")
+    return "".join(fields)
+
+
+@settings(max_examples=2500, deadline=None)
+@given(data=st.data(), wanted=st.lists(_PLAIN, min_size=1, max_size=3))
+def test_the_address_filter_never_hides_an_address_the_parser_finds(
+    data: st.DataObject, wanted: list[str]
+) -> None:
+    raw = data.draw(_header(wanted)).encode("utf-8")
+    addresses = {a.casefold() for a in wanted}
+    if AddressFilter(addresses).may_match(raw):
+        return
+    message = BytesHeaderParser(policy=compat32).parsebytes(raw, headersonly=True)
+    found = {
+        address
+        for key, value in message.raw_items()
+        if key.lower() in ("from", "to", "cc")
+        for address in parse_addresses(value.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+    }
+    assert not found & addresses
+
+
+def test_the_address_filter_skips_strangers_and_keeps_the_forms_clients_write() -> None:
+    wanted = AddressFilter(["dana.ortiz@globex.example"])
+    for item in thread()[:2]:
+        assert wanted.may_match(item.as_bytes())
+    assert not wanted.may_match(thread()[3].as_bytes())
+    assert wanted.may_match(b"To: dana . ortiz @ glo bex.example\n")
+    assert wanted.may_match(b"Cc: x@y (a comment: parse it)\n")
+    assert AddressFilter(['"odd one"@example.com']).may_match(b"To: nobody@example.com\n")
