@@ -37,7 +37,7 @@ _LINK_UNSAFE = re.compile(r"[\[\]|#^\x00-\x1f\x7f]")
 _ATOM = re.compile(r'[^()<>@,:;."\[\]\s]+')
 _PLAIN_ATOMS = r'[^()<>@,:;."\[\]\s\\]+(?:\.[^()<>@,:;."\[\]\s\\]+)*'
 _PLAIN_ADDRESS = re.compile(f"{_PLAIN_ATOMS}@{_PLAIN_ATOMS}")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the header parser splits lines
+_ADDRESS_FIELD = re.compile(r"\n((?i:from|to|cc):.*(?:\n(?:[ \t]|From |:).*)*)")
 
 
 class BadMessageError(ValueError):
@@ -112,20 +112,11 @@ class AddressFilter:
 
 
 def _address_lines(text: str) -> str:
-    """The From, To and Cc fields of a header, with their continuation lines
-    (a superset of what the header parser gives for them)."""
-    kept = []
-    keep = False
-    for line in _LINE_BREAK.split(text):
-        if line.startswith((" ", "\t")):
-            if keep:
-                kept.append(line)
-        elif not line.startswith(("From ", ":")):  # lines the parser skips leave `keep` as it was
-            name, colon, _ = line.partition(":")
-            keep = bool(colon) and name.lower() in ("from", "to", "cc")
-            if keep:
-                kept.append(line)
-    return "\n".join(kept)
+    """The From, To and Cc fields of a header with their continuation lines,
+    and the lines the header parser skips among them (a superset of what it
+    gives for those fields; lines break at CR, LF or CRLF, as it breaks them)."""
+    lines = "\n" + text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(_ADDRESS_FIELD.findall(lines))
 
 
 def _values(message: Message, name: str) -> list[str]:

@@ -50,7 +50,6 @@ _INTERNALDATE = re.compile(
     rb'INTERNALDATE "(\d{1,2})-(\w{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"'
 )
 _LIST = re.compile(rb'^\((?P<flags>[^)]*)\) (?:"(?:[^"\\]|\\.)*"|NIL) (?P<name>.+)$')
-_BLANK_LINE = re.compile(rb"\n\r?\n|\r\r|\A\r?\n")  # the end of a header: an empty line
 _FROM_LINE = re.compile(r"^From \S+ +(.+?)\s*$")
 
 
@@ -98,9 +97,12 @@ def read_header(file: _Readable) -> bytes:
             break
         start = max(0, len(data) - 3)
         data += block
-        found = _BLANK_LINE.search(data, start)
-        if found:
-            return data[: found.start() + 1]
+        if data.startswith((b"\n", b"\r\n")):
+            return b""
+        ends = [data.find(blank, start) for blank in (b"\n\n", b"\n\r\n", b"\r\r")]
+        found = min((end for end in ends if end >= 0), default=-1)
+        if found >= 0:
+            return data[: found + 1]
     return data[:MAX_HEADER]
 
 
