@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import mailbox
 import os
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
@@ -29,10 +30,12 @@ from followup_md.mail import (
 )
 from followup_md.mailboxes import open_maildir, open_mbox, scan_sources
 from followup_md.model import Note
+from followup_md.watch import Watcher
 
 from .conftest import MakeVault
 from .helpers import note_from
 from .mailmessages import DANA, RILEY, message, thread
+from .test_watch import Running
 
 CONFIG = '[mail]\nme = ["Riley Quinn <riley@example.org>"]\n'
 INTERVIEW = """---
@@ -480,3 +483,53 @@ def test_the_address_filter_skips_strangers_and_keeps_the_forms_clients_write() 
     assert wanted.may_match(b"To: dana . ortiz @ glo bex.example\n")
     assert wanted.may_match(b"Cc: x@y (a comment: parse it)\n")
     assert AddressFilter(['"odd one"@example.com']).may_match(b"To: nobody@example.com\n")
+
+
+# watch
+
+
+def test_watch_checks_the_configured_mailboxes_and_syncs_what_they_say(
+    make_vault: MakeVault, tmp_path: Path
+) -> None:
+    inbox = maildir_with(tmp_path / "Mail" / "INBOX", thread()[3:])  # a newsletter only
+    vault = make_vault({**VAULT, "followup-md.toml": CONFIG + f'maildir = ["{tmp_path / "Mail"}"]\n'})
+    note = vault / "applications" / "Globex - Analytics Engineer.md"
+    run = Running(vault, today=lambda: date(2026, 11, 25))
+    run.watcher.mail_every = 0.2
+    run.thread.start()
+    try:
+        assert run.ready.wait(10), run.lines
+        assert run.until(
+            lambda: "- [ ] " in note.read_text(encoding="utf-8") and run.watcher.mail_since is not None
+        )
+        assert not (vault / "logs").exists()
+        maildir_with(inbox, thread()[:2])  # my thank-you and Dana's reply arrive
+        assert run.until(lambda: "- [ ] " not in note.read_text(encoding="utf-8"), timeout=20), run.lines
+        assert sorted(logs(vault)) == [
+            "2026-11-19 Thank you for today's conversation.md",
+            "2026-11-24 Re Thank you for today's conversation.md",
+        ]
+        assert any(
+            line.endswith("Dana Ortiz (people/Dana Ortiz.md): Re: Thank you for today's conversation")
+            for line in run.lines
+        )
+    finally:
+        run.stop.set()
+        run.thread.join(10)
+    assert run.code == 0
+
+
+def test_watch_does_not_check_mail_when_no_mailbox_is_configured(make_vault: MakeVault) -> None:
+    watcher = Watcher(make_vault(VAULT))
+    assert watcher.mail_timeout() is None
+    watcher.config = replace(watcher.config, mail=MailSettings(maildir=("Mail",), check_every=0))
+    assert watcher.mail_timeout() is None
+    watcher.config = replace(watcher.config, mail=MailSettings(maildir=("Mail",)))
+    assert watcher.mail_timeout() == 0
+    lines: list[str] = []
+    watcher.echo = lines.append
+    watcher.check_mail()
+    assert lines == [
+        f"followup-md: mail check failed: {watcher.root / 'Mail'}: not a Maildir (no cur/ and new/ folders in it or below it)"
+    ]
+    assert 299 < (watcher.mail_timeout() or 0) <= 300
