@@ -32,7 +32,7 @@ from followup_md.mailboxes import open_maildir, open_mbox, scan_sources
 from followup_md.model import Note
 from followup_md.watch import Watcher
 
-from .conftest import MakeVault
+from .conftest import REPO, MakeVault
 from .helpers import note_from
 from .mailmessages import DANA, RILEY, message, thread
 from .test_watch import Running
@@ -285,6 +285,8 @@ def test_mail_records_each_exchange_once_prints_it_and_syncs(
     ]
     assert out.splitlines()[3].startswith("followup-md: updated ")
     assert err == "followup-md: 5 messages read; 3 new exchanges recorded\n"
+    shown = "\n".join([*out.splitlines()[:3], err.strip(), out.splitlines()[3][:30]])
+    assert shown in (REPO / "README.md").read_text(encoding="utf-8")  # the README shows this run
     assert logs(vault)["2026-11-24 Re Thank you for today's conversation.md"] == (
         "---\n"
         "type: log\n"

@@ -198,15 +198,16 @@ def test_the_config_template_shows_every_setting_with_its_default() -> None:
     names = {o.name for o in OPTIONS if o.kind != "map"}
     top: list[str] = []
     rules: list[str] = []
+    mail: list[str] = []
     section = top
     for line in config_text(None).splitlines():
-        if line == "# [rules]":
-            section = rules
+        if line in ("# [rules]", "# [mail]"):
+            section = rules if line == "# [rules]" else mail
         elif line.startswith("# ") and line[2:].split(" = ")[0] in names:
             section.append(line[2:].split("  # ")[0])
-    text = "\n".join(top) + "\n[rules]\n" + "\n".join(rules) + "\n"
+    text = "\n".join(top) + "\n[rules]\n" + "\n".join(rules) + "\n[mail]\n" + "\n".join(mail) + "\n"
     assert parse_config(text) == Config()
-    assert {line.split(" = ")[0] for line in top + rules} == names
+    assert {line.split(" = ")[0] for line in top + rules + mail} == names
     assert tomllib.loads(text)["rules"]["confirm_due"] == 7
 
 
