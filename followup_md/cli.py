@@ -17,6 +17,7 @@ from followup_md import __version__
 from followup_md.errors import CheckFailed, FollowupError
 
 PROGRESS_FROM = 5000  # files: below this a run is too quick for a progress bar
+MAIL_PROGRESS_FROM = 1000  # messages (from IMAP a thousand take seconds)
 
 VAULT = click.argument("vault", required=False, type=click.Path(file_okay=False, path_type=Path))
 TODAY = click.option(
@@ -399,7 +400,7 @@ def mail(
     sources = open_sources(config, root, (maildir, mbox, imap), start, os.environ)
     total = sum(source.count for source in sources)
     notes = plan.notes
-    if sys.stderr.isatty() and total >= PROGRESS_FROM:
+    if sys.stderr.isatty() and total >= MAIL_PROGRESS_FROM:
         with click.progressbar(length=total, label="Reading mail headers", file=sys.stderr) as bar:
             recorded, scan, failed = record_mail(root, config, notes, sources, start, dry_run, bar.update)
     else:

@@ -3,9 +3,13 @@ read headers only, matched to the vault, recorded once as log notes."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mailbox
 import os
+import pty
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
@@ -535,3 +539,62 @@ def test_watch_does_not_check_mail_when_no_mailbox_is_configured(make_vault: Mak
         f"followup-md: mail check failed: {watcher.root / 'Mail'}: not a Maildir (no cur/ and new/ folders in it or below it)"
     ]
     assert 299 < (watcher.mail_timeout() or 0) <= 300
+
+
+def test_a_progress_bar_on_a_terminal_only(make_vault: MakeVault, tmp_path: Path) -> None:
+    vault = make_vault(VAULT)
+    box = mailbox.Maildir(tmp_path / "INBOX", create=True)
+    raw = thread()[3].as_bytes()  # a newsletter, 1,000 times (the bar starts at 1,000)
+    for number in range(1000):
+        box.add(raw.replace(b"<news-1@", f"<news-{number}@".encode()))
+    command = [sys.executable, "-m", "followup_md", "mail", str(vault), "--maildir", str(tmp_path / "INBOX")]
+    env = {**os.environ, "FOLLOWUP_MD_TODAY": "2026-11-25"}
+    piped = subprocess.run(command, capture_output=True, text=True, env=env, check=True, timeout=120)
+    assert piped.stderr == "followup-md: 1,000 messages read; 0 new exchanges recorded\n"
+    main, terminal = pty.openpty()
+    try:
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=terminal, env=env, check=True, timeout=120)
+        os.close(terminal)
+        shown = b""
+        with contextlib.suppress(OSError):
+            while chunk := os.read(main, 65536):
+                shown += chunk
+    finally:
+        os.close(main)
+    assert b"Reading mail headers" in shown
+    assert b"100%" in shown
+
+
+def test_a_message_without_a_date_takes_its_delivery_time_or_is_counted_and_skipped(
+    make_vault: MakeVault, runner: CliRunner, tmp_path: Path
+) -> None:
+    vault = make_vault(VAULT)
+    inbox = maildir_with(tmp_path / "INBOX", [])
+    undated = b"From: Dana <dana.ortiz@globex.example>\nTo: riley@example.org\nSubject: Quick \xff\xfe question\n\nbody\n"
+    (inbox / "cur" / "1795950000.M1P1.host:2,S").write_bytes(undated)  # delivered 2026-11-29
+    (inbox / "cur" / "no-time-here:2,S").write_bytes(undated.replace(b"Quick", b"Other"))
+    mbox = tmp_path / "mbox"
+    mbox.write_bytes(
+        b"From dana.ortiz@globex.example Mon Nov 23 08:00:00 2026\n" + undated.replace(b"Quick", b"Mbox")
+    )
+    code, out, err = run(runner, "mail", str(vault), "--maildir", str(inbox), "--mbox", str(mbox))
+    assert code == 0
+    assert err == "followup-md: 3 messages read, 1 unreadable (skipped); 2 new exchanges recorded\n"
+    assert out.splitlines()[:2] == [
+        "2026-11-23 received from Globex - Analytics Engineer (applications/Globex - Analytics Engineer.md), "
+        "Dana Ortiz (people/Dana Ortiz.md): Mbox \ufffd\ufffd question",
+        "2026-11-29 received from Globex - Analytics Engineer (applications/Globex - Analytics Engineer.md), "
+        "Dana Ortiz (people/Dana Ortiz.md): Quick \ufffd\ufffd question",
+    ]
+
+
+def test_the_mail_benchmark_runs_on_200_messages() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "mail_bench.py"), "--messages", "200"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert "| Maildir |" in done.stdout and "| mbox |" in done.stdout
+    assert "200 messages read" in done.stdout
