@@ -22,8 +22,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
-from followup_md.config import CONFIG_FILE, Config, MailSettings
+from followup_md.config import Config, MailSettings
 from followup_md.errors import ConfigError, MailError, UsageError, WriteError
+from followup_md.layout import CONFIG_FILE
 from followup_md.mail import (
     HEADER_FIELDS,
     MAX_HEADER,
@@ -36,8 +37,8 @@ from followup_md.mail import (
     plan_mail,
     read_envelope,
 )
-from followup_md.model import Note
-from followup_md.vault import VaultSettings, is_note_path
+from followup_md.model import Note, VaultSettings
+from followup_md.vault import is_note_path
 from followup_md.write import write_atomic
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
