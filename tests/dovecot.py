@@ -7,6 +7,7 @@ developer machine without it the tests that need it skip, in CI they fail.
 from __future__ import annotations
 
 import contextlib
+import grp
 import imaplib
 import os
 import pwd
@@ -64,7 +65,12 @@ def _config(tmp: Path, port_starttls: int, port_imaps: int) -> str:
         users = "mail_uid = mail\nmail_gid = mail\n"
     else:  # everything as the user running the tests
         me = pwd.getpwuid(os.geteuid()).pw_name
-        users = f"default_login_user = {me}\ndefault_internal_user = {me}\n"
+        group = grp.getgrgid(os.getegid()).gr_name
+        users = (
+            f"default_login_user = {me}\ndefault_internal_user = {me}\n"
+            f"default_internal_group = {group}\n"
+            "service anvil {\n  chroot =\n}\nservice imap-login {\n  chroot =\n}\n"
+        )
     return f"""base_dir = {tmp}/run
 state_dir = {tmp}/state
 log_path = {tmp}/dovecot.log

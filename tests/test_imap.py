@@ -8,8 +8,9 @@ import imaplib
 import os
 import ssl
 import sys
-import time
 from collections.abc import Iterator
+from datetime import date
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,8 @@ def server() -> Iterator[ImapServer]:
         messages = thread()
         for folder, items in (("INBOX", messages[1:]), ('"Sent Items"', messages[:1])):
             for item in items:
-                kind, _ = conn.append(folder, "", imaplib.Time2Internaldate(time.time()), item.as_bytes())
+                delivered = parsedate_to_datetime(str(item["Date"]))  # as a server stamps arrival
+                kind, _ = conn.append(folder, "", imaplib.Time2Internaldate(delivered), item.as_bytes())
                 assert kind == "OK"
         conn.logout()
         yield running
@@ -113,6 +115,16 @@ def test_headers_of_the_inbox_and_the_sent_folder_are_read_and_nothing_is_marked
     assert "SECRET" not in repr(scan)
     assert flags(server) == before
     assert not any(b"\\Seen" in line for lines in before.values() for line in lines)
+    # the server's own account of every session: headers fetched, never a body
+    logouts = [line for line in server.log.read_text().splitlines() if "Logged out" in line]
+    assert logouts and all(" body_count=0 body_bytes=0" in line for line in logouts)
+    assert any(" hdr_count=4 " in line for line in logouts)
+
+
+def test_since_asks_the_server_only_for_newer_mail(server: ImapServer) -> None:
+    scan = scan_sources([open_imap(settings_for(server), server.password, date(2026, 11, 24))])
+    assert scan.scanned == 2
+    assert sorted(e.message_id for e in scan.envelopes) == ["<fwd-1@example.org>", "<reply-1@globex.example>"]
 
 
 def test_a_wrong_password_or_folder_is_an_error_not_a_traceback(server: ImapServer) -> None:
