@@ -27,7 +27,10 @@ from followup_md.config import Config, MailSettings
 from followup_md.mail import (
     AddressFilter,
     BadMessageError,
+    Envelope,
+    Recorded,
     address_book,
+    known_message_ids,
     parse_addresses,
     plan_mail,
     read_envelope,
@@ -598,3 +601,37 @@ def test_the_mail_benchmark_runs_on_200_messages() -> None:
     )
     assert "| Maildir |" in done.stdout and "| mbox |" in done.stdout
     assert "200 messages read" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("subject", "message_id"),
+    [
+        ('He said "yes": next #steps [[link]]', '<"quoted"\\id@x.example>'),
+        ("- a list? {no}: & *anchor !tag %", "<a@b>"),
+        ("日本語の件名 🎉 and ünïcödé", "<x'y@z>"),
+        ("yes", "<123@456>"),
+        ("2026-11-24", "<null@~>"),
+    ],
+)
+def test_a_log_note_reads_back_as_the_message_it_records(subject: str, message_id: str) -> None:
+    envelope = read_envelope(
+        message(DANA, [RILEY], subject, "Tue, 24 Nov 2026 09:12:00 -0500", message_id).as_bytes()
+    )
+    (record,) = _records([envelope])
+    note = note_from(
+        record.change.new.decode().removeprefix("---\n").split("---\n", 1)[0], path=record.change.path
+    )
+    assert note.type == "log"
+    assert note.facts["subject"] == subject
+    assert note.facts["direction"] == "received"
+    assert [link.target for link in note.facts["with"]] == ["Dana Ortiz"]
+    assert known_message_ids({note.path: note}) == {message_id}
+    assert _records([envelope], extra={note.path: note}) == []  # recorded once
+
+
+def _records(envelopes: list[Envelope], extra: dict[str, Note] | None = None) -> list[Recorded]:
+    notes = {
+        **_notes(("people/Dana Ortiz.md", "type: contact\nemail: dana.ortiz@globex.example\n")),
+        **(extra or {}),
+    }
+    return plan_mail(envelopes, notes, Config(mail=MailSettings(me=("riley@example.org",))), [])
