@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from urllib.parse import quote
 
 from followup_md.config import Config
 from followup_md.model import FileChange, Note, shown_path
-from followup_md.render import resolve_link, resolver
+from followup_md.render import WIKILINK_UNSAFE, resolve_link, resolver
 from followup_md.skeletons import folder_for, safe_file_name, yaml_scalar
 
 HEADER_FIELDS = ("From", "To", "Cc", "Date", "Subject", "Message-ID")
@@ -32,7 +33,6 @@ DEFAULT_FOLDER = "logs"
 _PARSER = BytesHeaderParser(policy=compat32)
 _SPACES = re.compile(r"\s+")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
-_LINK_UNSAFE = re.compile(r"[\[\]|#^\x00-\x1f\x7f]")
 # The address parser's atoms (email._parseaddr), split at any white space (an address is stripped).
 _ATOM = re.compile(r'[^()<>@,:;."\[\]\s]+')
 _PLAIN_ATOMS = r'[^()<>@,:;."\[\]\s\\]+(?:\.[^()<>@,:;."\[\]\s\\]+)*'
@@ -227,14 +227,13 @@ def direction_of(envelope: Envelope, me: frozenset[str], book: Mapping[str, tupl
     return None if me else "sent"
 
 
-def _link(path: str, names: Mapping[str, str]) -> str:
-    """The shortest link Obsidian resolves to `path` (a Markdown link for names
-    a wikilink cannot hold)."""
+def _link(path: str, stems: Counter[str]) -> str:
+    """A link to `path`: `[[stem]]` when no other note has that name, else
+    `[[folder/stem]]`; a Markdown link for names a wikilink cannot hold."""
     stem = PurePosixPath(path).stem
-    if _LINK_UNSAFE.search(path):
-        return f"[{_LINK_UNSAFE.sub(' ', stem).strip()}]({quote(path)})"
-    target = stem if names.get(stem.casefold()) == path else path.removesuffix(".md")
-    return f"[[{target}]]"
+    if WIKILINK_UNSAFE.search(path):
+        return f"[{WIKILINK_UNSAFE.sub(' ', stem).strip()}]({quote(path)})"
+    return f"[[{stem if stems[stem.casefold()] == 1 else path.removesuffix('.md')}]]"
 
 
 def log_note_text(envelope: Envelope, direction: str, links: Iterable[str], config: Config) -> str:
@@ -291,7 +290,7 @@ def plan_mail(
     book = address_book(notes)
     me = frozenset(address for value in config.mail.me for address in parse_addresses(value))
     known = known_message_ids(notes)
-    names = resolver(notes)
+    stems = Counter(PurePosixPath(path).stem.casefold() for path in notes)
     chosen: dict[str, tuple[Envelope, str, tuple[str, ...]]] = {}
     for envelope in envelopes:
         if envelope.message_id in known or envelope.message_id in chosen:
@@ -309,7 +308,7 @@ def plan_mail(
     for envelope, direction, paths in sorted(
         chosen.values(), key=lambda item: (item[0].sent_at, item[0].message_id)
     ):
-        text = log_note_text(envelope, direction, [_link(p, names) for p in paths], config)
+        text = log_note_text(envelope, direction, [_link(p, stems) for p in paths], config)
         rel = f"{folder}/{_file_name(envelope, used)}"
         recorded.append(Recorded(envelope, direction, paths, FileChange(rel, None, text.encode(), None)))
     return recorded

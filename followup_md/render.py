@@ -266,13 +266,13 @@ def render_note(
     return before + nl.join(block_lines) + nl + end_line + after
 
 
-_WIKILINK_UNSAFE = re.compile(r"[\[\]|#^\x00-\x1f\x7f]")
+WIKILINK_UNSAFE = re.compile(r"[\[\]|#^\x00-\x1f\x7f]")
 
 
 def note_link(note: Note, step_id: str | None, style: str) -> str:
     label = clean_text(note.name) or clean_text(note.path)
     target = note.path.removesuffix(".md")
-    if style == "markdown" or _WIKILINK_UNSAFE.search(target):  # a wikilink cannot hold these
+    if style == "markdown" or WIKILINK_UNSAFE.search(target):  # a wikilink cannot hold these
         anchor = f"#^fu-{step_id}" if step_id else ""
         return f"[{label}]({quote(note.path)}{anchor})"
     anchor = f"#^fu-{step_id}" if step_id else ""

@@ -37,6 +37,7 @@ from followup_md.mail import (
 )
 from followup_md.mailboxes import open_maildir, open_mbox, scan_sources
 from followup_md.model import Note
+from followup_md.render import resolve_link, resolver
 from followup_md.watch import Watcher
 
 from .conftest import REPO, MakeVault
@@ -635,3 +636,23 @@ def _records(envelopes: list[Envelope], extra: dict[str, Note] | None = None) ->
         **(extra or {}),
     }
     return plan_mail(envelopes, notes, Config(mail=MailSettings(me=("riley@example.org",))), [])
+
+
+def test_a_note_a_wikilink_cannot_name_is_linked_with_a_markdown_link_that_resolves() -> None:
+    notes = _notes(
+        ("people/Sam [QA] #2.md", "type: contact\nemail: sam@globex.example\n"),
+        ("a/Dana Ortiz.md", "type: contact\nemail: dana.ortiz@globex.example\n"),
+        ("b/Dana Ortiz.md", "type: contact\nemail: dana.ortiz@globex.example\n"),
+    )
+    sent = message(
+        RILEY, [("Sam", "sam@globex.example"), DANA], "Hi", "Tue, 24 Nov 2026 09:00:00 +0000", "<h@x>"
+    )
+    (record,) = plan_mail(
+        [read_envelope(sent.as_bytes())], notes, Config(mail=MailSettings(me=("riley@example.org",))), []
+    )
+    front = record.change.new.decode().removeprefix("---\n").split("---\n", 1)[0]
+    assert '  - "[Sam  QA   2](people/Sam%20%5BQA%5D%20%232.md)"\n' in front
+    assert '  - "[[a/Dana Ortiz]]"\n  - "[[b/Dana Ortiz]]"\n' in front  # two of that name: the path
+    log = note_from(front, path=record.change.path)
+    names = resolver(notes)
+    assert sorted(resolve_link(link.target, names) or "" for link in log.facts["with"]) == sorted(notes)
