@@ -374,13 +374,14 @@ def test_a_reply_ends_the_check_in_chain_and_a_sent_thank_you_completes_the_than
 ) -> None:
     vault = make_vault(VAULT)
     note = vault / "applications" / "Globex - Analytics Engineer.md"
-    assert open_steps(runner, vault) == ["check-in-1", "thank-you"]
+    assert open_steps(runner, vault) == ["r20261119-check-in-1", "thank-you-20261119"]
     inbox = maildir_with(tmp_path / "INBOX", thread()[1:2])
     sent = maildir_with(tmp_path / "Sent", thread()[0:1])
     assert run(runner, "mail", str(vault), "--maildir", str(inbox), "--maildir", str(sent))[0] == 0
     assert open_steps(runner, vault) == []
     text = note.read_text(encoding="utf-8")
-    assert "- [x] " in text and "^fu-thank-you" in text and "^fu-check-in-1" in text
+    assert "✅ 2026-11-19 ^fu-thank-you-20261119\n" in text
+    assert "they replied 2026-11-24 #followup" in text and "✅ 2026-11-24 ^fu-r20261119-check-in-1\n" in text
     assert "- [ ] " not in text
     # and nothing new on a second run: the notes stay as they are
     before = note.read_bytes()
