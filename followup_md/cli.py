@@ -39,6 +39,11 @@ def _today(value: str | None, vault: Path | None = None, option: str = "--today"
             if vault is not None and vault.is_dir()
             else date.today()
         )
+    return _day(value, "--today")
+
+
+def _day(value: str, option: str) -> date:
+    """A YYYY-MM-DD option's date."""
     from followup_md.model import YEARS, in_range
 
     try:
@@ -392,8 +397,8 @@ def mail(
     from followup_md.mail import describe
     from followup_md.mailboxes import check_log_folder, open_sources, record_mail
 
-    day = _today(today)
-    start = _today(since) if since else None
+    day = _today(today, vault)
+    start = _day(since, "--since") if since else None
     root, config, settings = _open(vault)
     check_log_folder(config, settings)
     plan = _plan(vault, day)

@@ -400,6 +400,9 @@ def test_since_limits_the_messages_recorded(make_vault: MakeVault, runner: CliRu
     assert code == 0
     assert [line.split(" ")[2] for line in out.splitlines()] == ["2026-11-24", "2026-11-24"]
     assert date(2026, 11, 20).isoformat() not in out
+    code, _, err = run(runner, "mail", str(vault), "--maildir", str(inbox), "--since", "last week")
+    assert code == 2
+    assert "Error: Invalid value for --since: 'last week' is not a date like 2026-11-20\n" in err
 
 
 # The fast path: AddressFilter never hides an address the parser would find
