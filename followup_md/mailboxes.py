@@ -309,15 +309,25 @@ def open_imap(settings: MailSettings, password: str, since: date | None) -> Sour
 
     try:
         conn.login(settings.imap_user, password)  # a refusal raises IMAP4.error
-        plan: list[tuple[str, list[bytes]]] = []
+        plan: list[tuple[str, bool, list[str], int]] = []  # folder, by UID, FETCH sets, messages
         for folder in _folders(conn, settings.imap_folders):
-            selected, _ = conn.select(_quote(folder), readonly=True)  # EXAMINE: nothing is marked \Seen
+            selected, data = conn.select(_quote(folder), readonly=True)  # EXAMINE: nothing is marked \Seen
             if selected != "OK":
                 raise MailError(f"{host}: no folder {folder!r}")
-            criteria = ("SINCE", _search_since(since)) if since else ("ALL",)
-            searched, found = conn.uid("SEARCH", *criteria)
+            if since is None:  # every message, by ranges of sequence numbers (no list of 100,000 UIDs)
+                exists = data[0] if data else None
+                total = int(exists) if isinstance(exists, bytes) and exists.isdigit() else 0
+                starts = range(1, total + 1, FETCH_BATCH)
+                plan.append(
+                    (folder, False, [f"{a}:{min(a + FETCH_BATCH - 1, total)}" for a in starts], total)
+                )
+                continue
+            searched, found = conn.uid("SEARCH", "SINCE", _search_since(since))
             uids = found[0].split() if searched == "OK" and found and found[0] else []
-            plan.append((folder, uids))
+            starts = range(0, len(uids), FETCH_BATCH)
+            plan.append(
+                (folder, True, [b",".join(uids[a : a + FETCH_BATCH]).decode() for a in starts], len(uids))
+            )
     except (OSError, imaplib.IMAP4.error) as error:
         close()
         raise MailError(f"{host}: {error}") from None
@@ -328,13 +338,12 @@ def open_imap(settings: MailSettings, password: str, since: date | None) -> Sour
 
     def messages() -> Iterator[RawMessage]:
         try:
-            for folder, uids in plan:
-                if not uids:
+            for folder, by_uid, batches, _ in plan:
+                if not batches:
                     continue
                 conn.select(_quote(folder), readonly=True)
-                for start in range(0, len(uids), FETCH_BATCH):
-                    batch = b",".join(uids[start : start + FETCH_BATCH]).decode()
-                    kind, data = conn.uid("FETCH", batch, fields)
+                for batch in batches:
+                    kind, data = conn.uid("FETCH", batch, fields) if by_uid else conn.fetch(batch, fields)
                     if kind != "OK":
                         raise MailError(f"{host}: FETCH failed in {folder!r}")
                     for item in data:
@@ -343,7 +352,7 @@ def open_imap(settings: MailSettings, password: str, since: date | None) -> Sour
         except (OSError, imaplib.IMAP4.error) as error:
             raise MailError(f"{host}: {error}") from None
 
-    count = sum(len(uids) for _, uids in plan)
+    count = sum(messages for *_, messages in plan)
     return Source(f"{settings.imap_user}@{host}", count, messages(), close)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from followup_md import mailboxes
 from followup_md.cli import cli
 from followup_md.config import MailSettings
 from followup_md.errors import ConfigError, MailError
@@ -170,3 +171,18 @@ def test_without_a_password_the_error_says_where_to_put_one(
         "followup-md: no IMAP password: set the environment variable FOLLOWUP_MD_IMAP_PASSWORD "
         "or mail.password_command in followup-md.toml (an app password for Gmail)\n"
     )
+
+
+def test_a_large_folder_is_fetched_in_batches_by_range_or_by_uid(
+    server: ImapServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mailboxes, "FETCH_BATCH", 2)  # 3 messages in the inbox: two batches
+    everything = scan_sources([open_imap(settings_for(server), server.password, None)])
+    newer = scan_sources([open_imap(settings_for(server), server.password, date(2026, 11, 23))])
+    assert everything.scanned == 4 and everything.bad == []
+    assert len({e.message_id for e in everything.envelopes}) == 4
+    assert sorted(e.message_id for e in newer.envelopes) == [
+        "<fwd-1@example.org>",
+        "<news-1@jobs.example>",
+        "<reply-1@globex.example>",
+    ]
