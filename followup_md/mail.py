@@ -270,6 +270,12 @@ def _file_name(envelope: Envelope, taken: set[str]) -> str:
     return f"{name}.md"
 
 
+def own_addresses(config: Config) -> frozenset[str]:
+    """The user's own addresses: `[mail] me`, and the IMAP login when it is one."""
+    values = (*config.mail.me, config.mail.imap_user)
+    return frozenset(address for value in values for address in parse_addresses(value))
+
+
 def known_message_ids(notes: Mapping[str, Note]) -> set[str]:
     """The Message-IDs the vault's log notes already record."""
     return {
@@ -288,7 +294,7 @@ def plan_mail(
     """A log note for every message with people of the vault that no log note
     records yet, oldest first. `taken`: the file names already in the log folder."""
     book = address_book(notes)
-    me = frozenset(address for value in config.mail.me for address in parse_addresses(value))
+    me = own_addresses(config)
     known = known_message_ids(notes)
     stems = Counter(PurePosixPath(path).stem.casefold() for path in notes)
     chosen: dict[str, tuple[Envelope, str, tuple[str, ...]]] = {}

@@ -31,6 +31,7 @@ from followup_md.mail import (
     Recorded,
     address_book,
     known_message_ids,
+    own_addresses,
     parse_addresses,
     plan_mail,
     read_envelope,
@@ -192,6 +193,12 @@ def test_direction_is_from_me_sent_and_to_me_received_and_strangers_are_ignored(
 
 def test_without_me_a_message_from_a_person_is_received_and_one_to_them_sent() -> None:
     assert [line.split(" ")[0] for line in _plan(thread(), me=())] == ["sent", "sent", "received"]
+
+
+def test_the_imap_login_counts_as_one_of_my_addresses() -> None:
+    config = Config(mail=MailSettings(imap_user="Riley@Example.org"))
+    assert own_addresses(config) == {"riley@example.org"}
+    assert own_addresses(Config(mail=MailSettings(imap_user="riley"))) == frozenset()
 
 
 def test_someone_elses_thread_with_a_person_in_cc_is_not_an_exchange_of_mine() -> None:
