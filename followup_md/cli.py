@@ -371,7 +371,6 @@ def watch(vault: Path | None, poll: bool, quiet: bool, verbose: bool) -> None:
 @click.option("--since", metavar="YYYY-MM-DD", help="Only messages from this day on.")
 @click.option("--dry-run", is_flag=True, help="Print what would be recorded; write nothing.")
 @TODAY
-@_reports_errors
 def mail(
     vault: Path,
     maildir: tuple[Path, ...],

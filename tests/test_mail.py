@@ -271,10 +271,10 @@ def test_a_missing_mailbox_is_an_error_naming_it(
     code, _, err = run(runner, "mail", str(vault), "--maildir", str(tmp_path / "nope"))
     assert (code, err) == (
         1,
-        f"followup-md: {tmp_path / 'nope'}: not a Maildir (no cur/ and new/ folders in it or below it)\n",
+        f"{tmp_path / 'nope'}: not a Maildir (no cur/ and new/ folders in it or below it)\n",
     )
     code, _, err = run(runner, "mail", str(vault), "--mbox", str(tmp_path / "nope.mbox"))
-    assert (code, err) == (1, f"followup-md: {tmp_path / 'nope.mbox'}: no such mbox file\n")
+    assert (code, err) == (1, f"{tmp_path / 'nope.mbox'}: no such mbox file\n")
     code, _, err = run(runner, "mail", str(make_vault({"followup-md.toml": ""})))
     assert code == 2
     assert "no mailbox to read: give --maildir, --mbox or --imap" in err
@@ -359,7 +359,7 @@ def test_sources_come_from_config_and_the_log_folder_follows_the_vault_rules(
         code, _, err = run(runner, "mail", str(vault))
         assert code == 2
         assert err == (
-            f"followup-md: followup-md.toml: mail.folder: {folder!r} is hidden, excluded or a "
+            f"followup-md.toml: mail.folder: {folder!r} is hidden, excluded or a "
             "template folder; log notes there would never be read\n"
         ), why
     vault = make_vault({**VAULT, "followup-md.toml": CONFIG + 'folder = "../outside"\n'})
