@@ -1,8 +1,9 @@
 """The mail edge: read message headers from Maildir, mbox and IMAP, read-only,
 and record the exchanges they show as log notes.
 
-Bodies are never read: from a file only the lines up to the first blank line;
-from IMAP only `BODY.PEEK[HEADER.FIELDS (...)]` of a mailbox opened with
+Bodies are never parsed or kept: from a file only the bytes up to the first
+blank line are looked at (read in blocks of 8 KiB); from IMAP only
+`BODY.PEEK[HEADER.FIELDS (...)]` is fetched, from a mailbox opened with
 EXAMINE, so no `\\Seen` flag is ever set.
 """
 
@@ -68,7 +69,6 @@ class RawMessage:
 class Source:
     """One mailbox, opened: how many messages it holds and a way to read them."""
 
-    label: str
     count: int
     messages: Iterator[RawMessage]
     close: Callable[[], None] = lambda: None
@@ -139,16 +139,14 @@ def open_maildir(path: Path) -> Source:
 
     def messages() -> Iterator[RawMessage]:
         for box, folder, key in keys:
-            where = f"{folder}/{key}"
             try:
                 with box.get_file(key) as file:
                     header = read_header(file)
-            except (OSError, KeyError):  # moved or deleted by the mail client meanwhile
-                yield RawMessage(b"", None, where)
+            except (OSError, KeyError):  # deleted by the mail client meanwhile
                 continue
-            yield RawMessage(header, _delivered(key), where)
+            yield RawMessage(header, _delivered(key), f"{folder}/{key}")
 
-    return Source(str(path), len(keys), messages())
+    return Source(len(keys), messages())
 
 
 def _from_line_date(line: bytes) -> datetime | None:
@@ -179,7 +177,7 @@ def open_mbox(path: Path) -> Source:
                 header = read_header(file)
             yield RawMessage(header, _from_line_date(first), f"{path} message {number}")
 
-    return Source(str(path), len(keys), messages(), box.close)
+    return Source(len(keys), messages(), box.close)
 
 
 def imap_password(settings: MailSettings, environ: Mapping[str, str]) -> str:
@@ -353,7 +351,7 @@ def open_imap(settings: MailSettings, password: str, since: date | None) -> Sour
             raise MailError(f"{host}: {error}") from None
 
     count = sum(messages for *_, messages in plan)
-    return Source(f"{settings.imap_user}@{host}", count, messages(), close)
+    return Source(count, messages(), close)
 
 
 def scan_sources(
