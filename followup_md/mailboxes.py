@@ -267,14 +267,18 @@ def connect_imap(settings: MailSettings) -> imaplib.IMAP4:
         context = ssl.create_default_context(cafile=settings.imap_cafile or None)
     except (OSError, ssl.SSLError) as error:
         raise MailError(f"mail.imap_cafile cannot be used: {error}") from None
+    conn = None
     try:
         if security == "tls":
             return imaplib.IMAP4_SSL(host, settings.imap_port or 993, ssl_context=context, timeout=TIMEOUT)
         conn = imaplib.IMAP4(host, settings.imap_port or 143, timeout=TIMEOUT)
         if security == "starttls":
-            conn.starttls(context)
+            conn.starttls(context)  # before any password is sent
         return conn
     except (OSError, imaplib.IMAP4.error, ssl.SSLError) as error:
+        if conn is not None:
+            with contextlib.suppress(OSError):
+                conn.shutdown()
         raise MailError(f"cannot connect to {host}: {error}") from None
 
 

@@ -186,3 +186,9 @@ def test_a_large_folder_is_fetched_in_batches_by_range_or_by_uid(
         "<news-1@jobs.example>",
         "<reply-1@globex.example>",
     ]
+
+
+def test_starttls_to_a_server_whose_certificate_nobody_vouches_for_is_refused(server: ImapServer) -> None:
+    settings = settings_for(server, imap_security="starttls", imap_port=server.port_starttls, imap_cafile="")
+    with pytest.raises(MailError, match=r"cannot connect to 127\.0\.0\.1: .*CERTIFICATE_VERIFY_FAILED"):
+        connect_imap(settings)
