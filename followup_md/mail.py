@@ -85,8 +85,10 @@ class AddressFilter:
     The address parser (email._parseaddr) builds an address from atoms (runs
     between its delimiters) joined by `.` and `@`; white space beside them is
     dropped (or kept, and then the address holds a space), and in the domain
-    atoms separated by blanks are joined. So, in the From, To and Cc lines with
-    blanks removed, each atom of a plain address found there is a whole run.
+    atoms separated by blanks are joined; a backslash escapes the next
+    character (a quoted string left open is taken as an address). So, in the
+    From, To and Cc lines with blanks and backslashes removed, each atom of a
+    plain address found there is a whole run.
     Comments can join atoms too: a `(` in those lines means "parse it". An
     address of any other shape turns the filter off. tests/test_mail.py checks
     the claim against the parser on generated headers.
@@ -107,7 +109,8 @@ class AddressFilter:
         text = _address_lines(header.decode("utf-8", "replace"))
         if "(" in text:
             return True
-        runs = set(_ATOM.findall(text.replace(" ", "").replace("\t", "").casefold()))
+        text = text.replace(" ", "").replace("\t", "").replace("\\", "")
+        runs = set(_ATOM.findall(text.casefold()))
         return any(atoms <= runs for first in runs & self.by_first.keys() for atoms in self.by_first[first])
 
 

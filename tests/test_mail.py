@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from followup_md.cli import cli
@@ -479,10 +479,11 @@ def _header(draw: st.DrawFn, wanted: list[str]) -> str:
 
 @settings(max_examples=2500, deadline=None)
 @given(data=st.data(), wanted=st.lists(_PLAIN, min_size=1, max_size=3))
+@example(data=None, wanted=["jane@doe"])  # with the header below: a quote left open, an escape
 def test_the_address_filter_never_hides_an_address_the_parser_finds(
-    data: st.DataObject, wanted: list[str]
+    data: st.DataObject | None, wanted: list[str]
 ) -> None:
-    raw = data.draw(_header(wanted)).encode("utf-8")
+    raw = (data.draw(_header(wanted)) if data else 'From:"\\jane@doe\n').encode("utf-8")
     addresses = {a.casefold() for a in wanted}
     if AddressFilter(addresses).may_match(raw):
         return
@@ -667,3 +668,17 @@ def test_a_note_a_wikilink_cannot_name_is_linked_with_a_markdown_link_that_resol
     log = note_from(front, path=record.change.path)
     names = resolver(notes)
     assert sorted(resolve_link(link.target, names) or "" for link in log.facts["with"]) == sorted(notes)
+
+
+def test_a_vault_without_any_email_is_told_why_nothing_matches(
+    make_vault: MakeVault, runner: CliRunner, tmp_path: Path
+) -> None:
+    vault = make_vault({"followup-md.toml": CONFIG, "applications/Globex - Analytics Engineer.md": INTERVIEW})
+    inbox = maildir_with(tmp_path / "INBOX", thread())
+    code, _, err = run(runner, "mail", str(vault), "--maildir", str(inbox), "--dry-run")
+    assert code == 0
+    assert err == (
+        "followup-md: 4 messages read; 0 new exchanges to record\n"
+        "followup-md: no follow-up note has an email address, so no message can be matched; "
+        "add `email:` to the notes of the people you write to\n"
+    )
