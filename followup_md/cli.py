@@ -393,7 +393,7 @@ def mail(
       followup-md mail ~/vault --maildir ~/Mail/INBOX --maildir ~/Mail/Sent
       FOLLOWUP_MD_IMAP_PASSWORD=... followup-md mail ~/vault --imap --since 2026-11-01
     """
-    from followup_md.mail import describe
+    from followup_md.mail import address_book, describe
     from followup_md.mailboxes import check_log_folder, open_sources, record_mail
 
     day = _today(today, vault)
@@ -419,6 +419,13 @@ def mail(
         f"{len(recorded)} new exchange{'s' if len(recorded) != 1 else ''} {what}",
         err=True,
     )
+    if not address_book(notes):
+        _echo_err(
+            [
+                "followup-md: no follow-up note has an email address, so no message can be matched; "
+                "add `email:` to the notes of the people you write to"
+            ]
+        )
     if not dry_run:
         del plan, notes
         _sync(vault, day)
