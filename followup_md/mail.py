@@ -219,15 +219,15 @@ def address_book(notes: Mapping[str, Note]) -> dict[str, tuple[str, ...]]:
 
 
 def direction_of(envelope: Envelope, me: frozenset[str], book: Mapping[str, tuple[str, ...]]) -> str | None:
-    """`sent` when it is from me; `received` when it is to me or from one of the
-    vault's people; None otherwise (someone else's thread). Without `me`
-    configured, a message from one of the vault's people is received and any
-    other is taken as sent."""
+    """`sent` when it is from me, `received` when it is to me (in To or Cc);
+    None otherwise: someone else's thread, or a mailing-list post by one of the
+    vault's people, is not an answer to me. Without `me` configured, a message
+    from one of the vault's people is taken as received and any other as sent."""
     if me & set(envelope.sender):
         return "sent"
-    if me & set(envelope.recipients) or any(a in book for a in envelope.sender):
-        return "received"
-    return None if me else "sent"
+    if me:
+        return "received" if me & set(envelope.recipients) else None
+    return "received" if any(address in book for address in envelope.sender) else "sent"
 
 
 def _link(path: str, stems: Counter[str]) -> str:

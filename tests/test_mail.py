@@ -211,6 +211,11 @@ def test_someone_elses_thread_with_a_person_in_cc_is_not_an_exchange_of_mine() -
         cc=[DANA],
     )
     assert _plan([other]) == []
+    on_a_list = message(
+        DANA, [("Data list", "data@lists.example")], "Meetup", "Tue, 24 Nov 2026 09:00:00 +0000", "<l@x>"
+    )
+    assert _plan([on_a_list]) == []  # Dana wrote, but not to me: not an answer
+    assert _plan([on_a_list], me=()) == ["received ('people/Dana Ortiz.md',) logs/2026-11-24 Meetup.md"]
 
 
 def test_names_are_unique_case_insensitively_and_safe_and_one_message_is_one_note() -> None:
