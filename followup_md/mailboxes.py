@@ -98,9 +98,10 @@ def read_header(file: _Readable) -> bytes:
             break
         start = max(0, len(data) - 3)
         data += block
-        if data.startswith((b"\n", b"\r\n")):
+        if data.startswith((b"\n", b"\r")):
             return b""
-        ends = [data.find(blank, start) for blank in (b"\n\n", b"\n\r\n", b"\r\r")]
+        # a line end (LF, CRLF or CR) and then an empty line (LF, CRLF or CR)
+        ends = [data.find(blank, start) for blank in (b"\n\n", b"\n\r", b"\r\r")]
         found = min((end for end in ends if end >= 0), default=-1)
         if found >= 0:
             return data[: found + 1]

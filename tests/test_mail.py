@@ -4,6 +4,7 @@ read headers only, matched to the vault, recorded once as log notes."""
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import mailbox
 import os
@@ -22,6 +23,7 @@ from click.testing import CliRunner
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from followup_md import mailboxes
 from followup_md.cli import cli
 from followup_md.config import Config, MailSettings
 from followup_md.mail import (
@@ -36,7 +38,7 @@ from followup_md.mail import (
     plan_mail,
     read_envelope,
 )
-from followup_md.mailboxes import open_maildir, open_mbox, scan_sources
+from followup_md.mailboxes import open_maildir, open_mbox, read_header, scan_sources
 from followup_md.model import Note
 from followup_md.render import resolve_link, resolver
 from followup_md.watch import Watcher
@@ -687,3 +689,30 @@ def test_a_vault_without_any_email_is_told_why_nothing_matches(
         "followup-md: no follow-up note has an email address, so no message can be matched; "
         "add `email:` to the notes of the people you write to\n"
     )
+
+
+def _header_by_lines(data: bytes) -> bytes:
+    """The slow, obvious way: lines (LF, CRLF or CR) up to the first empty one."""
+    kept = []
+    for line in data.splitlines(keepends=True):
+        if line in (b"\n", b"\r\n", b"\r"):
+            break
+        kept.append(line)
+    return b"".join(kept)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    lines=st.lists(
+        st.sampled_from([b"From: a@b", b"X: y", b" folded", b"", b"body \xff", b"A" * 20]), max_size=12
+    ),
+    ends=st.lists(st.sampled_from([b"\n", b"\r\n", b"\r"]), min_size=12, max_size=12),
+    block=st.integers(1, 16),
+)
+def test_reading_a_header_in_blocks_stops_where_reading_lines_would(
+    lines: list[bytes], ends: list[bytes], block: int
+) -> None:
+    data = b"".join(line + end for line, end in zip(lines, ends, strict=False))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mailboxes, "HEADER_BLOCK", block)
+        assert read_header(io.BytesIO(data)) == _header_by_lines(data)
