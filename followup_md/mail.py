@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,8 +21,9 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from followup_md.config import Config
+from followup_md.links import LinkIndex, link_index
 from followup_md.model import FileChange, Note, shown_path
-from followup_md.render import WIKILINK_UNSAFE, resolve_link, resolver
+from followup_md.render import WIKILINK_UNSAFE
 from followup_md.skeletons import folder_for, safe_file_name, yaml_scalar
 
 HEADER_FIELDS = ("From", "To", "Cc", "Date", "Subject", "Message-ID")
@@ -202,7 +202,7 @@ def note_addresses(note: Note) -> tuple[str, ...]:
 def address_book(notes: Mapping[str, Note]) -> dict[str, tuple[str, ...]]:
     """Address -> the follow-up notes it belongs to: a note's own `email`, and
     the `email` of the notes its `contact` and `interviewer` link to."""
-    names = resolver(notes)
+    index = link_index(notes)
     book: dict[str, set[str]] = {}
     for note in notes.values():
         if note.type == "log":
@@ -210,7 +210,7 @@ def address_book(notes: Mapping[str, Note]) -> dict[str, tuple[str, ...]]:
         addresses = set(note_addresses(note))
         for key in ("contact", "interviewer"):
             link = note.facts.get(key)
-            target = resolve_link(link.target, names) if link is not None else None
+            target = index.resolve(link.target, note.path) if link is not None else None
             if target is not None:
                 addresses.update(note_addresses(notes[target]))
         for address in addresses:
@@ -230,13 +230,14 @@ def direction_of(envelope: Envelope, me: frozenset[str], book: Mapping[str, tupl
     return "received" if any(address in book for address in envelope.sender) else "sent"
 
 
-def _link(path: str, stems: Counter[str]) -> str:
-    """A link to `path`: `[[stem]]` when no other note has that name, else
-    `[[folder/stem]]`; a Markdown link for names a wikilink cannot hold."""
+def _link(path: str, index: LinkIndex) -> str:
+    """A link to `path`: `[[name]]` when no other note bears that name (or
+    alias), else `[[folder/name]]`; a Markdown link for names a wikilink cannot
+    hold."""
     stem = PurePosixPath(path).stem
     if WIKILINK_UNSAFE.search(path):
         return f"[{WIKILINK_UNSAFE.sub(' ', stem).strip()}]({quote(path)})"
-    return f"[[{stem if stems[stem.casefold()] == 1 else path.removesuffix('.md')}]]"
+    return f"[[{stem if index.candidates(stem) == [path] else path.removesuffix('.md')}]]"
 
 
 def log_note_text(envelope: Envelope, direction: str, links: Iterable[str], config: Config) -> str:
@@ -299,7 +300,7 @@ def plan_mail(
     book = address_book(notes)
     me = own_addresses(config)
     known = known_message_ids(notes)
-    stems = Counter(PurePosixPath(path).stem.casefold() for path in notes)
+    index = link_index(notes)
     chosen: dict[str, tuple[Envelope, str, tuple[str, ...]]] = {}
     for envelope in envelopes:
         if envelope.message_id in known or envelope.message_id in chosen:
@@ -317,7 +318,7 @@ def plan_mail(
     for envelope, direction, paths in sorted(
         chosen.values(), key=lambda item: (item[0].sent_at, item[0].message_id)
     ):
-        text = log_note_text(envelope, direction, [_link(p, stems) for p in paths], config)
+        text = log_note_text(envelope, direction, [_link(p, index) for p in paths], config)
         rel = f"{folder}/{_file_name(envelope, used)}"
         recorded.append(Recorded(envelope, direction, paths, FileChange(rel, None, text.encode(), None)))
     return recorded

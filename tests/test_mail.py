@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from followup_md import mailboxes
 from followup_md.cli import cli
 from followup_md.config import Config, MailSettings
+from followup_md.links import link_index
 from followup_md.mail import (
     AddressFilter,
     BadMessageError,
@@ -40,7 +41,6 @@ from followup_md.mail import (
 )
 from followup_md.mailboxes import open_maildir, open_mbox, read_header, scan_sources
 from followup_md.model import Note
-from followup_md.render import resolve_link, resolver
 from followup_md.watch import Watcher
 
 from .conftest import REPO, MakeVault
@@ -304,9 +304,9 @@ def test_mail_records_each_exchange_once_prints_it_and_syncs(
         "2026-11-24 received from Globex - Analytics Engineer (applications/Globex - Analytics Engineer.md), "
         "Dana Ortiz (people/Dana Ortiz.md): Re: Thank you for today's conversation",
     ]
-    assert out.splitlines()[3].startswith("followup-md: updated ")
+    assert out.splitlines()[3].startswith("followup-md: 6 follow-up notes read, updated 2 notes; ")
     assert err == "followup-md: 5 messages read; 3 new exchanges recorded\n"
-    shown = "\n".join([*out.splitlines()[:3], err.strip(), out.splitlines()[3][:30]])
+    shown = "\n".join([*out.splitlines()[:3], err.strip(), out.splitlines()[3].split(";")[0] + "; …"])
     assert shown in (REPO / "README.md").read_text(encoding="utf-8")  # the README shows this run
     assert logs(vault)["2026-11-24 Re Thank you for today's conversation.md"] == (
         "---\n"
@@ -328,7 +328,7 @@ def test_mail_records_each_exchange_once_prints_it_and_syncs(
     code, out, err = run(runner, "mail", str(vault), "--maildir", str(tmp_path / "Mail"), "--mbox", str(sent))
     assert code == 0
     assert err == "followup-md: 9 messages read; 0 new exchanges recorded\n"
-    assert out.startswith("followup-md: nothing to update")
+    assert out.startswith("followup-md: 6 follow-up notes read, nothing to update")
     assert {p: p.stat().st_mtime_ns for p in (vault / "logs").iterdir()} == before
 
 
@@ -672,8 +672,8 @@ def test_a_note_a_wikilink_cannot_name_is_linked_with_a_markdown_link_that_resol
     assert '  - "[Sam  QA   2](people/Sam%20%5BQA%5D%20%232.md)"\n' in front
     assert '  - "[[a/Dana Ortiz]]"\n  - "[[b/Dana Ortiz]]"\n' in front  # two of that name: the path
     log = note_from(front, path=record.change.path)
-    names = resolver(notes)
-    assert sorted(resolve_link(link.target, names) or "" for link in log.facts["with"]) == sorted(notes)
+    index = link_index(notes)
+    assert sorted(index.resolve(link.target, log.path) or "" for link in log.facts["with"]) == sorted(notes)
 
 
 def test_a_vault_without_any_email_is_told_why_nothing_matches(
