@@ -410,7 +410,7 @@ def mail(
     else:
         recorded, scan, failed = record_mail(root, config, notes, sources, start, dry_run)
     for record in recorded:
-        click.echo(("would record: " if dry_run else "") + describe(record, notes))
+        _say(("would record: " if dry_run else "") + describe(record, notes))
     _echo_err([f"followup-md: {error}" for error in failed])
     bad = f", {len(scan.bad):,} unreadable (skipped)" if scan.bad else ""
     what = "to record" if dry_run else "recorded"

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from followup_md.config import Config
 from followup_md.links import LinkIndex, link_index
-from followup_md.model import FileChange, Note, shown_path
+from followup_md.model import FileChange, Note, printable
 from followup_md.render import WIKILINK_UNSAFE
 from followup_md.skeletons import folder_for, safe_file_name, yaml_scalar
 
@@ -326,7 +326,7 @@ def plan_mail(
 
 def describe(record: Recorded, notes: Mapping[str, Note]) -> str:
     """`2026-11-24 received from Jane Doe (people/Jane Doe.md): Re: Thank you`."""
-    who = ", ".join(f"{shown_path(notes[p].name)} ({shown_path(p)})" for p in record.notes)
+    who = ", ".join(f"{printable(notes[p].name)} ({printable(p)})" for p in record.notes)
     towards = "from" if record.direction == "received" else "to"
     day = record.envelope.sent_at.date().isoformat()
     return f"{day} {record.direction} {towards} {who}: {record.envelope.subject or '(no subject)'}"

@@ -169,7 +169,11 @@ def test_the_mail_section_is_read_and_checked() -> None:
     for text, message in (
         (
             "[mail]\ncheck_every = -1\n",
-            "followup-md.toml:2: mail.check_every must be a whole number (0 or more)",
+            "followup-md.toml:2: mail.check_every must be a whole number from 0 to 65535",
+        ),
+        (
+            "[mail]\nimap_port = 70000\n",
+            "followup-md.toml:2: mail.imap_port must be a whole number from 0 to 65535",
         ),
         (
             '[mail]\nimap_security = "ssl"\n',
