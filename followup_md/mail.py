@@ -29,6 +29,7 @@ from followup_md.skeletons import folder_for, safe_file_name, yaml_scalar
 HEADER_FIELDS = ("From", "To", "Cc", "Date", "Subject", "Message-ID")
 MAX_HEADER = 256 << 10  # bytes of header read per message; a real one is a few KB
 MAX_SUBJECT = 200
+MAX_NAME_BYTES = 200  # of the 255 a file name may have, leaving room for ` (2).md`
 DEFAULT_FOLDER = "logs"
 _PARSER = BytesHeaderParser(policy=compat32)
 _SPACES = re.compile(r"\s+")
@@ -266,6 +267,8 @@ def _file_name(envelope: Envelope, taken: set[str]) -> str:
     """`YYYY-MM-DD subject`, made safe, and unique among `taken` (case-folded,
     as macOS and Windows compare names)."""
     base = safe_file_name(f"{envelope.sent_at.date().isoformat()} {envelope.subject or 'no subject'}")
+    while len(base.encode("utf-8")) > MAX_NAME_BYTES:  # file systems count bytes, not letters
+        base = base[:-1].rstrip(" .")
     name, number = base, 1
     while f"{name}.md".casefold() in taken:
         number += 1

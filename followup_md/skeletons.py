@@ -30,7 +30,6 @@ FIELDS = {
     "referral": ("referred_by", "company", "role", "email", "contacted"),
     "log": ("with", "direction"),
 }
-MAX_NAME_BYTES = 200  # of the 255 a file name may have, leaving room for ` (2).md`
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|#^\[\]]+')
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .,@/+_'-]*$")
 _YAML_WORDS = re.compile(r"^(?:true|false|null|yes|no|on|off|~|[-+]?[0-9][0-9_.:eE+-]*)$", re.IGNORECASE)
@@ -39,10 +38,7 @@ _YAML_WORDS = re.compile(r"^(?:true|false|null|yes|no|on|off|~|[-+]?[0-9][0-9_.:
 def safe_file_name(name: str) -> str:
     """A file name for a note called `name` that every OS and Obsidian accept."""
     cleaned = _UNSAFE_NAME.sub(" ", name)
-    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .")[:120]
-    while len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:  # file systems count bytes, not letters
-        cleaned = cleaned[:-1]
-    cleaned = cleaned.strip(" .")
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .")[:120].strip(" .")
     if not cleaned:
         raise UsageError(f"{name!r} does not make a file name; give the note a name with letters in it")
     return cleaned
