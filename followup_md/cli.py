@@ -39,11 +39,6 @@ def _today(value: str | None, vault: Path | None = None, option: str = "--today"
             if vault is not None and vault.is_dir()
             else date.today()
         )
-    return _day(value, "--today")
-
-
-def _day(value: str, option: str) -> date:
-    """A YYYY-MM-DD option's date."""
     from followup_md.model import YEARS, in_range
 
     try:
@@ -372,7 +367,7 @@ def watch(vault: Path | None, poll: bool, quiet: bool, verbose: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Print what would be recorded; write nothing.")
 @TODAY
 def mail(
-    vault: Path,
+    vault: Path | None,
     maildir: tuple[Path, ...],
     mbox: tuple[Path, ...],
     imap: bool,
@@ -397,7 +392,7 @@ def mail(
     from followup_md.mailboxes import check_log_folder, open_sources, record_mail
 
     day = _today(today, vault)
-    start = _day(since, "--since") if since else None
+    start = _today(since, option="--since") if since else None
     root, config, settings = _open(vault)
     check_log_folder(config, settings)
     plan = _plan(vault, day)
