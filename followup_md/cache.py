@@ -18,6 +18,7 @@ the same mtime and size). The folder carries its own `.gitignore`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -37,12 +38,17 @@ from followup_md.vault import open_regular, read_file, read_inside, walk_notes
 
 CACHE_LIMIT = 1 << 30  # bytes: a pickle larger than this is not ours
 
+# Bumped when the same bytes are read into different facts (2: company, role
+# and name hold a link's display text), which the types' fields cannot show.
+READING = 2
+
 
 def _layout() -> str:
     """The shape of every type the cache stores (each field's name): a pickle
     made by code with other fields is never unpickled into this code's types,
     even when the version number did not change."""
     digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"reading {READING}".encode())
     for name in sorted(n for m, n in _Unpickler.ALLOWED if m == "followup_md.model"):
         digest.update(f"{name}({','.join(f.name for f in fields(getattr(model, name)))})".encode())
     digest.update(f"RunRecord({','.join(f.name for f in fields(RunRecord))})".encode())
@@ -311,3 +317,17 @@ def record_run(
         stat_now(root / rel) if rel else None for rel in (config.due_file, config.ics_file, config.stats_file)
     )
     save(root, RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr), read)
+
+
+def first_time(root: Path, name: str) -> bool:
+    """True the first time `name` is asked for in this vault (a notice shown
+    once); a marker in the cache folder, written through the one writer,
+    remembers it (deleting the cache shows the notice again)."""
+    from followup_md.write import write_own
+
+    rel = f"{CACHE_DIR}/{name}.shown"
+    if os.path.lexists(root / rel):
+        return False
+    with contextlib.suppress(OSError, WriteError):  # a read-only vault: shown again next time
+        write_own(root, rel, b"")
+    return True

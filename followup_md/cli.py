@@ -470,7 +470,7 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
         raise UsageError(f"{note.path} has no open follow-up step")
     if step_id is None:
         return steps[0]
-    from followup_md.drafts import step_kind
+    from followup_md.wording import step_kind
 
     for step in steps:
         if step.id == step_id:
@@ -482,23 +482,6 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
         return kinds[0]
     listed = ", ".join(s.id for s in steps)
     raise UsageError(f"{note.path} has no open step {step_id!r}; its open steps: {listed}")
-
-
-def _templates(root: Path, folder: str, suffix: str) -> list[tuple[str, bytes]]:
-    """(vault-relative path, bytes) of the template files in a folder, sorted;
-    only files inside the vault (links resolved and checked), never a FIFO."""
-    from followup_md.vault import inside_path, read_inside
-
-    real = inside_path(root, folder) if folder else None
-    if real is None or not real.is_dir():
-        return []
-    found = []
-    for path in sorted(real.glob(f"*{suffix}")):
-        rel = f"{folder}/{path.name}"
-        data = read_inside(root, rel)
-        if data is not None:
-            found.append((rel, data))
-    return found
 
 
 @cli.command()
@@ -515,9 +498,13 @@ def new(
 
     TYPE is contact, introduction, help, application, interview, referral or
     log. The triggering date (met, applied, interview…) is today unless
-    --set gives it. The note goes to the folder followup-md.toml maps to the
-    type ([folders]), and uses the vault's own template for it when its
-    template folder has one (`contact.md` or `Follow-up contact.md`).
+    --set gives it. Dates may be relative: today, tomorrow, yesterday, +3d,
+    -1w, or a weekday (the coming one); `--set topics="[dbt, data pipelines]"`
+    is a list. A name like "Hooli - Backend Engineer" fills company and role.
+    Every value is checked as sync would read it. The note goes to the folder
+    followup-md.toml maps to the type ([folders]), and uses the vault's own
+    template for it when its template folder has one (`contact.md` or
+    `Follow-up contact.md`).
 
     \b
     Example:
@@ -525,15 +512,17 @@ def new(
         --set interviewer="[[Dana Ortiz]]"
     """
     from followup_md.errors import UsageError
-    from followup_md.model import FileChange
+    from followup_md.model import FileChange, Problem
+    from followup_md.parse import read_note
     from followup_md.skeletons import folder_for, note_text, parse_sets, safe_file_name
+    from followup_md.vault import template_files
     from followup_md.write import write_atomic
 
     root, config, settings = _open(vault)
     template = None
     wanted = (kind.casefold(), f"follow-up {kind}".casefold())
     for folder in settings.template_folders:
-        for rel, data in _templates(root, folder, ".md"):
+        for rel, data in template_files(root, folder, ".md"):
             if rel.removesuffix(".md").rpartition("/")[2].casefold() in wanted:
                 template = data.decode("utf-8", errors="replace")
     text = note_text(kind, name, parse_sets(sets), config, _today(today, vault), template)
@@ -545,6 +534,9 @@ def new(
             f"the file name {rel.rpartition('/')[2]!r} is {size} bytes long; the file system allows {limit}; "
             "give the note a shorter name"
         )
+    read = read_note(rel, text.encode("utf-8"), config, settings.syntax)
+    if isinstance(read, Problem):  # the reader's own rules, before anything is written
+        raise UsageError(f"{read.message}; nothing written")
     if (root / rel).exists():
         raise UsageError(f"{rel} already exists; followup-md never overwrites a note")
     write_atomic(root, FileChange(rel, None, text.encode("utf-8"), None))
@@ -603,46 +595,66 @@ def done(note: str, step: str, on: str | None, vault: Path | None, today: str | 
     _apply(root, config, settings, read_again(root, config, settings, planned, [target.path]))
 
 
-@cli.command()
+def _draft_help() -> str:
+    from followup_md.wording import PLACEHOLDERS
+
+    width = max(map(len, PLACEHOLDERS)) + 2
+    fields = "\n".join(f"  {{{name}}}".ljust(width + 3) + text for name, text in PLACEHOLDERS.items())
+    return (
+        "Print a drafted email for a step (default: the note's most urgent one).\n\n"
+        "Your own templates in the draft_templates folder (thank-you.txt,\n"
+        "check-in.txt…: a Subject: line, a blank line, the body) replace ours,\n"
+        "with these placeholders:\n\n"
+        f"\b\n{fields}\n\n"
+        "\b\nExample:\n"
+        '  followup-md draft "Globex - Analytics Engineer"\n'
+        '  followup-md draft "Lena Novak" reach-out --mailto\n'
+    )
+
+
+@cli.command(help=_draft_help())
 @click.argument("note")
 @click.argument("step", required=False)
 @click.option("--mailto", is_flag=True, help="Print a mailto: link instead of the text.")
 @VAULT_OPTION
 @TODAY
 def draft(note: str, step: str | None, mailto: bool, vault: Path | None, today: str | None) -> None:
-    """Print a drafted email for a step (default: the note's most urgent one).
-
-    Your own templates in the draft_templates folder (`thank-you.txt`,
-    `check-in.txt`…: a `Subject:` line, a blank line, the body, with fields
-    such as {first_name}, {company}, {role}, {topics}, {source}) replace ours.
-
-    \b
-    Example:
-      followup-md draft "Globex - Analytics Engineer"
-      followup-md draft "Lena Novak" reach-out --mailto
-    """
-    from followup_md.drafts import draft_email
+    from followup_md.cache import first_time
     from followup_md.errors import UsageError
+    from followup_md.layout import DRAFT_TEMPLATES
     from followup_md.links import link_index
+    from followup_md.render import copy_email, recipient_email
     from followup_md.render import mailto as mailto_url
-    from followup_md.render import recipient_email
+    from followup_md.vault import read_draft_templates
+    from followup_md.wording import check_templates, draft_email, template_for, words_for
 
     root, config, _ = _open(vault)
+    texts, old = read_draft_templates(root, config)
+    templates = check_templates(texts)
+    if old is not None and first_time(root, "draft-templates-moved"):
+        click.echo(
+            f"followup-md: your draft templates are in {old}/, inside the cache folder that git "
+            f"ignores; move them to {DRAFT_TEMPLATES}/ to keep them with the vault",
+            err=True,
+        )
     plan = _plan(vault, _today(today, vault))
     target = _note_of(plan, root, note)
     chosen = _step_of(plan, target, step)
-    templates = {
-        rel.rpartition("/")[2].removesuffix(".txt"): data.decode("utf-8", errors="replace")
-        for rel, data in _templates(root, config.draft_templates, ".txt")
-    }
-    subject, body = draft_email(chosen, target, templates)
+    names = link_index(plan.notes)
+    cc = copy_email(chosen, plan.notes, names)
+    subject, body = draft_email(chosen, target, config.sender, template_for(chosen, target, templates), cc)
     if mailto:
-        address = recipient_email(chosen, plan.notes, link_index(plan.notes))
+        address = recipient_email(chosen, plan.notes, names)
         if not address:
-            raise UsageError(f"no email for whoever {chosen.id} is addressed to; add `email:` to the note")
-        _say(mailto_url(address, subject, body))
+            who = words_for(chosen, target, config.sender)["who"]
+            raise UsageError(
+                f"no email address for {who}, to whom the {chosen.id} step is addressed; "
+                "add `email:` to their note"
+            )
+        _say(mailto_url(address, subject, body, cc))
         return
-    _say(f"Subject: {subject}\n\n{body}", nl=False, keep="\n\t")
+    copy = f"Cc: {cc}\n" if cc else ""
+    _say(f"Subject: {subject}\n{copy}\n{body}", nl=False, keep="\n\t")
 
 
 @cli.command()

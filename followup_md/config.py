@@ -14,8 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followup_md.errors import ConfigError
-from followup_md.layout import CONFIG_FILE
+from followup_md.layout import CONFIG_FILE, DRAFT_TEMPLATES
 from followup_md.model import MAX_DAYS
+from followup_md.wording import Sender
 
 TYPES = ("contact", "introduction", "help", "application", "interview", "referral", "log")
 STATUSES = (
@@ -60,9 +61,9 @@ MAX_COUNT = 65535  # a port number, or minutes (45 days)
 # key can be renamed in [keys].
 KEY_KINDS: Mapping[str, str] = {
     "type": "text",
-    "name": "text",
-    "company": "text",
-    "role": "text",
+    "name": "label",
+    "company": "label",
+    "role": "label",
     "email": "list",
     "phone": "text",
     "linkedin": "text",
@@ -114,7 +115,7 @@ class Option:
 
     section: str
     name: str
-    kind: str  # "int", "count", "bool", "str", "text", "path", "list", "choice", "map"
+    kind: str  # "int", "count", "bool", "str" (not empty), "text", "path", "list", "choice", "map"
     default: Any
     doc: str
     choices: tuple[str, ...] = ()
@@ -213,9 +214,13 @@ OPTIONS: tuple[Option, ...] = (
         "",
         "draft_templates",
         "path",
-        ".followup-md/templates",
-        "Folder of your own email templates for `draft` (`thank-you.txt`, `check-in.txt`…).",
+        DRAFT_TEMPLATES,
+        "Folder of your own email templates for `draft` (`thank-you.txt`, `check-in.txt`…), "
+        "kept in git with the vault.",
     ),
+    Option("me", "name", "text", "", "Your name, to sign the drafts with.", seed="002"),
+    Option("me", "signature", "list", [], "Lines under your name (phone, LinkedIn…).", seed="002"),
+    Option("me", "emails", "list", [], "Your own email addresses.", seed="002"),
     Option("keys", "*", "map", {}, 'Rename a front-matter key: `applied = "Applied-Date"`.'),
     Option("types", "*", "map", {}, 'Map a `type` value to one of ours: `Applied = "application"`.'),
     Option("statuses", "*", "map", {}, 'Map a status value to one of ours: `Offered = "active"`.'),
@@ -260,7 +265,13 @@ OPTIONS: tuple[Option, ...] = (
     ),
     _rule("stay_in_touch_due", 2, "Days after a rejection to ask to stay in touch.", "001"),
     _rule("source_outcome_due", 2, "Days after the outcome (`closed`) to tell the source.", "000"),
-    Option("mail", "me", "list", [], "Your own email addresses: a message from one of them is `sent`."),
+    Option(
+        "mail",
+        "me",
+        "list",
+        [],
+        "More of your own addresses for `mail` (besides `me.emails`): a message from one of them is `sent`.",
+    ),
     Option(
         "mail",
         "folder",
@@ -361,7 +372,8 @@ class Config:
     due_checkboxes: str = "auto"
     ics_file: str = ""
     stats_file: str = ""
-    draft_templates: str = ".followup-md/templates"
+    draft_templates: str = DRAFT_TEMPLATES
+    sender: Sender = field(default_factory=Sender)  # [me] in the file
     keys: Mapping[str, str] = field(default_factory=dict)
     types: Mapping[str, str] = field(default_factory=dict)
     statuses: Mapping[str, str] = field(default_factory=dict)
@@ -463,6 +475,10 @@ def _check_value(option: Option, value: Any, where: tuple[str, int]) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{label} must be a non-empty string", path, line)
         return value
+    if option.kind == "text":
+        if not isinstance(value, str):
+            raise ConfigError(f"{label} must be a string", path, line)
+        return value.strip()
     if option.kind == "path":
         if not isinstance(value, str):
             raise ConfigError(f"{label} must be a path inside the vault (a string)", path, line)
@@ -567,6 +583,19 @@ def _check_paths(config: Config, text: str, path: str) -> None:
             )
 
 
+def _check_sender(table: Any, text: str, path: str, by_place: Mapping[tuple[str, str], Option]) -> Sender:
+    if not isinstance(table, dict):
+        raise ConfigError("[me] must be a table", path, _line_of(text, "", "me"))
+    values: dict[str, Any] = {}
+    for name, value in table.items():
+        option = by_place.get(("me", name))
+        line = _line_of(text, "me", name)
+        if option is None:
+            raise ConfigError(f"unknown setting me.{name}; valid: {_valid_names('me')}", path, line)
+        values[name] = _check_value(option, value, (path, line))
+    return Sender(**values)
+
+
 def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
     """Validate the text of followup-md.toml against OPTIONS; errors carry file and line."""
     try:
@@ -592,6 +621,8 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
                     valid = _valid_names(name)
                     raise ConfigError(f"unknown setting {name}.{setting}; valid: {valid}", path, line)
                 sections[name][setting] = _check_value(option, item, (path, line))
+        elif name == "me":
+            values["sender"] = _check_sender(value, text, path, by_place)
         elif ("", name) in by_place:
             line = _line_of(text, "", name)
             values[name] = _check_value(by_place[("", name)], value, (path, line))

@@ -42,8 +42,8 @@ def render_ics(steps: Sequence[Step], notes: Mapping[str, Note], today: date) ->
         event.add("dtstart", step.due)
         event.add("dtend", step.due + timedelta(days=1))
         event.add("summary", f"{clean_text(note.name)}: {clean_text(step.action)}")
-        window = f"{step.start} to {step.due}" if step.start < step.due else f"on {step.due}"
-        lines = [clean_text(step.action), f"Window: {window}", f"Note: {step.note}"]
+        window = f"From {step.start} to {step.due}" if step.start < step.due else f"Due {step.due}"
+        lines = [clean_text(step.action), window, f"Note: {step.note}"]
         if step.hint:
             lines.insert(1, clean_text(step.hint))
         event.add("description", "\n".join(lines))

@@ -9,6 +9,9 @@ CACHE_DIR = ".followup-md"
 TEMP_SUFFIX = ".followup-md.tmp"  # `.<name>` + this: hidden, and never a `.md` name
 LEFTOVER = "a temp file left by an interrupted run"
 READ_LIMIT = 64 << 20  # bytes: no note or file of ours is this large; a larger one is never read
+DRAFT_TEMPLATES = "followup-md templates"  # the user's draft templates, kept in git with the vault
+# Where draft templates were kept before: inside the cache folder, which git ignores.
+OLD_DRAFT_TEMPLATES = f"{CACHE_DIR}/templates"
 SETTINGS_FILES = (  # what reading a note depends on besides the note: a change re-reads them all
     CONFIG_FILE,
     ".obsidian/templates.json",

@@ -278,8 +278,9 @@ def _file_name(envelope: Envelope, taken: set[str]) -> str:
 
 
 def own_addresses(config: Config) -> frozenset[str]:
-    """The user's own addresses: `[mail] me`, and the IMAP login when it is one."""
-    values = (*config.mail.me, config.mail.imap_user)
+    """The user's own addresses: the sender's (`[me] emails`), `[mail] me`, and
+    the IMAP login when it is one."""
+    values = (*config.sender.emails, *config.mail.me, config.mail.imap_user)
     return frozenset(address for value in values for address in parse_addresses(value))
 
 

@@ -132,7 +132,7 @@ class Step:
     id: str
     start: date
     due: date
-    action: str
+    action: str = ""
     hint: str = ""
     waiting: str = ""
     via: str = ""

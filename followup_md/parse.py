@@ -392,6 +392,8 @@ def _coerce_one(
         if not all(isinstance(item, str | int | float) for item in items):
             raise _wrong(theirs, "a list of words", value, path, line)
         facts[ours] = tuple(str(item).strip() for item in items if str(item).strip())
+    elif kind == "label" and (label := parse_link(value)) is not None:
+        facts[ours] = label.text  # a link is shown by its display text everywhere
     elif kind == "bool":
         if isinstance(value, str) and value.lower() in ("yes", "true", "no", "false"):
             value = value.lower() in ("yes", "true")

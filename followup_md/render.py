@@ -18,11 +18,11 @@ from followup_md.blocks import (
     parse_task,
     split_lines,
 )
-from followup_md.drafts import draft_email
 from followup_md.errors import UsageError
 from followup_md.links import LinkIndex, link_index
 from followup_md.model import Block, Note, Problem, State, Step, TaskLine, TaskSyntax, Waiting, printable
 from followup_md.parse import split_front_matter
+from followup_md.wording import CATALOGUE, Sender, draft_email, entry_key
 
 # Characters the Tasks plugin reads as fields (and the variation selector that
 # may follow them): never let user text carry them into a task line.
@@ -279,10 +279,11 @@ def note_link(note: Note, step_id: str | None, style: str) -> str:
     return f"[[{target}{anchor}|{label}]]"
 
 
-def mailto(address: str, subject: str, body: str) -> str:
+def mailto(address: str, subject: str, body: str, cc: str = "") -> str:
     """A mailto: URL with every part percent-encoded (safe inside a Markdown link)."""
     encoded = quote(address.strip(), safe="@")
-    return f"mailto:{encoded}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+    copy = f"cc={quote(cc.strip(), safe='@')}&" if cc else ""
+    return f"mailto:{encoded}?{copy}subject={quote(subject, safe='')}&body={quote(body, safe='')}"
 
 
 def _details(note: Note) -> str:
@@ -300,6 +301,11 @@ def _when(step: Step, today: date) -> str:
     return f"**{step.due}**"
 
 
+def _email_of(note: Note) -> str | None:
+    """The first address of the note's `email` (one address, or a list of them)."""
+    return next((email for email in note.facts.get("email", ()) if "@" in email), None)
+
+
 def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str | None:
     """The address of whoever the step writes to: the note's own person, or the
     note that `step.via` links to (the source of a referral, the introducer)."""
@@ -309,17 +315,38 @@ def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> 
         if path is None:
             return None
         note = notes[path]
-    return next((email for email in note.facts.get("email", ()) if "@" in email), None)
+    return _email_of(note)
 
 
-def agenda_line(step: Step, note: Note, email: str | None, today: date, style: str, checkbox: bool) -> str:
-    """One Due.md line: when, the note, company/role, the action, an email link."""
+def copy_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str:
+    """The address the step's email copies, or "": the referral's source on the
+    reach-out (seed 003: "copy your source on the same email"), from their note."""
+    note = notes[step.note]
+    source = note.facts.get("referred_by")
+    if source is None or not CATALOGUE[entry_key(step.id, note)].cc_source:
+        return ""
+    path = names.resolve(source.target, step.note)
+    return (_email_of(notes[path]) or "") if path is not None else ""
+
+
+def agenda_line(
+    step: Step,
+    note: Note,
+    email: tuple[str | None, str],
+    today: date,
+    style: str,
+    checkbox: bool,
+    sender: Sender,
+) -> str:
+    """One Due.md line: when, the note, company/role, the action, an email link
+    (`email`: the address it goes to, and the one it copies)."""
     box = "[ ] " if checkbox else ""
     link = note_link(note, step.id, style)
     line = f"- {box}{_when(step, today)} {link}{_details(note)}: {clean_text(step.action)}"
-    if email:
-        subject, body = draft_email(step, note)
-        line += f" · [email]({mailto(email, subject, body)})"
+    to, cc = email
+    if to:
+        subject, body = draft_email(step, note, sender, cc=cc)
+        line += f" · [email]({mailto(to, subject, body, cc)})"
     return line
 
 
@@ -374,7 +401,8 @@ def render_due(
     today: date,
     style: str = "wikilink",
     checkboxes: bool = False,
-    memo: dict[tuple[Step, date], tuple[Note, str | None, str]] | None = None,
+    memo: dict[tuple[Step, date], tuple[Note, tuple[str | None, str], str]] | None = None,
+    sender: Sender | None = None,
 ) -> list[str]:
     """The lines between Due.md's markers. `memo` keeps lines from one call to
     the next (the watcher's); a line is reused while its note is the same object
@@ -384,11 +412,11 @@ def render_due(
 
     def line_of(step: Step) -> str:
         note = notes[step.note]
-        email = recipient_email(step, notes, names)
+        email = (recipient_email(step, notes, names), copy_email(step, notes, names))
         known = memo.get((step, today)) if memo is not None else None
         if known is not None and known[0] is note and known[1] == email:
             return known[2]
-        line = agenda_line(step, note, email, today, style, checkboxes)
+        line = agenda_line(step, note, email, today, style, checkboxes, sender or Sender())
         if memo is not None:
             memo[(step, today)] = (note, email, line)
         return line

@@ -15,7 +15,8 @@ from itertools import pairwise
 from typing import Any
 
 from followup_md.config import Config, parse_duration
-from followup_md.model import Entry, Exchange, Link, Moment, Note, Step, Waiting
+from followup_md.model import Entry, Exchange, Moment, Note, Step, Waiting
+from followup_md.wording import action_text
 
 ENDED = frozenset({"closed", "hired", "withdrawn", "declined"})
 _RECURRING = re.compile(r"^keep-in-touch(?:-(\d+))?$")
@@ -53,10 +54,6 @@ def before_weekend(day: date) -> date:
 # Steps whose date is a "wait until" (not before: give them time); every other
 # step's due date is a "within N days" deadline.
 _WAIT_UNTIL = re.compile(r"^(?:r\d+-)?check-in-|^nudge$|^no-contact$|^keep-in-touch|^manual-|^follow-up-")
-
-
-def _text(link: Any) -> str:
-    return link.text if isinstance(link, Link) else str(link)
 
 
 CONTACT_KEYS = (
@@ -102,16 +99,7 @@ class _Planner:
         self.today = today
         self.steps: list[Step] = []
         self.waiting: list[str] = []
-        self.name = note.name
-        self.company = facts.get("company", "")
-        self.person = _text(facts.get("interviewer") or facts.get("contact") or self.name)
-        self.at = self.at_company(self.person)
-        self.role = facts.get("role", "")
-        self.source = _text(facts["referred_by"]) if "referred_by" in facts else ""
-        self.source_target = facts["referred_by"].target if "referred_by" in facts else ""
-
-    def at_company(self, person: str) -> str:
-        return f" at {self.company}" if self.company and self.company != person else ""
+        self.source = facts["referred_by"].target if "referred_by" in facts else ""
 
     def happened(self, key: str) -> date | None:
         """A date fact that has come to pass (a date ahead of today records nothing yet)."""
@@ -121,13 +109,12 @@ class _Planner:
     def days(self, name: str) -> timedelta:
         return int(self.rules[name]) * DAY
 
-    def add(self, step: str, start: date, due: date, action: str, hint: str = "", **extra: Any) -> Step:
-        """Plan a step; a tick, a fact (`status="done"` in `extra`) or a `sent`
-        log note may have completed it."""
+    def add(self, step: str, start: date, due: date, **extra: Any) -> Step:
+        """Plan a step, in the catalogue's words for its channel; a tick, a fact
+        (`status="done"` in `extra`) or a `sent` log note may have completed it."""
         task = self.note.tasks.get(step)
         channel = "" if _NOT_OUTREACH.match(step) else self.channel_for(extra.get("via", ""))
-        hint = hint or _CHANNEL_HINTS.get(channel, "")
-        action = name_channel(action, channel)
+        action, hint = action_text(step, self.note, channel)
         planned = Step(self.note.path, step, start, max(start, due), action, hint, channel=channel, **extra)
         if task is not None and task.status != "open":
             planned = replace(planned, status=task.status, done=task.done, reason="")
@@ -186,49 +173,29 @@ class _Planner:
     # One method per row of SPEC 4, in its order.
 
     def met(self, day: date) -> None:
-        where = self.facts.get("where")
-        self.add(
-            "reconnect",
-            day + self.days("reconnect_start"),
-            day + self.days("reconnect_due"),
-            f"Email {self.name}: recall meeting{f' at {where}' if where else ''} "
-            "and suggest a next step, such as a call or coffee",
-            "or send a LinkedIn request with a personal line",
-        )
+        self.add("reconnect", day + self.days("reconnect_start"), day + self.days("reconnect_due"))
 
     def introduced(self, day: date) -> None:
         due = day + self.days("introduction_due")
         introducer = self.facts.get("introduced_by")
         if introducer is not None:
-            self.add(
-                "thank-introducer",
-                day,
-                due,
-                f"Thank {_text(introducer)} for the introduction to {self.name}",
-                via=introducer.target,
-            )
+            self.add("thank-introducer", day, due, via=introducer.target)
         if "referred" not in self.facts:
-            by = f" (introduced by {_text(introducer)})" if introducer else ""
-            self.reach_out(
-                day,
-                due,
-                f"Email {self.name}{by}: say who you are and why you are connecting, "
-                "and suggest a call or a meeting",
-            )
+            self.reach_out(day, due)
 
-    def reach_out(self, start: date, due: date, action: str) -> None:
+    def reach_out(self, start: date, due: date) -> None:
         """`contacted` completes it; so does contact established (`connected`, an
         interview): you cannot have met them without reaching out."""
         contacted = self.happened("contacted")
         contact = self.established()
         if contacted is not None:
             reason = f"contacted {contacted.isoformat()}"
-            self.add("reach-out", start, due, action, status="done", done=contacted, reason=reason)
+            self.add("reach-out", start, due, status="done", done=contacted, reason=reason)
         elif contact is not None:
             day, why = contact
-            self.add("reach-out", start, due, action, status="done", done=min(day, self.today), reason=why)
+            self.add("reach-out", start, due, status="done", done=min(day, self.today), reason=why)
         else:
-            self.add("reach-out", start, due, action)
+            self.add("reach-out", start, due)
 
     def established(self) -> tuple[date, str] | None:
         """When contact with the note's person was established, and the fact that
@@ -252,43 +219,34 @@ class _Planner:
             due = day + self.days("help_urgent")
         else:
             due = day + self.days("help_default")
-        action = f"Send {self.name} a light, clear reminder about {promise}" + (
-            ", saying briefly why it is time-sensitive" if urgent else ""
-        )
         replied = self.happened("replied")
         # An answer ends the nudge; one before the promised date is news on the way.
         if replied is not None and replied > day and (expected is None or replied >= expected):
             reason = f"they replied {replied.isoformat()}"
-            self.add("nudge", due, due, action, status="done", done=replied, reason=reason)
+            self.add("nudge", due, due, status="done", done=replied, reason=reason)
         else:
-            self.add("nudge", due, due, action, waiting=waiting)
+            self.add("nudge", due, due, waiting=waiting)
 
     def shown_open(self, step_id: str) -> bool:
         """Whether the block shows the step as an open line (the user has seen it)."""
         task = self.note.tasks.get(step_id)
         return task is not None and task.status == "open"
 
-    def settle(self, step_id: str, start: date, due: date, action: str, day: date, reason: str) -> None:
+    def settle(self, step_id: str, start: date, due: date, day: date, reason: str) -> None:
         """A fact made a step the block shows unnecessary: it stays as history,
         done on the fact's day (today at the latest)."""
         if self.shown_open(step_id):
             done = min(day, self.today)
-            self.add(step_id, start, due, action, status="done", done=done, reason=reason)
+            self.add(step_id, start, due, status="done", done=done, reason=reason)
 
     def applied(self, day: date) -> None:
-        person = _text(self.facts["contact"]) if "contact" in self.facts else "the hiring team"
-        role = f" for {self.role}" if self.role else ""
         window = (day + self.days("confirm_start"), day + self.days("confirm_due"))
-        action = (
-            f"Email {person}{self.at_company(person)} to check that your application{role} arrived, "
-            "offer more materials and ask about next steps and timing"
-        )
         rounds = self.facts.get("interview")
         if rounds:  # an interview supersedes confirming receipt
             first = rounds[0].day
-            self.settle("confirm", *window, action, first, f"interview {first.isoformat()}")
+            self.settle("confirm", *window, first, f"interview {first.isoformat()}")
             return
-        self.add("confirm", *window, action)
+        self.add("confirm", *window)
 
     def interviews(self, rounds: tuple[Moment, ...]) -> None:
         """Seed 001: every round, not just the last, gets its thank-you. A round's
@@ -298,47 +256,19 @@ class _Planner:
         # Seed 003: an informational interview has no job behind it: thank them
         # (seed 001: an email, a call or a card), never ask for a status.
         informational = str(self.facts.get("format", "")).lower() == "informational"
-        ask = "prepare your questions about their work" if informational else "plan to ask about the timeline"
         for moment in rounds:
             day = moment.day
-            prepare = (
-                round_id("prepare", day),
-                day - self.days("prepare_before"),
-                day,
-                f"Draft your thank-you note to {self.person}{self.at} before the interview and {ask}",
-            )
+            prepare = (round_id("prepare", day), day - self.days("prepare_before"), day)
             if day >= self.today:  # seed 003: drafted before; kept through the interview day
                 self.add(*prepare)
             else:
                 self.settle(*prepare, day, f"interview {day.isoformat()}")
             if day > self.today:
                 continue
-            if informational:
-                self.add(
-                    round_id("thank-you", day),
-                    day,
-                    moment.next_day + self.days("thank_you_days") - DAY,
-                    f"Thank {self.person}{self.at} for the conversation within 24 hours, "
-                    "mentioning something you learned",
-                    "an email, a call or a handwritten card",
-                )
-            else:
-                self.add(
-                    round_id("thank-you", day),
-                    day,
-                    moment.next_day + self.days("thank_you_days") - DAY,
-                    f"Send {self.person}{self.at} a thank-you email within 24 hours, "
-                    "relating it to what you discussed",
-                    "or a handwritten note, or an article on something you talked about",
-                )
+            self.add(round_id("thank-you", day), day, moment.next_day + self.days("thank_you_days") - DAY)
             if self.source:
-                self.add(
-                    round_id("loop-in-source", day),
-                    day,
-                    day + self.days("loop_in_source_due"),
-                    f"Thank {self.source} and tell them how the interview{self.at} went",
-                    via=self.source_target,
-                )
+                due = day + self.days("loop_in_source_due")
+                self.add(round_id("loop-in-source", day), day, due, via=self.source)
         self.superseded_check_ins(rounds)
         named = self.facts.get("follow_up_on")
         if named is not None and rounds and named >= rounds[-1].day:
@@ -352,16 +282,9 @@ class _Planner:
             prefix = f"r{before.day:%Y%m%d}-check-in-"
             for step_id, task in self.note.tasks.items():
                 if step_id.startswith(prefix) and step_id[len(prefix) :].isdigit() and task.due is not None:
-                    count = int(step_id.removeprefix(prefix) or 0)
                     start, due = task.start or task.due, task.due
                     reason = f"next round {after.day.isoformat()}"
-                    self.settle(step_id, start, due, self.check_in_action(count), after.day, reason)
-
-    def check_in_action(self, count: int) -> str:
-        if count == 1:
-            role = f" in the {self.role} role" if self.role else ""
-            return f"Check in with {self.person}{self.at}: restate your interest{role} and ask for the status"
-        return f"Send {self.person}{self.at} another short note asking for an update"
+                    self.settle(step_id, start, due, after.day, reason)
 
     def check_ins(self, day: date) -> None:
         """Seed 002: 48 hours after the promised date, else 3-5 days after; seed
@@ -380,20 +303,15 @@ class _Planner:
         else:
             start, due = day + self.days("check_in_start"), day + self.days("check_in_due")
         answered = replied is not None and (replied > day if promised else replied >= start)
-        hint = "email is least intrusive; if you call, write down the key points first"
         for count in range(1, limit + 1):
             step = f"{prefix}check-in-{count}"
-            action = self.check_in_action(count)
             task = self.note.tasks.get(step)
             if replied is not None and answered and (task is None or task.status == "open"):
                 if task is not None or start <= replied:  # it was asked for: keep it as history
                     reason = f"they replied {replied.isoformat()}"
-                    self.add(step, start, due, action, hint, status="done", done=replied, reason=reason)
+                    self.add(step, start, due, status="done", done=replied, reason=reason)
                 return  # they answered: the chain has ended
-            topics = self.facts.get("topics")
-            if count > 1 and topics:  # seed 001: the second note may carry an article
-                hint = f"or share a pertinent article on {', '.join(topics)}"
-            self.add(step, start, due, action, hint, waiting=waiting if count == 1 else "")
+            self.add(step, start, due, waiting=waiting if count == 1 else "")
             done = self.done_on(step)
             if done is None:
                 return
@@ -404,22 +322,11 @@ class _Planner:
             self.exhausted = True
 
     def referred(self, day: date) -> None:
-        source = self.source or "the person who referred you"
-        self.reach_out(
-            day,
-            day + self.days("referral_due"),
-            f"Email {self.name} about the referral and copy {source} on it",
-        )
+        self.reach_out(day, day + self.days("referral_due"))
 
     def connected(self, day: date) -> None:
         if self.source:
-            self.add(
-                "update-source",
-                day,
-                day + self.days("update_source_due"),
-                f"Tell {self.source} that things are moving forward with {self.name}",
-                via=self.source_target,
-            )
+            self.add("update-source", day, day + self.days("update_source_due"), via=self.source)
 
     def no_contact(self) -> None:
         """`contacted`, or the reach-out done (ticked or logged), starts the clock."""
@@ -427,45 +334,20 @@ class _Planner:
         if day is None or not self.source:
             return
         due = day + self.days("no_contact_after")
-        step = (
-            "no-contact",
-            due,
-            due,
-            f"Let {self.source} know you have not reached {self.name} yet, with an update on your efforts",
-        )
         contact = self.established()
         if contact is None:
-            self.add(*step, via=self.source_target)
+            self.add("no-contact", due, due, via=self.source)
         elif self.shown_open("no-contact"):  # contact came: no longer needed
             done = min(contact[0], self.today)
-            self.add(*step, via=self.source_target, status="done", done=done, reason=contact[1])
+            self.add("no-contact", due, due, via=self.source, status="done", done=done, reason=contact[1])
 
     def outcome(self, status: str, day: date) -> None:
         """Seeds 000 and 003: thank the source and tell them how it ended."""
-        if not self.source:
-            return
-        endings = {
-            "hired": "that you got the job",
-            "rejected": "that it did not work out this time",
-            "declined": "that you declined the offer",
-            "withdrawn": "that you withdrew",
-            "closed": "how it ended",
-        }
-        self.add(
-            "source-outcome",
-            day,
-            day + self.days("source_outcome_due"),
-            f"Thank {self.source} for the referral and tell them {endings[status]}{self.at}",
-            via=self.source_target,
-        )
+        if self.source:
+            self.add("source-outcome", day, day + self.days("source_outcome_due"), via=self.source)
 
     def rejected(self, day: date) -> None:
-        self.add(
-            "stay-in-touch",
-            day,
-            day + self.days("stay_in_touch_due"),
-            f"Thank {self.person}{self.at} for considering you and ask to stay in touch or for other leads",
-        )
+        self.add("stay-in-touch", day, day + self.days("stay_in_touch_due"))
 
     def keep_in_touch(self, interval: tuple[int, str]) -> None:
         """Seed 001: reminders are a constant fixture: every `interval` after
@@ -478,16 +360,7 @@ class _Planner:
         if base is None:
             return
         due = add_interval(base, interval)
-        topics = self.facts.get("topics")
-        also = f" and with {self.source}, who referred you" if self.source else ""
-        self.add(
-            step,
-            due,
-            due,
-            f"Keep in touch with {self.person}{self.at}{also}: share news"
-            + (f" or an article on {', '.join(topics)}" if topics else "")
-            + " and ask how they are",
-        )
+        self.add(step, due, due)
 
     def flame_out(self, status: str) -> bool:
         """Seeds 000 and 001: the relationship outlives the process. After the
@@ -514,13 +387,8 @@ class _Planner:
         if any(step.status == "open" for step in self.steps):
             return
         start = base + after
-        self.add(
-            f"reconnect-since-{base:%Y%m%d}",
-            start,
-            start + self.days("reconnect_due") - self.days("reconnect_start"),
-            f"Reconnect with {self.name}{self.at_company(self.name)}: you last spoke on {base.isoformat()}; "
-            "share your news, ask how they are and suggest a call or a coffee",
-        )
+        due = start + self.days("reconnect_due") - self.days("reconnect_start")
+        self.add(f"reconnect-since-{base:%Y%m%d}", start, due)
 
     def _contact_dates(self) -> Iterable[date]:
         done = [task.done for task in self.note.tasks.values()] + [step.done for step in self.steps]
@@ -529,37 +397,11 @@ class _Planner:
     def follow_up_on(self, day: date) -> None:
         """Seeds 001 and 004: the employer said to follow up (or call) on a day:
         that day, by the channel they named."""
-        self.add(
-            f"follow-up-{day:%Y%m%d}",
-            day,
-            day,
-            f"Follow up with {self.person}{self.at} on the day they named: "
-            "restate your interest and ask about next steps",
-            waiting=f"they asked you to follow up on {day.isoformat()}",
-        )
+        waiting = f"they asked you to follow up on {day.isoformat()}"
+        self.add(f"follow-up-{day:%Y%m%d}", day, day, waiting=waiting)
 
     def manual(self, day: date) -> None:
-        action = self.facts.get("next_action") or f"Follow up with {self.name}"
-        self.add(f"manual-{day.strftime('%Y%m%d')}", day, day, action)
-
-
-_CHANNEL_HINTS = {
-    "call": "write down the key points first, in case you reach their voicemail",
-    "linkedin": "a connection request or message with a personal line",
-}
-_CHANNEL_VERBS = {"call": ("Call", "call"), "linkedin": ("Message", "message")}
-
-
-def name_channel(action: str, channel: str) -> str:
-    """The action naming its channel: `Email X` becomes `Call X` or `Message X`
-    (on LinkedIn), and an action that names none says how."""
-    if channel == "email":
-        return action if re.search(r"\bemail\b", action, re.IGNORECASE) else f"{action}, by email"
-    if channel in _CHANNEL_VERBS:
-        verb, noun = _CHANNEL_VERBS[channel]
-        action = re.sub(r"\bemail\b", noun, re.sub(r"^Email ", f"{verb} ", action))
-        return action + (", by phone" if channel == "call" else ", on LinkedIn")
-    return action
+        self.add(f"manual-{day.strftime('%Y%m%d')}", day, day)
 
 
 def default_cadence(note: Note, config: Config) -> tuple[int, str] | None:

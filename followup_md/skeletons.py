@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
-from followup_md.config import OPTIONS, TYPES, Config
+from followup_md.config import KEY_KINDS, OPTIONS, TYPES, Config
 from followup_md.errors import UsageError
 
 # The fact that starts each kind of note's follow-ups (SPEC 4), and what else is worth filling in.
@@ -73,9 +73,48 @@ def fill_template(text: str, name: str, today: date) -> str:
     return re.sub(r"<%\s*tp\.file\.title\s*%>", name, text)
 
 
+_LIST = re.compile(r"^\[(?!\[)(.*)\]$", re.DOTALL)
+
+
+def yaml_value(value: str) -> str:
+    """`[a, b]` as a YAML list of strings, anything else as `yaml_scalar`
+    (`[[Jane]]` is a link, not a list)."""
+    found = _LIST.match(value)
+    if found is None:
+        return yaml_scalar(value)
+    items = [item.strip() for item in found.group(1).split(",") if item.strip()]
+    return "[" + ", ".join(yaml_scalar(item) for item in items) + "]"
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_OFFSET = re.compile(r"^([+-])(\d{1,4})([dw])$")
+
+
+def relative_date(value: str, today: date) -> str | None:
+    """`today`, `tomorrow`, `yesterday`, `+3d`, `-1w` or a weekday (the coming
+    one: next week's on that very day) as an ISO date; None for anything else."""
+    word = value.strip().lower()
+    days = {"today": 0, "tomorrow": 1, "yesterday": -1}.get(word)
+    found = _OFFSET.match(word)
+    if found:
+        sign, count, unit = found.groups()
+        days = int(count) * (7 if unit == "w" else 1) * (-1 if sign == "-" else 1)
+    elif len(word) >= 3 and days is None:
+        weekday = next((n for n, name in enumerate(_WEEKDAYS) if name.startswith(word)), None)
+        if weekday is not None:
+            days = (weekday - today.weekday() - 1) % 7 + 1
+    return (today + timedelta(days=days)).isoformat() if days is not None else None
+
+
+def company_and_role(name: str) -> tuple[str, str] | None:
+    """`Hooli - Backend Engineer` as (company, role), as people name application notes."""
+    company, sep, role = name.partition(" - ")
+    return (company.strip(), role.strip()) if sep and company.strip() and role.strip() else None
+
+
 def set_front_matter(text: str, key: str, value: str) -> str:
     """`text` with `key: value` in its front matter (replaced, or added last)."""
-    line = f"{key}: {yaml_scalar(value)}"
+    line = f"{key}: {yaml_value(value)}"
     if not text.startswith("---\n"):
         return f"---\n{line}\n---\n{text}"
     end = text.find("\n---", 3)
@@ -103,23 +142,38 @@ def note_text(
     if kind not in TYPES:
         raise UsageError(f"unknown type {kind!r}; one of: {', '.join(TYPES)}")
     text = fill_template(template, name, today) if template is not None else ""
+    sets = [(key, _dated(key, value, config, today)) for key, value in sets]
     given = dict(sets)
     trigger = config.key(TRIGGERS[kind])
     if template is None:
         lines = [f"{config.key('type')}: {kind}", f"{config.key('name')}: {yaml_scalar(name)}"]
-        if trigger not in given:
-            lines.append(f"{trigger}: {today.isoformat()}")
-        lines += [f"{config.key(field)}:" for field in FIELDS[kind] if config.key(field) not in given]
+        lines.append(f"{trigger}: {today.isoformat()}")
+        lines += [f"{config.key(field)}:" for field in FIELDS[kind]]
         text = "---\n" + "\n".join(lines) + "\n---\n"
     else:
         text = set_front_matter(text, config.key("type"), kind)
-        if trigger not in given and not re.search(
-            rf"^{re.escape(trigger)}[ \t]*:[ \t]*\S", text.split("\n---", 1)[0], re.MULTILINE
-        ):
+        if trigger not in given and not _has_value(text, trigger):
             text = set_front_matter(text, trigger, today.isoformat())
+    split = company_and_role(name) if kind in ("application", "interview") else None
+    if split is not None:  # "Hooli - Backend Engineer" names the company and the role
+        for field, value in zip((config.key("company"), config.key("role")), split, strict=True):
+            if field not in given and not _has_value(text, field):
+                sets.append((field, value))
     for key, value in sets:
         text = set_front_matter(text, key, value)
     return text
+
+
+def _has_value(text: str, key: str) -> bool:
+    front = text.split("\n---", 1)[0]
+    return re.search(rf"^{re.escape(key)}[ \t]*:[ \t]*\S", front, re.MULTILINE) is not None
+
+
+def _dated(key: str, value: str, config: Config, today: date) -> str:
+    """A relative date given for a date key, written as the ISO date it means."""
+    if any(KEY_KINDS[ours] in ("date", "moments") for ours in config.ours_for(key)):
+        return relative_date(value, today) or value
+    return value
 
 
 def folder_for(kind: str, config: Config) -> str:
@@ -161,6 +215,12 @@ def config_text(zone: str | None) -> str:
     for option in OPTIONS:
         if option.kind == "map":
             out += [f"# {option.doc}", f"# [{option.section}]", ""]
+    out.append("# Who you are: drafts sign with your name and signature lines.")
+    out.append("# [me]")
+    for option in OPTIONS:
+        if option.section == "me":
+            out.append(f"# {option.name} = {_toml(option.default)}  # {option.doc}")
+    out.append("")
     out.append("# Rule windows, in days (each from the guidance in seeds/).")
     out.append("# [rules]")
     for option in OPTIONS:

@@ -195,7 +195,7 @@ class PlanMemo:
     is not planned twice. Valid for one config and one set of settings."""
 
     notes: dict[str, tuple[Note, Exchange, date, NoteOutcome]] = field(default_factory=dict)
-    lines: dict[tuple[Step, date], tuple[Note, str | None, str]] = field(default_factory=dict)
+    lines: dict[tuple[Step, date], tuple[Note, tuple[str | None, str], str]] = field(default_factory=dict)
 
 
 NoteOutcome = tuple[list[Step], list[Waiting], str | None, Problem | None]
@@ -320,6 +320,7 @@ def plan_read(
         config.link_style,
         checkboxes,
         memo.lines if memo is not None else None,
+        config.sender,
     )
     if due_problem is None:
         changes += _own_change(config.due_file, due, due_lines, due_block, inner)

@@ -15,7 +15,15 @@ from typing import Any, BinaryIO
 
 from followup_md.config import Config, parse_config, stays_inside
 from followup_md.errors import ConfigError
-from followup_md.layout import CONFIG_FILE, LEFTOVER, READ_LIMIT, TASKS_PLUGIN, TEMP_SUFFIX
+from followup_md.layout import (
+    CONFIG_FILE,
+    DRAFT_TEMPLATES,
+    LEFTOVER,
+    OLD_DRAFT_TEMPLATES,
+    READ_LIMIT,
+    TASKS_PLUGIN,
+    TEMP_SUFFIX,
+)
 from followup_md.model import Stat, TaskSyntax, VaultSettings, stat_of
 
 SETTINGS_LIMIT = 1 << 20  # the config, an Obsidian settings file, a template
@@ -313,3 +321,35 @@ def read_file(root: Path, rel: str) -> tuple[bytes, Stat] | None:
         return b"".join(chunks), stat_of(before)
     finally:
         os.close(fd)
+
+
+def template_files(root: Path, folder: str, suffix: str) -> list[tuple[str, bytes]]:
+    """(vault-relative path, bytes) of the template files in a folder, sorted;
+    only files inside the vault (links resolved and checked), never a FIFO."""
+    real = inside_path(root, folder) if folder else None
+    if real is None or not real.is_dir():
+        return []
+    found = []
+    for path in sorted(real.glob(f"*{suffix}")):
+        rel = f"{folder}/{path.name}"
+        data = read_inside(root, rel)
+        if data is not None:
+            found.append((rel, data))
+    return found
+
+
+def read_draft_templates(root: Path, config: Config) -> tuple[dict[str, str], str | None]:
+    """{vault-relative path: text} of the vault's own draft templates, and the
+    old folder's path when they were found only there (inside the cache folder,
+    which git ignores: the caller tells the user once to move them)."""
+    folder = config.draft_templates
+    old = None
+    if folder == DRAFT_TEMPLATES and not (root / folder).is_dir() and (root / OLD_DRAFT_TEMPLATES).is_dir():
+        folder = old = OLD_DRAFT_TEMPLATES
+    texts = {}
+    for rel, data in template_files(root, folder, ".txt"):
+        try:
+            texts[rel] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ConfigError("not UTF-8 text; save the template as UTF-8", rel, 1) from None
+    return texts, old if texts else None

@@ -38,8 +38,14 @@ def test_values_are_read() -> None:
             "templates, skip_weekends, max_followups, task_format, keep_in_touch_after, tag, heading, link_style, "
             "due_checkboxes, "
             "ics_file, stats_file, draft_templates, "
-            "cadence, directions, folders, keys, mail, rules, statuses, tags, types",
+            "cadence, directions, folders, keys, mail, me, rules, statuses, tags, types",
         ),
+        (
+            '[me]\nnmae = "Ada"\n',
+            "followup-md.toml:2: unknown setting me.nmae; valid: name, signature, emails",
+        ),
+        ('[me]\nsignature = "Ada"\n', "followup-md.toml:2: me.signature must be a list of strings"),
+        ("me = 1\n", "followup-md.toml:1: [me] must be a table"),
         (
             "\n[rules]\nconfirm = 3\n",
             "followup-md.toml:3: unknown setting rules.confirm; valid: reconnect_start, "

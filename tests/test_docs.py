@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from followup_md.cli import cli
 from followup_md.config import options_markdown
+from followup_md.wording import PLACEHOLDERS
 
 from .conftest import REPO
 
@@ -18,6 +19,19 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 def test_config_reference_is_generated_from_the_options_table() -> None:
     section = README.split("<!-- options:begin -->\n", 1)[1].split("<!-- options:end -->", 1)[0]
     assert section == options_markdown()
+
+
+def test_placeholder_table_is_generated_from_the_catalogue() -> None:
+    from followup_md.wording import placeholders_markdown
+
+    section = README.split("<!-- placeholders:begin -->\n", 1)[1].split("<!-- placeholders:end -->", 1)[0]
+    assert section == placeholders_markdown()
+    from followup_md.wording import CATALOGUE
+
+    assert ", ".join(f"`{key}.txt`" for key in CATALOGUE) in README
+    result = CliRunner().invoke(cli, ["draft", "--help"], terminal_width=200)
+    for name in PLACEHOLDERS:
+        assert f"{{{name}}}" in result.stdout
 
 
 def test_before_and_after_are_the_example_note_without_and_with_its_block() -> None:

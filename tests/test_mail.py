@@ -715,3 +715,11 @@ def test_reading_a_header_in_blocks_stops_where_reading_lines_would(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(mailboxes, "HEADER_BLOCK", block)
         assert read_header(io.BytesIO(data)) == _header_by_lines(data)
+
+
+def test_the_senders_own_addresses_decide_the_direction_too() -> None:
+    from followup_md.config import parse_config
+    from followup_md.mail import own_addresses
+
+    config = parse_config('[me]\nemails = ["Riley@Example.org"]\n[mail]\nme = ["riley@work.example"]\n')
+    assert own_addresses(config) == {"riley@example.org", "riley@work.example"}

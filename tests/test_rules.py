@@ -560,7 +560,7 @@ CHANNELS = [
         "type: help\nname: Priya\nasked: 2026-11-10\nemail: p@x.example\n",
         "nudge",
         "email",
-        "Send Priya a light, clear reminder about their offer to help, by email",
+        "Email Priya a light, clear reminder about their offer to help",
         "",
     ),
     (
@@ -570,8 +570,8 @@ CHANNELS = [
         "channel: call\n",
         "r20261116-check-in-1",
         "call",
-        "Check in with Sam at Acme: restate your interest and ask for the status, by phone",
-        "email is least intrusive; if you call, write down the key points first",
+        "Call Sam at Acme: restate your interest and ask for the status",
+        "write down the key points first, in case you reach their voicemail",
     ),
     (
         "000",
@@ -579,8 +579,8 @@ CHANNELS = [
         "type: contact\nname: Chris\nmet: 2026-11-19\nlinkedin: https://www.linkedin.com/in/chris\n",
         "reconnect",
         "linkedin",
-        "Message Chris: recall meeting and suggest a next step, such as a call or coffee, on LinkedIn",
-        "or send a LinkedIn request with a personal line",
+        "Send Chris a LinkedIn request with a personal line recalling your meeting",
+        "a connection request or message with a personal line",
     ),
     (
         "001",
@@ -597,8 +597,8 @@ CHANNELS = [
         "type: interview\ncompany: Acme\ninterviewer: Sam\ninterview: 2026-11-05\ntopics: [dbt]\n",
         "r20261105-check-in-2",
         "email",
-        "Send Sam at Acme another short note asking for an update, by email",
-        "or share a pertinent article on dbt",
+        "Send Sam at Acme a second short note asking for an update, perhaps with an article on dbt",
+        "if you call, write down the key points first; email is the least intrusive",
     ),
     (
         "001",
@@ -606,7 +606,7 @@ CHANNELS = [
         "type: application\ncompany: Acme\ncontact: Sam\napplied: 2026-11-01\nfollow_up_on: 2026-11-23\nchannel: call\n",
         "follow-up-20261123",
         "call",
-        "Follow up with Sam at Acme on the day they named: restate your interest and ask about next steps, by phone",
+        "Call Sam at Acme on the day they named: restate your interest and ask about next steps",
         "write down the key points first, in case you reach their voicemail",
     ),
     (
@@ -616,9 +616,9 @@ CHANNELS = [
         "status: hired\nclosed: 2026-11-10\ncadence: 3m\ntopics: [dbt]\n",
         "keep-in-touch",
         "email",
-        "Keep in touch with Sam at Acme and with Maya, who referred you: share news or an article on dbt "
-        "and ask how they are, by email",
-        "",
+        "Keep in touch with Sam and with Maya, who referred you, by email: share some news or an article "
+        "on dbt, and ask how they are",
+        "a call or a LinkedIn message work as well",
     ),
 ]
 
@@ -888,7 +888,8 @@ def test_an_informational_interview_never_waits_for_an_answer() -> None:  # seed
     assert [(s.id, s.action) for s in steps] == [
         (
             "thank-you-20261001",
-            "Thank Ana for the conversation within 24 hours, mentioning something you learned, by email",
+            "Thank Ana for the conversation within 24 hours, mentioning something you learned: "
+            "by email, a call or a card",
         )
     ]
 
@@ -903,13 +904,13 @@ def test_a_folders_cadence_applies_to_the_notes_in_it() -> None:  # seed 001
 
 
 def test_a_dormant_contact_is_drafted_a_catch_up_not_a_nice_to_meet_you() -> None:  # seed 001
-    from followup_md.drafts import draft_email
+    from followup_md.wording import Sender, draft_email
 
     note = note_from("type: contact\nname: Ruth Okafor\nlast_contact: 2026-05-01\n")
     steps, _ = steps_of("type: contact\nname: Ruth Okafor\nlast_contact: 2026-05-01\n", D)
-    subject, body = draft_email(steps[0], note)
+    subject, body = draft_email(steps[0], note, Sender())
     assert subject == "It has been a while"
-    assert body.startswith("Hi Ruth,\n\nIt has been a while since we last spoke")
+    assert body.startswith("Hi Ruth,\n\nI hope you are well; it has been a while since we last spoke.")
 
 
 def test_log_notes_get_no_steps() -> None:

@@ -245,7 +245,7 @@ def test_a_log_note_credited_once_completes_nothing_more_on_the_next_sync(make_v
         "— logged in thanks #followup 🛫 2026-11-10 📅 2026-11-11 ✅ 2026-11-14 ^fu-thank-you-20261110"
         in text
     )
-    assert "- [ ] Check in with Acme" in text
+    assert "- [ ] Check in with the hiring team by email" in text
     shutil.rmtree(root / ".followup-md")  # plan from the notes, not from what the cache remembers
     sync(root)
     assert read(root, "Acme.md") == text
@@ -275,7 +275,7 @@ def test_numbered_rounds_of_an_older_block_migrate_with_their_ticks(make_vault: 
     sync(root)
     text = read(root, "Acme.md")
     assert "✅ 2026-11-03 ^fu-thank-you-20261103\n" in text
-    assert "- [ ] Send Acme a thank-you email within 24 hours" in text
+    assert "- [ ] Send your interviewer a thank-you email within 24 hours" in text
     assert "📅 2026-10-29 ^fu-thank-you-20261028\n" in text
     assert "^fu-thank-you-2\n" not in text and "^fu-thank-you\n" not in text
 

@@ -369,7 +369,7 @@ def test_a_generated_line_keeps_the_users_fields_and_words(vault: Path, added: s
     synced(vault)
     line = _line_of(note.read_text(), "reconnect")
     assert line == (
-        "- [ ] Email Jane: recall meeting and suggest a next step, such as a call or coffee #followup "
+        "- [ ] Email Jane: recall your meeting and suggest a next step, such as a call or coffee #followup "
         "🛫 2026-11-19 📅 2026-11-21 ^fu-reconnect"
     )
     mine = line.replace("#followup ", f"#followup{added}{fields} ")
@@ -379,7 +379,7 @@ def test_a_generated_line_keeps_the_users_fields_and_words(vault: Path, added: s
     note.write_text(note.read_text().replace("met: 2026-11-18", "met: 2026-11-19\nwhere: Expo"))
     synced(vault)
     assert _line_of(note.read_text(), "reconnect") == (
-        "- [ ] Email Jane: recall meeting at Expo and suggest a next step, such as a call or coffee "
+        "- [ ] Email Jane: recall your meeting at Expo and suggest a next step, such as a call or coffee "
         f"#followup{added}{fields} 🛫 2026-11-20 📅 2026-11-22 ^fu-reconnect"
     )
     assert "nothing to update;" in synced(vault).stdout
@@ -395,7 +395,7 @@ def test_fields_after_the_dates_stay_after_them(vault: Path) -> None:
     note.write_text(note.read_text().replace("met: 2026-11-18", "met: 2026-11-19"))
     synced(vault)
     assert _line_of(note.read_text(), "reconnect") == (
-        "- [/] Email Jane: recall meeting and suggest a next step, such as a call or coffee #followup "
+        "- [/] Email Jane: recall your meeting and suggest a next step, such as a call or coffee #followup "
         "🛫 2026-11-20 📅 2026-11-22 🔁 every week ⏫ ^fu-reconnect"
     )
 
@@ -413,7 +413,7 @@ def test_dataview_fields_of_the_user_are_kept(vault: Path) -> None:
     note.write_text(note.read_text().replace(line, mine).replace("met: 2026-11-18", "met: 2026-11-19"))
     synced(vault)
     assert _line_of(note.read_text(), "reconnect") == (
-        "- [ ] Email Jane: recall meeting and suggest a next step, such as a call or coffee #followup"
+        "- [ ] Email Jane: recall your meeting and suggest a next step, such as a call or coffee #followup"
         "  [priority:: high]  [repeat:: every week]  [start:: 2026-11-20]  [due:: 2026-11-22] ^fu-reconnect"
     )
 

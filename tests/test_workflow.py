@@ -51,8 +51,8 @@ def test_new_writes_the_right_front_matter_where_config_says(make_vault: MakeVau
     assert result.stdout == "People/Jane Doe.md\n"
     text = (root / "People" / "Jane Doe.md").read_text()
     assert text == (
-        "---\ntype: contact\nname: Jane Doe\nmet: 2026-11-20\nrole:\nemail:\ntopics:\n"
-        'company: "Acme: Labs"\nwhere: "PyData #3"\n---\n'
+        '---\ntype: contact\nname: Jane Doe\nmet: 2026-11-20\ncompany: "Acme: Labs"\nrole:\nemail:\n'
+        'where: "PyData #3"\ntopics:\n---\n'
     )
     again = in_vault(root, "new", "contact", "Jane Doe")
     assert again.exit_code == 2
@@ -115,9 +115,10 @@ def test_draft_prints_a_specific_email(example: Path) -> None:
     result = in_vault(example, "draft", "Globex - Analytics Engineer")
     assert result.exit_code == 0
     assert result.stdout == (
-        "Subject: Thank you for the interview\n\nHi Dana,\n\nThank you for taking the time to speak with me "
-        "on November 19. I enjoyed our conversation about metrics layer and I am excited about the "
-        "Analytics Engineer role at Globex.\n\nBest regards,\n"
+        "Subject: Thank you for the Analytics Engineer interview\n\nHi Dana,\n\nThank you for taking the "
+        "time to speak with me on November 19. I enjoyed our conversation about metrics layer, and it "
+        "confirmed my interest in the Analytics Engineer role at Globex. I look forward to hearing about "
+        "the next steps.\n\nBest regards,\n"
     )
     link = in_vault(example, "draft", "Omar Haddad", "thank-introducer", "--mailto")
     assert link.stdout.startswith(
@@ -125,16 +126,75 @@ def test_draft_prints_a_specific_email(example: Path) -> None:
     )
     no_email = in_vault(example, "draft", "Initech - Platform Engineer", "--mailto")
     assert no_email.exit_code == 2
+    assert no_email.stderr == (
+        "followup-md: no email address for Bill Lumbergh, to whom the prepare-20261123 step is addressed; "
+        "add `email:` to their note\n"
+    )
+
+
+def test_a_referral_copies_its_source_and_says_who_referred_you(example: Path) -> None:
+    result = in_vault(example, "draft", "Lena Novak", "reach-out")
+    assert result.stdout.startswith(
+        "Subject: Referred by Maya Chen\nCc: maya.chen@brightline.example\n\nHi Lena,\n\n"
+        "Maya Chen suggested I get in touch with you about opportunities at Brightline Analytics"
+    )
+    link = in_vault(example, "draft", "Lena Novak", "reach-out", "--mailto").stdout
+    assert link.startswith(
+        "mailto:lena.novak@brightline.example?cc=maya.chen@brightline.example&subject=Referred%20by%20Maya"
+    )
+    assert "cc=maya.chen%40brightline.example" not in link
+
+
+def test_drafts_sign_with_the_sender_from_config(example: Path) -> None:
+    (example / "followup-md.toml").write_text(
+        '[me]\nname = "Ada Lovelace"\nsignature = ["+1 555 0100", "linkedin.com/in/ada"]\n'
+        'emails = ["ada@example.org"]\n'
+    )
+    result = in_vault(example, "draft", "Globex - Analytics Engineer")
+    assert result.stdout.endswith("\n\nBest regards,\nAda Lovelace\n+1 555 0100\nlinkedin.com/in/ada\n")
+    invoke(example, "sync", str(example))
+    assert "Best%20regards%2C%0AAda%20Lovelace%0A%2B1%20555%200100" in (example / "Due.md").read_text()
 
 
 def test_draft_uses_the_vaults_own_template(example: Path) -> None:
-    folder = example / ".followup-md" / "templates"
-    folder.mkdir(parents=True)
+    folder = example / "followup-md templates"
+    folder.mkdir()
     (folder / "thank-you.txt").write_text(
-        "Subject: Thanks, {first_name}!\n\nDear {recipient} at {company}: {nope}\n"
+        "Subject: Thanks, {first_name}!\n\n{greeting}\n\nDear {recipient} at {company}: {topics}.\n\n{signature}\n"
     )
     result = in_vault(example, "draft", "Globex - Analytics Engineer", "thank-you")
-    assert result.stdout == "Subject: Thanks, Dana!\n\nDear Dana at Globex: {nope}\n"
+    assert result.stdout == (
+        "Subject: Thanks, Dana!\n\nHi Dana,\n\nDear Dana at Globex: metrics layer.\n\nBest regards,\n"
+    )
+    (folder / "check-in.txt").write_text("Subject: Hi\n\nDear {first_name},\n{frist_name}\n")
+    wrong = in_vault(example, "draft", "Globex - Analytics Engineer", "thank-you")
+    assert wrong.exit_code == 2
+    assert wrong.stderr.startswith(
+        "followup-md templates/check-in.txt:4: unknown placeholder {frist_name}; "
+        "valid: {greeting}, {first_name}, {recipient},"
+    )
+    (folder / "check-in.txt").unlink()
+    (folder / "thanks.txt").write_text("Subject: Hi\n")
+    named = in_vault(example, "draft", "Globex - Analytics Engineer", "thank-you")
+    assert named.exit_code == 2
+    assert named.stderr.startswith(
+        "followup-md templates/thanks.txt:1: not a kind of step; draft templates are named "
+        "reconnect.txt, reconnect-since.txt, thank-introducer.txt,"
+    )
+
+
+def test_templates_in_the_cache_folder_still_work_with_a_notice_once(example: Path) -> None:
+    folder = example / ".followup-md" / "templates"
+    folder.mkdir(parents=True)
+    (folder / "thank-you.txt").write_text("Subject: Thanks\n\nThanks, {first_name}.\n")
+    first = in_vault(example, "draft", "Globex - Analytics Engineer", "thank-you")
+    assert first.stdout == "Subject: Thanks\n\nThanks, Dana.\n"
+    assert first.stderr == (
+        "followup-md: your draft templates are in .followup-md/templates/, inside the cache folder that "
+        "git ignores; move them to followup-md templates/ to keep them with the vault\n"
+    )
+    second = in_vault(example, "draft", "Globex - Analytics Engineer", "thank-you")
+    assert (second.stdout, second.stderr) == (first.stdout, "")
 
 
 def test_export_ics_is_valid_and_stable(example: Path, tmp_path: Path) -> None:
@@ -153,7 +213,7 @@ def test_export_ics_is_valid_and_stable(example: Path, tmp_path: Path) -> None:
     thanks = next(e for e in events if "Dana" in str(e["SUMMARY"]))
     assert thanks.decoded("DTSTART").isoformat() == "2026-11-20"
     assert "Note: applications/Globex - Analytics Engineer.md" in str(thanks["DESCRIPTION"])
-    assert "Window: 2026-11-19 to 2026-11-20" in str(thanks["DESCRIPTION"])
+    assert "From 2026-11-19 to 2026-11-20" in str(thanks["DESCRIPTION"])
     invoke(example, "export", "ics", str(example), "-o", str(out))
     assert out.read_bytes() == first
     assert invoke(example, "export", "ics", str(example)).stdout_bytes == first
@@ -195,20 +255,25 @@ def test_init_writes_the_machines_time_zone(make_vault: MakeVault, monkeypatch: 
 def test_the_config_template_shows_every_setting_with_its_default() -> None:
     from followup_md.config import OPTIONS
 
-    names = {o.name for o in OPTIONS if o.kind != "map"}
-    top: list[str] = []
-    rules: list[str] = []
-    mail: list[str] = []
-    section = top
+    names = {o.dotted for o in OPTIONS if o.kind != "map"}
+    sections: dict[str, list[str]] = {"": []}
+    section = ""
     for line in config_text(None).splitlines():
-        if line in ("# [rules]", "# [mail]"):
-            section = rules if line == "# [rules]" else mail
-        elif line.startswith("# ") and line[2:].split(" = ")[0] in names:
-            section.append(line[2:].split("  # ")[0])
-    text = "\n".join(top) + "\n[rules]\n" + "\n".join(rules) + "\n[mail]\n" + "\n".join(mail) + "\n"
+        if line in ("# [rules]", "# [mail]", "# [me]"):
+            section = line[3:-1]
+            sections[section] = []
+        elif line.startswith("# ") and (f"{section}." if section else "") + line[2:].split(" = ")[0] in names:
+            sections[section].append(line[2:].split("  # ")[0])
+    text = "\n".join(f"[{name}]\n" * bool(name) + "\n".join(lines) for name, lines in sections.items()) + "\n"
     assert parse_config(text) == Config()
-    assert {line.split(" = ")[0] for line in top + rules + mail} == names
+    shown = {
+        (f"{name}." if name else "") + line.split(" = ")[0]
+        for name, lines in sections.items()
+        for line in lines
+    }
+    assert shown == names
     assert tomllib.loads(text)["rules"]["confirm_due"] == 7
+    assert tomllib.loads(text)["me"] == {"name": "", "signature": [], "emails": []}
 
 
 def test_from_an_empty_folder_to_a_working_system(tmp_path: Path) -> None:
@@ -286,3 +351,77 @@ def test_a_progress_bar_only_on_a_terminal(example: Path, monkeypatch: pytest.Mo
         read = module._progress(example, config, settings)(probe)
         assert "people/Maya Chen.md" in read
         assert ("Reading notes" in stream.getvalue()) is shown
+
+
+def test_new_fills_company_and_role_from_the_name_and_writes_lists(make_vault: MakeVault) -> None:
+    root = make_vault({})
+    result = in_vault(
+        root, "new", "interview", "Hooli - Backend Engineer", "--set", "topics=[dbt, data pipelines]"
+    )
+    assert result.exit_code == 0, result.output
+    text = (root / "Hooli - Backend Engineer.md").read_text()
+    assert text == (
+        "---\ntype: interview\nname: Hooli - Backend Engineer\ninterview: 2026-11-20\ncompany: Hooli\n"
+        "role: Backend Engineer\ninterviewer:\nemail:\nreply_by:\nformat:\ntopics: [dbt, data pipelines]\n---\n"
+    )
+    values, _ = load_mapping(text.split("---\n")[1], "n.md", 2)
+    assert values["topics"] == ["dbt", "data pipelines"]
+    given = in_vault(root, "new", "application", "Stark - SRE", "--set", "company=Stark Industries")
+    assert given.exit_code == 0
+    assert "company: Stark Industries\nrole: SRE\n" in (root / "Stark - SRE.md").read_text()
+    assert "company:\n" in note_text("contact", "Jane - Friend", [], Config(), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("today", "2026-11-20"),
+        ("tomorrow", "2026-11-21"),
+        ("yesterday", "2026-11-19"),
+        ("+3d", "2026-11-23"),
+        ("-1w", "2026-11-13"),
+        ("monday", "2026-11-23"),
+        ("Fri", "2026-11-27"),  # the 20th is a Friday: the coming one is next week's
+        ("2026-11-24T14:00", "2026-11-24T14:00"),
+    ],
+)
+def test_new_writes_relative_dates_as_iso(value: str, written: str) -> None:
+    text = note_text("interview", "X", [("interview", value), ("reply_by", value)], Config(), TODAY)
+    assert f"\ninterview: {written}\n" in text
+    assert f"\nreply_by: {written}\n" in text
+    assert "\nformat: today\n" in note_text("interview", "X", [("format", "today")], Config(), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("sets", "message"),
+    [
+        (
+            ["interview=tomorow"],
+            "interview: expected a date like 2026-11-20 or 2026-11-20T14:30, got 'tomorow'",
+        ),
+        (["interview=2026-13-45"], "interview: 2026-13-45 is not a real date"),
+        (["cadence=often"], "cadence: expected an interval like 10d, 3w, 2m or 1y, got 'often'"),
+        (
+            ["status=maybe"],
+            "status: 'maybe' is not one of active, waiting, paused, closed, hired, withdrawn, "
+            "declined, rejected (map it in followup-md.toml [statuses])",
+        ),
+    ],
+)
+def test_new_checks_every_value_as_the_reader_does(
+    make_vault: MakeVault, sets: list[str], message: str
+) -> None:
+    root = make_vault({})
+    result = in_vault(root, "new", "interview", "Hooli", *(f"--set={s}" for s in sets))
+    assert result.exit_code == 2
+    assert result.stderr == f"followup-md: {message}; nothing written\n"
+    assert not (root / "Hooli.md").exists()
+
+
+def test_new_from_a_template_fills_only_the_company_and_role_it_leaves_empty() -> None:
+    template = "---\ntype: interview\ninterview: {{date}}\ncompany:\nrole: Engineer\n---\n# {{title}}\n"
+    text = note_text("interview", "Hooli - Backend Engineer", [], Config(), TODAY, template)
+    assert text == (
+        "---\ntype: interview\ninterview: 2026-11-20\ncompany: Hooli\nrole: Engineer\n---\n"
+        "# Hooli - Backend Engineer\n"
+    )
