@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from followup_md import __version__, model
-from followup_md.config import Config
+from followup_md.config import KEY_KINDS, Config
 from followup_md.errors import WriteError
 from followup_md.layout import CACHE_DIR, LEFTOVER, SETTINGS_FILES
 from followup_md.model import NoteFile, Problem, ReadFile, Stat, VaultSettings
@@ -59,6 +59,7 @@ def fingerprint(root: Path) -> str:
     """Everything besides the notes and the date that reading a note depends on."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{FORMAT} {__version__} {time.tzname} {time.timezone}".encode())
+    digest.update(repr(sorted(KEY_KINDS.items())).encode())  # the facts a note is read into
     for name in SETTINGS_FILES:
         data = read_inside(root, name)
         digest.update(name.encode() + b"\0" + (data if data is not None else b"-") + b"\0")

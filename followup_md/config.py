@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -53,6 +54,7 @@ def too_long(interval: tuple[int, str]) -> bool:
 
 
 LONGEST = f"{MAX_DAYS // 365} years"
+MAX_COUNT = 65535  # a port number, or minutes (45 days)
 
 
 # Every front-matter key the tool reads, with the kind of value it holds; each
@@ -62,7 +64,7 @@ KEY_KINDS: Mapping[str, str] = {
     "name": "label",
     "company": "label",
     "role": "label",
-    "email": "text",
+    "email": "list",
     "phone": "text",
     "linkedin": "text",
     "status": "text",
@@ -101,6 +103,8 @@ KEY_KINDS: Mapping[str, str] = {
     "channel": "text",
     "follow_up_on": "date",
     "aliases": "list",
+    "subject": "text",
+    "message_id": "text",
 }
 KEYS = tuple(KEY_KINDS)
 
@@ -111,7 +115,7 @@ class Option:
 
     section: str
     name: str
-    kind: str  # "int", "bool", "str" (not empty), "text", "path", "list", "choice", "map"
+    kind: str  # "int", "count", "bool", "str" (not empty), "text", "path", "list", "choice", "map"
     default: Any
     doc: str
     choices: tuple[str, ...] = ()
@@ -261,7 +265,82 @@ OPTIONS: tuple[Option, ...] = (
     ),
     _rule("stay_in_touch_due", 2, "Days after a rejection to ask to stay in touch.", "001"),
     _rule("source_outcome_due", 2, "Days after the outcome (`closed`) to tell the source.", "000"),
+    Option(
+        "mail",
+        "me",
+        "list",
+        [],
+        "More of your own addresses for `mail` (besides `me.emails`): a message from one of them is `sent`.",
+    ),
+    Option(
+        "mail",
+        "folder",
+        "path",
+        "",
+        "Folder for the log notes `mail` writes (default: the one `[folders]` maps to `log`, else `logs`).",
+    ),
+    Option("mail", "maildir", "list", [], "Maildir folders to read (a folder holding several is searched)."),
+    Option("mail", "mbox", "list", [], "mbox files to read."),
+    Option("mail", "imap_host", "text", "", "IMAP server (`imap.gmail.com`); empty: no IMAP."),
+    Option("mail", "imap_port", "count", 0, "IMAP port; 0: 993 for `tls`, 143 for `starttls`."),
+    Option(
+        "mail",
+        "imap_security",
+        "choice",
+        "tls",
+        "`tls` (IMAPS), `starttls`, or `plain` (only to localhost, as a local Bridge or dovecot).",
+        choices=("tls", "starttls", "plain"),
+    ),
+    Option("mail", "imap_user", "text", "", "IMAP login name (often your address)."),
+    Option(
+        "mail",
+        "imap_folders",
+        "list",
+        ["INBOX", "\\Sent"],
+        "IMAP folders to read; `\\Sent` is whichever folder the server marks as sent mail.",
+    ),
+    Option("mail", "imap_cafile", "text", "", "CA certificate file for a server with its own certificate."),
+    Option(
+        "mail",
+        "password_env",
+        "text",
+        "FOLLOWUP_MD_IMAP_PASSWORD",
+        "Environment variable holding the IMAP password.",
+    ),
+    Option(
+        "mail",
+        "password_command",
+        "text",
+        "",
+        "Command printing the IMAP password (`pass show mail`), used when the variable is unset.",
+    ),
+    Option("mail", "check_every", "count", 5, "Minutes between mailbox checks in `watch`; 0: never."),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class MailSettings:
+    """The `[mail]` section: where mail is read from and where log notes go."""
+
+    me: tuple[str, ...] = ()
+    folder: str = ""
+    maildir: tuple[str, ...] = ()
+    mbox: tuple[str, ...] = ()
+    imap_host: str = ""
+    imap_port: int = 0
+    imap_security: str = "tls"
+    imap_user: str = ""
+    imap_folders: tuple[str, ...] = ("INBOX", "\\Sent")
+    imap_cafile: str = ""
+    password_env: str = "FOLLOWUP_MD_IMAP_PASSWORD"
+    password_command: str = ""
+    check_every: int = 5
+
+    @property
+    def sources(self) -> bool:
+        """Whether any mailbox is configured."""
+        return bool(self.maildir or self.mbox or self.imap_host)
+
 
 _MAP_TARGETS: Mapping[str, tuple[str, ...]] = {
     "keys": KEYS,
@@ -307,6 +386,7 @@ class Config:
     )
     # The line of each `[section] name` in followup-md.toml ("section.name" -> line), for messages.
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    mail: MailSettings = field(default_factory=MailSettings)
 
     def zone(self) -> tzinfo | None:
         """The vault's time zone, or None for the machine's local zone."""
@@ -379,6 +459,14 @@ def _check_value(option: Option, value: Any, where: tuple[str, int]) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
             raise ConfigError(f"{label} must be a whole number of days from 0 to {MAX_DAYS}", path, line)
         return value
+    if option.kind == "count":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+            raise ConfigError(f"{label} must be a whole number from 0 to {MAX_COUNT}", path, line)
+        return value
+    if option.kind == "text":
+        if not isinstance(value, str):
+            raise ConfigError(f"{label} must be a string", path, line)
+        return value.strip()
     if option.kind == "bool":
         if not isinstance(value, bool):
             raise ConfigError(f"{label} must be true or false", path, line)
@@ -484,9 +572,10 @@ def _check_paths(config: Config, text: str, path: str) -> None:
         *(("", "templates", folder) for folder in config.templates),
         *(("folders", folder, folder) for folder in config.folders),
         *((("", "draft_templates", config.draft_templates),) if config.draft_templates else ()),
+        *((("mail", "folder", config.mail.folder),) if config.mail.folder else ()),
     ):
         if not stays_inside(folder):
-            label = section or name
+            label = "mail.folder" if section == "mail" else section or name
             raise ConfigError(
                 f"{label}: {folder!r} is not a folder inside the vault (use a relative path)",
                 path,
@@ -517,21 +606,21 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         raise ConfigError(f"not valid TOML: {error}", path, line) from None
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
-    rules = dict(Config().rules)
+    sections: dict[str, dict[str, Any]] = {"rules": dict(Config().rules), "mail": {}}
     by_place = {(o.section, o.name): o for o in OPTIONS}
     for name, value in data.items():
         if name in _MAP_TARGETS:
             values[name] = _check_map(name, value, text, path, lines)
-        elif name == "rules":
+        elif name in sections:
             if not isinstance(value, dict):
-                raise ConfigError("[rules] must be a table", path, _line_of(text, "", name))
-            for rule, days in value.items():
-                option = by_place.get(("rules", rule))
-                line = _line_of(text, "rules", rule)
+                raise ConfigError(f"[{name}] must be a table", path, _line_of(text, "", name))
+            for setting, item in value.items():
+                option = by_place.get((name, setting))
+                line = _line_of(text, name, setting)
                 if option is None:
-                    valid = _valid_names("rules")
-                    raise ConfigError(f"unknown setting rules.{rule}; valid: {valid}", path, line)
-                rules[rule] = _check_value(option, days, (path, line))
+                    valid = _valid_names(name)
+                    raise ConfigError(f"unknown setting {name}.{setting}; valid: {valid}", path, line)
+                sections[name][setting] = _check_value(option, item, (path, line))
         elif name == "me":
             values["sender"] = _check_sender(value, text, path, by_place)
         elif ("", name) in by_place:
@@ -540,7 +629,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         else:
             line = _line_of(text, "", name)
             raise ConfigError(f"unknown setting {name!r}; valid: {_valid_names('')}", path, line)
-    config = Config(rules=rules, lines=lines, **values)
+    config = Config(rules=sections["rules"], mail=MailSettings(**sections["mail"]), lines=lines, **values)
     _check_paths(config, text, path)
     return config
 
@@ -549,10 +638,10 @@ def _shown(option: Option) -> str:
     if option.kind == "map":
         return "`{}`"
     if option.kind == "list":
-        return "`[]`"
+        return f"`{json.dumps(option.default)}`"
     if option.kind == "bool":
         return f"`{str(option.default).lower()}`"
-    if option.kind == "int":
+    if option.kind in ("int", "count"):
         return f"`{option.default}`"
     return f'`"{option.default}"`'
 

@@ -47,3 +47,7 @@ class ConfigError(FollowupError):
 
 class WriteError(FollowupError):
     """A file could not be replaced safely; the original is left as it was."""
+
+
+class MailError(FollowupError):
+    """A mailbox cannot be read: missing, unreachable, or the login was refused."""

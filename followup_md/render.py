@@ -263,7 +263,7 @@ def render_note(
     return before + nl.join(block_lines) + nl + end_line + after
 
 
-_WIKILINK_UNSAFE = re.compile(r"[\[\]|#^\x00-\x1f\x7f]")
+WIKILINK_UNSAFE = re.compile(r"[\[\]|#^\x00-\x1f\x7f]")
 
 
 def relative_path(path: str, index: str) -> str:
@@ -286,7 +286,7 @@ def note_link(note: Note, step_id: str | None, style: str, index: str = "Due.md"
     target = note.path.removesuffix(".md")
     name = one_line(note.name) or one_line(note.path)
     label = escape_markdown(name)
-    if style == "markdown" or label != name or _WIKILINK_UNSAFE.search(target):
+    if style == "markdown" or label != name or WIKILINK_UNSAFE.search(target):
         return f"[{label}]({quote(relative_path(note.path, index))}{anchor})"
     return f"[[{target}{anchor}|{name}]]"
 
@@ -319,8 +319,8 @@ def _when(step: Step, today: date) -> str:
 
 
 def _email_of(note: Note) -> str | None:
-    email = note.facts.get("email")
-    return email if isinstance(email, str) and "@" in email else None
+    """The first address of the note's `email` (one address, or a list of them)."""
+    return next((email for email in note.facts.get("email", ()) if "@" in email), None)
 
 
 def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str | None:

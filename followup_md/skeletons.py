@@ -196,9 +196,7 @@ def _toml(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, list):
-        return "[]"
-    return json.dumps(value)
+    return json.dumps(value)  # a JSON string or list of strings is TOML too
 
 
 def config_text(zone: str | None) -> str:
@@ -228,4 +226,8 @@ def config_text(zone: str | None) -> str:
     for option in OPTIONS:
         if option.section == "rules":
             out.append(f"# {option.name} = {option.default}  # {option.doc}")
+    out += ["", "# Mailboxes for `followup-md mail` (see the README's Mail section).", "# [mail]"]
+    for option in OPTIONS:
+        if option.section == "mail":
+            out.append(f"# {option.name} = {_toml(option.default)}  # {option.doc}")
     return "\n".join(out) + "\n"

@@ -123,6 +123,7 @@ class Watcher:
         note_quiet: float = NOTE_QUIET,
         clock: Callable[[], float] = time.monotonic,
         on_sync: Callable[[SyncPlan], None] | None = None,
+        mail_every: float | None = None,
     ) -> None:
         self.root = root
         self.today_of: Callable[[], date] = today or (lambda: vault_today(self.config))  # config reloads
@@ -144,6 +145,9 @@ class Watcher:
         self.stats = Stats()
         self.problems: set[str] = set()
         self.identity = self._identity()
+        self.mail_every = mail_every  # seconds; None: `[mail] check_every` minutes
+        self.next_mail = clock()  # the first check comes once the watch has started
+        self.mail_since: date | None = None
 
     def _identity(self) -> tuple[int, int] | None:
         try:
@@ -294,6 +298,42 @@ class Watcher:
         parts += [f"{notes} note{'s' if notes != 1 else ''}"] if notes else []
         return f"{changed}updated {' and '.join(parts)}"
 
+    # Mail
+
+    def mail_timeout(self) -> float | None:
+        """Seconds until the next mailbox check; None when there is none to do."""
+        every = self.config.mail.check_every * 60 if self.mail_every is None else self.mail_every
+        if not self.config.mail.sources or every <= 0:
+            return None
+        return max(0.0, self.next_mail - self.clock())
+
+    def check_mail(self) -> None:
+        """Record new exchanges from the configured mailboxes; sync if any.
+        After the first check, IMAP is asked only for mail since the day before
+        the last check (local mailboxes are read whole: it takes seconds)."""
+        from followup_md.errors import FollowupError
+        from followup_md.mail import describe
+        from followup_md.mailboxes import check_log_folder, open_sources, record_mail
+
+        every = self.config.mail.check_every * 60 if self.mail_every is None else self.mail_every
+        self.next_mail = self.clock() + every
+        notes = {rel: entry.result for rel, entry in self.read.items() if isinstance(entry.result, Note)}
+        started = self.today_of()
+        try:
+            check_log_folder(self.config, self.settings)
+            sources = open_sources(self.config, self.root, ((), (), False), self.mail_since, os.environ)
+            recorded, _, failed = record_mail(self.root, self.config, notes, sources, None)
+        except (FollowupError, OSError) as error:
+            self.echo(f"followup-md: mail check failed: {error}")
+            return
+        self.mail_since = started - timedelta(days=1)
+        for skipped in failed:
+            self.echo(f"followup-md: {skipped}")
+        for record in recorded:
+            self.echo(f"{datetime.now():%H:%M:%S} {describe(record, notes)}")
+        if recorded and self.apply_batch({record.change.path: False for record in recorded}):
+            self.sync()
+
     def deferred_timeout(self) -> float | None:
         if not self.deferred:
             return None
@@ -419,7 +459,7 @@ def _loop(
     housekeeping: float,
 ) -> int:
     while not stop.is_set():
-        waits = [debouncer.timeout(), watcher.deferred_timeout(), housekeeping]
+        waits = [debouncer.timeout(), watcher.deferred_timeout(), watcher.mail_timeout(), housekeeping]
         waits.append(_seconds_to_midnight(datetime.now()))
         timeout = min(w for w in waits if w is not None)
         try:
@@ -451,6 +491,11 @@ def _loop(
             watcher.sync()
         elif watcher.today_of() != watcher.today:
             watcher.sync()  # a new day (midnight, or waking from sleep)
+        if watcher.mail_timeout() == 0:
+            try:
+                watcher.check_mail()
+            except Exception as error:
+                watcher.echo(f"followup-md: mail check failed: {error!r}")
     return 0
 
 

@@ -164,3 +164,16 @@ def test_the_cache_format_follows_the_fields_of_the_types_it_stores(monkeypatch:
 
     monkeypatch.setattr(cache, "RunRecord", RunRecord)
     assert cache._layout() != cache.FORMAT
+
+
+def test_a_new_front_matter_key_reads_every_note_again(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log note cached before `message_id` was a key would hide the id `mail`
+    needs to record a message once: the key table is part of the cache's key."""
+    from followup_md import cache, config
+
+    root = make_vault(FILES)
+    before = cache.fingerprint(root)
+    monkeypatch.setattr(cache, "KEY_KINDS", {**config.KEY_KINDS, "new_key": "text"})
+    assert cache.fingerprint(root) != before

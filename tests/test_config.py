@@ -38,7 +38,7 @@ def test_values_are_read() -> None:
             "templates, skip_weekends, max_followups, task_format, keep_in_touch_after, tag, heading, link_style, "
             "due_checkboxes, "
             "ics_file, stats_file, draft_templates, "
-            "cadence, directions, folders, keys, me, rules, statuses, tags, types",
+            "cadence, directions, folders, keys, mail, me, rules, statuses, tags, types",
         ),
         (
             '[me]\nnmae = "Ada"\n',
@@ -83,7 +83,7 @@ def test_values_are_read() -> None:
             "type, name, company, role, email, phone, linkedin, status, last_contact, replied, next, next_action, "
             "snooze, cadence, max_followups, referred_by, topics, met, where, introduced, introduced_by, asked, "
             "promise, expected, urgent, applied, contact, posting, interview, interviewer, reply_by, format, "
-            "referred, contacted, connected, closed, tags, date, with, direction, channel, follow_up_on, aliases",
+            "referred, contacted, connected, closed, tags, date, with, direction, channel, follow_up_on, aliases, subject, message_id",
         ),
         (
             'tag = "#x"\ndue_file = [\n',
@@ -160,3 +160,37 @@ def test_readme_rules_table_shows_the_default_windows() -> None:
     for step, (window,) in ROWS.items():
         row = next(line for line in rows if step in line.split(" | ")[1])
         assert window.format(**defaults) in row, step
+
+
+def test_the_mail_section_is_read_and_checked() -> None:
+    config = parse_config(
+        '[mail]\nme = ["a@example.org"]\nimap_host = "imap.example.org"\ncheck_every = 10\n'
+    )
+    assert config.mail.me == ("a@example.org",)
+    assert config.mail.imap_host == "imap.example.org"
+    assert config.mail.imap_folders == ("INBOX", "\\Sent")
+    assert config.mail.check_every == 10
+    assert config.mail.sources
+    assert not Config().mail.sources
+    for text, message in (
+        (
+            "[mail]\ncheck_every = -1\n",
+            "followup-md.toml:2: mail.check_every must be a whole number from 0 to 65535",
+        ),
+        (
+            "[mail]\nimap_port = 70000\n",
+            "followup-md.toml:2: mail.imap_port must be a whole number from 0 to 65535",
+        ),
+        (
+            '[mail]\nimap_security = "ssl"\n',
+            "followup-md.toml:2: mail.imap_security must be one of: tls, starttls, plain (got 'ssl')",
+        ),
+        (
+            '[mail]\npassword = "hunter2"\n',
+            "followup-md.toml:2: unknown setting mail.password; valid: me, folder, maildir, mbox, imap_host, imap_port, imap_security, imap_user, imap_folders, imap_cafile, password_env, password_command, check_every",
+        ),
+        ("mail = 1\n", "followup-md.toml:1: [mail] must be a table"),
+    ):
+        with pytest.raises(ConfigError) as error:
+            parse_config(text)
+        assert str(error.value) == message

@@ -271,7 +271,7 @@ def test_the_config_template_shows_every_setting_with_its_default() -> None:
     sections: dict[str, list[str]] = {"": []}
     section = ""
     for line in config_text(None).splitlines():
-        if line in ("# [rules]", "# [me]"):
+        if line in ("# [rules]", "# [mail]", "# [me]"):
             section = line[3:-1]
             sections[section] = []
         elif line.startswith("# ") and (f"{section}." if section else "") + line[2:].split(" = ")[0] in names:
