@@ -238,7 +238,7 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
 def _recorded_day(root: Path, due_file: str) -> date | None:
     """The date the vault's Due.md was computed for, if it says (an unreadable
     Due.md is the sync's to report)."""
-    from followup_md.render import recorded_date
+    from followup_md.agenda import recorded_date
     from followup_md.vault import read_file
 
     try:
@@ -655,9 +655,8 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path | None, today: 
     from followup_md.cache import first_time
     from followup_md.errors import UsageError
     from followup_md.layout import DRAFT_TEMPLATES
-    from followup_md.links import link_index
-    from followup_md.render import copy_email, recipient_email
-    from followup_md.render import mailto as mailto_url
+    from followup_md.links import copy_email, link_index, recipient_email
+    from followup_md.links import mailto as mailto_url
     from followup_md.vault import read_draft_templates
     from followup_md.wording import check_templates, draft_email, template_for, words_for
 

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
-from followup_md.model import Note
+from followup_md.markdown import escape_markdown, one_line
+from followup_md.model import Note, Step
+from followup_md.wording import CATALOGUE, entry_key
 
 
 def fold(text: str) -> str:
@@ -118,3 +122,71 @@ def _grams(key: str) -> set[str]:
 def link_index(notes: Mapping[str, Note]) -> LinkIndex:
     """The index of a vault's follow-up notes (with their `aliases:`)."""
     return LinkIndex(notes, {path: note.facts.get("aliases", ()) for path, note in notes.items()})
+
+
+WIKILINK_UNSAFE = re.compile(r"[\[\]|#^\x00-\x1f\x7f]")
+
+
+def relative_path(path: str, index: str) -> str:
+    """Vault path `path` as seen from the folder of the file `index` (both
+    vault-relative POSIX paths): what a Markdown link in `index` must say."""
+    parts, folder = path.split("/"), index.split("/")[:-1]
+    common = 0
+    while common < min(len(parts) - 1, len(folder)) and parts[common] == folder[common]:
+        common += 1
+    return "/".join([".."] * (len(folder) - common) + parts[common:])
+
+
+def note_link(note: Note, step_id: str | None, style: str, index: str = "Due.md") -> str:
+    """A link to the note (to the step's task when given) from the file `index`:
+    a wikilink by vault path, or a Markdown link relative to `index`'s folder.
+    A wikilink's alias is read literally by Obsidian but as Markdown by other
+    viewers, and no escape works in both: a name that needs one (or a path a
+    wikilink cannot hold) gets a Markdown link, which both read the same way."""
+    anchor = f"#^fu-{step_id}" if step_id else ""
+    target = note.path.removesuffix(".md")
+    name = one_line(note.name) or one_line(note.path)
+    label = escape_markdown(name)
+    if style == "markdown" or label != name or WIKILINK_UNSAFE.search(target):
+        return f"[{label}]({quote(relative_path(note.path, index))}{anchor})"
+    return f"[[{target}{anchor}|{name}]]"
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def mailto(address: str, subject: str, body: str, cc: str = "") -> str:
+    """A mailto: URL with every part percent-encoded (safe inside a Markdown link);
+    line breaks in the body are CRLF, `%0D%0A`, as RFC 6068 requires."""
+    encoded = quote(address.strip(), safe="@")
+    copy = f"cc={quote(cc.strip(), safe='@')}&" if cc else ""
+    crlf = _LINE_BREAK.sub("\r\n", body)
+    return f"mailto:{encoded}?{copy}subject={quote(subject, safe='')}&body={quote(crlf, safe='')}"
+
+
+def _email_of(note: Note) -> str | None:
+    """The first address of the note's `email` (one address, or a list of them)."""
+    return next((email for email in note.facts.get("email", ()) if "@" in email), None)
+
+
+def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str | None:
+    """The address of whoever the step writes to: the note's own person, or the
+    note that `step.via` links to (the source of a referral, the introducer)."""
+    note = notes[step.note]
+    if step.via:
+        path = names.resolve(step.via, step.note)
+        if path is None:
+            return None
+        note = notes[path]
+    return _email_of(note)
+
+
+def copy_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str:
+    """The address the step's email copies, or "": the referral's source on the
+    reach-out (seed 003: "copy your source on the same email"), from their note."""
+    note = notes[step.note]
+    source = note.facts.get("referred_by")
+    if source is None or not CATALOGUE[entry_key(step.id, note)].cc_source:
+        return ""
+    path = names.resolve(source.target, step.note)
+    return (_email_of(notes[path]) or "") if path is not None else ""

@@ -21,9 +21,8 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from followup_md.config import Config
-from followup_md.links import LinkIndex, link_index
+from followup_md.links import WIKILINK_UNSAFE, LinkIndex, link_index
 from followup_md.model import FileChange, Note, printable
-from followup_md.render import WIKILINK_UNSAFE
 from followup_md.skeletons import folder_for, safe_file_name, yaml_scalar
 
 HEADER_FIELDS = ("From", "To", "Cc", "Date", "Subject", "Message-ID")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from followup_md.agenda import SECTIONS, group_steps, is_waiting, summary, waiting_rows
 from followup_md.model import Step
-from followup_md.render import SECTIONS, group_steps, is_waiting, summary, waiting_rows
 from followup_md.sync import SyncPlan
 
 COLORS = {"overdue": "red", "today": "yellow", "week": "cyan", "later": None}

@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from followup_md.links import note_link
 from followup_md.markdown import one_line
 from followup_md.model import Note
-from followup_md.render import note_link
 from followup_md.stats import BESIDE, FUNNEL, REPLY_WINDOW, WEEKS, Effect, Stats, Week
 
 MIN_PERCENT = 5  # no percentage of fewer than this many

@@ -6,13 +6,11 @@ the same plan and differ only in what they do with it.
 
 from __future__ import annotations
 
-import posixpath
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
-from urllib.parse import unquote
 
+from followup_md.agenda import DUE_BEGIN_TEXT, due_ticks, own_text, render_due
 from followup_md.blocks import find_block, rename_steps, split_lines
 from followup_md.config import Config
 from followup_md.diagnose import contradictions, unresolved_links, unused_settings
@@ -35,11 +33,8 @@ from followup_md.model import (
     Waiting,
 )
 from followup_md.parse import decode_note, read_entry, split_front_matter
-from followup_md.render import DUE_BEGIN_TEXT, own_text, render_due, render_note
+from followup_md.render import render_note
 from followup_md.rules import VIA_KEYS, merge_exchange, plan_note, round_renames
-
-_DUE_TICK = re.compile(r"^- \[[xX]\] ")
-_DUE_TARGET = re.compile(r"\[\[([^\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^)\s]+?)#\^fu-([A-Za-z0-9-]+)\)")
 
 
 @dataclass(frozen=True)
@@ -54,25 +49,6 @@ class SyncPlan:
     unreadable: tuple[Problem, ...]
     changes: tuple[FileChange, ...] = field(default=())
     ticked: frozenset[str] = frozenset()  # notes that take a tick from Due.md: written before it
-
-
-def due_ticks(lines: Iterable[str], first: int = 1, index: str = "Due.md") -> dict[tuple[str, str], int]:
-    """(note path, step) of every ticked line among Due.md's block lines, with
-    its line number (`first` is the number of the first line given). Markdown
-    links are relative to the folder of `index`, Due.md's vault path."""
-    ticks: dict[tuple[str, str], int] = {}
-    for number, line in enumerate(lines, first):
-        if not _DUE_TICK.match(line):
-            continue
-        found = _DUE_TARGET.search(line)
-        if found is None:
-            continue
-        if found.group(1):
-            ticks[(found.group(1) + ".md", found.group(2))] = number
-        else:
-            path = posixpath.normpath(posixpath.join(posixpath.dirname(index), unquote(found.group(3))))
-            ticks[(path, found.group(4))] = number
-    return ticks
 
 
 def exchanges(notes: Mapping[str, Note], names: LinkIndex) -> dict[str, Exchange]:

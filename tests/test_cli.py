@@ -162,7 +162,7 @@ def test_check_as_of_index_judges_the_files_not_the_day(runner: CliRunner, make_
 
 
 def test_recorded_date_reads_the_summary_line_inside_the_block() -> None:
-    from followup_md.render import recorded_date
+    from followup_md.agenda import recorded_date
 
     due = "I wrote — as of 2020-01-01\n<!-- followup-md:begin x -->\n\n# Follow-ups\n\n1 today — as of 2026-11-20\r\n"
     assert recorded_date(due) == date(2026, 11, 20)

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from followup_md.agenda import render_due
 from followup_md.markdown import code_span, escape_markdown, one_line
 from followup_md.model import Note, Problem, Step, TaskSyntax, Waiting
-from followup_md.render import render_due, render_task
+from followup_md.render import render_task
 
 from . import tasks_grammar
 

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from followup_md.links import mailto
 from followup_md.model import Step, TaskSyntax
-from followup_md.render import mailto, render_task
+from followup_md.render import render_task
 
 from . import tasks_grammar
 
@@ -97,8 +98,8 @@ def test_mailto_line_breaks_are_crlf_as_rfc_6068_requires() -> None:
 def test_the_load_chart_shows_overdue_steps_and_the_next_two_weeks() -> None:
     from datetime import timedelta
 
+    from followup_md.agenda import group_steps, load_chart
     from followup_md.model import Note
-    from followup_md.render import group_steps, load_chart
 
     notes = {"a.md": Note("a.md", "contact", "Ann: [x] #1", {}, b"", "\n", None)}
     steps = [
@@ -128,8 +129,8 @@ def test_the_load_chart_shows_overdue_steps_and_the_next_two_weeks() -> None:
 
 
 def test_chart_labels_are_the_kind_of_step_then_who_cut_to_a_readable_width() -> None:
+    from followup_md.agenda import CHART_LABEL, chart_label
     from followup_md.model import Note
-    from followup_md.render import CHART_LABEL, chart_label
 
     def label(step_id: str, name: str) -> str:
         return chart_label(
@@ -164,7 +165,7 @@ def test_chart_labels_are_the_kind_of_step_then_who_cut_to_a_readable_width() ->
 def test_markdown_links_are_relative_to_the_index_folder(path: str, index: str, link: str) -> None:
     import posixpath
 
-    from followup_md.render import relative_path
+    from followup_md.links import relative_path
 
     assert relative_path(path, index) == link
     assert posixpath.normpath(posixpath.join(posixpath.dirname(index), link)) == path

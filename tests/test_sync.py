@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from followup_md.agenda import due_ticks
 from followup_md.cli import cli
-from followup_md.sync import due_ticks
 
 from .conftest import TODAY, MakeVault
 

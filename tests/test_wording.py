@@ -14,9 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from followup_md.cli import cli
-from followup_md.links import link_index
+from followup_md.links import copy_email, link_index, recipient_email
 from followup_md.model import Note, NoteFile, Step
-from followup_md.render import copy_email, recipient_email
 from followup_md.sync import SyncPlan, plan_sync
 from followup_md.vault import load_config, read_file, read_settings, walk_notes
 from followup_md.wording import (
