@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from followup_md.config import Config
@@ -10,7 +12,19 @@ from followup_md.model import Exchange, Note, Problem, Step, TaskSyntax, Waiting
 from followup_md.parse import read_note
 from followup_md.rules import plan_note
 
+from .conftest import TODAY
+
 UTC_ZONE = ZoneInfo("UTC")
+GOOD = "---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\n"  # a note that gets a step
+SUBPROCESS_ENV = {**os.environ, "FOLLOWUP_MD_TODAY": TODAY.isoformat()}  # for child processes
+
+
+def good_vault(tmp_path: Path) -> Path:
+    """A vault holding one note that gets a step (`Good.md`), for hostile files beside it."""
+    root = tmp_path / "vault"
+    root.mkdir()
+    (root / "Good.md").write_text(GOOD)
+    return root
 
 
 def note_from(front: str, body: str = "", path: str = "note.md", config: Config | None = None) -> Note:

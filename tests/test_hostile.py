@@ -19,9 +19,7 @@ from click.testing import CliRunner
 from followup_md.cli import cli
 
 from .conftest import TODAY
-
-GOOD = "---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\n"
-ENV = {**os.environ, "FOLLOWUP_MD_TODAY": TODAY.isoformat()}
+from .helpers import GOOD, SUBPROCESS_ENV, good_vault
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -29,7 +27,7 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "followup_md", *args, str(root)],
         capture_output=True,
         text=True,
-        env=ENV,
+        env=SUBPROCESS_ENV,
         timeout=120,
         check=False,
     )
@@ -37,10 +35,7 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "Good.md").write_text(GOOD)
-    return root
+    return good_vault(tmp_path)
 
 
 def assert_clean_run(root: Path) -> subprocess.CompletedProcess[str]:

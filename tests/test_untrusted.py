@@ -21,10 +21,7 @@ from followup_md.model import NoteFile, VaultSettings
 from followup_md.sync import plan_sync
 
 from .conftest import TODAY
-from .helpers import UTC_ZONE
-
-GOOD = "---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\n"
-ENV = {**os.environ, "FOLLOWUP_MD_TODAY": TODAY.isoformat()}
+from .helpers import GOOD, SUBPROCESS_ENV, UTC_ZONE, good_vault
 
 
 def run(root: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
@@ -33,7 +30,7 @@ def run(root: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProc
         [sys.executable, "-m", "followup_md", *args],
         capture_output=True,
         text=True,
-        env=ENV,
+        env=SUBPROCESS_ENV,
         timeout=timeout,
         check=False,
         cwd=root,
@@ -42,10 +39,7 @@ def run(root: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProc
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "vault"
-    root.mkdir()
-    (root / "Good.md").write_text(GOOD)
-    return root
+    return good_vault(tmp_path)
 
 
 def synced(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
