@@ -51,6 +51,11 @@ class SyncPlan:
     ticked: frozenset[str] = frozenset()  # notes that take a tick from Due.md: written before it
 
 
+UNCLOSED_AT_END = (
+    "the note ends inside an unclosed code fence or %% comment; close it so the follow-up block can be added"
+)
+
+
 def exchanges(notes: Mapping[str, Note], names: LinkIndex) -> dict[str, Exchange]:
     """What the log notes say about each note: the exchanges with its own person
     and with the people its steps write to (a referral's source, an introducer)."""
@@ -132,7 +137,12 @@ def _read_own(file: NoteFile | None, rel: str) -> tuple[list[str] | None, Block 
     try:
         text = decode_note(file.data, rel)
         lines = split_lines(text)
-        return lines, find_block(text, lines, rel), None
+        block = find_block(text, lines, rel)
+        probe = own_text(lines, [], None)
+        if block is None and find_block(probe, split_lines(probe), rel) is None:
+            # a section appended inside an unclosed fence would be text: another one each run
+            return None, None, Problem(rel, text.count("\n") + 1, UNCLOSED_AT_END)
+        return lines, block, None
     except NoteError as error:
         return None, None, Problem(rel, error.line or 1, error.message)
 
@@ -197,13 +207,7 @@ def _plan_note(
         return [], [], None, Problem(note.path, 1, f"a date is too far from {today} to compute with")
     new = _guarded(note, old, render_note(note, note.text, steps, syntax, config.tag, config.heading))
     if note.block is None and new != old and not _block_found(new, note.path):
-        problem = Problem(
-            note.path,
-            old.count("\n") + 1,
-            "the note ends inside an unclosed code fence or %% comment; "
-            "close it so the follow-up block can be added",
-        )
-        return steps, waiting, None, problem
+        return steps, waiting, None, Problem(note.path, old.count("\n") + 1, UNCLOSED_AT_END)
     return steps, waiting, (new if new != old else None), None
 
 

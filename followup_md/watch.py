@@ -46,6 +46,9 @@ from followup_md.vault import (
 )
 from followup_md.write import remove_leftovers
 
+# (path relative to the vault, is a folder); an empty path asks the loop to stop
+Events = queue.SimpleQueue[tuple[str, bool]]
+
 QUIET = 0.2  # seconds without events before a batch is processed
 LONGEST = 2.0  # a steady stream of events is still processed this often
 NOTE_QUIET = 2.0  # a note is written only once it has been quiet this long
@@ -352,7 +355,7 @@ class Watcher:
 class _Handler:
     """watchdog handler: filter and enqueue, never raise (it would kill the thread)."""
 
-    def __init__(self, root: Path, sink: queue.Queue[tuple[str, bool]]) -> None:
+    def __init__(self, root: Path, sink: Events) -> None:
         self.root = str(root)
         self.sink = sink
 
@@ -419,10 +422,10 @@ def run_watch(
     """Full sync, then re-sync batches until `stop` is set (or Ctrl-C / SIGTERM).
     Returns the exit code: 0 when stopped, 1 when the vault went away."""
     stop = stop or threading.Event()
-    events: queue.Queue[tuple[str, bool]] = queue.Queue()
+    events: Events = queue.SimpleQueue()
     handler = _Handler(watcher.root, events)
     observer = _start_observer(watcher.root, handler, poll, watcher.echo)
-    previous = _install_signals(stop, events)
+    previous = _install_signals(events)
     try:
         watcher.start()
         watcher.sync()
@@ -453,7 +456,7 @@ def _loop(
     watcher: Watcher,
     observer: Any,
     handler: _Handler,
-    events: queue.Queue[tuple[str, bool]],
+    events: Events,
     stop: threading.Event,
     debouncer: Debouncer,
     housekeeping: float,
@@ -463,12 +466,11 @@ def _loop(
         waits.append(_seconds_to_midnight(datetime.now()))
         timeout = min(w for w in waits if w is not None)
         try:
-            rel, is_dir = events.get(timeout=timeout)
-            if rel:
-                debouncer.add(rel, is_dir)
-            _drain(events, debouncer)
+            first = events.get(timeout=timeout)
         except queue.Empty:
-            pass
+            first = None
+        if first is not None and not _collect(first, events, debouncer):
+            break  # Ctrl-C or SIGTERM
         if stop.is_set():
             break
         if watcher._identity() != watcher.identity:
@@ -505,27 +507,35 @@ def _watching(observer: Any) -> bool:
     return bool(observer.is_alive()) and all(e.is_alive() for e in observer.emitters)
 
 
-def _drain(events: queue.Queue[tuple[str, bool]], debouncer: Debouncer) -> None:
-    while True:
+def _collect(first: tuple[str, bool], events: Events, debouncer: Debouncer) -> bool:
+    """Hand `first` and everything queued after it to the debouncer; False
+    when one of them is the signal handler's request to stop (an empty path)."""
+    rel, is_dir = first
+    while rel:
+        debouncer.add(rel, is_dir)
         try:
             rel, is_dir = events.get_nowait()
         except queue.Empty:
-            return
-        if rel:
-            debouncer.add(rel, is_dir)
+            return True
+    return False
 
 
-def _install_signals(stop: threading.Event, events: queue.Queue[tuple[str, bool]]) -> Any:
+def _install_signals(events: Events) -> Any:
     """Ctrl-C and SIGTERM stop the loop between two steps (never inside a write)
-    and wake it at once (an empty path in the queue)."""
+    and wake it at once (an empty path in the queue). The handler runs in the
+    main thread between any two bytecodes, possibly inside the loop's own queue
+    call, so it only touches the SimpleQueue, whose put is reentrant; a signal
+    mask inherited from the parent would leave SIGTERM pending forever."""
     if threading.current_thread() is not threading.main_thread():
         return None
 
     def handle(signum: int, frame: FrameType | None) -> None:
-        stop.set()
         events.put(("", False))
 
-    return {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, handle) for sig in signals}
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+    return previous
 
 
 def _restore_signals(previous: Any) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
 from followup_md.agenda import due_ticks
 from followup_md.cli import cli
 
@@ -12,8 +15,6 @@ from .conftest import TODAY, MakeVault
 
 
 def sync(root: Path, today: str = TODAY.isoformat()) -> None:
-    from click.testing import CliRunner
-
     result = CliRunner().invoke(cli, ["sync", str(root), "--today", today])
     assert result.exit_code == 0, result.output
 
@@ -369,6 +370,22 @@ def test_a_note_ending_in_an_open_fence_is_reported_not_duplicated(make_vault: M
     sync(root)
     assert read(root, "fence.md") == note
     assert "`fence.md:7`: the note ends inside an unclosed code fence" in read(root, "Due.md")
+
+
+@pytest.mark.parametrize("own", ["Due.md", "Stats.md"])
+def test_a_generated_file_ending_in_an_open_fence_is_reported_not_grown(
+    make_vault: MakeVault, own: str
+) -> None:
+    """Found by tests/test_fuzz_vaults.py: the section appended below an open
+    fence is code, so every sync appended another one."""
+    mine = "---\ntype: interview\n---\n```\nunclosed fence\n"
+    root = make_vault({own: mine, "followup-md.toml": 'stats_file = "Stats.md"\n', "Acme.md": APPLICATION})
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert f"{own}:6: the note ends inside an unclosed code fence" in result.stderr
+    sync(root)
+    assert read(root, own) == mine
+    other = "Stats.md" if own == "Due.md" else "Due.md"
+    assert read(root, other).count("followup-md:begin") == 1
 
 
 def test_a_cancelled_step_stays_cancelled(make_vault: MakeVault) -> None:

@@ -90,7 +90,7 @@ def test_a_note_is_written_only_once_quiet_but_due_at_once(make_vault: MakeVault
 def test_handler_never_raises() -> None:
     import queue
 
-    sink: queue.Queue[tuple[str, bool]] = queue.Queue()
+    sink: watch.Events = queue.SimpleQueue()
     handler = watch._Handler(Path("/vault"), sink)
     handler.dispatch(object())  # not an event at all
 
@@ -313,7 +313,7 @@ def test_inotify_limit_falls_back_to_polling(monkeypatch: pytest.MonkeyPatch, tm
     monkeypatch.setattr(watch, "_make_observer", lambda poll: real(poll) if poll else Full())
     lines: list[str] = []
     observer = watch._start_observer(
-        tmp_path, watch._Handler(tmp_path, __import__("queue").Queue()), False, lines.append
+        tmp_path, watch._Handler(tmp_path, __import__("queue").SimpleQueue()), False, lines.append
     )
     try:
         assert type(observer).__name__ == "PollingObserver"
@@ -323,16 +323,23 @@ def test_inotify_limit_falls_back_to_polling(monkeypatch: pytest.MonkeyPatch, tm
         observer.join()
 
 
-def test_sigterm_exits_promptly_with_0_and_leaves_no_temp_files(make_vault: MakeVault) -> None:
-    root = make_vault({"Acme.md": APPLICATION})
+@pytest.mark.parametrize("blocked", [False, True], ids=["plain", "sigterm-blocked-by-the-parent"])
+def test_sigterm_exits_promptly_with_0_and_leaves_no_temp_files(make_vault: MakeVault, blocked: bool) -> None:
+    """Also while the loop is busy draining events (the handler must not wait
+    for a lock the interrupted loop holds) and when the parent left SIGTERM in
+    the signal mask (a mask survives exec)."""
+    root = make_vault({"Acme.md": APPLICATION, **{f"Person {n}.md": "# someone\n" for n in range(200)}})
     env = {**os.environ, "FOLLOWUP_MD_TODAY": TODAY.isoformat()}
-    with subprocess.Popen(
+    mask = (lambda: signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})) if blocked else None
+    process = subprocess.Popen(
         [sys.executable, "-m", "followup_md", "watch", str(root)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
         env=env,
-    ) as process:
+        preexec_fn=mask,
+    )
+    try:
         started = threading.Event()
 
         def read() -> None:
@@ -344,11 +351,19 @@ def test_sigterm_exits_promptly_with_0_and_leaves_no_temp_files(make_vault: Make
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
         assert started.wait(20)
+        for n in range(200):  # keep the loop busy with events
+            (root / f"Person {n}.md").write_text(f"# someone {n}\n")
         sent = time.monotonic()
         process.send_signal(signal.SIGTERM)
         assert process.wait(10) == 0
         assert time.monotonic() - sent < 3
-        reader.join(5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        reader.join(5)  # the pipe is at its end once the process is gone
+        assert process.stdout is not None
+        process.stdout.close()
     assert not [p for p in root.rglob("*") if p.name.endswith(".followup-md.tmp")]
     assert "^fu-confirm" in (root / "Acme.md").read_text()
 
