@@ -94,8 +94,7 @@ class LinkIndex:
         shared: Counter[str] = Counter()
         for gram in _grams(key):
             shared.update(self._by_gram().get(gram, ()))
-        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))  # the same on every run
-        pool = [known for known, _ in ranked[:SUGGEST_POOL]]
+        pool = _most_shared(shared, SUGGEST_POOL)
         near = difflib.get_close_matches(key, pool, n=limit, cutoff=0.6)
         found = [path for known in near for path in self.names.get(known, self.aliases.get(known, []))]
         return list(dict.fromkeys(found))[:limit]
@@ -112,6 +111,15 @@ class LinkIndex:
 
 
 SUGGEST_POOL = 200  # names difflib compares for one suggestion
+
+
+def _most_shared(shared: Counter[str], size: int) -> list[str]:
+    """The `size` names with the most runs in common, ties by name (the same on
+    every run). Only the names at or above the `size`-th count are sorted: the
+    counts of a large vault sort in C, its names by a key would not."""
+    counts = sorted(shared.values(), reverse=True)
+    floor = counts[size - 1] if len(counts) >= size else 0
+    return sorted((known for known, n in shared.items() if n >= floor), key=lambda k: (-shared[k], k))[:size]
 
 
 def _grams(key: str) -> set[str]:

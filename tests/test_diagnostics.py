@@ -8,6 +8,7 @@ import difflib
 import random
 import string
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from followup_md.cli import cli
 from followup_md.config import parse_config
 from followup_md.diagnose import contradictions, unused_settings
-from followup_md.links import LinkIndex, _grams, _key
+from followup_md.links import LinkIndex, _grams, _key, _most_shared
 from followup_md.model import Exchange
 from followup_md.rules import merge_exchange, plan_note
 
@@ -309,6 +310,15 @@ def test_suggestions_from_the_trigram_pool_are_difflibs_own(names: list[str], wa
     expected = list(dict.fromkeys(path for key in near for path in index.names[key]))[:3]
     if all(_grams(key) & _grams(_key(wanted)) for key in near):
         assert index.suggest(wanted) == expected
+
+
+@given(st.dictionaries(st.text(alphabet="abc", max_size=4), st.integers(1, 6)), st.integers(1, 30))
+def test_the_pool_is_the_plain_sorts_head(counts: dict[str, int], size: int) -> None:
+    """The fast path (sort the counts, then only the names above the floor) picks
+    what sorting every name by (most shared, name) would."""
+    shared = Counter(counts)
+    plain = [name for name, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:size]]
+    assert _most_shared(shared, size) == plain
 
 
 def test_a_typo_is_found_among_ten_thousand_names() -> None:
