@@ -90,10 +90,28 @@ def split_fields(body: str) -> tuple[str, list[tuple[str, str]]]:
     is "start", "due", "done" (ours) or "" (the user's: priority, recurrence,
     ids, tags…)."""
     fields: list[tuple[str, str]] = []
-    while body and (found := _TRAILING_FIELD.search(body)):
+    while body and (found := _trailing_field(body)):
         fields.insert(0, (_OURS.get(found.lastgroup or "", ""), found[0]))
         body = body[: found.start()]
     return body, fields
+
+
+# The characters a trailing field can start with (after its leading space).
+_FIELD_START = re.compile(r"[🛫📅📆🗓✅🔺⏫🔼🔽⏬➕⏳⌛❌⏰🔁🏁🆔⛔\[(#]")
+
+
+def _trailing_field(body: str) -> re.Match[str] | None:
+    """`_TRAILING_FIELD.search(body)`, without trying the pattern at every
+    position of the line: only where a field can start, leftmost first, each
+    with the white space before it (where the search's match would begin)."""
+    for start in _FIELD_START.finditer(body):
+        at = start.start()
+        while at and body[at - 1].isspace():  # what `\s` matches in a str pattern
+            at -= 1
+        found = _TRAILING_FIELD.match(body, at)
+        if found:
+            return found
+    return None
 
 
 def merge_task(line: str, step: Step, syntax: TaskSyntax, tag: str) -> str:

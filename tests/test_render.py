@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from followup_md import render
 from followup_md.links import mailto
 from followup_md.model import Step, TaskSyntax
 from followup_md.render import render_task
@@ -169,3 +170,23 @@ def test_markdown_links_are_relative_to_the_index_folder(path: str, index: str, 
 
     assert relative_path(path, index) == link
     assert posixpath.normpath(posixpath.join(posixpath.dirname(index), link)) == path
+
+
+FIELD_PARTS = [
+    *("Send", "(call)", "(Acme)", "#tag", "#followup", "#", "(", "[", "a:: b]", "\u00a0", "\t", "\ufe0f"),
+    *("📅 2026-11-20", "🛫 2026-11-19", "✅ 2026-11-21", "⏫", "🔁 every week", "🔁every day!", "🆔 abc"),
+    *("[due:: 2026-11-20]", "(start:: 2026-11-19)", "[foo:: bar]", "⛔ a, b", "⏰ 2026-11-20 10:00"),
+]
+
+
+@given(st.lists(st.tuples(st.sampled_from(FIELD_PARTS), st.sampled_from(["", " ", "  "])), max_size=9))
+def test_the_field_split_is_the_patterns_search_from_the_end(parts: list[tuple[str, str]]) -> None:
+    """The fast path tries the pattern only where a field can start; the plain
+    way searches the whole line again after each field it takes off."""
+    body = "".join(part + space for part, space in parts)
+    plain: list[tuple[str, str]] = []
+    rest = body
+    while rest and (found := render._TRAILING_FIELD.search(rest)):
+        plain.insert(0, (render._OURS.get(found.lastgroup or "", ""), found[0]))
+        rest = rest[: found.start()]
+    assert render.split_fields(body) == (rest, plain)
