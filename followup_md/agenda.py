@@ -14,6 +14,7 @@ from followup_md.blocks import (
     BEGIN,
     END,
 )
+from followup_md.catalogue import step_label
 from followup_md.links import copy_email, link_index, mailto, note_link, recipient_email
 from followup_md.markdown import code_span, escape_markdown, one_line
 from followup_md.model import (
@@ -25,7 +26,8 @@ from followup_md.model import (
     Waiting,
     printable,
 )
-from followup_md.wording import Sender, draft_email, step_label
+from followup_md.phrasing import Sender
+from followup_md.wording import draft_email
 
 _DUE_TICK = re.compile(r"^- \[[xX]\] ")
 

@@ -503,7 +503,7 @@ def _step_of(plan: Any, note: Any, step_id: str | None) -> Any:
         raise UsageError(f"{note.path} has no open follow-up step")
     if step_id is None:
         return steps[0]
-    from followup_md.wording import step_kind
+    from followup_md.catalogue import step_kind
 
     for step in steps:
         if step.id == step_id:
@@ -629,7 +629,7 @@ def done(note: str, step: str, on: str | None, vault: Path | None, today: str | 
 
 
 def _draft_help() -> str:
-    from followup_md.wording import PLACEHOLDERS
+    from followup_md.placeholders import PLACEHOLDERS
 
     width = max(map(len, PLACEHOLDERS)) + 2
     fields = "\n".join(f"  {{{name}}}".ljust(width + 3) + text for name, text in PLACEHOLDERS.items())
@@ -657,8 +657,9 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path | None, today: 
     from followup_md.layout import DRAFT_TEMPLATES
     from followup_md.links import copy_email, link_index, recipient_email
     from followup_md.links import mailto as mailto_url
+    from followup_md.placeholders import words_for
     from followup_md.vault import read_draft_templates
-    from followup_md.wording import check_templates, draft_email, template_for, words_for
+    from followup_md.wording import check_templates, draft_email, template_for
 
     root, config, _ = _open(vault)
     texts, old = read_draft_templates(root, config)

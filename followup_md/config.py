@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from followup_md.errors import ConfigError
 from followup_md.layout import CONFIG_FILE, DRAFT_TEMPLATES
 from followup_md.model import MAX_DAYS
-from followup_md.wording import Sender
+from followup_md.phrasing import Sender
 
 TYPES = ("contact", "introduction", "help", "application", "interview", "referral", "log")
 STATUSES = (

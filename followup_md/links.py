@@ -23,9 +23,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+from followup_md.catalogue import CATALOGUE, entry_key
 from followup_md.markdown import escape_markdown, one_line
 from followup_md.model import Note, Step
-from followup_md.wording import CATALOGUE, entry_key
 
 
 def fold(text: str) -> str:

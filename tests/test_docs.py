@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from followup_md.cli import cli
 from followup_md.config import options_markdown
-from followup_md.wording import PLACEHOLDERS
+from followup_md.placeholders import PLACEHOLDERS
 
 from .conftest import REPO
 
@@ -22,11 +22,11 @@ def test_config_reference_is_generated_from_the_options_table() -> None:
 
 
 def test_placeholder_table_is_generated_from_the_catalogue() -> None:
-    from followup_md.wording import placeholders_markdown
+    from followup_md.placeholders import placeholders_markdown
 
     section = README.split("<!-- placeholders:begin -->\n", 1)[1].split("<!-- placeholders:end -->", 1)[0]
     assert section == placeholders_markdown()
-    from followup_md.wording import CATALOGUE
+    from followup_md.catalogue import CATALOGUE
 
     assert ", ".join(f"`{key}.txt`" for key in CATALOGUE) in README
     result = CliRunner().invoke(cli, ["draft", "--help"], terminal_width=200)

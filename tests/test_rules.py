@@ -904,7 +904,8 @@ def test_a_folders_cadence_applies_to_the_notes_in_it() -> None:  # seed 001
 
 
 def test_a_dormant_contact_is_drafted_a_catch_up_not_a_nice_to_meet_you() -> None:  # seed 001
-    from followup_md.wording import Sender, draft_email
+    from followup_md.phrasing import Sender
+    from followup_md.wording import draft_email
 
     note = note_from("type: contact\nname: Ruth Okafor\nlast_contact: 2026-05-01\n")
     steps, _ = steps_of("type: contact\nname: Ruth Okafor\nlast_contact: 2026-05-01\n", D)

@@ -13,23 +13,15 @@ from urllib.parse import unquote
 import pytest
 from click.testing import CliRunner
 
+from followup_md.catalogue import CATALOGUE, entry_key
 from followup_md.cli import cli
 from followup_md.links import copy_email, link_index, recipient_email
 from followup_md.model import Note, NoteFile, Step
+from followup_md.phrasing import Sender, join_words, shown
+from followup_md.placeholders import PLACEHOLDERS, note_person, words_for
 from followup_md.sync import SyncPlan, plan_sync
 from followup_md.vault import load_config, read_file, read_settings, walk_notes
-from followup_md.wording import (
-    CATALOGUE,
-    PLACEHOLDERS,
-    Sender,
-    action_text,
-    draft_email,
-    entry_key,
-    join_words,
-    note_person,
-    shown,
-    words_for,
-)
+from followup_md.wording import action_text, draft_email
 
 from .conftest import REPO, TODAY, MakeVault
 from .helpers import note_from

@@ -1,0 +1,123 @@
+"""Pure: the catalogue's machinery (STYLE "Words apart from dates"): the entry
+type, the sender, a text's placeholders filled and its first complete
+alternative chosen; facts, lists and days as a person writes them.
+
+Every text is a tuple of alternatives: the first one whose placeholders
+all have a value is used, so a note with few facts gets a shorter sentence,
+never an empty slot ("Hello," rather than "Hi Hooli,", "the role" rather than
+"the open role"). A `{?flag}` placeholder only chooses: it is filled with
+nothing and needs its fact to be present.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from followup_md.model import Link
+
+Texts = tuple[str, ...]
+
+# A placeholder in a text: `{name}`, or `{?flag}` that only chooses.
+FIELD = re.compile(r"\{(\??\w+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who the drafts are from (`[me]` in followup-md.toml)."""
+
+    name: str = ""
+    signature: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """The words of one kind of step. `to` is whom it addresses (`person`, the
+    note's own; `source`, who referred you; `introducer`), `nobody` how to name
+    them when the note does not; `cc_source` copies the source on the email."""
+
+    to: str
+    nobody: str
+    action: Texts
+    subject: Texts
+    body: tuple[Texts, ...]
+    hint: Texts = ()
+    cc_source: bool = False
+
+
+_UNTIDY = re.compile(r"\S\s[\s,.;:?!]|\s$", re.MULTILINE)
+
+
+def tidy(text: str) -> str:
+    """Single spaces, no space before punctuation, no trailing blanks (a
+    line's indentation is kept)."""
+    if not _UNTIDY.search(text):
+        return text
+    lines = []
+    for line in text.split("\n"):
+        words = line.lstrip(" \t")
+        tidied = re.sub(r" ([,.;:?!])", r"\1", re.sub(r"[ \t]+", " ", words)).rstrip()
+        lines.append(line[: len(line) - len(words)] + tidied if tidied else "")
+    return "\n".join(lines)
+
+
+def fill(template: str, words: Mapping[str, str]) -> str:
+    """`{name}` placeholders filled (`{?flag}` with nothing); unknown ones are
+    the caller's to reject (see `check_templates`)."""
+    return FIELD.sub(
+        lambda m: "" if m.group(1).startswith("?") else words.get(m.group(1), m.group(0)), template
+    )
+
+
+@cache
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(FIELD.findall(text))
+
+
+def choose(texts: Texts, words: Mapping[str, str]) -> str:
+    """The first alternative whose placeholders all have a value, filled."""
+    for text in texts:
+        if all(words.get(name) for name in _names(text)):
+            return tidy(fill(text, words))
+    return ""
+
+
+def shown(value: Any) -> str:
+    """A fact as a person reads it: a link by its display text."""
+    if isinstance(value, Link):
+        return value.text
+    return "" if value is None else str(value).strip()
+
+
+def join_words(items: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`: a list as a person writes it."""
+    words = [item.strip() for item in items if item and item.strip()]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def spoken_date(day: date) -> str:
+    """`November 19` (in English whatever the locale: the catalogue is English)."""
+    return f"{_MONTHS[day.month - 1]} {day.day}"
