@@ -119,12 +119,13 @@ def _guarded(note: Note, old: str, new: str) -> str:
     return new
 
 
-def _block_found(text: str, path: str) -> bool:
+def _block_found(text: str, path: str, body: bool = True) -> bool:
     """Whether a block appended to `text` reads back as a block (it would not
-    inside an unclosed fence or comment, and the next run would add another)."""
+    inside an unclosed fence or comment, and the next run would add another);
+    `body`: only below the front matter (a note's; Due.md's markers may be anywhere)."""
     try:
-        body = split_front_matter(text)[1]
-        return find_block(text, split_lines(text), path, body) is not None
+        start = split_front_matter(text)[1] if body else 0
+        return find_block(text, split_lines(text), path, start) is not None
     except (NoteError, ValueError):
         return False
 
@@ -138,8 +139,7 @@ def _read_own(file: NoteFile | None, rel: str) -> tuple[list[str] | None, Block 
         text = decode_note(file.data, rel)
         lines = split_lines(text)
         block = find_block(text, lines, rel)
-        probe = own_text(lines, [], None)
-        if block is None and find_block(probe, split_lines(probe), rel) is None:
+        if block is None and not _block_found(own_text(lines, [], None), rel, body=False):
             # a section appended inside an unclosed fence would be text: another one each run
             return None, None, Problem(rel, text.count("\n") + 1, UNCLOSED_AT_END)
         return lines, block, None
