@@ -15,19 +15,19 @@ from typing import Any
 from urllib.parse import unquote
 
 from followup_md.blocks import find_block, read_tasks, split_lines
-from followup_md.config import (
+from followup_md.config import Config
+from followup_md.errors import NoteError
+from followup_md.model import YEARS, Link, Moment, Note, NoteFile, Problem, ReadFile, TaskSyntax, in_range
+from followup_md.schema import (
     CHANNELS,
     DIRECTIONS,
     KEY_KINDS,
     LONGEST,
     STATUSES,
     TYPES,
-    Config,
     parse_duration,
     too_long,
 )
-from followup_md.errors import NoteError
-from followup_md.model import YEARS, Link, Moment, Note, NoteFile, Problem, ReadFile, TaskSyntax, in_range
 from followup_md.yamlcore import MAX_FRONT_MATTER, load_mapping
 
 MAX_NOTE_BYTES = 8 << 20  # a follow-up note is a few KB; a larger file is left alone

@@ -171,9 +171,9 @@ def test_a_new_front_matter_key_reads_every_note_again(
 ) -> None:
     """A log note cached before `message_id` was a key would hide the id `mail`
     needs to record a message once: the key table is part of the cache's key."""
-    from followup_md import cache, config
+    from followup_md import cache, schema
 
     root = make_vault(FILES)
     before = cache.fingerprint(root)
-    monkeypatch.setattr(cache, "KEY_KINDS", {**config.KEY_KINDS, "new_key": "text"})
+    monkeypatch.setattr(cache, "KEY_KINDS", {**schema.KEY_KINDS, "new_key": "text"})
     assert cache.fingerprint(root) != before
