@@ -63,7 +63,8 @@ def test_a_no_op_sync_says_the_same_without_reading_notes(make_vault: MakeVault)
     code = (
         "import sys; from followup_md.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m in ('yaml', 'markdown_it', 'followup_md.parse')))"
+        "parser = ('yaml', 'markdown_it', 'followup_md.parse', 'followup_md.facts', 'followup_md.recognition')\n"
+        "print(sorted(m for m in sys.modules if m in parser))"
     )
     env = {**os.environ, "FOLLOWUP_MD_TODAY": "2026-11-20"}
     done = subprocess.run(
