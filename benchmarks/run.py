@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_vault import make_vault
 
 import followup_md
-from followup_md.config import TYPES
+from followup_md.schema import TYPES
 
 PY = sys.executable
 WALK = """

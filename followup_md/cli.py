@@ -828,9 +828,9 @@ def init(vault: Path | None) -> None:
     Example:
       followup-md init ~/vault
     """
-    from followup_md.config import TYPES
     from followup_md.layout import CONFIG_FILE
     from followup_md.model import FileChange
+    from followup_md.schema import TYPES
     from followup_md.skeletons import config_text, note_template
     from followup_md.write import write_atomic
 

@@ -14,8 +14,9 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from followup_md.config import Config, parse_duration
+from followup_md.config import Config
 from followup_md.model import Entry, Exchange, Moment, Note, Step, Waiting
+from followup_md.schema import parse_duration
 from followup_md.wording import action_text
 
 ENDED = frozenset({"closed", "hired", "withdrawn", "declined"})

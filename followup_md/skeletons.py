@@ -8,8 +8,10 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from followup_md.config import KEY_KINDS, OPTIONS, TYPES, Config
+from followup_md.config import Config
 from followup_md.errors import UsageError
+from followup_md.options import OPTIONS
+from followup_md.schema import KEY_KINDS, TYPES
 
 # The fact that starts each kind of note's follow-ups (SPEC 4), and what else is worth filling in.
 TRIGGERS = {

@@ -136,6 +136,26 @@ def load_mapping(text: str, path: str, first_line: int) -> tuple[dict[str, Any],
     `first_line` is the 1-based line of the text's first line in the note.
     Raises NoteError for anything that is not a flat, alias-free mapping.
     """
+    _check_bounds(text, path, first_line)
+    try:
+        if ("&" in text or "*" in text) and (line := _first_anchor(text)) is not None:
+            raise NoteError(
+                "YAML anchors and aliases are not supported in front matter; write the value out",
+                path,
+                first_line + line,
+            )
+        return _compose(text, path, first_line)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark is not None else 0)
+        problem = error.problem or error.context or "invalid YAML"
+        raise NoteError(f"front matter is not valid YAML: {problem}", path, line) from None
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
+        raise NoteError(f"front matter is not valid YAML: {error}", path, first_line) from None
+
+
+def _check_bounds(text: str, path: str, first_line: int) -> None:
+    """NoteError for front matter too large or nested too deep to parse safely."""
     if len(text) > MAX_FRONT_MATTER:
         raise NoteError(
             f"front matter is larger than {MAX_FRONT_MATTER // 1024} KiB; followup-md leaves it alone",
@@ -148,38 +168,35 @@ def load_mapping(text: str, path: str, first_line: int) -> tuple[dict[str, Any],
             path,
             first_line,
         )
+
+
+def _compose(text: str, path: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+    """The one document of `text`, which must be a mapping (or empty)."""
+    loader = CoreLoader(text)
     try:
-        if ("&" in text or "*" in text) and (line := _first_anchor(text)) is not None:
-            raise NoteError(
-                "YAML anchors and aliases are not supported in front matter; write the value out",
-                path,
-                first_line + line,
-            )
-        loader = CoreLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                return {}, {}
-            if not isinstance(node, yaml.MappingNode):
-                raise NoteError("front matter must be a list of `key: value` lines", path, first_line)
-            values: dict[str, Any] = {}
-            lines: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                key = _value(key_node)
-                line = first_line + key_node.start_mark.line
-                if not isinstance(key, str):
-                    raise NoteError(f"front matter key {key!r} is not a name", path, line)
-                if key in lines:
-                    raise NoteError(f"duplicate key {key!r} (first on line {lines[key]})", path, line)
-                values[key] = _value(value_node)
-                lines[key] = line
-            return values, lines
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark is not None else 0)
-        problem = error.problem or error.context or "invalid YAML"
-        raise NoteError(f"front matter is not valid YAML: {problem}", path, line) from None
-    except (yaml.YAMLError, ValueError, RecursionError) as error:
-        raise NoteError(f"front matter is not valid YAML: {error}", path, first_line) from None
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        if not isinstance(node, yaml.MappingNode):
+            raise NoteError("front matter must be a list of `key: value` lines", path, first_line)
+        return _keyed_values(node, path, first_line)
+    finally:
+        loader.dispose()
+
+
+def _keyed_values(
+    node: yaml.MappingNode, path: str, first_line: int
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """A mapping's values by key, and each key's line; every key a name, once."""
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = _value(key_node)
+        line = first_line + key_node.start_mark.line
+        if not isinstance(key, str):
+            raise NoteError(f"front matter key {key!r} is not a name", path, line)
+        if key in lines:
+            raise NoteError(f"duplicate key {key!r} (first on line {lines[key]})", path, line)
+        values[key] = _value(value_node)
+        lines[key] = line
+    return values, lines

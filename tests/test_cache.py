@@ -63,7 +63,8 @@ def test_a_no_op_sync_says_the_same_without_reading_notes(make_vault: MakeVault)
     code = (
         "import sys; from followup_md.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m in ('yaml', 'markdown_it', 'followup_md.parse')))"
+        "parser = ('yaml', 'markdown_it', 'followup_md.parse', 'followup_md.facts', 'followup_md.recognition')\n"
+        "print(sorted(m for m in sys.modules if m in parser))"
     )
     env = {**os.environ, "FOLLOWUP_MD_TODAY": "2026-11-20"}
     done = subprocess.run(
@@ -171,9 +172,9 @@ def test_a_new_front_matter_key_reads_every_note_again(
 ) -> None:
     """A log note cached before `message_id` was a key would hide the id `mail`
     needs to record a message once: the key table is part of the cache's key."""
-    from followup_md import cache, config
+    from followup_md import cache, schema
 
     root = make_vault(FILES)
     before = cache.fingerprint(root)
-    monkeypatch.setattr(cache, "KEY_KINDS", {**config.KEY_KINDS, "new_key": "text"})
+    monkeypatch.setattr(cache, "KEY_KINDS", {**schema.KEY_KINDS, "new_key": "text"})
     assert cache.fingerprint(root) != before

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from followup_md.cli import cli
-from followup_md.config import options_markdown
+from followup_md.options import options_markdown
 from followup_md.placeholders import PLACEHOLDERS
 
 from .conftest import REPO

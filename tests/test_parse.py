@@ -10,8 +10,10 @@ import yaml
 
 from followup_md.config import Config
 from followup_md.errors import NoteError
+from followup_md.facts import parse_link, parse_moment
 from followup_md.model import Link, Moment, Problem, TaskSyntax
-from followup_md.parse import near_miss, parse_link, parse_moment, read_note, split_front_matter
+from followup_md.parse import read_note, split_front_matter
+from followup_md.recognition import near_miss
 from followup_md.yamlcore import load_mapping
 
 from .helpers import UTC_ZONE, note_from, problem_from

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.model import Note, Problem, TaskSyntax
-from followup_md.parse import decode_note, note_type, read_note, split_front_matter, surely_not_ours
+from followup_md.parse import decode_note, read_note, split_front_matter
+from followup_md.recognition import note_type, surely_not_ours
 from followup_md.yamlcore import load_mapping
 
 from .helpers import UTC_ZONE, note_from, problem_from

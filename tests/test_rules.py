@@ -640,7 +640,7 @@ def test_every_action_names_its_channel(
 
 
 def test_every_rule_option_names_its_seed() -> None:
-    from followup_md.config import OPTIONS
+    from followup_md.options import OPTIONS
 
     for option in OPTIONS:
         if option.section == "rules":

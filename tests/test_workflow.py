@@ -265,7 +265,7 @@ def test_init_writes_the_machines_time_zone(make_vault: MakeVault, monkeypatch: 
 
 
 def test_the_config_template_shows_every_setting_with_its_default() -> None:
-    from followup_md.config import OPTIONS
+    from followup_md.options import OPTIONS
 
     names = {o.dotted for o in OPTIONS if o.kind != "map"}
     sections: dict[str, list[str]] = {"": []}
