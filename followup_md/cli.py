@@ -378,7 +378,8 @@ def watch(vault: Path | None, poll: bool, quiet: bool, verbose: bool) -> None:
       followup-md watch /mnt/share/vault --poll
     """
     from followup_md.cache import probe_vault
-    from followup_md.watch import Watcher, run_watch
+    from followup_md.watch import run_watch
+    from followup_md.watcher import Watcher
 
     root, config, settings = _open(vault)
     _has_notes(root, probe_vault(root, config, settings, date.today()))
@@ -422,7 +423,7 @@ def mail(
       FOLLOWUP_MD_IMAP_PASSWORD=... followup-md mail ~/vault --imap --since 2026-11-01
     """
     from followup_md.mail import address_book, describe
-    from followup_md.mailboxes import check_log_folder, open_sources, record_mail
+    from followup_md.mail_check import check_log_folder, open_sources, record_mail
 
     day = _today(today, vault)
     start = _today(since, option="--since") if since else None

@@ -1,7 +1,7 @@
 """Mail -> log notes, pure: message headers in, log note files out.
 
 Only the header fields below are ever looked at; the mailboxes themselves are
-read (headers only, read-only) in `mailboxes.py`.
+read (headers only, read-only) in `mailboxes.py` and `imap.py`.
 """
 
 from __future__ import annotations

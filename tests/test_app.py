@@ -16,7 +16,7 @@ from followup_md.cache import load_notes, load_run, probe_vault, save
 from followup_md.cli import cli
 from followup_md.model import Note
 from followup_md.vault import load_config, read_settings
-from followup_md.watch import Watcher
+from followup_md.watcher import Watcher
 
 from .conftest import TODAY, MakeVault
 from .test_watch import FakeClock

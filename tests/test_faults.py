@@ -119,7 +119,8 @@ def test_edits_made_while_sync_runs_are_never_lost(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_edits_made_while_watch_runs_are_never_lost(tmp_path: Path) -> None:
-    from followup_md.watch import Watcher, run_watch
+    from followup_md.watch import run_watch
+    from followup_md.watcher import Watcher
 
     root = tmp_path / "vault"
     make_vault(root, 300, 0.8, seed=9)

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from followup_md import mailboxes
+from followup_md import imap
 from followup_md.cli import cli
 from followup_md.config import MailSettings
 from followup_md.errors import ConfigError, MailError
-from followup_md.mailboxes import connect_imap, open_imap, scan_sources
+from followup_md.imap import connect_imap, open_imap
+from followup_md.mail_check import scan_sources
 
 from .conftest import MakeVault
 from .dovecot import ImapServer, dovecot_missing, running_dovecot
@@ -176,7 +177,7 @@ def test_without_a_password_the_error_says_where_to_put_one(
 def test_a_large_folder_is_fetched_in_batches_by_range_or_by_uid(
     server: ImapServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(mailboxes, "FETCH_BATCH", 2)  # 3 messages in the inbox: two batches
+    monkeypatch.setattr(imap, "FETCH_BATCH", 2)  # 3 messages in the inbox: two batches
     everything = scan_sources([open_imap(settings_for(server), server.password, None)])
     newer = scan_sources([open_imap(settings_for(server), server.password, date(2026, 11, 23))])
     assert everything.scanned == 4 and everything.bad == []

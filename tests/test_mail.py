@@ -39,9 +39,10 @@ from followup_md.mail import (
     plan_mail,
     read_envelope,
 )
-from followup_md.mailboxes import open_maildir, open_mbox, read_header, scan_sources
+from followup_md.mail_check import scan_sources
+from followup_md.mailboxes import open_maildir, open_mbox, read_header
 from followup_md.model import Note
-from followup_md.watch import Watcher
+from followup_md.watcher import Watcher
 
 from .conftest import REPO, MakeVault
 from .helpers import note_from

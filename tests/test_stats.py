@@ -433,7 +433,7 @@ def test_a_deleted_or_edited_stats_md_is_rewritten_past_the_cache(make_vault: Ma
 
 
 def test_watch_keeps_stats_md_and_its_own_write_is_no_change(make_vault: MakeVault) -> None:
-    from followup_md.watch import Watcher
+    from followup_md.watcher import Watcher
 
     root = make_vault({"followup-md.toml": 'stats_file = "Stats.md"\n'})
     watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=0.0)

@@ -293,7 +293,7 @@ def test_a_date_the_readers_let_through_still_stops_only_its_note() -> None:
 
 
 def test_watch_names_a_far_date_and_goes_on(vault: Path) -> None:
-    from followup_md.watch import Watcher
+    from followup_md.watcher import Watcher
 
     (vault / "Far.md").write_text("---\ntype: contact\nmet: 9999-12-31\n---\n")
     lines: list[str] = []
@@ -694,7 +694,7 @@ def test_a_line_a_fact_closes_keeps_the_users_fields(vault: Path) -> None:
 
 
 def test_watch_goes_on_when_due_md_cannot_be_read(vault: Path) -> None:
-    from followup_md.watch import Watcher
+    from followup_md.watcher import Watcher
 
     with (vault / "Due.md").open("wb") as handle:
         handle.truncate((64 << 20) + 1)  # larger than anything the tool reads

@@ -18,9 +18,11 @@ from typing import Any
 
 import pytest
 
-from followup_md import watch
+from followup_md import watch_events
 from followup_md.sync import SyncPlan
-from followup_md.watch import Debouncer, Watcher, run_watch
+from followup_md.watch import run_watch
+from followup_md.watch_events import Debouncer
+from followup_md.watcher import Watcher
 
 from .conftest import TODAY, MakeVault
 
@@ -90,8 +92,8 @@ def test_a_note_is_written_only_once_quiet_but_due_at_once(make_vault: MakeVault
 def test_handler_never_raises() -> None:
     import queue
 
-    sink: watch.Events = queue.SimpleQueue()
-    handler = watch._Handler(Path("/vault"), sink)
+    sink: watch_events.Events = queue.SimpleQueue()
+    handler = watch_events.Handler(Path("/vault"), sink)
     handler.dispatch(object())  # not an event at all
 
     class Event:
@@ -298,7 +300,7 @@ def test_polling_observer(running: Callable[..., Running]) -> None:
 
 
 def test_inotify_limit_falls_back_to_polling(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    real = watch._make_observer
+    real = watch_events.make_observer
 
     class Full:
         def schedule(self, *args: Any, **kwargs: Any) -> None:
@@ -310,14 +312,14 @@ def test_inotify_limit_falls_back_to_polling(monkeypatch: pytest.MonkeyPatch, tm
         def stop(self) -> None:
             pass
 
-    monkeypatch.setattr(watch, "_make_observer", lambda poll: real(poll) if poll else Full())
+    monkeypatch.setattr(watch_events, "make_observer", lambda poll: real(poll) if poll else Full())
     lines: list[str] = []
-    observer = watch._start_observer(
-        tmp_path, watch._Handler(tmp_path, __import__("queue").SimpleQueue()), False, lines.append
+    observer = watch_events.start_observer(
+        tmp_path, watch_events.Handler(tmp_path, __import__("queue").SimpleQueue()), False, lines.append
     )
     try:
         assert type(observer).__name__ == "PollingObserver"
-        assert lines == [f"followup-md: {watch.INOTIFY_HELP}; polling instead"]
+        assert lines == [f"followup-md: {watch_events.INOTIFY_HELP}; polling instead"]
     finally:
         observer.stop()
         observer.join()
@@ -392,5 +394,5 @@ def test_a_dead_emitter_is_noticed() -> None:
             super().__init__(True)
             self.emitters = [Thread(alive) for alive in emitters]
 
-    assert not watch._watching(Observer(True, False))
-    assert watch._watching(Observer(True, True))
+    assert not watch_events.watching(Observer(True, False))
+    assert watch_events.watching(Observer(True, True))

@@ -1,0 +1,291 @@
+"""The in-memory vault the watcher keeps: batches of changed paths re-read,
+planned exactly as `sync` plans, and written; the periodic mail check.
+
+Due.md is written at once and a note only once it has been quiet for a couple
+of seconds (Obsidian merges an external write into a note being typed in).
+Its own writes end in a fixed point: re-reading them changes nothing, so
+nothing is written again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat as stat_module
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from followup_md.app import apply_plan, plan_vault
+from followup_md.cache import probe_vault, read_own, record_run
+from followup_md.errors import ConfigError
+from followup_md.layout import SETTINGS_FILES
+from followup_md.model import Note, NoteFile, Problem, ReadFile, stat_of
+from followup_md.output import problem_lines, quiet_line
+from followup_md.parse import read_entry
+from followup_md.sync import PlanMemo, SyncPlan, plan_read
+from followup_md.vault import (
+    is_note_path,
+    load_config,
+    read_file,
+    read_settings,
+    vault_today,
+    walk_notes,
+)
+from followup_md.write import remove_leftovers
+
+NOTE_QUIET = 2.0  # a note is written only once it has been quiet this long
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass
+class Stats:
+    """What the watcher has done (for status lines and tests)."""
+
+    syncs: int = 0
+    writes: dict[str, int] = field(default_factory=dict)
+
+
+class Watcher:
+    """The vault in memory, kept current from batches of changed paths."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        today: Callable[[], date] | None = None,
+        echo: Callable[[str], None] = print,
+        verbose: bool = False,
+        note_quiet: float = NOTE_QUIET,
+        clock: Callable[[], float] = time.monotonic,
+        on_sync: Callable[[SyncPlan], None] | None = None,
+        mail_every: float | None = None,
+    ) -> None:
+        self.root = root
+        self.today_of: Callable[[], date] = today or (lambda: vault_today(self.config))  # config reloads
+        self.echo = echo
+        self.verbose = verbose
+        self.note_quiet = note_quiet
+        self.clock = clock
+        self.on_sync = on_sync
+        self.config = load_config(root)
+        self.settings = read_settings(root, self.config)
+        self.read: dict[str, ReadFile] = {}
+        self.memo = PlanMemo()
+        self.touched: dict[str, float] = {}
+        self.written: dict[str, bytes] = {}
+        self.deferred: set[str] = set()
+        self.changed: list[str] = []
+        self.plan: SyncPlan | None = None  # the last one, for the record left at the end
+        self.today = self.today_of()
+        self.stats = Stats()
+        self.problems: set[str] = set()
+        self.identity = self.current_identity()
+        self.mail_every = mail_every  # seconds; None: `[mail] check_every` minutes
+        self.next_mail = clock()  # the first check comes once the watch has started
+        self.mail_since: date | None = None
+
+    def current_identity(self) -> tuple[int, int] | None:
+        """The vault folder's (device, inode) now; None when it is gone."""
+        try:
+            found = os.stat(self.root)
+        except OSError:
+            return None
+        return (found.st_dev, found.st_ino)
+
+    # Reading
+
+    def _load(self, rel: str) -> bool:
+        """Re-read one note into the model; True if what we know of it changed."""
+        path = self.root / rel
+        try:
+            found = path.lstat()
+        except OSError:
+            found = None
+        if found is None or not stat_module.S_ISREG(found.st_mode):
+            return self.read.pop(rel, None) is not None
+        known = self.read.get(rel)
+        if known is not None and known.file.stat == stat_of(found):
+            return False  # our own write, read back: nothing new
+        try:
+            got = read_file(self.root, rel)
+        except OSError as error:
+            problem = Problem(rel, 0, f"cannot be read: {error.strerror}")
+            self.read[rel] = ReadFile(NoteFile(rel, b"", None), problem)
+            return True
+        if got is None:
+            return self.read.pop(rel, None) is not None
+        data, stat = got
+        entry = read_entry(NoteFile(rel, data, stat), self.config, self.settings.syntax)
+        if known is not None and entry.result == known.result:
+            self.read[rel] = entry
+            return False
+        self.read[rel] = entry
+        return True
+
+    def scan(self, under: str = "") -> bool:
+        """Read every note (of one folder): the start, a new or moved folder, new
+        settings. True if anything changed."""
+        prefix = under + "/" if under else ""
+        seen = {rel for rel, _ in walk_notes(self.root, self.config, self.settings, under)}
+        gone = [r for r in self.read if r.startswith(prefix) and r not in seen]
+        for rel in gone:
+            del self.read[rel]
+        changed = [self._load(rel) for rel in sorted(seen)]
+        return bool(gone) or any(changed)
+
+    def start(self) -> None:
+        """Read the whole vault the way `sync` does: through the cache, with the
+        notes it would write read again from the disk."""
+        probe = probe_vault(self.root, self.config, self.settings, self.today_of())
+        remove_leftovers(self.root, probe.leftovers)
+        self.read = plan_vault(self.root, self.config, self.settings, probe).read
+
+    def record(self) -> None:
+        """Leave the cache as a sync would, so that the next `sync` finds nothing
+        to do (the model's entries carry the stat they were read at: a note that
+        changed since is read again)."""
+        if self.plan is None:
+            return
+        probe = probe_vault(self.root, self.config, self.settings, self.plan.today)
+        output = (quiet_line(self.plan), problem_lines(self.plan))
+        record_run(self.root, probe, dict(self.read), {}, self.config, self.settings, output)
+
+    def reload_settings(self) -> None:
+        try:
+            self.config = load_config(self.root)
+        except ConfigError as error:
+            self.echo(f"followup-md: {error} (keeping the previous settings)")
+            return
+        self.settings = read_settings(self.root, self.config)
+        self.read.clear()
+        self.memo = PlanMemo()
+        self.scan()
+
+    def apply_batch(self, batch: dict[str, bool]) -> bool:
+        """Bring the model up to date with the batch; True if a sync is needed."""
+        now = self.clock()
+        dirty = False
+        if any(rel in SETTINGS_FILES for rel in batch):
+            self.reload_settings()
+            return True
+        for rel, is_dir in sorted(batch.items()):
+            if rel == self.config.due_file:
+                own = read_own(self.root, rel)
+                dirty |= own is None or _digest(own.data) != self.written.get(rel)
+            elif is_dir or (self.root / rel).is_dir():
+                dirty |= self.scan(rel)
+            elif is_note_path(rel, self.config, self.settings):
+                self.touched[rel] = now
+                if self._load(rel):
+                    self.changed.append(rel)
+                    dirty = True
+        return dirty
+
+    # Planning and writing
+
+    def sync(self) -> SyncPlan:
+        """Plan from the model; write Due.md now and quiet notes; defer the rest."""
+        self.today = self.today_of()
+        due = read_own(self.root, self.config.due_file)
+        ics = read_own(self.root, self.config.ics_file) if self.config.ics_file else None
+        stats_md = read_own(self.root, self.config.stats_file) if self.config.stats_file else None
+        plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md)
+        now = self.clock()
+        self.touched = {p: t for p, t in self.touched.items() if now - t < self.note_quiet}
+        self.deferred = {c.path for c in plan.changes if c.path in self.touched}
+        applied = apply_plan(self.root, plan, self.config.due_file, self.deferred, grace=False)
+        for error in applied.skipped:
+            self.echo(f"followup-md: {error}")
+        wrote = [change.path for change in plan.changes if change.path in applied.written]
+        for rel in wrote:
+            self.written[rel] = _digest(applied.written[rel])
+            self.stats.writes[rel] = self.stats.writes.get(rel, 0) + 1
+            if rel not in self.config.own_files:
+                self._load(rel)
+        self.plan = plan
+        self.stats.syncs += 1
+        if wrote:
+            self.echo(f"{datetime.now():%H:%M:%S} {self._status(wrote)}")
+        self.changed = []
+        problems = [str(problem) for problem in plan.problems]
+        if self.verbose:
+            for line in problems:
+                self.echo(line)
+        else:  # a problem is named once, when it appears (Due.md lists them all)
+            for line in problems:
+                if line not in self.problems:
+                    self.echo(f"followup-md: {line}")
+        self.problems = set(problems)
+        if self.on_sync is not None:
+            self.on_sync(plan)
+        return plan
+
+    def _status(self, wrote: list[str]) -> str:
+        """`Jane.md changed: updated Due.md and 1 note` (every path with --verbose)."""
+        changed = ""
+        if self.changed:
+            shown = self.changed if self.verbose else self.changed[:3]
+            more = len(self.changed) - len(shown)
+            changed = ", ".join(shown) + (f" and {more} more" if more else "") + " changed: "
+        if self.verbose:
+            return f"{changed}wrote {', '.join(wrote)}"
+        notes = sum(1 for p in wrote if p not in self.config.own_files)
+        parts = ["Due.md"] if self.config.due_file in wrote else []
+        parts += [f"{notes} note{'s' if notes != 1 else ''}"] if notes else []
+        return f"{changed}updated {' and '.join(parts)}"
+
+    # Mail
+
+    def mail_timeout(self) -> float | None:
+        """Seconds until the next mailbox check; None when there is none to do."""
+        every = self.config.mail.check_every * 60 if self.mail_every is None else self.mail_every
+        if not self.config.mail.sources or every <= 0:
+            return None
+        return max(0.0, self.next_mail - self.clock())
+
+    def check_mail(self) -> None:
+        """Record new exchanges from the configured mailboxes; sync if any.
+        After the first check, IMAP is asked only for mail since the day before
+        the last check (local mailboxes are read whole: it takes seconds)."""
+        from followup_md.errors import FollowupError
+        from followup_md.mail import describe
+        from followup_md.mail_check import check_log_folder, open_sources, record_mail
+
+        every = self.config.mail.check_every * 60 if self.mail_every is None else self.mail_every
+        self.next_mail = self.clock() + every
+        notes = {rel: entry.result for rel, entry in self.read.items() if isinstance(entry.result, Note)}
+        started = self.today_of()
+        try:
+            check_log_folder(self.config, self.settings)
+            sources = open_sources(self.config, self.root, ((), (), False), self.mail_since, os.environ)
+            recorded, _, failed = record_mail(self.root, self.config, notes, sources, None)
+        except (FollowupError, OSError) as error:
+            self.echo(f"followup-md: mail check failed: {error}")
+            return
+        self.mail_since = started - timedelta(days=1)
+        for skipped in failed:
+            self.echo(f"followup-md: {skipped}")
+        for record in recorded:
+            self.echo(f"{datetime.now():%H:%M:%S} {describe(record, notes)}")
+        if recorded and self.apply_batch({record.change.path: False for record in recorded}):
+            self.sync()
+
+    def deferred_timeout(self) -> float | None:
+        if not self.deferred:
+            return None
+        now = self.clock()
+        return max(0.0, min(self.touched.get(p, 0.0) + self.note_quiet for p in self.deferred) - now)
+
+    @property
+    def note_count(self) -> int:
+        return len(self.read)
+
+    @property
+    def follow_up_count(self) -> int:
+        return sum(1 for entry in self.read.values() if isinstance(entry.result, Note))
