@@ -8,6 +8,7 @@ comment is text, not a marker.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING
@@ -157,58 +158,85 @@ def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]]
     fences and the HTML blocks followed here interrupt a paragraph. Those are
     exactly what this scan follows; the `%%` rule is the one `markers_by_tokens`
     applies."""
-    found: list[tuple[int, str]] = []
-    code = set(range(first_line))  # the front matter, fences and HTML blocks
-    fence = ""  # the opening run of the fence we are in
-    comment = False  # inside an HTML comment block
-    html = False  # inside an HTML block that ends at a blank line
-    percent = False
-    skip = -1  # the last line of an indented fence, all of it text
+    scan = _LineScan(code=set(range(first_line)))
     for index in range(first_line, len(lines)):
         line = lines[index]
         if "\r" in line and line.find("\r") != len(line) - 2:
             return None  # markdown-it counts a lone \r as a line break
-        if index <= skip:
+        if index <= scan.skip:
             continue
-        if html and not line.strip(" \t\r\n"):
-            html = False  # the blank line is not part of the block
-        elif fence or comment or html:
-            code.add(index)
-            if fence and _closes(line, fence):
-                fence = ""
-            elif comment and "-->" in line:
-                comment = False
-        elif _HTML_BLOCK.match(line):
-            code.add(index)
-            html = True
-        elif line.startswith("<!--"):
-            code.add(index)
-            comment = "-->" not in line
-            if line.startswith(BEGIN):
-                found.append((index, "begin"))
-            elif line.startswith(END):
-                found.append((index, "end"))
-        elif opening := _FENCE.match(line):
-            indent, run, info = opening.groups()
-            if run[0] == "`" and "`" in info:
-                return None  # not a fence: markdown-it reads it as text
-            if not indent:
-                code.add(index)
-                fence = run
-            elif _toggles(line) or (end := _indented_fence_end(lines, index, run, len(indent))) is None:
-                return None
-            else:
-                skip = end
-        elif _RISKY.match(line):
-            return None  # other HTML, or a fence or HTML block that may sit in a list
-        elif "%%" in line:
-            if line[0] in " \t" and _toggles(line):
-                return None  # perhaps in an indented code block, where it would not
-            percent = True
-    if not percent:
-        return found
-    commented = _commented_lines(lines, code)
-    return [(index, kind) for index, kind in found if index not in commented]
+        if scan.html and not line.strip(" \t\r\n"):
+            scan.html = False  # the blank line is not part of the block
+        elif scan.fence or scan.comment or scan.html:
+            _continue_block(scan, index, line)
+        elif not _scan_top_level(scan, lines, index, line):
+            return None
+    if not scan.percent:
+        return scan.found
+    commented = _commented_lines(lines, scan.code)
+    return [(index, kind) for index, kind in scan.found if index not in commented]
+
+
+@dataclass(slots=True)
+class _LineScan:
+    """Where `markers_by_lines` is: the markers found, and the block it is in."""
+
+    code: set[int]  # the front matter, fences and HTML blocks
+    found: list[tuple[int, str]] = field(default_factory=list)
+    fence: str = ""  # the opening run of the fence we are in
+    comment: bool = False  # inside an HTML comment block
+    html: bool = False  # inside an HTML block that ends at a blank line
+    percent: bool = False
+    skip: int = -1  # the last line of an indented fence, all of it text
+
+
+def _continue_block(scan: _LineScan, index: int, line: str) -> None:
+    """A line inside a fence, an HTML comment or an HTML block: code, perhaps its end."""
+    scan.code.add(index)
+    if scan.fence and _closes(line, scan.fence):
+        scan.fence = ""
+    elif scan.comment and "-->" in line:
+        scan.comment = False
+
+
+def _scan_top_level(scan: _LineScan, lines: list[str], index: int, line: str) -> bool:
+    """A line outside any block: a marker, the start of a block, or a `%%`;
+    False when markdown-it must decide."""
+    if _HTML_BLOCK.match(line):
+        scan.code.add(index)
+        scan.html = True
+    elif line.startswith("<!--"):
+        scan.code.add(index)
+        scan.comment = "-->" not in line
+        if line.startswith(BEGIN):
+            scan.found.append((index, "begin"))
+        elif line.startswith(END):
+            scan.found.append((index, "end"))
+    elif opening := _FENCE.match(line):
+        return _open_fence(scan, lines, index, opening)
+    elif _RISKY.match(line):
+        return False  # other HTML, or a fence or HTML block that may sit in a list
+    elif "%%" in line:
+        if line[0] in " \t" and _toggles(line):
+            return False  # perhaps in an indented code block, where it would not
+        scan.percent = True
+    return True
+
+
+def _open_fence(scan: _LineScan, lines: list[str], index: int, opening: re.Match[str]) -> bool:
+    """A line that opens a code fence: followed at column 0, skipped whole when
+    indented and read alike in a list item or not; False when markdown-it must decide."""
+    indent, run, info = opening.groups()
+    if run[0] == "`" and "`" in info:
+        return False  # not a fence: markdown-it reads it as text
+    if not indent:
+        scan.code.add(index)
+        scan.fence = run
+    elif _toggles(lines[index]) or (end := _indented_fence_end(lines, index, run, len(indent))) is None:
+        return False
+    else:
+        scan.skip = end
+    return True
 
 
 def markers_by_tokens(text: str, lines: list[str], first_line: int) -> list[tuple[int, str]]:
