@@ -73,12 +73,33 @@ def beside(stats: Stats) -> str:
 def tables(stats: Stats, name_of: Callable[[str], str]) -> list[Table]:
     """Every figure, in the order shown. `name_of` gives a note's
     name as the output shows it (a link in Stats.md, plain on a terminal)."""
+    return [
+        _funnel_table(stats),
+        _answers_table(stats),
+        _effects_table(stats),
+        _weeks_table(stats),
+        _cooling_table(stats, name_of),
+    ]
+
+
+def _funnel_table(stats: Stats) -> Table:
+    """Each stage's count, and its share of the stage before."""
     funnel: list[tuple[str, ...]] = []
     previous = None
     for stage in FUNNEL:
         count = stats.count(stage)
         funnel.append((_STAGES[stage], str(count), share(count, previous) if previous is not None else ""))
         previous = count
+    return Table(
+        "Funnel",
+        ("stage", "applications", "from the stage before"),
+        tuple(funnel),
+        note=f"Beside the funnel: {beside(stats)}.",
+    )
+
+
+def _answers_table(stats: Stats) -> Table:
+    """By source: how many applications were answered, and how soon."""
     answers = tuple(
         (
             label,
@@ -88,50 +109,54 @@ def tables(stats: Stats, name_of: Callable[[str], str]) -> list[Table]:
         )
         for source, label in _SOURCES
     )
+    return Table(
+        "Answers",
+        ("source", "applications", "answered", "median days to first answer"),
+        answers,
+    )
+
+
+def _effects_table(stats: Stats) -> Table:
+    """Check-ins and thank-you notes done, and how many a reply followed."""
     effects = tuple(
         (label, str(effect.done), share(effect.replied, effect.done))
         for label, effect in (("Check-ins", stats.check_ins), ("Thank-you notes", stats.thank_yous))
     )
+    return Table(
+        "What follow-ups earn",
+        ("follow-up", "done", f"a reply within {REPLY_WINDOW} days"),
+        effects,
+    )
+
+
+def _weeks_table(stats: Stats) -> Table:
+    """The last WEEKS weeks' activity, with its chart; no rows when all is zero."""
     weeks = tuple(
         (week.monday.isoformat(), str(week.applications), str(week.interviews), str(week.followups))
         for week in stats.weeks
     )
+    active = any(int(cell) for row in weeks for cell in row[1:])
+    return Table(
+        f"Activity per week, last {WEEKS} weeks",
+        ("week of", "applications", "interviews", "follow-ups done"),
+        weeks if active else (),
+        empty=f"No activity in the last {WEEKS} weeks yet.",
+        chart=tuple(activity_chart(stats.weeks)),
+    )
+
+
+def _cooling_table(stats: Stats, name_of: Callable[[str], str]) -> Table:
+    """The relationships past their cadence, or dormant (`stats.Cooling`)."""
     cooling = tuple(
         (name_of(c.path), c.last.isoformat(), f"{c.why}: due {c.cold_since.isoformat()}")
         for c in stats.cooling
     )
-    active = any(int(cell) for row in weeks for cell in row[1:])
-    return [
-        Table(
-            "Funnel",
-            ("stage", "applications", "from the stage before"),
-            tuple(funnel),
-            note=f"Beside the funnel: {beside(stats)}.",
-        ),
-        Table(
-            "Answers",
-            ("source", "applications", "answered", "median days to first answer"),
-            answers,
-        ),
-        Table(
-            "What follow-ups earn",
-            ("follow-up", "done", f"a reply within {REPLY_WINDOW} days"),
-            effects,
-        ),
-        Table(
-            f"Activity per week, last {WEEKS} weeks",
-            ("week of", "applications", "interviews", "follow-ups done"),
-            weeks if active else (),
-            empty=f"No activity in the last {WEEKS} weeks yet.",
-            chart=tuple(activity_chart(stats.weeks)),
-        ),
-        Table(
-            "Cooling relationships",
-            ("who", "last contact", "why"),
-            cooling,
-            empty="Nobody: everyone has heard from you within their cadence.",
-        ),
-    ]
+    return Table(
+        "Cooling relationships",
+        ("who", "last contact", "why"),
+        cooling,
+        empty="Nobody: everyone has heard from you within their cadence.",
+    )
 
 
 def _headline(stats: Stats) -> str:
