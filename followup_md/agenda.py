@@ -165,6 +165,10 @@ def recorded_date(text: str) -> date | None:
         return None
 
 
+# (step, today) -> (its note, its addressee's emails, its line), kept by the watcher
+DueLineMemo = dict[tuple[Step, date], tuple[Note, tuple[str | None, str], str]]
+
+
 def render_due(
     steps: Sequence[Step],
     notes: Mapping[str, Note],
@@ -174,7 +178,7 @@ def render_due(
     today: date,
     style: str = "wikilink",
     checkboxes: bool = False,
-    memo: dict[tuple[Step, date], tuple[Note, tuple[str | None, str], str]] | None = None,
+    memo: DueLineMemo | None = None,
     sender: Sender | None = None,
     index: str = "Due.md",
 ) -> list[str]:
@@ -183,38 +187,12 @@ def render_due(
     the next (the watcher's); a line is reused while its note is the same object
     and its addressee's email is unchanged."""
     groups = group_steps(steps, today)
-    names = link_index(notes)
-
-    def line_of(step: Step) -> str:
-        note = notes[step.note]
-        email = (recipient_email(step, notes, names), copy_email(step, notes, names))
-        known = memo.get((step, today)) if memo is not None else None
-        if known is not None and known[0] is note and known[1] == email:
-            return known[2]
-        line = agenda_line(step, note, email, today, style, checkboxes, sender or Sender(), index)
-        if memo is not None:
-            memo[(step, today)] = (note, email, line)
-        return line
-
-    sections = {key: [line_of(step) for step in group] for key, group in groups.items()}
-    if memo is not None:  # keep only this round's lines: steps change over weeks
-        shown = {(step, today) for group in groups.values() for step in group}
-        for gone in memo.keys() - shown:
-            del memo[gone]
+    sections = _section_lines(groups, notes, today, style, checkboxes, memo, sender or Sender(), index)
     waits = [
         f"- {note_link(notes[note], step_id, style, index)}{_details(notes[note])}: {markdown_text(reason)}"
         for note, step_id, reason in waiting_rows(steps, waiting, today)
     ]
-    problem_lines = [
-        f"- {code_span(f'{one_line(printable(p.path))}:{p.line}')}: "
-        f"{'warning: ' if p.warning else ''}{markdown_text(p.message)}"
-        for p in sorted(problems, key=lambda p: (p.path, p.line))
-    ]
-    if unreadable:
-        problem_lines.append(
-            f"- {unreadable} other file{'s' if unreadable > 1 else ''} could not be read "
-            "(not recognisably follow-up notes; `followup-md check --all` lists them)"
-        )
+    problem_lines = _problem_lines(problems, unreadable)
     line = summary(groups, len(waits), problems) or "Nothing to follow up"
     out = ["", "# Follow-ups", "", f"{line}{AS_OF}{today}", "", *load_chart(groups, notes, today)]
     for key, title in SECTIONS:
@@ -225,6 +203,54 @@ def render_due(
     if problem_lines:
         out += ["## Problems", "", *problem_lines, ""]
     return out
+
+
+def _section_lines(
+    groups: Mapping[State, Sequence[Step]],
+    notes: Mapping[str, Note],
+    today: date,
+    style: str,
+    checkboxes: bool,
+    memo: DueLineMemo | None,
+    sender: Sender,
+    index: str,
+) -> dict[State, list[str]]:
+    """Each section's step lines, taken from `memo` while still good; the memo
+    is left holding this round's lines only."""
+    names = link_index(notes)
+
+    def line_of(step: Step) -> str:
+        note = notes[step.note]
+        email = (recipient_email(step, notes, names), copy_email(step, notes, names))
+        known = memo.get((step, today)) if memo is not None else None
+        if known is not None and known[0] is note and known[1] == email:
+            return known[2]
+        line = agenda_line(step, note, email, today, style, checkboxes, sender, index)
+        if memo is not None:
+            memo[(step, today)] = (note, email, line)
+        return line
+
+    sections = {key: [line_of(step) for step in group] for key, group in groups.items()}
+    if memo is not None:  # keep only this round's lines: steps change over weeks
+        shown = {(step, today) for group in groups.values() for step in group}
+        for gone in memo.keys() - shown:
+            del memo[gone]
+    return sections
+
+
+def _problem_lines(problems: Sequence[Problem], unreadable: int) -> list[str]:
+    """The Problems section: each problem at its place, then the unreadable files' count."""
+    lines = [
+        f"- {code_span(f'{one_line(printable(p.path))}:{p.line}')}: "
+        f"{'warning: ' if p.warning else ''}{markdown_text(p.message)}"
+        for p in sorted(problems, key=lambda p: (p.path, p.line))
+    ]
+    if unreadable:
+        lines.append(
+            f"- {unreadable} other file{'s' if unreadable > 1 else ''} could not be read "
+            "(not recognisably follow-up notes; `followup-md check --all` lists them)"
+        )
+    return lines
 
 
 CHART_DAYS = 14  # the chart shows what falls due in the next two weeks,

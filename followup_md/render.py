@@ -197,6 +197,25 @@ def render_inner(
     open_steps = {step.id: step for step in steps if step.status == "open"}
     settled = {step.id: step for step in steps if step.status == "done" and step.reason}
     existing = inner_lines(lines, note.block) if note.block is not None else []
+    out, shown, seen, last_task = _kept_lines(note, existing, open_steps, settled, syntax, tag)
+    fresh = [step for step in steps if step.id not in seen and (step.id in open_steps or step.id in settled)]
+    new = [step for step in fresh if step.status == "open"]
+    out = _with_added(out, [render_task(step, syntax, tag) for step in fresh], last_task)
+    order = {step.id: index for index, step in enumerate(shown + new)}
+    return out, sorted(shown + new, key=lambda step: order[step.id])
+
+
+def _kept_lines(
+    note: Note,
+    existing: list[str],
+    open_steps: dict[str, Step],
+    settled: dict[str, Step],
+    syntax: TaskSyntax,
+    tag: str,
+) -> tuple[list[str], list[Step], set[str], int]:
+    """The block's current lines, each generated one brought up to date or
+    dropped: the lines, the open steps they show, the step ids they carry, and
+    the index of the last task line (-1 when there is none)."""
     out: list[str] = []
     shown: list[Step] = []
     seen: set[str] = set()
@@ -213,37 +232,57 @@ def render_inner(
             out.append(line)  # a second line with the same id is the user's (a copy they made)
             continue
         seen.add(task.step)
-        state = note.tasks.get(task.step, task)
-        if state.status == "done":
-            has_date = task.status == "done" and task.done is not None
-            out.append(line if has_date or state.done is None else mark_done(line, task, state.done, syntax))
-        elif state.status == "cancelled":
-            out.append(line)
-        elif task.step in open_steps:
-            out.append(merge_task(line, open_steps[task.step], syntax, tag))
-            shown.append(open_steps[task.step])
-        elif task.step in settled:
-            out.append(merge_task(line, settled[task.step], syntax, tag))
-        elif copies[task.step] > 1:
-            out.append(line)  # the rules no longer ask for it, but the user copied it: theirs
-        elif (recorded := _postponed(note, task)) is not None:
-            out.append(line)  # the user postponed it: kept (and its plan remembered) for when it returns
-            shown.append(Step(note.path, task.step, recorded[0], recorded[1], "", planned=recorded))
-        else:
-            continue  # superseded: the rules no longer ask for it
+        kept = _kept_task(note, line, task, open_steps, settled, copies[task.step] > 1, syntax, tag)
+        if kept is None:
+            continue
+        out.append(kept[0])
+        if kept[1] is not None:
+            shown.append(kept[1])
         last_task = len(out) - 1
-    fresh = [step for step in steps if step.id not in seen and (step.id in open_steps or step.id in settled)]
-    new = [step for step in fresh if step.status == "open"]
-    added = [render_task(step, syntax, tag) for step in fresh]
+    return out, shown, seen, last_task
+
+
+def _kept_task(
+    note: Note,
+    line: str,
+    task: TaskLine,
+    open_steps: dict[str, Step],
+    settled: dict[str, Step],
+    copied: bool,
+    syntax: TaskSyntax,
+    tag: str,
+) -> tuple[str, Step | None] | None:
+    """A generated line as it stays, and the open step it shows (if any); None
+    when it goes."""
+    state = note.tasks.get(task.step, task)
+    if state.status == "done":
+        has_date = task.status == "done" and task.done is not None
+        return (line if has_date or state.done is None else mark_done(line, task, state.done, syntax)), None
+    if state.status == "cancelled":
+        return line, None
+    if task.step in open_steps:
+        return merge_task(line, open_steps[task.step], syntax, tag), open_steps[task.step]
+    if task.step in settled:
+        return merge_task(line, settled[task.step], syntax, tag), None
+    if copied:
+        return line, None  # the rules no longer ask for it, but the user copied it: theirs
+    if (recorded := _postponed(note, task)) is not None:
+        # the user postponed it: kept (and its plan remembered) for when it returns
+        return line, Step(note.path, task.step, recorded[0], recorded[1], "", planned=recorded)
+    return None  # superseded: the rules no longer ask for it
+
+
+def _with_added(out: list[str], added: list[str], last_task: int) -> list[str]:
+    """The lines with the new steps' lines inserted after the last task line (or
+    at the top), a blank line after them; a block left empty holds only them."""
     if not any(line.strip() for line in out):
-        out = ["", *added, ""] if added else [""]
-    elif added:
+        return ["", *added, ""] if added else [""]
+    if added:
         at = last_task + 1 if last_task >= 0 else (1 if out[0] == "" else 0)
         out[at:at] = added
         if at + len(added) >= len(out) or out[at + len(added)].strip():
             out.insert(at + len(added), "")
-    order = {step.id: index for index, step in enumerate(shown + new)}
-    return out, sorted(shown + new, key=lambda step: order[step.id])
+    return out
 
 
 def render_note(
