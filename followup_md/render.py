@@ -8,9 +8,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from followup_md.blocks import (
-    BEGIN,
-    BEGIN_TEXT,
-    END,
     TASK_LINE,
     find_block,
     inner_lines,
@@ -19,6 +16,7 @@ from followup_md.blocks import (
 )
 from followup_md.errors import UsageError
 from followup_md.markdown import escape_markdown, one_line
+from followup_md.markers import BEGIN, BEGIN_TEXT, END
 from followup_md.model import Note, Step, TaskLine, TaskSyntax
 from followup_md.parse import split_front_matter
 

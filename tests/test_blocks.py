@@ -9,12 +9,11 @@ from hypothesis import strategies as st
 from followup_md.blocks import (
     find_block,
     inner_lines,
-    markers_by_lines,
-    markers_by_tokens,
     parse_task,
     split_lines,
 )
 from followup_md.errors import NoteError
+from followup_md.markers import markers_by_lines, markers_by_tokens
 from followup_md.model import TaskSyntax
 
 BEGIN = "<!-- followup-md:begin (generated; tick boxes or change dates freely) -->"

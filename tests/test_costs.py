@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from followup_md import blocks
+from followup_md import blocks, markers
 from followup_md.config import Config
 from followup_md.model import Note, NoteFile, TaskSyntax, VaultSettings, stat_of
 from followup_md.parse import read_note
@@ -83,7 +83,7 @@ private, hidden in Obsidian
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every text handed to markdown-it while the test runs."""
     seen: list[str] = []
-    real = blocks.markers_by_tokens
+    real = markers.markers_by_tokens
 
     def counting(text: str, lines: list[str], first_line: int) -> list[tuple[int, str]]:
         seen.append(text)
@@ -104,7 +104,7 @@ def test_a_note_with_every_common_body_shape_is_read_without_markdown_it(parses:
     note = read_note("n.md", synced, Config(), TaskSyntax(), UTC_ZONE)
     assert isinstance(note, Note) and note.block is not None
     lines = synced.decode().splitlines()
-    assert lines[note.block.begin].startswith(blocks.BEGIN) and lines[note.block.end] == blocks.END
+    assert lines[note.block.begin].startswith(markers.BEGIN) and lines[note.block.end] == markers.END
     assert note.block.begin > len(("---\n---\n" + BODY).splitlines())  # appended after the body
     assert parses == []
 
@@ -145,7 +145,7 @@ def test_a_rescan_of_common_bodies_never_loads_markdown_it(make_vault: MakeVault
         assert done.stdout.splitlines()[-1] == "False"
         for path in (root / ".followup-md").iterdir():
             path.unlink()
-    assert all(blocks.BEGIN in (root / rel).read_text() for rel in people)
+    assert all(markers.BEGIN in (root / rel).read_text() for rel in people)
 
 
 @pytest.fixture

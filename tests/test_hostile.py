@@ -179,12 +179,12 @@ def as_user(uid: int) -> Iterator[None]:
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
 def test_a_file_without_read_permission_as_a_non_root_user(shared_vault: Path) -> None:
-    import followup_md.blocks
     import followup_md.cache
+    import followup_md.markers
     import followup_md.sync
     import followup_md.write
 
-    followup_md.blocks._markdown()
+    followup_md.markers._markdown()
 
     (shared_vault / "Good.md").write_text(GOOD)
     (shared_vault / "Secret.md").write_text(GOOD)

@@ -99,7 +99,8 @@ def test_mailto_line_breaks_are_crlf_as_rfc_6068_requires() -> None:
 def test_the_load_chart_shows_overdue_steps_and_the_next_two_weeks() -> None:
     from datetime import timedelta
 
-    from followup_md.agenda import group_steps, load_chart
+    from followup_md.agenda import group_steps
+    from followup_md.due_chart import load_chart
     from followup_md.model import Note
 
     notes = {"a.md": Note("a.md", "contact", "Ann: [x] #1", {}, b"", "\n", None)}
@@ -130,7 +131,7 @@ def test_the_load_chart_shows_overdue_steps_and_the_next_two_weeks() -> None:
 
 
 def test_chart_labels_are_the_kind_of_step_then_who_cut_to_a_readable_width() -> None:
-    from followup_md.agenda import CHART_LABEL, chart_label
+    from followup_md.due_chart import CHART_LABEL, chart_label
     from followup_md.model import Note
 
     def label(step_id: str, name: str) -> str:
