@@ -34,8 +34,9 @@ from followup_md.config import Config
 from followup_md.errors import WriteError
 from followup_md.layout import CACHE_DIR, LEFTOVER, SETTINGS_FILES
 from followup_md.model import NoteFile, Problem, ReadFile, Stat, VaultSettings
+from followup_md.safe_read import open_regular, read_file, read_inside
 from followup_md.schema import KEY_KINDS
-from followup_md.vault import open_regular, read_file, read_inside, walk_notes
+from followup_md.vault import walk_notes
 
 CACHE_LIMIT = 1 << 30  # bytes: a pickle larger than this is not ours
 

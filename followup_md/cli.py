@@ -239,7 +239,7 @@ def _recorded_day(root: Path, due_file: str) -> date | None:
     """The date the vault's Due.md was computed for, if it says (an unreadable
     Due.md is the sync's to report)."""
     from followup_md.agenda import recorded_date
-    from followup_md.vault import read_file
+    from followup_md.safe_read import read_file
 
     try:
         got = read_file(root, due_file)

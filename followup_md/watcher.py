@@ -25,11 +25,11 @@ from followup_md.layout import SETTINGS_FILES
 from followup_md.model import Note, NoteFile, Problem, ReadFile, stat_of
 from followup_md.output import problem_lines, quiet_line
 from followup_md.parse import read_entry
+from followup_md.safe_read import read_file
 from followup_md.sync import PlanMemo, SyncPlan, plan_read
 from followup_md.vault import (
     is_note_path,
     load_config,
-    read_file,
     read_settings,
     vault_today,
     walk_notes,

@@ -140,12 +140,12 @@ def test_done_loads_the_config_and_reads_the_vault_once(make_vault: MakeVault, m
 def test_the_watcher_starts_from_the_cache_and_leaves_it_as_a_sync_would(
     make_vault: MakeVault, monkeypatch: Any
 ) -> None:
-    from followup_md import cache, vault
+    from followup_md import cache, safe_read
 
     root = make_vault({"Acme.md": APPLICATION, "Beta.md": APPLICATION.replace("Acme", "Beta")})
     _sync(root)
     read_files: list[str] = []
-    read_file = vault.read_file
+    read_file = safe_read.read_file
 
     def counted(vault_root: Path, rel: str) -> Any:
         read_files.append(rel)

@@ -15,8 +15,8 @@ from followup_md import blocks, markers
 from followup_md.config import Config
 from followup_md.model import Note, NoteFile, TaskSyntax, VaultSettings, stat_of
 from followup_md.parse import read_note
+from followup_md.safe_read import read_file
 from followup_md.sync import plan_sync
-from followup_md.vault import read_file
 
 from .conftest import REPO, TODAY, MakeVault
 from .helpers import UTC_ZONE

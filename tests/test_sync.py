@@ -405,8 +405,9 @@ def test_planning_with_a_memo_gives_the_same_plan(make_vault: MakeVault) -> None
     from followup_md.config import Config
     from followup_md.model import NoteFile, ReadFile
     from followup_md.parse import read_entry
+    from followup_md.safe_read import read_file
     from followup_md.sync import PlanMemo, plan_read
-    from followup_md.vault import read_file, read_settings, walk_notes
+    from followup_md.vault import read_settings, walk_notes
 
     from .conftest import REPO
 

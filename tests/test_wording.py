@@ -19,8 +19,9 @@ from followup_md.links import copy_email, link_index, recipient_email
 from followup_md.model import Note, NoteFile, Step
 from followup_md.phrasing import Sender, join_words, shown
 from followup_md.placeholders import PLACEHOLDERS, note_person, words_for
+from followup_md.safe_read import read_file
 from followup_md.sync import SyncPlan, plan_sync
-from followup_md.vault import load_config, read_file, read_settings, walk_notes
+from followup_md.vault import load_config, read_settings, walk_notes
 from followup_md.wording import action_text, draft_email
 
 from .conftest import REPO, TODAY, MakeVault
