@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 
 from followup_md.config import MailSettings
+from followup_md.envelopes import HEADER_FIELDS
 from followup_md.errors import ConfigError, MailError
-from followup_md.mail import HEADER_FIELDS
 from followup_md.mailboxes import RawMessage, Source
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})

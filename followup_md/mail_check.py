@@ -13,19 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from followup_md.config import Config
+from followup_md.envelopes import AddressFilter, BadMessageError, Envelope, read_envelope
 from followup_md.errors import ConfigError, UsageError, WriteError
 from followup_md.imap import imap_password, open_imap
 from followup_md.layout import CONFIG_FILE
-from followup_md.mail import (
-    AddressFilter,
-    BadMessageError,
-    Envelope,
-    Recorded,
-    address_book,
-    log_folder,
-    plan_mail,
-    read_envelope,
-)
+from followup_md.mail import Recorded, address_book, log_folder, plan_mail
 from followup_md.mailboxes import Source, open_maildir, open_mbox
 from followup_md.model import Note, VaultSettings
 from followup_md.vault import is_note_path

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from followup_md.envelopes import MAX_HEADER
 from followup_md.errors import MailError
-from followup_md.mail import MAX_HEADER
 
 HEADER_BLOCK = 8192  # bytes read at a time; most headers fit in one
 _FROM_LINE = re.compile(r"^From \S+ +(.+?)\s*$")

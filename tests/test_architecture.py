@@ -52,7 +52,18 @@ def test_every_import_is_one_the_code_map_allows() -> None:
 
 
 def test_the_pure_core_imports_no_io_module() -> None:
-    io = {"safe_read", "vault", "cache", "write", "watch", "watch_events", "watcher", "app", "cli", "__main__"}
+    io = {
+        "safe_read",
+        "vault",
+        "cache",
+        "write",
+        "watch",
+        "watch_events",
+        "watcher",
+        "app",
+        "cli",
+        "__main__",
+    }
     io |= {"mailboxes", "imap", "mail_check"}
     pure = [name for name, allowed in code_map().items() if allowed is not None and name not in io]
     assert {name: sorted(imports_of(name) & io) for name in pure if imports_of(name) & io} == {}

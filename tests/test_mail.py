@@ -26,19 +26,9 @@ from hypothesis import strategies as st
 from followup_md import mailboxes
 from followup_md.cli import cli
 from followup_md.config import Config, MailSettings
+from followup_md.envelopes import AddressFilter, BadMessageError, Envelope, parse_addresses, read_envelope
 from followup_md.links import link_index
-from followup_md.mail import (
-    AddressFilter,
-    BadMessageError,
-    Envelope,
-    Recorded,
-    address_book,
-    known_message_ids,
-    own_addresses,
-    parse_addresses,
-    plan_mail,
-    read_envelope,
-)
+from followup_md.mail import Recorded, address_book, known_message_ids, own_addresses, plan_mail
 from followup_md.mail_check import scan_sources
 from followup_md.mailboxes import open_maildir, open_mbox, read_header
 from followup_md.model import Note
