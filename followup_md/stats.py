@@ -16,8 +16,11 @@ from typing import Any
 
 from followup_md.config import Config
 from followup_md.model import Exchange, Note, Step
+from followup_md.planner import add_interval
 from followup_md.rules import ENDED as RULES_ENDED
-from followup_md.rules import add_interval, contact_dates, default_cadence, merge_exchange, round_renames
+from followup_md.rules import merge_exchange
+from followup_md.rules_interviews import round_renames
+from followup_md.rules_keep_in_touch import contact_dates, default_cadence
 
 REPLY_WINDOW = 7  # days after a check-in or thank-you in which a reply counts for it
 WEEKS = 12  # the activity chart's span, this week included

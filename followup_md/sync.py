@@ -34,7 +34,9 @@ from followup_md.model import (
 )
 from followup_md.parse import decode_note, read_entry, split_front_matter
 from followup_md.render import render_note
-from followup_md.rules import VIA_KEYS, merge_exchange, plan_note, round_renames
+from followup_md.rules import merge_exchange, plan_note
+from followup_md.rules_contacts import VIA_KEYS
+from followup_md.rules_interviews import round_renames
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pytest
 
 from followup_md.config import Config
 from followup_md.model import Entry, Exchange
-from followup_md.rules import add_interval, before_weekend, skip_weekend
+from followup_md.planner import add_interval, before_weekend, skip_weekend
 
 from .helpers import note_from, steps_of, windows
 
