@@ -304,11 +304,11 @@ def stats(vault: Path | None, today: str | None, since: str | None, as_json: boo
       followup-md stats ~/vault --since 2026-10-01
       followup-md stats ~/vault --json | jq .median_days_to_reply
     """
+    from followup_md.journal import exchanges
     from followup_md.links import link_index
     from followup_md.output import problem_lines
     from followup_md.stats import compute_stats
     from followup_md.stats_text import stats_json, stats_terminal
-    from followup_md.sync import exchanges
 
     start = _today(since, option="--since") if since else None
     plan = _plan(vault, _today(today, vault))
@@ -710,9 +710,9 @@ def explain(note: str, as_json: bool, vault: Path | None, today: str | None) -> 
       followup-md explain "people/Maya Chen.md" --json | jq .not_fired
     """
     from followup_md.explain import explain_lines, explain_note
+    from followup_md.journal import exchanges
     from followup_md.links import link_index
     from followup_md.model import Exchange
-    from followup_md.sync import exchanges
 
     root, config, settings = _open(vault)
     plan = _plan(vault, _today(today))

@@ -15,11 +15,12 @@ from click.testing import CliRunner
 
 from followup_md.cli import cli
 from followup_md.config import Config
+from followup_md.journal import exchanges
 from followup_md.links import link_index
 from followup_md.model import NoteFile, VaultSettings
 from followup_md.stats import Stats, compute_stats
 from followup_md.stats_text import render_stats, share, stats_json
-from followup_md.sync import SyncPlan, exchanges, plan_sync
+from followup_md.sync import SyncPlan, plan_sync
 
 from .conftest import REPO, TODAY, MakeVault
 from .helpers import UTC_ZONE

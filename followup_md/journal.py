@@ -1,0 +1,41 @@
+"""The journal: what log notes say of each note. A log note dated and linked
+`with` people is an `Entry` for each note it resolves to; a note's `Exchange`
+holds its own person's entries and those of the people its steps write to (a
+referral's source, an introducer). Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from followup_md.links import LinkIndex
+from followup_md.model import Entry, Exchange, Link, Note
+from followup_md.rules_contacts import VIA_KEYS
+
+
+def exchanges(notes: Mapping[str, Note], names: LinkIndex) -> dict[str, Exchange]:
+    """What the log notes say about each note: the exchanges with its own person
+    and with the people its steps write to (a referral's source, an introducer)."""
+    entries: dict[str, list[Entry]] = {}
+    for note in sorted(notes.values(), key=lambda note: (note.facts.get("date") or date.min, note.path)):
+        day = note.facts.get("date")
+        if note.type != "log" or day is None:
+            continue
+        for link in note.facts.get("with", ()):
+            target = names.resolve(link.target, note.path)
+            if target is not None and target != note.path:
+                entries.setdefault(target, []).append(Entry(day, note.facts.get("direction", ""), note.name))
+    found: dict[str, Exchange] = {}
+    for path, note in notes.items():
+        via = []
+        for key in VIA_KEYS:
+            link = note.facts.get(key)
+            if not isinstance(link, Link):
+                continue
+            target = names.resolve(link.target, path)
+            if target is not None and target in entries:
+                via.append((link.target, tuple(entries[target])))
+        if path in entries or via:
+            found[path] = Exchange(tuple(entries.get(path, ())), tuple(via))
+    return found

@@ -1,0 +1,150 @@
+"""The files wholly ours besides the notes' blocks: Due.md, Stats.md and the
+calendar. Each is read back (a broken one is a problem, and is not written)
+and rendered from the plan's steps into the change to write, if any; and
+whether a block appended to a file (one of these, or a note) reads back. Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from followup_md.agenda import DUE_BEGIN_TEXT, DueLineMemo, own_text, render_due
+from followup_md.blocks import find_block, split_lines
+from followup_md.config import Config
+from followup_md.errors import NoteError
+from followup_md.model import (
+    Block,
+    Exchange,
+    FileChange,
+    Note,
+    NoteFile,
+    Problem,
+    Step,
+    VaultSettings,
+    Waiting,
+)
+from followup_md.parse import decode_note, split_front_matter
+
+UNCLOSED_AT_END = (
+    "the note ends inside an unclosed code fence or %% comment; close it so the follow-up block can be added"
+)
+
+# A file of ours as read: its lines and block, or the problem that keeps it unwritten.
+OwnRead = tuple[list[str] | None, Block | None, Problem | None]
+
+
+def block_found(text: str, path: str, body: bool = True) -> bool:
+    """Whether a block appended to `text` reads back as a block (it would not
+    inside an unclosed fence or comment, and the next run would add another);
+    `body`: only below the front matter (a note's; Due.md's markers may be anywhere)."""
+    try:
+        start = split_front_matter(text)[1] if body else 0
+        return find_block(text, split_lines(text), path, start) is not None
+    except (NoteError, ValueError):
+        return False
+
+
+def read_own(file: NoteFile | None, rel: str) -> OwnRead:
+    """A file of ours (Due.md, Stats.md) as lines and its block; a broken one
+    is a problem, reported and not written."""
+    if file is None:
+        return None, None, None
+    try:
+        text = decode_note(file.data, rel)
+        lines = split_lines(text)
+        block = find_block(text, lines, rel)
+        if block is None and not block_found(own_text(lines, [], None), rel, body=False):
+            # a section appended inside an unclosed fence would be text: another one each run
+            return None, None, Problem(rel, text.count("\n") + 1, UNCLOSED_AT_END)
+        return lines, block, None
+    except NoteError as error:
+        return None, None, Problem(rel, error.line or 1, error.message)
+
+
+def own_change(
+    rel: str,
+    file: NoteFile | None,
+    lines: list[str] | None,
+    block: Block | None,
+    inner: list[str],
+    begin_text: str = DUE_BEGIN_TEXT,
+) -> list[FileChange]:
+    """The change to a file of ours, if its new text differs from what was read."""
+    assert file is None or lines is not None  # a file that was read has lines
+    encoded = own_text(lines, inner, block, begin_text).encode("utf-8")
+    if file is not None and encoded == file.data:
+        return []
+    old = "".join(lines) if lines is not None else None
+    return [FileChange(rel, old, encoded, file.stat if file else None)]
+
+
+def due_change(
+    due: NoteFile | None,
+    read_as: OwnRead,
+    steps: Sequence[Step],
+    notes: Mapping[str, Note],
+    waiting: Sequence[Waiting],
+    problems: Sequence[Problem],
+    unreadable: int,
+    today: date,
+    config: Config,
+    settings: VaultSettings,
+    memo: DueLineMemo | None,
+) -> list[FileChange]:
+    """Due.md rendered from every step, and its change (none while the one read is broken)."""
+    checkboxes = config.due_checkboxes == "always" or (
+        config.due_checkboxes == "auto" and not settings.tasks_plugin
+    )
+    inner = render_due(
+        steps,
+        notes,
+        waiting,
+        problems,
+        unreadable,
+        today,
+        config.link_style,
+        checkboxes,
+        memo,
+        config.sender,
+        config.due_file,
+    )
+    lines, block, problem = read_as
+    return own_change(config.due_file, due, lines, block, inner) if problem is None else []
+
+
+def stats_change(
+    stats_md: NoteFile | None,
+    read_as: OwnRead,
+    notes: Mapping[str, Note],
+    steps: Sequence[Step],
+    found: Mapping[str, Exchange],
+    config: Config,
+    today: date,
+) -> list[FileChange]:
+    """Stats.md's figures and its change, when `stats_file` is set (and the one read is sound)."""
+    lines, block, problem = read_as
+    if not config.stats_file or problem is not None:
+        return []
+    from followup_md.stats import compute_stats
+    from followup_md.stats_text import STATS_BEGIN_TEXT, render_stats
+
+    figures = render_stats(
+        compute_stats(notes, steps, found, config, today), notes, config.link_style, config.stats_file
+    )
+    return own_change(config.stats_file, stats_md, lines, block, figures, STATS_BEGIN_TEXT)
+
+
+def ics_change(
+    ics: NoteFile | None, steps: Sequence[Step], notes: Mapping[str, Note], today: date, config: Config
+) -> list[FileChange]:
+    """The calendar and its change, when `ics_file` is set."""
+    if not config.ics_file:
+        return []
+    from followup_md.ics import render_ics
+
+    calendar = render_ics(steps, notes, today)
+    if ics is not None and calendar == ics.data:
+        return []
+    old = ics.data.decode("utf-8", errors="surrogateescape") if ics else None
+    return [FileChange(config.ics_file, old, calendar, ics.stat if ics else None)]
