@@ -222,38 +222,61 @@ def explain_note(
     """Everything `explain` says about one planned note, as plain data."""
     facts = dict(note.facts)
     merge_exchange(facts, exchange)
+    unstatused = _plan_without(note, "status", exchange, config, today)
+    unsnoozed = {step.id: step for step in _plan_without(note, "snooze", exchange, config, today)}
+    return {
+        "note": note.path,
+        "name": note.name,
+        "type": note.type,
+        "facts": _facts(note, notes, index),
+        "steps": [_step_entry(step, facts, unsnoozed.get(step.id)) for step in steps],
+        "not_fired": _not_fired(note, steps, facts, config, unstatused, today),
+        "waiting": [item.reason for item in waiting],
+        "problems": [str(problem) for problem in problems],
+    }
 
-    def plan_without(key: str) -> list[Step]:
-        """The steps the rules make when the note lacks one fact."""
-        bare = {name: value for name, value in note.facts.items() if name != key}
-        return plan_note(replace(note, facts=bare), exchange, config, today)[0]
 
-    unstatused = plan_without("status")
-    unsnoozed = {step.id: step for step in plan_without("snooze")}
-    made = []
-    for step in steps:
-        entry: dict[str, Any] = {
-            "step": step.id,
-            "rule": rule_of(step.id),
-            "from": _trigger(step, facts),
-            "start": step.start.isoformat(),
-            "due": step.due.isoformat(),
-            "status": step.status,
-            "done": step.done.isoformat() if step.done else None,
-            "notes": [],
-        }
-        before = unsnoozed.get(step.id)
-        snooze = facts.get("snooze")
-        moved = before is not None and (before.start, before.due) != (step.start, step.due)
-        if snooze is not None and before is not None and moved and step.status == "open":
-            entry["notes"].append(f"snoozed until {snooze}: was {before.start}..{before.due}")
-        if step.planned is not None and step.planned != (step.start, step.due):
-            entry["notes"].append(f"your dates; the rule says {step.planned[0]}..{step.planned[1]}")
-        if step.waiting:
-            entry["notes"].append(step.waiting)
-        if step.reason:
-            entry["notes"].append(f"done because: {step.reason}")
-        made.append(entry)
+def _plan_without(note: Note, key: str, exchange: Exchange, config: Config, today: date) -> list[Step]:
+    """The steps the rules make when the note lacks one fact."""
+    bare = {name: value for name, value in note.facts.items() if name != key}
+    return plan_note(replace(note, facts=bare), exchange, config, today)[0]
+
+
+def _step_entry(step: Step, facts: Mapping[str, Any], before: Step | None) -> dict[str, Any]:
+    """One step made: its rule, the fact it counts from, its window and state,
+    and notes on it (`before`: the same step planned without the snooze)."""
+    entry: dict[str, Any] = {
+        "step": step.id,
+        "rule": rule_of(step.id),
+        "from": _trigger(step, facts),
+        "start": step.start.isoformat(),
+        "due": step.due.isoformat(),
+        "status": step.status,
+        "done": step.done.isoformat() if step.done else None,
+        "notes": [],
+    }
+    snooze = facts.get("snooze")
+    moved = before is not None and (before.start, before.due) != (step.start, step.due)
+    if snooze is not None and before is not None and moved and step.status == "open":
+        entry["notes"].append(f"snoozed until {snooze}: was {before.start}..{before.due}")
+    if step.planned is not None and step.planned != (step.start, step.due):
+        entry["notes"].append(f"your dates; the rule says {step.planned[0]}..{step.planned[1]}")
+    if step.waiting:
+        entry["notes"].append(step.waiting)
+    if step.reason:
+        entry["notes"].append(f"done because: {step.reason}")
+    return entry
+
+
+def _not_fired(
+    note: Note,
+    steps: Sequence[Step],
+    facts: Mapping[str, Any],
+    config: Config,
+    unstatused: Sequence[Step],
+    today: date,
+) -> list[dict[str, str]]:
+    """Every rule that made no step, and why; and each earlier round's check-ins a later one superseded."""
     fired = {rule_of(step.id) for step in steps}
     silent = [
         {"rule": name, "why": _why_not(name, needs, facts, config, unstatused, today)}
@@ -264,16 +287,7 @@ def explain_note(
         if not any(step.id.startswith(f"r{before.day:%Y%m%d}-check-in") for step in steps):
             why = f"superseded by the later round on {after.day}"
             silent.append({"rule": f"check-in ({before.day})", "why": why})
-    return {
-        "note": note.path,
-        "name": note.name,
-        "type": note.type,
-        "facts": _facts(note, notes, index),
-        "steps": made,
-        "not_fired": silent,
-        "waiting": [item.reason for item in waiting],
-        "problems": [str(problem) for problem in problems],
-    }
+    return silent
 
 
 def explain_lines(report: Mapping[str, Any]) -> list[str]:
