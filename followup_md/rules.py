@@ -30,7 +30,8 @@ _WAIT_UNTIL = re.compile(r"^(?:r\d+-)?check-in-|^nudge$|^no-contact$|^keep-in-to
 
 
 class _Planner(ContactRules, InterviewRules, KeepInTouchRules):
-    """Every rule, one method per row of SPEC 4 (the order is `plan_note`'s)."""
+    """Every rule: one method per row of SPEC 4, each in the module of its
+    situation; `plan_note` calls them in order."""
 
 
 def merge_exchange(facts: dict[str, Any], exchange: Exchange) -> None:

@@ -13,7 +13,7 @@ VIA_KEYS = ("referred_by", "introduced_by")
 
 
 class ContactRules(Planner):
-    """Seeds 000 and 001: the steps a person, an introducer or a source needs."""
+    """The steps a person, an introducer or a source needs, one method per fact."""
 
     def met(self, day: date) -> None:
         self.add("reconnect", day + self.days("reconnect_start"), day + self.days("reconnect_due"))

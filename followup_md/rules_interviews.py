@@ -14,7 +14,7 @@ from followup_md.planner import DAY, Planner
 
 
 class InterviewRules(Planner):
-    """Seeds 001 to 004: from an application to the last check-in."""
+    """From an application to the last check-in, one method per fact."""
 
     def applied(self, day: date) -> None:
         window = (day + self.days("confirm_start"), day + self.days("confirm_due"))
