@@ -280,7 +280,7 @@ def compute_stats(
     since: date | None = None,
 ) -> Stats:
     """Every figure, from the notes as read (with Due.md's ticks applied), the
-    steps planned from them and what their log notes say (`sync.exchanges`)."""
+    steps planned from them and what their log notes say (`journal.exchanges`)."""
     follow_ups = [notes[path] for path in sorted(notes) if notes[path].type != "log"]
     done = _done_steps(notes, steps, today)
     apps = [
