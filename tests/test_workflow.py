@@ -346,7 +346,7 @@ def test_new_open_launches_the_note(make_vault: MakeVault, monkeypatch: pytest.M
 def test_a_progress_bar_only_on_a_terminal(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from followup_md import cli as module
+    from followup_md import cli_vault as module
     from followup_md.cache import probe_vault
     from followup_md.vault import load_config, read_settings
 

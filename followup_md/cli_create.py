@@ -1,0 +1,124 @@
+"""The commands that create files: `new` (a follow-up note) and `init` (the
+commented config and a note template per type); neither overwrites."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from followup_md.cli_vault import TODAY, VAULT, VAULT_OPTION, _open, _say, _today
+
+
+@click.command()
+@click.argument("kind", metavar="TYPE")
+@click.argument("name")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A front-matter value (repeatable).")
+@click.option("--open", "open_it", is_flag=True, help="Open the new note in its default app.")
+@VAULT_OPTION
+@TODAY
+def new(
+    kind: str, name: str, sets: tuple[str, ...], open_it: bool, vault: Path | None, today: str | None
+) -> None:
+    """Create a follow-up note with the right front matter.
+
+    TYPE is contact, introduction, help, application, interview, referral or
+    log. The triggering date (met, applied, interview…) is today unless
+    --set gives it. Dates may be relative: today, tomorrow, yesterday, +3d,
+    -1w, or a weekday (the coming one); `--set topics="[dbt, data pipelines]"`
+    is a list. A name like "Hooli - Backend Engineer" fills company and role.
+    Every value is checked as sync would read it. The note goes to the folder
+    followup-md.toml maps to the type ([folders]), and uses the vault's own
+    template for it when its template folder has one (`contact.md` or
+    `Follow-up contact.md`).
+
+    \b
+    Example:
+      followup-md new interview "Globex - Analyst" --set interview=2026-11-24T14:00 \\
+        --set interviewer="[[Dana Ortiz]]"
+    """
+    from followup_md.errors import UsageError
+    from followup_md.model import FileChange, Problem
+    from followup_md.parse import read_note
+    from followup_md.skeletons import folder_for, note_text, parse_sets, safe_file_name
+    from followup_md.vault import template_files
+    from followup_md.write import write_atomic
+
+    root, config, settings = _open(vault)
+    template = None
+    wanted = (kind.casefold(), f"follow-up {kind}".casefold())
+    for folder in settings.template_folders:
+        for rel, data in template_files(root, folder, ".md"):
+            if rel.removesuffix(".md").rpartition("/")[2].casefold() in wanted:
+                template = data.decode("utf-8", errors="replace")
+    text = note_text(kind, name, parse_sets(sets), config, _today(today, vault), template)
+    folder = folder_for(kind, config)
+    rel = f"{folder}/{safe_file_name(name)}.md" if folder else f"{safe_file_name(name)}.md"
+    size, limit = len(os.fsencode(rel.rpartition("/")[2])), _name_max(root)
+    if size > limit:
+        raise UsageError(
+            f"the file name {rel.rpartition('/')[2]!r} is {size} bytes long; the file system allows {limit}; "
+            "give the note a shorter name"
+        )
+    read = read_note(rel, text.encode("utf-8"), config, settings.syntax)
+    if isinstance(read, Problem):  # the reader's own rules, before anything is written
+        raise UsageError(f"{read.message}; nothing written")
+    if (root / rel).exists():
+        raise UsageError(f"{rel} already exists; followup-md never overwrites a note")
+    write_atomic(root, FileChange(rel, None, text.encode("utf-8"), None))
+    _say(rel)
+    if open_it:
+        click.launch(str(root / rel))
+
+
+def _name_max(root: Path) -> int:
+    """The longest file name (in bytes) the vault's file system takes."""
+    from followup_md.write import NAME_MAX
+
+    try:
+        return min(os.pathconf(root, "PC_NAME_MAX"), NAME_MAX)
+    except (OSError, ValueError):
+        return NAME_MAX
+
+
+@click.command()
+@VAULT
+def init(vault: Path | None) -> None:
+    """Write a commented followup-md.toml and a note template per type.
+
+    Never overwrites: an existing config or template is left as it is. The
+    templates go to the vault's template folder (Obsidian's Templates or
+    Templater settings), in Templater syntax when Templater is installed.
+
+    \b
+    Example:
+      followup-md init ~/vault
+    """
+    from followup_md.layout import CONFIG_FILE
+    from followup_md.model import FileChange
+    from followup_md.schema import TYPES
+    from followup_md.skeletons import config_text, note_template
+    from followup_md.write import write_atomic
+
+    root, config, settings = _open(vault)
+    wrote: list[str] = []
+    from followup_md.vault import machine_zone
+
+    files = [(CONFIG_FILE, config_text(machine_zone()))]
+    if settings.template_folders:
+        folder = settings.template_folders[0]
+        templater = (root / ".obsidian" / "plugins" / "templater-obsidian").is_dir()
+        files += [(f"{folder}/Follow-up {kind}.md", note_template(kind, config, templater)) for kind in TYPES]
+    for rel, text in files:
+        if (root / rel).exists():
+            _say(f"followup-md: {rel} exists; left as it is")
+            continue
+        write_atomic(root, FileChange(rel, None, text.encode("utf-8"), None))
+        wrote.append(rel)
+    for rel in wrote:
+        _say(f"wrote {rel}")
+    click.echo(
+        'Next: create a note (`followup-md new contact "Jane Doe"`), then run '
+        "`followup-md sync` (or leave `followup-md watch` running) and open Due.md."
+    )
