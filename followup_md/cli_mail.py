@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -44,8 +46,7 @@ def mail(
       followup-md mail ~/vault --maildir ~/Mail/INBOX --maildir ~/Mail/Sent
       FOLLOWUP_MD_IMAP_PASSWORD=... followup-md mail ~/vault --imap --since 2026-11-01
     """
-    from followup_md.mail import address_book, describe
-    from followup_md.mail_check import check_log_folder, open_sources, record_mail
+    from followup_md.mail_check import check_log_folder, open_sources
 
     day = _today(today, vault)
     start = _today(since, option="--since") if since else None
@@ -53,13 +54,32 @@ def mail(
     check_log_folder(config, settings)
     plan = _plan(vault, day)
     sources = open_sources(config, root, (maildir, mbox, imap), start, os.environ)
-    total = sum(source.count for source in sources)
     notes = plan.notes
+    recorded, scan, failed = _read_mail(root, config, notes, sources, start, dry_run)
+    _report_mail(recorded, scan, failed, notes, dry_run)
+    if not dry_run:
+        del plan, notes
+        _sync(vault, day)
+
+
+def _read_mail(
+    root: Path, config: Any, notes: Any, sources: list[Any], start: date | None, dry_run: bool
+) -> tuple[list[Any], Any, list[Any]]:
+    """record_mail, with a progress bar on stderr for many messages on a terminal."""
+    from followup_md.mail_check import record_mail
+
+    total = sum(source.count for source in sources)
     if sys.stderr.isatty() and total >= MAIL_PROGRESS_FROM:
         with click.progressbar(length=total, label="Reading mail headers", file=sys.stderr) as bar:
-            recorded, scan, failed = record_mail(root, config, notes, sources, start, dry_run, bar.update)
-    else:
-        recorded, scan, failed = record_mail(root, config, notes, sources, start, dry_run)
+            return record_mail(root, config, notes, sources, start, dry_run, bar.update)
+    return record_mail(root, config, notes, sources, start, dry_run)
+
+
+def _report_mail(recorded: list[Any], scan: Any, failed: list[Any], notes: Any, dry_run: bool) -> None:
+    """Say what was recorded (or would be), what failed, what was read, and
+    why nothing can match when no note has an address."""
+    from followup_md.mail import address_book, describe
+
     for record in recorded:
         _say(("would record: " if dry_run else "") + describe(record, notes))
     _echo_err([f"followup-md: {error}" for error in failed])
@@ -77,6 +97,3 @@ def mail(
                 "add `email:` to the notes of the people you write to"
             ]
         )
-    if not dry_run:
-        del plan, notes
-        _sync(vault, day)
