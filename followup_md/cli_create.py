@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -38,21 +39,41 @@ def new(
       followup-md new interview "Globex - Analyst" --set interview=2026-11-24T14:00 \\
         --set interviewer="[[Dana Ortiz]]"
     """
-    from followup_md.errors import UsageError
-    from followup_md.model import FileChange, Problem
-    from followup_md.parse import read_note
-    from followup_md.skeletons import folder_for, note_text, parse_sets, safe_file_name
-    from followup_md.vault import template_files
+    from followup_md.model import FileChange
+    from followup_md.skeletons import note_text, parse_sets
     from followup_md.write import write_atomic
 
     root, config, settings = _open(vault)
+    template = _vault_template(root, settings, kind)
+    text = note_text(kind, name, parse_sets(sets), config, _today(today, vault), template)
+    rel = _new_note_path(root, kind, name, config)
+    _check_new_note(root, rel, text, config, settings)
+    write_atomic(root, FileChange(rel, None, text.encode("utf-8"), None))
+    _say(rel)
+    if open_it:
+        click.launch(str(root / rel))
+
+
+def _vault_template(root: Path, settings: Any, kind: str) -> str | None:
+    """The vault's own template for a type (`contact.md` or `Follow-up
+    contact.md` in a template folder; the last one found), if it has one."""
+    from followup_md.vault import template_files
+
     template = None
     wanted = (kind.casefold(), f"follow-up {kind}".casefold())
     for folder in settings.template_folders:
         for rel, data in template_files(root, folder, ".md"):
             if rel.removesuffix(".md").rpartition("/")[2].casefold() in wanted:
                 template = data.decode("utf-8", errors="replace")
-    text = note_text(kind, name, parse_sets(sets), config, _today(today, vault), template)
+    return template
+
+
+def _new_note_path(root: Path, kind: str, name: str, config: Any) -> str:
+    """Where a new note goes: its type's folder, its name made a file name
+    the vault's file system takes."""
+    from followup_md.errors import UsageError
+    from followup_md.skeletons import folder_for, safe_file_name
+
     folder = folder_for(kind, config)
     rel = f"{folder}/{safe_file_name(name)}.md" if folder else f"{safe_file_name(name)}.md"
     size, limit = len(os.fsencode(rel.rpartition("/")[2])), _name_max(root)
@@ -61,15 +82,20 @@ def new(
             f"the file name {rel.rpartition('/')[2]!r} is {size} bytes long; the file system allows {limit}; "
             "give the note a shorter name"
         )
+    return rel
+
+
+def _check_new_note(root: Path, rel: str, text: str, config: Any, settings: Any) -> None:
+    """Refuse a new note that sync could not read, or whose file exists."""
+    from followup_md.errors import UsageError
+    from followup_md.model import Problem
+    from followup_md.parse import read_note
+
     read = read_note(rel, text.encode("utf-8"), config, settings.syntax)
     if isinstance(read, Problem):  # the reader's own rules, before anything is written
         raise UsageError(f"{read.message}; nothing written")
     if (root / rel).exists():
         raise UsageError(f"{rel} already exists; followup-md never overwrites a note")
-    write_atomic(root, FileChange(rel, None, text.encode("utf-8"), None))
-    _say(rel)
-    if open_it:
-        click.launch(str(root / rel))
 
 
 def _name_max(root: Path) -> int:
