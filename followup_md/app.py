@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from followup_md.cache import Probe, read_from_disk, read_vault
+from followup_md.cached_read import Probe, read_from_disk, read_vault
 from followup_md.config import Config
 from followup_md.errors import WriteError
 from followup_md.model import ReadFile, VaultSettings

@@ -33,7 +33,7 @@ def done(note: str, step: str, on: str | None, vault: Path | None, today: str | 
       followup-md done "Globex - Analytics Engineer" thank-you --on 2026-11-20
     """
     from followup_md.app import plan_vault, read_again
-    from followup_md.cache import probe_vault
+    from followup_md.cached_read import probe_vault
     from followup_md.model import FileChange
     from followup_md.render import tick_step
     from followup_md.write import write_atomic

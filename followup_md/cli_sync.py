@@ -44,7 +44,7 @@ def _sync(
 ) -> None:
     """The main job. `as_of_index`: `day` is the date Due.md records, when it
     records one."""
-    from followup_md.cache import probe_vault
+    from followup_md.cached_read import probe_vault
 
     root, config, settings = _open(vault)
     if as_of_index:
@@ -95,7 +95,7 @@ def _show_changes(plan: Any, diff: bool) -> None:
 def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     """Write a plan, say what it did, and record the run for the next one."""
     from followup_md.app import apply_plan
-    from followup_md.cache import record_run
+    from followup_md.cached_read import record_run
     from followup_md.output import problem_lines, quiet_line, sync_line
 
     probe, read, plan = planned.probe, planned.read, planned.plan
@@ -182,7 +182,7 @@ def watch(vault: Path | None, poll: bool, quiet: bool, verbose: bool) -> None:
       followup-md watch ~/vault
       followup-md watch /mnt/share/vault --poll
     """
-    from followup_md.cache import probe_vault
+    from followup_md.cached_read import probe_vault
     from followup_md.watch import run_watch
     from followup_md.watcher import Watcher
 

@@ -86,7 +86,7 @@ def _has_notes(root: Path, probe: Any) -> None:
 def _plan(vault: Path | None, today: date) -> Any:
     """Read the vault (through the cache) and plan, writing nothing."""
     from followup_md.app import plan_vault
-    from followup_md.cache import probe_vault
+    from followup_md.cached_read import probe_vault
 
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, today)
@@ -96,7 +96,7 @@ def _plan(vault: Path | None, today: date) -> Any:
 
 def _progress(root: Path, config: Any, settings: Any) -> Callable[[Any], Any]:
     """read_vault, with a progress bar on stderr for a long first read on a terminal."""
-    from followup_md.cache import read_vault
+    from followup_md.cached_read import read_vault
 
     def read(probe: Any) -> Any:
         if not sys.stderr.isatty() or len(probe.stats) < PROGRESS_FROM:

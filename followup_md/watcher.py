@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from followup_md.app import apply_plan, plan_vault
-from followup_md.cache import probe_vault, read_own, record_run
+from followup_md.cached_read import probe_vault, read_own, record_run
 from followup_md.errors import ConfigError
 from followup_md.layout import SETTINGS_FILES
 from followup_md.model import Note, NoteFile, Problem, ReadFile, stat_of

@@ -12,7 +12,8 @@ from typing import Any
 from click.testing import CliRunner
 
 from followup_md.app import apply_plan, plan_vault
-from followup_md.cache import load_notes, load_run, probe_vault, save
+from followup_md.cache import load_notes, load_run, save
+from followup_md.cached_read import probe_vault
 from followup_md.cli import cli
 from followup_md.model import Note
 from followup_md.vault import load_config, read_settings
@@ -113,12 +114,12 @@ def test_a_due_tick_is_kept_when_its_note_cannot_be_written(make_vault: MakeVaul
 
 
 def test_done_loads_the_config_and_reads_the_vault_once(make_vault: MakeVault, monkeypatch: Any) -> None:
-    from followup_md import app, cache, vault
+    from followup_md import app, cached_read, vault
 
     root = make_vault({"Acme.md": APPLICATION})
     _sync(root)
     calls = {"config": 0, "read": 0}
-    load_config, read_vault = vault.load_config, cache.read_vault
+    load_config, read_vault = vault.load_config, cached_read.read_vault
 
     def counted_config(*args: Any) -> Any:
         calls["config"] += 1
@@ -140,7 +141,7 @@ def test_done_loads_the_config_and_reads_the_vault_once(make_vault: MakeVault, m
 def test_the_watcher_starts_from_the_cache_and_leaves_it_as_a_sync_would(
     make_vault: MakeVault, monkeypatch: Any
 ) -> None:
-    from followup_md import cache, safe_read
+    from followup_md import cached_read, safe_read
 
     root = make_vault({"Acme.md": APPLICATION, "Beta.md": APPLICATION.replace("Acme", "Beta")})
     _sync(root)
@@ -151,7 +152,7 @@ def test_the_watcher_starts_from_the_cache_and_leaves_it_as_a_sync_would(
         read_files.append(rel)
         return read_file(vault_root, rel)
 
-    monkeypatch.setattr(cache, "read_file", counted)
+    monkeypatch.setattr(cached_read, "read_file", counted)
     watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None)
     watcher.start()
     assert read_files == ["Due.md"]  # every note came from the cache

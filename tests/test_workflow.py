@@ -347,7 +347,7 @@ def test_a_progress_bar_only_on_a_terminal(example: Path, monkeypatch: pytest.Mo
     import io
 
     from followup_md import cli_vault as module
-    from followup_md.cache import probe_vault
+    from followup_md.cached_read import probe_vault
     from followup_md.vault import load_config, read_settings
 
     class Terminal(io.StringIO):

@@ -1,0 +1,172 @@
+"""The vault read through the cache: the probe (what changed since the last
+run, by stat), the notes read from the disk or served from the cache, and
+the run recorded for the next one. The cache may decide what needs reading,
+never what gets written (see `app.plan_vault`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from followup_md.cache import RunRecord, fingerprint, load_notes, load_run, save
+from followup_md.config import Config
+from followup_md.layout import LEFTOVER
+from followup_md.model import NoteFile, Problem, ReadFile, Stat, VaultSettings
+from followup_md.safe_read import read_file
+from followup_md.vault import walk_notes
+
+
+def stat_now(path: Path) -> Stat | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size)
+
+
+@dataclass
+class Probe:
+    """A stat-only look at the vault: enough to tell that nothing changed."""
+
+    key: str
+    today: date
+    stats: dict[str, Stat]
+    due: NoteFile | None
+    run: RunRecord | None
+    odd: list[tuple[str, str]] = field(default_factory=list)
+    ics: NoteFile | None = None
+    stats_md: NoteFile | None = None
+    cached: set[str] = field(default_factory=set)  # served from the notes tier, not read this run
+
+    @property
+    def leftovers(self) -> list[str]:
+        return [rel for rel, why in self.odd if why == LEFTOVER]
+
+    @property
+    def unchanged(self) -> bool:
+        own = tuple(file.stat if file else None for file in (self.due, self.ics, self.stats_md))
+        return self.run is not None and self.run.unchanged(self.key, self.today, self.stats, own)
+
+
+def probe_vault(root: Path, config: Config, settings: VaultSettings, today: date) -> Probe:
+    key = fingerprint(root)
+    odd: list[tuple[str, str]] = []
+    stats = dict(walk_notes(root, config, settings, odd=odd))
+    due = read_own(root, config.due_file)
+    ics = read_own(root, config.ics_file) if config.ics_file else None
+    stats_md = read_own(root, config.stats_file) if config.stats_file else None
+    run = load_run(root)
+    run = run if run is not None and run.key == key else None
+    return Probe(key, today, stats, due, run, odd, ics, stats_md)
+
+
+def read_own(root: Path, rel: str) -> NoteFile | None:
+    """One of the files we write (Due.md, the calendar, Stats.md), if it is there."""
+    try:
+        got = read_file(root, rel)
+    except OSError:
+        got = None  # and a write would find it there: never clobbered
+    return NoteFile(rel, *got) if got else None
+
+
+def read_vault(
+    root: Path,
+    config: Config,
+    settings: VaultSettings,
+    probe: Probe,
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, ReadFile]:
+    """Our notes and problems as read (files that are not ours are left out):
+    from the notes tier where the stat is trusted, from the disk otherwise.
+    Files that could not be read are dropped from `probe.stats`, so the next run
+    tries them again, and the probe lets go of the last run's record."""
+    run = probe.run
+    entries = load_notes(root) if run is not None else {}
+    read: dict[str, ReadFile] = {}
+    missed: set[str] = set()
+    for count, rel in enumerate(sorted(probe.stats), 1):
+        if progress is not None and count % 500 == 0:
+            progress(500)
+        stat = probe.stats[rel]
+        entry = entries.get(rel)
+        if run is not None and run.trusted(rel, stat):
+            if entry is not None:
+                read[rel] = entry
+                probe.cached.add(rel)
+            continue
+        if not read_from_disk(root, rel, config, settings, probe, read):
+            missed.add(rel)
+    for rel in missed:
+        del probe.stats[rel]
+    for rel, why in probe.odd:
+        if why != LEFTOVER:
+            read[rel] = ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, why))
+    probe.run = None  # its stat map has served; do not hold two of them
+    return read
+
+
+def read_from_disk(
+    root: Path, rel: str, config: Config, settings: VaultSettings, probe: Probe, read: dict[str, ReadFile]
+) -> bool:
+    """Read one note from the disk into `read` (left out when it is not ours),
+    and note its stat in `probe`; False when it could not be read (gone, or an
+    error: then its problem is in `read`), so the next run tries it again."""
+    from followup_md.parse import read_entry  # the parser stays unloaded on a no-op run
+
+    probe.cached.discard(rel)
+    try:
+        got = read_file(root, rel)
+    except OSError as error:
+        read[rel] = ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, f"cannot be read: {error.strerror}"))
+        return False
+    if got is None:
+        read.pop(rel, None)
+        return False
+    entry = read_entry(NoteFile(rel, *got), config, settings.syntax)
+    if entry.result is not None:
+        read[rel] = entry
+    else:
+        read.pop(rel, None)
+    if got[1] != probe.stats.get(rel):
+        probe.stats[rel] = got[1]  # it changed since the walk: remember what was read
+    return True
+
+
+def record_run(
+    root: Path,
+    probe: Probe,
+    read: dict[str, ReadFile],
+    written: Mapping[str, bytes],
+    config: Config,
+    settings: VaultSettings,
+    output: tuple[str, list[str]],
+) -> None:
+    """Save what this sync saw and left, so the next one can skip the work.
+    It takes over `probe.stats` and `read` and updates them in place (a vault of
+    100,000 notes should not be held twice)."""
+    from followup_md.parse import read_entry  # the parser stays unloaded on a no-op run
+
+    stats = probe.stats
+    for rel, entry in list(read.items()):
+        if entry.file.stat is not None:
+            stats[rel] = entry.file.stat
+        else:
+            del read[rel]  # unreadable: tried again next time
+    for rel, data in written.items():
+        if rel in config.own_files:
+            continue
+        stat = stat_now(root / rel)
+        if stat is None:
+            stats.pop(rel, None)
+            read.pop(rel, None)
+            continue
+        stats[rel] = stat
+        read[rel] = read_entry(NoteFile(rel, data, stat), config, settings.syntax)
+    stdout, stderr = output
+    own = tuple(
+        stat_now(root / rel) if rel else None for rel in (config.due_file, config.ics_file, config.stats_file)
+    )
+    save(root, RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr), read)
