@@ -1,7 +1,7 @@
 """Pure rules: (Note, Exchange, Config, today) -> the note's steps.
 
 Every window comes from the guidance in `seeds/` (the numbers live in
-config.OPTIONS, each naming its seed). The rules live by situation in
+options.OPTIONS, each naming its seed). The rules live by situation in
 `rules_contacts`, `rules_interviews` and `rules_keep_in_touch`, on the
 `planner.Planner` they share (with the calendar arithmetic); this module runs
 them in order and gives each step its final window.
