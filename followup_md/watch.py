@@ -53,7 +53,7 @@ def run_watch(
     stop = stop or threading.Event()
     events: Events = queue.SimpleQueue()
     handler = Handler(watcher.root, events)
-    observer = start_observer(watcher.root, handler, poll, watcher.echo)
+    observer = _observe(watcher, handler, poll)
     previous = _install_signals(events)
     try:
         watcher.start()
@@ -107,7 +107,7 @@ def _loop(
             return 1
         if not watching(observer):
             watcher.echo(f"followup-md: the file watcher stopped ({INOTIFY_HELP}); polling instead")
-            observer = start_observer(watcher.root, handler, True, watcher.echo)
+            observer = _observe(watcher, handler, True)
             watcher.scan()
             watcher.sync()
             continue
@@ -143,6 +143,21 @@ def _collect(first: tuple[str, bool], events: Events, debouncer: Debouncer) -> b
     return False
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _observe(watcher: Watcher, handler: Handler, poll: bool) -> Any:
+    """`start_observer` with Ctrl-C and SIGTERM blocked while watchdog starts its
+    threads. They inherit the mask, so the kernel hands those signals to the
+    main thread, whose wait they interrupt; a signal taken by another thread
+    would be noticed only when the main thread's wait timed out, seconds later."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        return start_observer(watcher.root, handler, poll, watcher.echo)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 def _install_signals(events: Events) -> Any:
     """Ctrl-C and SIGTERM stop the loop between two steps (never inside a write)
     and wake it at once (an empty path in the queue). The handler runs in the
@@ -155,9 +170,8 @@ def _install_signals(events: Events) -> Any:
     def handle(signum: int, frame: FrameType | None) -> None:
         events.put(("", False))
 
-    signals = (signal.SIGINT, signal.SIGTERM)
-    previous = {sig: signal.signal(sig, handle) for sig in signals}
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+    previous = {sig: signal.signal(sig, handle) for sig in STOP_SIGNALS}
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     return previous
 
 

@@ -329,7 +329,8 @@ def test_inotify_limit_falls_back_to_polling(monkeypatch: pytest.MonkeyPatch, tm
 def test_sigterm_exits_promptly_with_0_and_leaves_no_temp_files(make_vault: MakeVault, blocked: bool) -> None:
     """Also while the loop is busy draining events (the handler must not wait
     for a lock the interrupted loop holds) and when the parent left SIGTERM in
-    the signal mask (a mask survives exec)."""
+    the signal mask (a mask survives exec); only the main thread takes it (a
+    watchdog thread that did would leave the loop asleep until its timeout)."""
     root = make_vault({"Acme.md": APPLICATION, **{f"Person {n}.md": "# someone\n" for n in range(200)}})
     env = {**os.environ, "FOLLOWUP_MD_TODAY": TODAY.isoformat()}
     mask = (lambda: signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})) if blocked else None
@@ -353,6 +354,7 @@ def test_sigterm_exits_promptly_with_0_and_leaves_no_temp_files(make_vault: Make
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
         assert started.wait(20)
+        assert _stop_signals_blocked(process.pid) == {"main": False, "others": True}
         for n in range(200):  # keep the loop busy with events
             (root / f"Person {n}.md").write_text(f"# someone {n}\n")
         sent = time.monotonic()
@@ -368,6 +370,21 @@ def test_sigterm_exits_promptly_with_0_and_leaves_no_temp_files(make_vault: Make
         process.stdout.close()
     assert not [p for p in root.rglob("*") if p.name.endswith(".followup-md.tmp")]
     assert "^fu-confirm" in (root / "Acme.md").read_text()
+
+
+def _stop_signals_blocked(pid: int) -> dict[str, bool]:
+    """Whether SIGINT and SIGTERM are blocked in the main thread and in every
+    other thread of a process (Linux's /proc): a process-directed signal goes
+    to a thread that does not block it, and only the main thread can act on it
+    at once."""
+    wanted = (1 << (signal.SIGINT - 1)) | (1 << (signal.SIGTERM - 1))
+    blocked = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        status = (task / "status").read_text()
+        mask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigBlk:")), 16)
+        blocked[int(task.name)] = mask & wanted == wanted
+    others = [value for tid, value in blocked.items() if tid != pid]
+    return {"main": blocked[pid], "others": bool(others) and all(others)}
 
 
 def test_a_vim_style_backup_and_rename_save(running: Callable[..., Running]) -> None:
