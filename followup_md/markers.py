@@ -195,10 +195,46 @@ def _scan_top_level(scan: _LineScan, lines: list[str], index: int, line: str) ->
     elif _RISKY.match(line):
         return False  # other HTML, or a fence or HTML block that may sit in a list
     elif "%%" in line:
-        if line[0] in " \t" and _toggles(line):
+        if line[0] in " \t" and _toggles(line) and not _no_indented_code(lines, index, scan.code):
             return False  # perhaps in an indented code block, where it would not
         scan.percent = True
     return True
+
+
+_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+_THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+
+def _columns(line: str) -> int:
+    """How far a line is indented, tabs to the next multiple of four (CommonMark)."""
+    column = 0
+    for char in line:
+        if char == " ":
+            column += 1
+        elif char == "\t":
+            column += 4 - column % 4
+        else:
+            break
+    return column
+
+
+def _no_indented_code(lines: list[str], index: int, code: set[int]) -> bool:
+    """Whether an indented line outside fences and HTML blocks is surely no
+    top-level indented code block: it is indented less than four columns, or,
+    with no blank line between, the nearest line above it indented less is
+    paragraph text or a list item with text. An indented code block cannot
+    interrupt a paragraph, and in a list item the line is not at the top level."""
+    if _columns(lines[index]) < 4:
+        return True
+    for above in range(index - 1, -1, -1):
+        line = lines[above].rstrip("\r\n")
+        if above in code or not line.strip(" \t"):
+            return False
+        if _columns(line) < 4:
+            if _THEMATIC_BREAK.match(line):
+                return False
+            return bool(_LIST_ITEM.match(line)) or line.lstrip(" ")[:1].isalnum()
+    return False
 
 
 def _open_fence(scan: _LineScan, lines: list[str], index: int, opening: re.Match[str]) -> bool:

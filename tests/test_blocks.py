@@ -199,6 +199,13 @@ LINES = [
     "  %%",
     "\t%% x",
     "    - aside %% hidden %%",
+    "      %%",
+    "    %% x",
+    "  text %%",
+    "* * *",
+    "- - -",
+    "2. two",
+    "[ref]: /url",
     "\t%% a %% b %%",
     BEGIN,
     END,
@@ -255,6 +262,12 @@ FRONTS = st.sampled_from(["", "---\ntype: x\n---\n", "---\ntype: x\n%% odd %%\n-
 @example(["- a", "  ```", BEGIN, "  ```", END], "")  # a column-0 line ends the item and its fence
 @example(["- a", "  ```", "\tb", "  ```", BEGIN, END], "")
 @example(["%%", "", "    `%%` x", BEGIN, END], "")  # inside a comment a code span hides nothing
+@example(
+    ["- a", "    - private:", "      %%", "      secret", "      %%", BEGIN, END], ""
+)  # a comment in a list
+@example(["text", "      %%", BEGIN, "%%", END], "")  # paragraph continuation: the %% counts
+@example(["# heading", "      %%", BEGIN, END], "")  # indented code after a heading: it does not
+@example(["- - -", "      %%", BEGIN, END], "")  # a thematic break, not a list item
 def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: str) -> None:
     text = front + "\n".join(body) + "\n"
     lines = split_lines(text)

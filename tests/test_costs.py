@@ -34,6 +34,10 @@ Met at the **data** meetup; see [[Priya]] and `pipeline.py`. %% ask about the of
 - first point
     - nested point
         1. deeper
+    - private:
+      %%
+      an aside kept out of reading view
+      %%
 - [ ] a task of my own 📅 2026-11-21
 - [x] done
 
@@ -119,7 +123,7 @@ def test_a_generated_vault_rarely_needs_markdown_it(parses: list[str], tmp_path:
     read = [read_note(c.path, c.new, Config(), TaskSyntax(), UTC_ZONE) for c in plan.changes]
     with_blocks = [note for note in read if isinstance(note, Note) and note.block is not None]
     assert len(with_blocks) > 200
-    assert len(parses) <= len(with_blocks) // 10  # bodies with an indented fence or other HTML
+    assert len(parses) <= len(with_blocks) // 50  # bodies with an indented fence or other HTML
 
 
 def test_a_rescan_of_common_bodies_never_loads_markdown_it(make_vault: MakeVault) -> None:
