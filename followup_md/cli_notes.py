@@ -169,6 +169,7 @@ def _not_ours(plan: Any, root: Path, spec: str, config: Any, settings: Any) -> s
     """Why a Markdown file named on the command line is no follow-up note (None:
     it is one, or no such file)."""
     from followup_md.parse import decode_note, split_front_matter
+    from followup_md.safe_read import read_file
     from followup_md.vault import is_note_path
     from followup_md.yamlcore import load_mapping
 
@@ -188,7 +189,13 @@ def _not_ours(plan: Any, root: Path, spec: str, config: Any, settings: Any) -> s
                 "(hidden, templates, or exclude in followup-md.toml)"
             )
         try:
-            front, _ = split_front_matter(decode_note(candidate.read_bytes(), rel))
+            got = read_file(root, rel)  # no link followed, no FIFO waited on, size-capped
+        except OSError as error:
+            return f"{rel}: not read: {error.strerror or error}"
+        if got is None:
+            continue
+        try:
+            front, _ = split_front_matter(decode_note(got[0], rel))
             raw = load_mapping(front, rel, 2)[0] if front is not None else {}
         except (FollowupError, ValueError) as error:
             return f"{rel}: not a follow-up note: {error}"

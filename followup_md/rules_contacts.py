@@ -1,5 +1,6 @@
 """The rules for people: a contact met, an introduction, a referral, a favour
-asked, and a source waiting to hear that contact was made. Pure.
+asked, and a source waiting to hear that contact was made; and your own next
+action (`next`). Pure.
 """
 
 from __future__ import annotations

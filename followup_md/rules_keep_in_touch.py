@@ -1,6 +1,7 @@
 """The rules for what outlives a process: the outcome told to the source, a
 rejection's stay-in-touch, keeping in touch at a cadence, and a reconnect for a
-contact gone silent. Pure.
+contact gone silent; an outcome ending the other open steps, and the `[cadence]`
+default by tag, folder or type. Pure.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_md.config import Config
+from followup_md.layout import READ_LIMIT
 from followup_md.model import NoteFile, VaultSettings
 from followup_md.sync import plan_sync
 
@@ -143,6 +144,16 @@ def test_due_md_turned_into_a_folder_is_named_as_such(vault: Path) -> None:
     assert "Due.md: is not a regular file; followup-md leaves it alone" in done.stderr
     assert "appeared while" not in done.stderr
     assert "^fu-confirm" in (vault / "Good.md").read_text()
+
+
+def test_a_note_named_on_the_command_line_is_read_size_capped(vault: Path) -> None:
+    """`explain`/`draft`/`done` tell why a named file is no note of ours, and
+    never read one past the cap to do it (a sparse file)."""
+    with (vault / "huge.md").open("wb") as handle:
+        handle.truncate(READ_LIMIT + 1)
+    done = run(vault, "explain", "huge.md")
+    assert done.returncode != 0
+    assert done.stdout == f"huge.md: not read: cannot be read: is larger than {READ_LIMIT >> 20} MiB\n"
 
 
 # 3. Templates and settings only from inside the vault.
