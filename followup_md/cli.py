@@ -3,24 +3,48 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
 
 from followup_md import __version__
-from followup_md.cli_create import init, new
-from followup_md.cli_mail import mail
-from followup_md.cli_notes import done, draft, explain
-from followup_md.cli_reports import due, export, stats
-from followup_md.cli_sync import check, sync, watch
 from followup_md.cli_vault import _say
 from followup_md.errors import FollowupError
+
+# Each command's module, imported when the command is: `sync` never pays for
+# the catalogue of words that `draft --help` shows.
+COMMANDS = {
+    "sync": "cli_sync",
+    "check": "cli_sync",
+    "watch": "cli_sync",
+    "due": "cli_reports",
+    "stats": "cli_reports",
+    "export": "cli_reports",
+    "new": "cli_create",
+    "init": "cli_create",
+    "done": "cli_notes",
+    "draft": "cli_notes",
+    "explain": "cli_notes",
+    "mail": "cli_mail",
+}
 
 
 class _Commands(click.Group):
     """The one place where errors become output: a FollowupError is printed once
     (`path:line: message`, which editors and terminals link; `followup-md:
-    message` when it has no place) and the process exits with its type's code."""
+    message` when it has no place) and the process exits with its type's code.
+    Commands are loaded from their modules when named (click's lazy group)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        command = getattr(importlib.import_module(f"followup_md.{COMMANDS[cmd_name]}"), cmd_name)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -41,10 +65,6 @@ def cli() -> None:
       followup-md sync ~/vault     compute every follow-up, update notes and Due.md
       followup-md due ~/vault      show the agenda
     """
-
-
-for command in (sync, check, watch, due, stats, export, new, init, done, draft, explain, mail):
-    cli.add_command(command)
 
 
 def main() -> None:

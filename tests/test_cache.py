@@ -63,7 +63,9 @@ def test_a_no_op_sync_says_the_same_without_reading_notes(make_vault: MakeVault)
     code = (
         "import sys; from followup_md.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "parser = ('yaml', 'markdown_it', 'followup_md.parse', 'followup_md.facts', 'followup_md.recognition')\n"
+        "parser = ('yaml', 'markdown_it', 'followup_md.parse', 'followup_md.facts', 'followup_md.recognition',\n"
+        "    'followup_md.cli_notes', 'followup_md.cli_create', 'followup_md.cli_mail', 'followup_md.cli_reports',\n"
+        "    'followup_md.catalogue', 'followup_md.placeholders')\n"
         "print(sorted(m for m in sys.modules if m in parser))"
     )
     env = {**os.environ, "FOLLOWUP_MD_TODAY": "2026-11-20"}
