@@ -70,8 +70,6 @@ def run_watch(
         return _loop(
             watcher, observer, handler, events, stop, Debouncer(quiet, longest, watcher.clock), housekeeping
         )
-    except KeyboardInterrupt:
-        return 0
     finally:
         with contextlib.suppress(Exception):
             observer.stop()
