@@ -92,7 +92,11 @@ def due_change(
     settings: VaultSettings,
     memo: DueLineMemo | None,
 ) -> list[FileChange]:
-    """Due.md rendered from every step, and its change (none while the one read is broken)."""
+    """Due.md rendered from every step, and its change (none, and nothing
+    rendered, while the one read is broken)."""
+    lines, block, problem = read_as
+    if problem is not None:
+        return []
     checkboxes = config.due_checkboxes == "always" or (
         config.due_checkboxes == "auto" and not settings.tasks_plugin
     )
@@ -109,8 +113,7 @@ def due_change(
         config.sender,
         config.due_file,
     )
-    lines, block, problem = read_as
-    return own_change(config.due_file, due, lines, block, inner) if problem is None else []
+    return own_change(config.due_file, due, lines, block, inner)
 
 
 def stats_change(
