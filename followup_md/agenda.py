@@ -11,7 +11,7 @@ from datetime import date
 from urllib.parse import unquote
 
 from followup_md.due_chart import load_chart
-from followup_md.links import copy_email, link_index, mailto, note_link, recipient_email
+from followup_md.links import LinkIndex, copy_email, link_index, mailto, note_link, recipient_email
 from followup_md.markdown import code_span, escape_markdown, one_line
 from followup_md.markers import BEGIN, END
 from followup_md.model import (
@@ -178,13 +178,16 @@ def render_due(
     memo: DueLineMemo | None = None,
     sender: Sender | None = None,
     index: str = "Due.md",
+    names: LinkIndex | None = None,
 ) -> list[str]:
     """The lines between the markers of Due.md (at vault path `index`; Markdown
     links are relative to its folder). `memo` keeps lines from one call to
     the next (the watcher's); a line is reused while its note is the same object
-    and its addressee's email is unchanged."""
+    and its addressee's email is unchanged. `names`: the notes' link index, when
+    the caller has built it."""
     groups = group_steps(steps, today)
-    sections = _section_lines(groups, notes, today, style, checkboxes, memo, sender or Sender(), index)
+    names = names or link_index(notes)
+    sections = _section_lines(groups, notes, today, style, checkboxes, memo, sender or Sender(), index, names)
     waits = [
         f"- {note_link(notes[note], step_id, style, index)}{_details(notes[note])}: {markdown_text(reason)}"
         for note, step_id, reason in waiting_rows(steps, waiting, today)
@@ -211,10 +214,10 @@ def _section_lines(
     memo: DueLineMemo | None,
     sender: Sender,
     index: str,
+    names: LinkIndex,
 ) -> dict[State, list[str]]:
     """Each section's step lines, taken from `memo` while still good; the memo
     is left holding this round's lines only."""
-    names = link_index(notes)
 
     def line_of(step: Step) -> str:
         note = notes[step.note]

@@ -69,6 +69,7 @@ def _plan(read: dict[str, ReadFile], probe: Probe, config: Config, settings: Vau
         config,
         settings,
         probe.today,
+        probe.memo,
         ics=probe.ics,
         stats_md=probe.stats_md,
         paths=probe.stats,

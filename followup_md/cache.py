@@ -8,7 +8,11 @@ Two tiers, each a pickle written atomically:
   that run printed. When nothing differs, nothing can: a sync has nothing to
   do and says what it said last time, without reading a note.
 * `notes.pickle`: what each of our notes (and each problem) was read as, so a
-  run re-reads only the files whose stat changed.
+  run re-reads only the files whose stat changed; and what planning each
+  unchanged note gave, and its Due.md lines (`sync.PlanMemo`), so a run plans
+  only the notes that changed. The plans hold the very note objects of the
+  first part (one pickle keeps them identical), which is what a plan is
+  matched by: a note read again is planned again.
 
 Both are versioned and thrown away silently when stale, unreadable or from
 another version; deleting the folder changes no output. A file modified within
@@ -19,11 +23,12 @@ the same mtime and size). The folder carries its own `.gitignore`.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -104,7 +109,10 @@ class _Unpickler(pickle.Unpickler):
             ("followup_md.cache", "RunRecord"),
             *(
                 ("followup_md.model", name)
-                for name in ("Block", "Link", "Moment", "Note", "NoteFile", "Problem", "ReadFile", "TaskLine")
+                for name in (
+                    *("Block", "Entry", "Exchange", "Link", "Moment", "Note", "NoteFile", "Problem"),
+                    *("ReadFile", "Step", "TaskLine", "Waiting"),
+                )
             ),
         }
     )
@@ -128,7 +136,7 @@ def _load(root: Path, name: str) -> Any:
         handle = open_regular(folder / name, CACHE_LIMIT)
         if handle is None:
             return None
-        with handle:
+        with handle, _collector_paused():
             version, value = _Unpickler(handle).load()
     except Exception:
         return None
@@ -140,16 +148,38 @@ def load_run(root: Path) -> RunRecord | None:
     return value if isinstance(value, RunRecord) else None
 
 
-def load_notes(root: Path) -> dict[str, Any]:
+# The notes tier: each note as read (path -> ReadFile), then the plan memo's
+# two dicts (see `sync.PlanMemo`), all in one pickle.
+NotesTier = tuple[dict[str, Any], dict[str, Any], dict[Any, Any]]
+
+
+def load_notes(root: Path) -> NotesTier:
     value = _load(root, "notes.pickle")
-    return value if isinstance(value, dict) else {}
+    if isinstance(value, tuple) and len(value) == 3 and all(isinstance(part, dict) for part in value):
+        return value
+    return {}, {}, {}
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cycle collector off while a tier is (un)pickled: it would walk the
+    growing heap of acyclic objects again and again (a 10,000-note tier loads
+    in 0.16 s instead of 0.38 s)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _dump(value: Any) -> bytes:
-    return pickle.dumps(((FORMAT, __version__), value), protocol=pickle.HIGHEST_PROTOCOL)
+    with _collector_paused():
+        return pickle.dumps(((FORMAT, __version__), value), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def save(root: Path, run: RunRecord, notes: Mapping[str, Any]) -> None:
+def save(root: Path, run: RunRecord, notes: NotesTier) -> None:
     """Write the cache (notes, then the run stamped with the notes tier's own
     mtime) through the one writer; a failure (read-only vault, full disk, a
     cache file that is a link or a FIFO) is not an error."""
@@ -159,7 +189,7 @@ def save(root: Path, run: RunRecord, notes: Mapping[str, Any]) -> None:
     try:
         if not os.path.lexists(root / ignore):
             write_own(root, ignore, b"# followup-md's cache: safe to delete, never worth committing\n*\n")
-        write_own(root, f"{CACHE_DIR}/notes.pickle", _dump(dict(notes)))
+        write_own(root, f"{CACHE_DIR}/notes.pickle", _dump(notes))
         run.saved_ns = os.lstat(root / CACHE_DIR / "notes.pickle").st_mtime_ns
         write_own(root, f"{CACHE_DIR}/run.pickle", _dump(run))
     except (OSError, WriteError):

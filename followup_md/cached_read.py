@@ -10,13 +10,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from followup_md.cache import RunRecord, fingerprint, load_notes, load_run, save
 from followup_md.config import Config
 from followup_md.layout import LEFTOVER
-from followup_md.model import NoteFile, Problem, ReadFile, Stat, VaultSettings
+from followup_md.model import Note, NoteFile, Problem, ReadFile, Stat, VaultSettings
 from followup_md.safe_read import read_file
 from followup_md.vault import walk_notes
+
+if TYPE_CHECKING:
+    from followup_md.sync import PlanMemo
 
 
 def stat_now(path: Path) -> Stat | None:
@@ -40,6 +44,7 @@ class Probe:
     ics: NoteFile | None = None
     stats_md: NoteFile | None = None
     cached: set[str] = field(default_factory=set)  # served from the notes tier, not read this run
+    memo: PlanMemo | None = None  # what planning the notes served gave last time
 
     @property
     def leftovers(self) -> list[str]:
@@ -82,9 +87,13 @@ def read_vault(
     """Our notes and problems as read (files that are not ours are left out):
     from the notes tier where the stat is trusted, from the disk otherwise.
     Files that could not be read are dropped from `probe.stats`, so the next run
-    tries them again, and the probe lets go of the last run's record."""
+    tries them again, and the probe lets go of the last run's record. The
+    probe takes the last run's plan memo (its plans of the notes served)."""
+    from followup_md.sync import PlanMemo  # the planner stays unloaded on a no-op run
+
     run = probe.run
-    entries = load_notes(root) if run is not None else {}
+    entries, plans, lines = load_notes(root) if run is not None else ({}, {}, {})
+    probe.memo = PlanMemo(plans, lines)
     read: dict[str, ReadFile] = {}
     missed: set[str] = set()
     for count, rel in enumerate(sorted(probe.stats), 1):
@@ -146,7 +155,8 @@ def record_run(
 ) -> None:
     """Save what this sync saw and left, so the next one can skip the work.
     It takes over `probe.stats` and `read` and updates them in place (a vault of
-    100,000 notes should not be held twice)."""
+    100,000 notes should not be held twice), and keeps what `probe.memo` holds
+    of the notes as they are left."""
     from followup_md.parse import read_entry  # the parser stays unloaded on a no-op run
 
     stats = probe.stats
@@ -169,4 +179,21 @@ def record_run(
     own = tuple(
         stat_now(root / rel) if rel else None for rel in (config.due_file, config.ics_file, config.stats_file)
     )
-    save(root, RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr), read)
+    plans, lines = _kept_plans(probe.memo, read)
+    save(root, RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr), (read, plans, lines))
+
+
+def _kept_plans(memo: PlanMemo | None, read: Mapping[str, ReadFile]) -> tuple[dict[str, Any], dict[Any, Any]]:
+    """The memo's plans and Due.md lines of notes that are still what was read
+    (a note just written is read again, and planned again next time); never a
+    plan that changes its note (it was written, or it will be planned again)."""
+    if memo is None:
+        return {}, {}
+
+    def current(note: Note) -> bool:
+        entry = read.get(note.path)
+        return entry is not None and entry.result is note
+
+    plans = {path: known for path, known in memo.notes.items() if current(known[0]) and known[3][2] is None}
+    lines = {key: known for key, known in memo.lines.items() if current(known[0])}
+    return plans, lines

@@ -13,6 +13,7 @@ from followup_md.agenda import DUE_BEGIN_TEXT, DueLineMemo, own_text, render_due
 from followup_md.blocks import find_block, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
+from followup_md.links import LinkIndex
 from followup_md.model import (
     Block,
     Exchange,
@@ -91,6 +92,7 @@ def due_change(
     config: Config,
     settings: VaultSettings,
     memo: DueLineMemo | None,
+    names: LinkIndex,
 ) -> list[FileChange]:
     """Due.md rendered from every step, and its change (none, and nothing
     rendered, while the one read is broken)."""
@@ -112,6 +114,7 @@ def due_change(
         memo,
         config.sender,
         config.due_file,
+        names,
     )
     return own_change(config.due_file, due, lines, block, inner)
 

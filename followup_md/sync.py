@@ -173,7 +173,7 @@ def plan_read(
     problems.sort(key=lambda problem: (problem.path, problem.line))
     lines = memo.lines if memo is not None else None
     changes += due_change(
-        due, due_read, steps, notes, waiting, problems, len(unreadable), today, config, settings, lines
+        due, due_read, steps, notes, waiting, problems, len(unreadable), today, config, settings, lines, names
     )
     changes += stats_change(stats_md, stats_read, notes, steps, found, config, today)
     changes += ics_change(ics, steps, notes, today, config)

@@ -145,6 +145,7 @@ class Watcher:
         probe = probe_vault(self.root, self.config, self.settings, self.today_of())
         remove_leftovers(self.root, probe.leftovers)
         self.read = plan_vault(self.root, self.config, self.settings, probe).read
+        self.memo = probe.memo or PlanMemo()
 
     def record(self) -> None:
         """Leave the cache as a sync would, so that the next `sync` finds nothing
@@ -154,6 +155,7 @@ class Watcher:
             return
         probe = probe_vault(self.root, self.config, self.settings, self.plan.today)
         output = (quiet_line(self.plan), problem_lines(self.plan))
+        probe.memo = self.memo
         record_run(self.root, probe, dict(self.read), {}, self.config, self.settings, output)
 
     def reload_settings(self) -> None:

@@ -56,17 +56,38 @@ def test_a_same_size_same_mtime_edit_is_not_reverted(make_vault: MakeVault) -> N
 def test_a_cache_that_disagrees_with_the_disk_never_writes_its_text(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": INTERVIEW})
     _sync(root)
-    notes = load_notes(root)
+    notes, plans, lines = load_notes(root)
     run = load_run(root)
     assert run is not None
     cached = notes["Acme.md"].result
     assert isinstance(cached, Note)
     forged = cached.data.replace(b"Notes: aaaa", b"Notes: PWND")
     notes["Acme.md"] = replace(notes["Acme.md"], result=replace(cached, data=forged))
-    save(root, run, notes)  # a crafted .followup-md/ shipped with a cloned vault
+    save(root, run, (notes, plans, lines))  # a crafted .followup-md/ shipped with a cloned vault
     _sync(root, TODAY + timedelta(days=4))
     text = (root / "Acme.md").read_text("utf-8")
     assert "PWND" not in text and "Notes: aaaa" in text and "^fu-thank-you" in text
+
+
+def test_a_cached_plan_that_would_change_its_note_is_planned_again_from_the_disk(
+    make_vault: MakeVault,
+) -> None:
+    root = make_vault({"Acme.md": INTERVIEW})
+    _sync(root)  # writes the note's block: a note written is planned again next time
+    (root / "Other.md").write_text("not ours\n", "utf-8")
+    _sync(root)
+    notes, plans, lines = load_notes(root)
+    run = load_run(root)
+    assert run is not None and "Acme.md" in plans  # the plan of the note as it was left
+    note, exchange, day, (steps, waiting, _, problem) = plans["Acme.md"]
+    assert note is notes["Acme.md"].result  # one pickle: the plan is matched to its very note
+    forged = note.text.replace("Notes: aaaa", "Notes: PWND")
+    plans["Acme.md"] = (note, exchange, day, (steps, waiting, forged, problem))
+    save(root, run, (notes, plans, lines))
+    (root / "Other.md").write_text("not ours, edited\n", "utf-8")  # not a no-op: it plans
+    _sync(root)
+    text = (root / "Acme.md").read_text("utf-8")
+    assert "PWND" not in text and "Notes: aaaa" in text
 
 
 def test_a_due_tick_waits_for_its_deferred_note(make_vault: MakeVault) -> None:

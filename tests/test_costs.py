@@ -184,3 +184,50 @@ def test_a_short_read_is_read_on_to_the_end(reads: Callable[[int], list[int]], t
     got = read_file(tmp_path, "a.md")
     assert got is not None and got[0] == b"0123456789" * 100
     assert sizes == [7] * 142 + [6]  # on to the size the file had when opened
+
+
+def test_a_sync_after_one_edit_plans_that_note_alone(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last run's plans are kept in the cache with the notes they were made
+    from: a sync after one edit plans that note and renders its Due.md lines,
+    and takes the rest from the cache."""
+    from click.testing import CliRunner
+
+    from followup_md import agenda, sync
+    from followup_md.cli import cli
+
+    people = {
+        f"People/Person {i}.md": f"---\ntype: contact\nmet: 2026-11-1{i}\n---\n{BODY}" for i in range(6)
+    }
+    root = make_vault({**people, "Notes/Book.md": "---\ntype: book\n---\n"})
+    planned: list[str] = []
+    lines: list[str] = []
+    plan_note, agenda_line = sync._plan_note, agenda.agenda_line
+
+    def counted_plan(note: Note, *args: object) -> object:
+        planned.append(note.path)
+        return plan_note(note, *args)  # type: ignore[arg-type]
+
+    def counted_line(step: object, note: Note, *args: object) -> str:
+        lines.append(note.path)
+        return agenda_line(step, note, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync, "_plan_note", counted_plan)
+    monkeypatch.setattr(agenda, "agenda_line", counted_line)
+
+    def run() -> None:
+        planned.clear()
+        lines.clear()
+        result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+        assert result.exit_code == 0, result.output
+
+    run()  # writes every block: the notes written are read back, to be planned once more
+    (root / "Notes/Book.md").write_text("---\ntype: book\n---\nedited\n", "utf-8")
+    run()
+    assert sorted(planned) == sorted(people) and sorted(set(lines)) == sorted(people)
+    with (root / "People/Person 3.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nanother line\n")
+    run()
+    assert planned == ["People/Person 3.md"] and set(lines) == {"People/Person 3.md"}
+    assert (root / "People/Person 3.md").read_text("utf-8").endswith("another line\n")
