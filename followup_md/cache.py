@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import os
 import pickle
 import time
@@ -52,23 +51,23 @@ def _layout() -> str:
     """The shape of every type the cache stores (each field's name): a pickle
     made by code with other fields is never unpickled into this code's types,
     even when the version number did not change."""
-    digest = hashlib.blake2b(digest_size=8)
-    digest.update(f"reading {READING}".encode())
+    shapes = [f"reading {READING}"]
     for name in sorted(n for m, n in _Unpickler.ALLOWED if m == "followup_md.model"):
-        digest.update(f"{name}({','.join(f.name for f in fields(getattr(model, name)))})".encode())
-    digest.update(f"RunRecord({','.join(f.name for f in fields(RunRecord))})".encode())
-    return digest.hexdigest()
+        shapes.append(f"{name}({','.join(f.name for f in fields(getattr(model, name)))})")
+    shapes.append(f"RunRecord({','.join(f.name for f in fields(RunRecord))})")
+    return " ".join(shapes)
 
 
-def fingerprint(root: Path) -> str:
-    """Everything besides the notes and the date that reading a note depends on."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{FORMAT} {__version__} {time.tzname} {time.timezone}".encode())
-    digest.update(repr(sorted(KEY_KINDS.items())).encode())  # the facts a note is read into
+def fingerprint(root: Path) -> bytes:
+    """Everything besides the notes and the date that reading a note depends on,
+    verbatim (the settings files are small, and comparing them is cheaper
+    than loading a hash function on every run)."""
+    parts = [f"{FORMAT} {__version__} {time.tzname} {time.timezone}".encode()]
+    parts.append(repr(sorted(KEY_KINDS.items())).encode())  # the facts a note is read into
     for name in SETTINGS_FILES:
         data = read_inside(root, name)
-        digest.update(name.encode() + b"\0" + (data if data is not None else b"-") + b"\0")
-    return digest.hexdigest()
+        parts.append(name.encode() + b"\0" + (data if data is not None else b"-") + b"\0")
+    return b"".join(parts)
 
 
 @dataclass
@@ -78,7 +77,7 @@ class RunRecord:
     mtime is not older than that may have changed again within the same tick
     (git's "racily clean" rule), so its stat is not trusted."""
 
-    key: str
+    key: bytes
     today: date
     stats: dict[str, Stat]
     own: tuple[Stat | None, ...]  # Due.md's, the calendar's and Stats.md's, as we left them
@@ -87,7 +86,7 @@ class RunRecord:
     stderr: list[str] = field(default_factory=list)
 
     def unchanged(
-        self, key: str, today: date, stats: Mapping[str, Stat], own: tuple[Stat | None, ...]
+        self, key: bytes, today: date, stats: Mapping[str, Stat], own: tuple[Stat | None, ...]
     ) -> bool:
         """True when this run would see exactly what the last one left."""
         if (key, today, own) != (self.key, self.today, self.own) or stats != self.stats:

@@ -35,7 +35,7 @@ def stat_now(path: Path) -> Stat | None:
 class Probe:
     """A stat-only look at the vault: enough to tell that nothing changed."""
 
-    key: str
+    key: bytes
     today: date
     stats: dict[str, Stat]
     due: NoteFile | None

@@ -5,7 +5,6 @@ vault; every error at `file:line`. Pure."""
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -142,7 +141,10 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
 
 
 def _load_toml(text: str, path: str) -> dict[str, Any]:
-    """The TOML's tables and values; ConfigError at the line TOML names."""
+    """The TOML's tables and values; ConfigError at the line TOML names (tomllib
+    is loaded only for a vault with a config file)."""
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping
 from datetime import tzinfo
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followup_md.errors import ConfigError
 from followup_md.model import MAX_DAYS
@@ -33,7 +32,11 @@ MAP_TARGETS: Mapping[str, tuple[str, ...]] = {
 
 @cache
 def time_zone(name: str) -> tzinfo:
-    """The IANA time zone `name` (ZoneInfoNotFoundError or ValueError if there is none)."""
+    """The IANA time zone `name` (ZoneInfoNotFoundError, a KeyError, or
+    ValueError if there is none). zoneinfo is loaded only by a vault that names
+    its zone: a no-op sync does not pay for it."""
+    from zoneinfo import ZoneInfo
+
     return ZoneInfo(name)
 
 
@@ -102,7 +105,7 @@ def _zone(option: Option, value: Any, where: Where) -> Any:
     try:
         if value.strip():
             time_zone(value.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError
         raise ConfigError(
             f"{label}: unknown time zone {value!r}; use an IANA name such as Europe/Paris", *where
         ) from None

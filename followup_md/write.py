@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 import time
@@ -63,6 +62,8 @@ def temp_path(path: Path) -> Path:
     name = f".{path.name}{TEMP_SUFFIX}"
     if len(os.fsencode(name)) <= NAME_MAX:
         return path.with_name(name)
+    import hashlib  # only for a name this long: a no-op sync does not load it
+
     digest = hashlib.blake2b(os.fsencode(path.name), digest_size=8).hexdigest()
     end = f"~{digest}{TEMP_SUFFIX}"
     return path.with_name(f".{_fit(path.name, NAME_MAX - 1 - len(end))}{end}")

@@ -65,7 +65,8 @@ def test_a_no_op_sync_says_the_same_without_reading_notes(make_vault: MakeVault)
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "parser = ('yaml', 'markdown_it', 'followup_md.parse', 'followup_md.facts', 'followup_md.recognition',\n"
         "    'followup_md.cli_notes', 'followup_md.cli_create', 'followup_md.cli_mail', 'followup_md.cli_reports',\n"
-        "    'followup_md.catalogue', 'followup_md.placeholders')\n"
+        "    'followup_md.catalogue', 'followup_md.placeholders', 'followup_md.sync', 'followup_md.rules',\n"
+        "    'hashlib', 'zoneinfo', 'tomllib')  # the last three: for a vault without a config file\n"
         "print(sorted(m for m in sys.modules if m in parser))"
     )
     env = {**os.environ, "FOLLOWUP_MD_TODAY": "2026-11-20"}
@@ -116,14 +117,14 @@ def test_an_edited_note_is_read_again(make_vault: MakeVault) -> None:
 
 
 def test_a_note_as_new_as_the_cache_is_not_trusted_to_its_stat() -> None:
-    run = RunRecord("k", date(2026, 11, 20), {"a.md": (100, 5)}, (None, None), saved_ns=200)
+    run = RunRecord(b"k", date(2026, 11, 20), {"a.md": (100, 5)}, (None, None), saved_ns=200)
     assert run.trusted("a.md", (100, 5))
     assert not run.trusted("a.md", (101, 5))
-    fresh = RunRecord("k", date(2026, 11, 20), {"a.md": (200, 5)}, (None, None), saved_ns=200)
+    fresh = RunRecord(b"k", date(2026, 11, 20), {"a.md": (200, 5)}, (None, None), saved_ns=200)
     assert not fresh.trusted("a.md", (200, 5))
-    assert not fresh.unchanged("k", date(2026, 11, 20), {"a.md": (200, 5)}, (None, None))
-    assert run.unchanged("k", date(2026, 11, 20), {"a.md": (100, 5)}, (None, None))
-    assert not run.unchanged("k", date(2026, 11, 21), {"a.md": (100, 5)}, (None, None))
+    assert not fresh.unchanged(b"k", date(2026, 11, 20), {"a.md": (200, 5)}, (None, None))
+    assert run.unchanged(b"k", date(2026, 11, 20), {"a.md": (100, 5)}, (None, None))
+    assert not run.unchanged(b"k", date(2026, 11, 21), {"a.md": (100, 5)}, (None, None))
 
 
 def test_check_and_dry_run_write_no_cache(make_vault: MakeVault) -> None:
