@@ -165,6 +165,8 @@ def record_run(
             stats[rel] = entry.file.stat
         else:
             del read[rel]  # unreadable: tried again next time
+    plans, lines = _kept_plans(probe.memo, read, written)
+    probe.memo = None  # the plans of the notes written go before those notes are read again
     for rel, data in written.items():
         if rel in config.own_files:
             continue
@@ -179,20 +181,21 @@ def record_run(
     own = tuple(
         stat_now(root / rel) if rel else None for rel in (config.due_file, config.ics_file, config.stats_file)
     )
-    plans, lines = _kept_plans(probe.memo, read)
     save(root, RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr), (read, plans, lines))
 
 
-def _kept_plans(memo: PlanMemo | None, read: Mapping[str, ReadFile]) -> tuple[dict[str, Any], dict[Any, Any]]:
+def _kept_plans(
+    memo: PlanMemo | None, read: Mapping[str, ReadFile], written: Mapping[str, bytes]
+) -> tuple[dict[str, Any], dict[Any, Any]]:
     """The memo's plans and Due.md lines of notes that are still what was read
-    (a note just written is read again, and planned again next time); never a
-    plan that changes its note (it was written, or it will be planned again)."""
+    and were not written (a note written is read again, and planned again next
+    time); never a plan that changes its note (it will be planned again)."""
     if memo is None:
         return {}, {}
 
     def current(note: Note) -> bool:
         entry = read.get(note.path)
-        return entry is not None and entry.result is note
+        return entry is not None and entry.result is note and note.path not in written
 
     plans = {path: known for path, known in memo.notes.items() if current(known[0]) and known[3][2] is None}
     lines = {key: known for key, known in memo.lines.items() if current(known[0])}

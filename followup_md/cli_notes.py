@@ -50,7 +50,7 @@ def done(note: str, step: str, on: str | None, vault: Path | None, today: str | 
     text = change.new.decode("utf-8") if change else target.text
     ticked = tick_step(text, target.path, step, when, settings.syntax)
     stat = planned.read[target.path].file.stat
-    write_atomic(root, FileChange(target.path, target.text, ticked.encode("utf-8"), stat))
+    write_atomic(root, FileChange(target.path, target.data, ticked.encode("utf-8"), stat))
     _say(f"followup-md: {target.path}: {step} done on {when}")
     _apply(root, config, settings, read_again(root, config, settings, planned, [target.path]))
 

@@ -86,7 +86,7 @@ def _show_changes(plan: Any, diff: bool) -> None:
         if not diff:
             _say(f"would update {change.path}")
             continue
-        old = split_lines(change.old or "")
+        old = split_lines(change.old.decode("utf-8", "replace") if change.old is not None else "")
         new = split_lines(change.new.decode("utf-8"))
         diff_text = "".join(difflib.unified_diff(old, new, f"a/{change.path}", f"b/{change.path}"))
         _say(diff_text, nl=False, keep="\n\t")

@@ -162,11 +162,13 @@ class Waiting:
 
 @dataclass(frozen=True, slots=True)
 class FileChange:
-    """The new bytes of one file, with its old text (for a diff) and the stat it
-    was read at (for the stale guard; None: the file did not exist)."""
+    """The new bytes of one file, with its bytes as read (for a diff, and for
+    the stale guard with the stat they were read at; None: the file did not
+    exist). Bytes, not text: a note's text with one emoji costs four bytes a
+    character, and a first sync holds every changed note at once."""
 
     path: str
-    old: str | None
+    old: bytes | None
     new: bytes
     stat: tuple[int, int] | None
 

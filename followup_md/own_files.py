@@ -76,8 +76,7 @@ def own_change(
     encoded = own_text(lines, inner, block, begin_text).encode("utf-8")
     if file is not None and encoded == file.data:
         return []
-    old = "".join(lines) if lines is not None else None
-    return [FileChange(rel, old, encoded, file.stat if file else None)]
+    return [FileChange(rel, file.data if file else None, encoded, file.stat if file else None)]
 
 
 def due_change(
@@ -152,5 +151,4 @@ def ics_change(
     calendar = render_ics(steps, notes, today)
     if ics is not None and calendar == ics.data:
         return []
-    old = ics.data.decode("utf-8", errors="surrogateescape") if ics else None
-    return [FileChange(config.ics_file, old, calendar, ics.stat if ics else None)]
+    return [FileChange(config.ics_file, ics.data if ics else None, calendar, ics.stat if ics else None)]

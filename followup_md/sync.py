@@ -117,13 +117,13 @@ class PlanMemo:
     lines: DueLineMemo = field(default_factory=dict)
 
 
-NoteOutcome = tuple[list[Step], list[Waiting], str | None, Problem | None]
+NoteOutcome = tuple[list[Step], list[Waiting], bytes | None, Problem | None]
 
 
 def _plan_note(
     note: Note, exchange: Exchange, config: Config, syntax: TaskSyntax, today: date
 ) -> NoteOutcome:
-    """One note's steps, why it waits, its new text (None: unchanged, or never
+    """One note's steps, why it waits, its new bytes (None: unchanged, or never
     to be written), and a problem."""
     if note.type == "log":
         return [], [], None, None
@@ -138,7 +138,7 @@ def _plan_note(
     new = _guarded(note, old, render_note(note, note.text, steps, syntax, config.tag, config.heading))
     if note.block is None and new != old and not block_found(new, note.path):
         return steps, waiting, None, Problem(note.path, old.count("\n") + 1, UNCLOSED_AT_END)
-    return steps, waiting, (new if new != old else None), None
+    return steps, waiting, (new.encode("utf-8") if new != old else None), None
 
 
 def plan_read(
@@ -252,7 +252,7 @@ def _plan_notes(
         if problem is not None:
             problems += [problem, *_ticks_held(path, note, ticks, config.due_file)]
         if new is not None:
-            changes.append(FileChange(path, note.text, new.encode("utf-8"), read[path].file.stat))
+            changes.append(FileChange(path, note.data, new, read[path].file.stat))
     if memo is not None:
         for gone in memo.notes.keys() - notes.keys():
             del memo.notes[gone]

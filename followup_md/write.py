@@ -99,11 +99,6 @@ def _write_new(path: Path, data: bytes, mode: int | None, fsync: bool = True) ->
     return temp
 
 
-def _encoded(text: str) -> bytes:
-    """The bytes a text was decoded from (undecodable bytes ride along as surrogates)."""
-    return text.encode("utf-8", "surrogateescape")
-
-
 def _read_all(fd: int) -> bytes:
     chunks, offset = [], 0
     while chunk := os.pread(fd, 1 << 20, offset):
@@ -153,7 +148,7 @@ def _commit(staged: _Staged) -> _Placed | None:
         if change.stat is not None:
             old_fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         _check_unchanged(path, change)  # again, just before replacing
-        if old_fd is not None and change.old is not None and _read_all(old_fd) != _encoded(change.old):
+        if old_fd is not None and change.old is not None and _read_all(old_fd) != change.old:
             # Same size and mtime, other bytes (`cp -p`, `touch -r`, a crafted cache):
             # the new text was planned from something that is not on disk.
             raise _stale(change)

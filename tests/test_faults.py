@@ -155,7 +155,7 @@ def test_a_failing_write_leaves_the_original_and_the_run_goes_on(
     for index in range(count):
         (tmp_path / f"n{index}.md").write_text("old")
     changes = [
-        FileChange(f"n{i}.md", "old", b"new", stat_of((tmp_path / f"n{i}.md").stat())) for i in range(count)
+        FileChange(f"n{i}.md", b"old", b"new", stat_of((tmp_path / f"n{i}.md").stat())) for i in range(count)
     ]
     real = write._write_new
 

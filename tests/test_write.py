@@ -15,7 +15,7 @@ from followup_md.write import apply_changes, write_atomic
 
 def _change(root: Path, rel: str, new: bytes) -> FileChange:
     path = root / rel
-    old = path.read_text() if path.exists() else None
+    old = path.read_bytes() if path.exists() else None
     return FileChange(rel, old, new, stat_of(path.stat()) if path.exists() else None)
 
 
@@ -60,9 +60,9 @@ def test_never_through_a_symlink_or_outside_the_vault(tmp_path: Path) -> None:
     vault.mkdir()
     (vault / "link.md").symlink_to(outside)
     with pytest.raises(WriteError, match="symlink"):
-        write_atomic(vault, FileChange("link.md", "keep", b"x", None))
+        write_atomic(vault, FileChange("link.md", b"keep", b"x", None))
     with pytest.raises(WriteError, match="outside the vault"):
-        write_atomic(vault, FileChange("../outside.md", "keep", b"x", None))
+        write_atomic(vault, FileChange("../outside.md", b"keep", b"x", None))
     with pytest.raises(WriteError, match="outside the vault"):
         write_atomic(vault, FileChange(".obsidian/x.md", None, b"x", None))
     assert outside.read_bytes() == b"keep"
