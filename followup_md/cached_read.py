@@ -85,31 +85,32 @@ def read_vault(
     progress: Callable[[int], object] | None = None,
 ) -> dict[str, ReadFile]:
     """Our notes and problems as read (files that are not ours are left out):
-    from the notes tier where the stat is trusted, from the disk otherwise.
+    from the notes tier where the stat is trusted, from the disk otherwise
+    (shared among the machine's cores when there are many: see `parallel`).
     Files that could not be read are dropped from `probe.stats`, so the next run
     tries them again, and the probe lets go of the last run's record. The
     probe takes the last run's plan memo (its plans of the notes served)."""
+    from followup_md.parallel import fork_map  # a no-op run forks nothing
     from followup_md.sync import PlanMemo  # the planner stays unloaded on a no-op run
 
     run = probe.run
     entries, plans, lines = load_notes(root) if run is not None else ({}, {}, {})
     probe.memo = PlanMemo(plans, lines)
+    paths = sorted(probe.stats)
+    served = {rel for rel in paths if run is not None and run.trusted(rel, probe.stats[rel])}
+    if progress is not None:
+        progress(len(served))
+    unread = [rel for rel in paths if rel not in served]
+    found = fork_map(lambda rel: from_disk(root, rel, config, settings), unread, progress=progress)
+    got = dict(zip(unread, found, strict=True))
     read: dict[str, ReadFile] = {}
-    missed: set[str] = set()
-    for count, rel in enumerate(sorted(probe.stats), 1):
-        if progress is not None and count % 500 == 0:
-            progress(500)
-        stat = probe.stats[rel]
-        entry = entries.get(rel)
-        if run is not None and run.trusted(rel, stat):
-            if entry is not None:
+    for rel in paths:
+        if rel in served:
+            if (entry := entries.get(rel)) is not None:
                 read[rel] = entry
                 probe.cached.add(rel)
-            continue
-        if not read_from_disk(root, rel, config, settings, probe, read):
-            missed.add(rel)
-    for rel in missed:
-        del probe.stats[rel]
+        elif not take(rel, got.pop(rel), probe, read):
+            del probe.stats[rel]
     for rel, why in probe.odd:
         if why != LEFTOVER:
             read[rel] = ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, why))
@@ -117,31 +118,45 @@ def read_vault(
     return read
 
 
-def read_from_disk(
-    root: Path, rel: str, config: Config, settings: VaultSettings, probe: Probe, read: dict[str, ReadFile]
-) -> bool:
-    """Read one note from the disk into `read` (left out when it is not ours),
-    and note its stat in `probe`; False when it could not be read (gone, or an
-    error: then its problem is in `read`), so the next run tries it again."""
+# One file read from the disk: what it is (None: gone, or not a regular file),
+# and whether it was read (False: gone, or a problem that says why not).
+FromDisk = tuple[ReadFile | None, bool]
+
+
+def from_disk(root: Path, rel: str, config: Config, settings: VaultSettings) -> FromDisk:
+    """Read and parse one file; its entry keeps the stat it was read at."""
     from followup_md.parse import read_entry  # the parser stays unloaded on a no-op run
 
-    probe.cached.discard(rel)
     try:
         got = read_file(root, rel)
     except OSError as error:
-        read[rel] = ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, f"cannot be read: {error.strerror}"))
-        return False
+        return ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, f"cannot be read: {error.strerror}")), False
     if got is None:
-        read.pop(rel, None)
-        return False
-    entry = read_entry(NoteFile(rel, *got), config, settings.syntax)
-    if entry.result is not None:
+        return None, False
+    return read_entry(NoteFile(rel, *got), config, settings.syntax), True
+
+
+def take(rel: str, found: FromDisk, probe: Probe, read: dict[str, ReadFile]) -> bool:
+    """Put what reading `rel` gave into `read` (left out when it is not ours) and
+    its stat into `probe`; False when it could not be read, so the next run
+    tries it again."""
+    entry, ok = found
+    probe.cached.discard(rel)
+    if entry is not None and entry.result is not None:
         read[rel] = entry
     else:
         read.pop(rel, None)
-    if got[1] != probe.stats.get(rel):
-        probe.stats[rel] = got[1]  # it changed since the walk: remember what was read
-    return True
+    stat = entry.file.stat if ok and entry is not None else None
+    if stat is not None and stat != probe.stats.get(rel):
+        probe.stats[rel] = stat  # it changed since the walk: remember what was read
+    return ok
+
+
+def read_from_disk(
+    root: Path, rel: str, config: Config, settings: VaultSettings, probe: Probe, read: dict[str, ReadFile]
+) -> bool:
+    """Read one note from the disk into `read` and its stat into `probe` (see `take`)."""
+    return take(rel, from_disk(root, rel, config, settings), probe, read)
 
 
 def record_run(

@@ -101,7 +101,10 @@ def _progress(root: Path, config: Any, settings: Any) -> Callable[[Any], Any]:
     def read(probe: Any) -> Any:
         if not sys.stderr.isatty() or len(probe.stats) < PROGRESS_FROM:
             return read_vault(root, config, settings, probe)
-        with click.progressbar(length=len(probe.stats), label="Reading notes", file=sys.stderr) as bar:
+        bar_of = click.progressbar(
+            length=len(probe.stats), label="Reading notes", file=sys.stderr, update_min_steps=500
+        )
+        with bar_of as bar:
             return read_vault(root, config, settings, probe, progress=bar.update)
 
     return read

@@ -56,6 +56,7 @@ def test_the_pure_core_imports_no_io_module() -> None:
         "safe_read",
         "vault",
         "cache",
+        "parallel",
         "cached_read",
         "write",
         "watch",

@@ -1,0 +1,123 @@
+"""Pure work spread over the machine's cores: `fork_map(func, items)` is
+`[func(item) for item in items]`, computed by forked copies of this process.
+
+A fork shares everything the parent has built (the config, the vault read so
+far, closures), so nothing but the results crosses a pipe, pickled. It is used
+only where it cannot change a byte of output: the results come back in the
+items' order, and any trouble with a child (it died, it was killed, it sent
+nothing) makes the parent compute that child's share itself. It is never used
+with another thread running (a fork copies only the calling thread, and a lock
+another thread held would stay held forever in the child), off Linux, or for
+less work than a fork costs.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_SHARE = 500  # items: less work per core than this is not worth a fork
+MAX_WORKERS = 8
+
+
+def workers_for(count: int) -> int:
+    """How many processes (the parent included) `count` items are worth."""
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return 1
+    cores = len(os.sched_getaffinity(0))
+    return max(1, min(cores, MAX_WORKERS, count // MIN_SHARE))
+
+
+def fork_map(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    workers: int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> list[R]:
+    """`[func(item) for item in items]`, in that order, shared among `workers`
+    processes (default: what `workers_for` says). `func` must not write
+    anything: a child's side effects are lost with it. `progress(n)` is told
+    of n more items done, in the parent only: its own as they are done, the
+    children's when they are in."""
+    workers = workers_for(len(items)) if workers is None else workers
+    if workers < 2:
+        return [_counted(func, item, progress) for item in items]
+    shares = [items[start::workers] for start in range(workers)]  # interleaved: even loads
+    pending: dict[int, int] = {}  # pid -> the read end of its pipe, until it is reaped
+    try:
+        for share in shares[1:]:
+            pid, read_end = _spawn(func, share)
+            pending[pid] = read_end
+        done = [[_counted(func, item, progress) for item in shares[0]]]
+        for pid, share in zip(list(pending), shares[1:], strict=True):
+            done.append(_collect(pid, pending.pop(pid), func, share))
+    finally:
+        for pid, read_end in pending.items():  # an error or an interrupt in the parent
+            os.close(read_end)
+            _stop(pid)
+    if progress is not None:
+        progress(len(items) - len(shares[0]))
+    results: list[R] = []
+    for index in range(len(items)):
+        results.append(done[index % workers][index // workers])
+    return results
+
+
+def _counted(func: Callable[[T], R], item: T, progress: Callable[[int], object] | None) -> R:
+    result = func(item)
+    if progress is not None:
+        progress(1)
+    return result
+
+
+def _spawn(func: Callable[[T], R], share: Sequence[T]) -> tuple[int, int]:
+    """A child computing `share`: its pid and the pipe its pickled results come through."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; what it sends is checked by the parent
+        code = 1
+        try:
+            os.close(read_end)
+            for number in (signal.SIGINT, signal.SIGTERM):  # the parent decides what they do
+                signal.signal(number, signal.SIG_DFL)
+            data = pickle.dumps([func(item) for item in share], protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+            code = 0
+        finally:
+            os._exit(code)  # never the parent's exit handlers, buffers or finally blocks
+    os.close(write_end)
+    return pid, read_end
+
+
+def _collect(pid: int, read_end: int, func: Callable[[T], R], share: Sequence[T]) -> list[R]:
+    """What a child computed, or (when it failed) the same computed here."""
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+    except BaseException:
+        _stop(pid)
+        raise
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 0:
+        try:
+            results = pickle.loads(data)
+        except Exception:
+            results = None
+        if isinstance(results, list) and len(results) == len(share):
+            return results
+    return [func(item) for item in share]
+
+
+def _stop(pid: int) -> None:
+    """Kill a child not yet reaped, and reap it."""
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)

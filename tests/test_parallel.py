@@ -1,0 +1,119 @@
+"""Work spread over forked processes (parallel.py) gives exactly what the same
+work done in one process gives, whatever happens to a child."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from followup_md import parallel
+from followup_md.app import plan_vault
+from followup_md.cached_read import probe_vault
+from followup_md.parallel import fork_map, workers_for
+from followup_md.vault import load_config, read_settings
+
+from .conftest import REPO, TODAY, MakeVault
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.text(max_size=20), max_size=40), st.integers(min_value=1, max_value=5))
+def test_the_results_are_the_sequential_results_in_order(items: list[str], workers: int) -> None:
+    ticks: list[int] = []
+    assert fork_map(lambda text: text[::-1] + str(len(text)), items, workers, ticks.append) == [
+        text[::-1] + str(len(text)) for text in items
+    ]
+    assert sum(ticks) == len(items)  # the progress told, once for each item
+    assert _no_children_left()
+
+
+def test_a_child_that_dies_is_made_up_for_by_the_parent() -> None:
+    parent = os.getpid()
+
+    def square(n: int) -> int:
+        if os.getpid() != parent and n == 7:
+            os._exit(3)  # a child killed mid-way (out of memory, a signal)
+        return n * n
+
+    assert fork_map(square, list(range(20)), 3) == [n * n for n in range(20)]
+    assert _no_children_left()
+
+
+def test_a_result_a_child_cannot_send_is_computed_by_the_parent() -> None:
+    parent = os.getpid()
+
+    def unpicklable_in_a_child(n: int) -> object:
+        return (lambda: n) if os.getpid() != parent else n
+
+    assert fork_map(unpicklable_in_a_child, list(range(6)), 2) == list(range(6))
+
+
+def test_an_error_in_the_work_is_raised_as_one_process_would() -> None:
+    def fail_on_three(n: int) -> int:
+        if n == 3:
+            raise ValueError("three")
+        return n
+
+    with pytest.raises(ValueError, match="three"):
+        fork_map(fail_on_three, list(range(8)), 2)  # 3 is a child's: its share is redone here
+    with pytest.raises(ValueError, match="three"):
+        fork_map(fail_on_three, list(range(8)), 4)  # 3 is a child's, 0 and 4 the parent's
+    assert _no_children_left()
+
+
+def test_an_interrupt_in_the_parent_leaves_no_child_behind() -> None:
+    parent = os.getpid()
+
+    def interrupted(n: int) -> int:
+        if os.getpid() == parent:
+            raise KeyboardInterrupt
+        return n
+
+    with pytest.raises(KeyboardInterrupt):
+        fork_map(interrupted, list(range(10)), 3)
+    assert _no_children_left()
+
+
+def test_no_fork_with_another_thread_running_or_for_little_work() -> None:
+    assert workers_for(parallel.MIN_SHARE - 1) == 1
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert workers_for(100 * parallel.MIN_SHARE) == 1
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_vault_read_by_two_processes_plans_as_one_does(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = {
+        path.relative_to(REPO / "example_vault").as_posix(): path.read_bytes()
+        for path in (REPO / "example_vault").rglob("*.md")
+        if ".followup-md" not in path.parts
+    }
+    root = make_vault(notes)
+
+    def planned(workers: int) -> object:
+        monkeypatch.setattr(parallel, "workers_for", lambda count: workers)
+        config = load_config(root)
+        settings_ = read_settings(root, config)
+        probe = probe_vault(root, config, settings_, TODAY)
+        got = plan_vault(root, config, settings_, probe)
+        return got.read, got.plan, probe.stats
+
+    one = planned(1)
+    assert planned(2) == one and planned(3) == one
