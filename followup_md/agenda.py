@@ -16,12 +16,14 @@ from followup_md.markdown import code_span, escape_markdown, one_line
 from followup_md.markers import BEGIN, END
 from followup_md.model import (
     Block,
+    Mapper,
     Note,
     Problem,
     State,
     Step,
     Waiting,
     printable,
+    serially,
 )
 from followup_md.phrasing import Sender
 from followup_md.wording import draft_email
@@ -179,15 +181,18 @@ def render_due(
     sender: Sender | None = None,
     index: str = "Due.md",
     names: LinkIndex | None = None,
+    mapper: Mapper = serially,
 ) -> list[str]:
     """The lines between the markers of Due.md (at vault path `index`; Markdown
     links are relative to its folder). `memo` keeps lines from one call to
     the next (the watcher's); a line is reused while its note is the same object
     and its addressee's email is unchanged. `names`: the notes' link index, when
-    the caller has built it."""
+    the caller has built it; `mapper` renders the lines the memo does not hold."""
     groups = group_steps(steps, today)
     names = names or link_index(notes)
-    sections = _section_lines(groups, notes, today, style, checkboxes, memo, sender or Sender(), index, names)
+    sections = _section_lines(
+        groups, notes, today, style, checkboxes, memo, sender or Sender(), index, names, mapper
+    )
     waits = [
         f"- {note_link(notes[note], step_id, style, index)}{_details(notes[note])}: {markdown_text(reason)}"
         for note, step_id, reason in waiting_rows(steps, waiting, today)
@@ -215,25 +220,30 @@ def _section_lines(
     sender: Sender,
     index: str,
     names: LinkIndex,
+    mapper: Mapper,
 ) -> dict[State, list[str]]:
-    """Each section's step lines, taken from `memo` while still good; the memo
-    is left holding this round's lines only."""
+    """Each section's step lines, taken from `memo` while still good (the rest
+    rendered by one `mapper` call); the memo is left holding this round's
+    lines only."""
+    shown = [step for group in groups.values() for step in group]
+    emails = {step: (recipient_email(step, notes, names), copy_email(step, notes, names)) for step in shown}
+    lines: dict[Step, str] = {}
+    for step in shown:
+        known = memo.get((step, today)) if memo is not None else None
+        if known is not None and known[0] is notes[step.note] and known[1] == emails[step]:
+            lines[step] = known[2]
+    missing = [step for step in shown if step not in lines]
 
     def line_of(step: Step) -> str:
-        note = notes[step.note]
-        email = (recipient_email(step, notes, names), copy_email(step, notes, names))
-        known = memo.get((step, today)) if memo is not None else None
-        if known is not None and known[0] is note and known[1] == email:
-            return known[2]
-        line = agenda_line(step, note, email, today, style, checkboxes, sender, index)
-        if memo is not None:
-            memo[(step, today)] = (note, email, line)
-        return line
+        return agenda_line(step, notes[step.note], emails[step], today, style, checkboxes, sender, index)
 
-    sections = {key: [line_of(step) for step in group] for key, group in groups.items()}
+    for step, line in zip(missing, mapper(line_of, missing), strict=True):
+        lines[step] = line
+        if memo is not None:
+            memo[(step, today)] = (notes[step.note], emails[step], line)
+    sections = {key: [lines[step] for step in group] for key, group in groups.items()}
     if memo is not None:  # keep only this round's lines: steps change over weeks
-        shown = {(step, today) for group in groups.values() for step in group}
-        for gone in memo.keys() - shown:
+        for gone in memo.keys() - {(step, today) for step in shown}:
             del memo[gone]
     return sections
 

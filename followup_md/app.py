@@ -13,16 +13,19 @@ Two rules hold here for every caller:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from followup_md.cached_read import Probe, read_from_disk, read_vault
 from followup_md.config import Config
 from followup_md.errors import WriteError
-from followup_md.model import ReadFile, VaultSettings
+from followup_md.model import R, ReadFile, T, VaultSettings
+from followup_md.parallel import fork_map
 from followup_md.sync import SyncPlan, plan_read
 from followup_md.write import apply_changes
+
+PLAN_SHARE = 100  # notes or lines: fewer a core than this are done faster than a fork is made
 
 
 @dataclass
@@ -73,7 +76,14 @@ def _plan(read: dict[str, ReadFile], probe: Probe, config: Config, settings: Vau
         ics=probe.ics,
         stats_md=probe.stats_md,
         paths=probe.stats,
+        mapper=_on_every_core,
     )
+
+
+def _on_every_core(func: Callable[[T], R], items: Sequence[T], /) -> list[R]:
+    """The per-note work of planning (each note's plan, each Due.md line), shared
+    among the machine's cores."""
+    return fork_map(func, items, min_share=PLAN_SHARE)
 
 
 @dataclass

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 # Dates outside these years are typos (0026 for 2026) or "never" (9999-12-31):
 # refused where they are read, they keep every window's arithmetic far from
@@ -23,6 +23,24 @@ def in_range(day: date) -> bool:
 
 
 Stat = tuple[int, int]  # (st_mtime_ns, st_size): what a file looked like when read
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Mapper(Protocol):
+    """`[func(item) for item in items]`, however it is computed: `serially`, or
+    (chosen at the IO edge) shared among the machine's cores. The pure stages
+    take one for their per-note work and must get what `serially` gives."""
+
+    def __call__(self, func: Callable[[T], R], items: Sequence[T], /) -> list[R]: ...
+
+
+def serially(func: Callable[[T], R], items: Sequence[T], /) -> list[R]:
+    """The plain mapper: one item after the other, here."""
+    return [func(item) for item in items]
+
+
 TaskStatus = Literal["open", "done", "cancelled"]
 State = Literal["overdue", "today", "week", "later"]
 

@@ -18,6 +18,7 @@ from followup_md.model import (
     Block,
     Exchange,
     FileChange,
+    Mapper,
     Note,
     NoteFile,
     Problem,
@@ -92,6 +93,7 @@ def due_change(
     settings: VaultSettings,
     memo: DueLineMemo | None,
     names: LinkIndex,
+    mapper: Mapper,
 ) -> list[FileChange]:
     """Due.md rendered from every step, and its change (none, and nothing
     rendered, while the one read is broken)."""
@@ -114,6 +116,7 @@ def due_change(
         config.sender,
         config.due_file,
         names,
+        mapper,
     )
     return own_change(config.due_file, due, lines, block, inner)
 

@@ -24,16 +24,17 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-MIN_SHARE = 500  # items: less work per core than this is not worth a fork
+MIN_SHARE = 500  # items: fewer a core than this (files to read) are not worth a fork
 MAX_WORKERS = 8
 
 
-def workers_for(count: int) -> int:
-    """How many processes (the parent included) `count` items are worth."""
+def workers_for(count: int, min_share: int = MIN_SHARE) -> int:
+    """How many processes (the parent included) `count` items are worth, at
+    `min_share` items at least for each."""
     if sys.platform != "linux" or threading.active_count() > 1:
         return 1
     cores = len(os.sched_getaffinity(0))
-    return max(1, min(cores, MAX_WORKERS, count // MIN_SHARE))
+    return max(1, min(cores, MAX_WORKERS, count // min_share))
 
 
 def fork_map(
@@ -41,13 +42,14 @@ def fork_map(
     items: Sequence[T],
     workers: int | None = None,
     progress: Callable[[int], object] | None = None,
+    min_share: int = MIN_SHARE,
 ) -> list[R]:
     """`[func(item) for item in items]`, in that order, shared among `workers`
-    processes (default: what `workers_for` says). `func` must not write
+    processes (default: what `workers_for` says of `min_share`). `func` must not write
     anything: a child's side effects are lost with it. `progress(n)` is told
     of n more items done, in the parent only: its own as they are done, the
     children's when they are in."""
-    workers = workers_for(len(items)) if workers is None else workers
+    workers = workers_for(len(items), min_share) if workers is None else workers
     if workers < 2:
         return [_counted(func, item, progress) for item in items]
     shares = [items[start::workers] for start in range(workers)]  # interleaved: even loads

@@ -19,6 +19,7 @@ from followup_md.links import LinkIndex, link_index
 from followup_md.model import (
     Exchange,
     FileChange,
+    Mapper,
     Note,
     NoteFile,
     Problem,
@@ -28,6 +29,7 @@ from followup_md.model import (
     TaskSyntax,
     VaultSettings,
     Waiting,
+    serially,
 )
 from followup_md.own_files import (
     UNCLOSED_AT_END,
@@ -110,8 +112,9 @@ def plan_sync(
 @dataclass
 class PlanMemo:
     """What planning each note gave, for a caller that plans the same notes again
-    and again (the watcher): a note whose object, exchanges and date are the same
-    is not planned twice. Valid for one config and one set of settings."""
+    and again (the watcher; the next run, through the cache): a note whose
+    object, exchanges and date are the same is not planned twice. Valid for one
+    config and one set of settings."""
 
     notes: dict[str, tuple[Note, Exchange, date, NoteOutcome]] = field(default_factory=dict)
     lines: DueLineMemo = field(default_factory=dict)
@@ -151,11 +154,13 @@ def plan_read(
     ics: NoteFile | None = None,
     stats_md: NoteFile | None = None,
     paths: Iterable[str] = (),
+    mapper: Mapper = serially,
 ) -> SyncPlan:
     """Compute every step from files already read (the watcher keeps them).
     `ics` and `stats_md` are the calendar and Stats.md as read, when
     `ics_file` and `stats_file` are set; `paths` are all the vault's Markdown
-    files, ours or not (to suggest the folder a setting meant)."""
+    files, ours or not (to suggest the folder a setting meant); `mapper` plans
+    the notes the memo does not hold, and renders the Due.md lines it does not."""
     notes, problems, unreadable = _sorted_read(read)
     # Due.md: its ticks are input; a broken one is reported and not written.
     due_read = read_own(due, config.due_file)
@@ -167,13 +172,25 @@ def plan_read(
     found = exchanges(notes, names)
     problems += unused_settings(config, notes.values(), paths)
     steps, waiting, noted, changes = _plan_notes(
-        read, notes, ticks, found, names, config, settings, today, memo
+        read, notes, ticks, found, names, config, settings, today, memo, mapper
     )
     problems += noted
     problems.sort(key=lambda problem: (problem.path, problem.line))
     lines = memo.lines if memo is not None else None
     changes += due_change(
-        due, due_read, steps, notes, waiting, problems, len(unreadable), today, config, settings, lines, names
+        due,
+        due_read,
+        steps,
+        notes,
+        waiting,
+        problems,
+        len(unreadable),
+        today,
+        config,
+        settings,
+        lines,
+        names,
+        mapper,
     )
     changes += stats_change(stats_md, stats_read, notes, steps, found, config, today)
     changes += ics_change(ics, steps, notes, today, config)
@@ -231,6 +248,7 @@ def _plan_notes(
     settings: VaultSettings,
     today: date,
     memo: PlanMemo | None,
+    mapper: Mapper,
 ) -> tuple[list[Step], list[Waiting], list[Problem], list[FileChange]]:
     """Every note planned in path order, Due.md's ticks applied first (`notes`
     is updated with them): the steps, why notes wait, problems, changed notes."""
@@ -239,11 +257,11 @@ def _plan_notes(
     problems: list[Problem] = []
     changes: list[FileChange] = []
     for path in sorted(notes):
-        note = _ticked(notes[path], ticks, today)
-        notes[path] = note
-        exchange = found.get(path, Exchange())
-        outcome = _remembered(path, note, exchange, config, settings.syntax, today, memo)
-        note_steps, note_waiting, new, problem = outcome
+        notes[path] = _ticked(notes[path], ticks, today)
+    outcomes = _outcomes(notes, found, config, settings.syntax, today, memo, mapper)
+    for path in sorted(notes):
+        note, exchange = notes[path], found.get(path, Exchange())
+        note_steps, note_waiting, new, problem = outcomes[path]
         facts = dict(note.facts)
         merge_exchange(facts, exchange)
         problems += [*note.warnings, *unresolved_links(note, names), *contradictions(note, facts, note_steps)]
@@ -253,29 +271,42 @@ def _plan_notes(
             problems += [problem, *_ticks_held(path, note, ticks, config.due_file)]
         if new is not None:
             changes.append(FileChange(path, note.data, new, read[path].file.stat))
-    if memo is not None:
-        for gone in memo.notes.keys() - notes.keys():
-            del memo.notes[gone]
     return steps, waiting, problems, changes
 
 
-def _remembered(
-    path: str,
-    note: Note,
-    exchange: Exchange,
+def _outcomes(
+    notes: Mapping[str, Note],
+    found: Mapping[str, Exchange],
     config: Config,
     syntax: TaskSyntax,
     today: date,
     memo: PlanMemo | None,
-) -> NoteOutcome:
-    """Planning one note, or what the memo kept of planning the same note before."""
-    known = memo.notes.get(path) if memo is not None else None
-    if known is not None and known[0] is note and known[1:3] == (exchange, today):
-        return known[3]
-    outcome = _plan_note(note, exchange, config, syntax, today)
+    mapper: Mapper,
+) -> dict[str, NoteOutcome]:
+    """Each note's outcome: what the memo kept of planning the same note before,
+    or planned now (all of them by one `mapper` call); the memo is left
+    holding this round's."""
+    outcomes: dict[str, NoteOutcome] = {}
+    todo: list[str] = []
+    for path, note in notes.items():
+        known = memo.notes.get(path) if memo is not None else None
+        if known is not None and known[0] is note and known[1:3] == (found.get(path, Exchange()), today):
+            outcomes[path] = known[3]
+        else:
+            todo.append(path)
+
+    def plan(path: str) -> NoteOutcome:
+        return _plan_note(notes[path], found.get(path, Exchange()), config, syntax, today)
+
+    planned = mapper(plan, todo)
+    for path, outcome in zip(todo, planned, strict=True):
+        outcomes[path] = outcome
+        if memo is not None:
+            memo.notes[path] = (notes[path], found.get(path, Exchange()), today, outcome)
     if memo is not None:
-        memo.notes[path] = (note, exchange, today, outcome)
-    return outcome
+        for gone in memo.notes.keys() - notes.keys():
+            del memo.notes[gone]
+    return outcomes
 
 
 def _ticks_held(path: str, note: Note, ticks: Mapping[tuple[str, str], int], due_file: str) -> list[Problem]:

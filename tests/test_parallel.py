@@ -97,7 +97,7 @@ def test_no_fork_with_another_thread_running_or_for_little_work() -> None:
         thread.join()
 
 
-def test_a_vault_read_by_two_processes_plans_as_one_does(
+def test_a_vault_read_and_planned_by_several_processes_plans_as_one_does(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     notes = {
@@ -108,7 +108,7 @@ def test_a_vault_read_by_two_processes_plans_as_one_does(
     root = make_vault(notes)
 
     def planned(workers: int) -> object:
-        monkeypatch.setattr(parallel, "workers_for", lambda count: workers)
+        monkeypatch.setattr(parallel, "workers_for", lambda count, share=0: workers)
         config = load_config(root)
         settings_ = read_settings(root, config)
         probe = probe_vault(root, config, settings_, TODAY)
