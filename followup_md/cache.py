@@ -27,11 +27,11 @@ import gc
 import os
 import pickle
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from followup_md import __version__, model
 from followup_md.errors import WriteError
@@ -173,9 +173,14 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _dump(value: Any) -> bytes:
-    with _collector_paused():
-        return pickle.dumps(((FORMAT, __version__), value), protocol=pickle.HIGHEST_PROTOCOL)
+def _dump(value: Any) -> Callable[[BinaryIO], None]:
+    """A writer of `value`'s pickle: streamed into the file, never held whole."""
+
+    def dump(handle: BinaryIO) -> None:
+        with _collector_paused():
+            pickle.dump(((FORMAT, __version__), value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    return dump
 
 
 def save(root: Path, run: RunRecord, notes: NotesTier) -> None:

@@ -118,38 +118,39 @@ def read_vault(
     return read
 
 
-# One file read from the disk: what it is (None: gone, or not a regular file),
-# and whether it was read (False: gone, or a problem that says why not).
-FromDisk = tuple[ReadFile | None, bool]
+# One file read from the disk: its entry (None: not ours, gone, or not a
+# regular file) and the stat it was read at (None: it was not read, and the
+# entry, if any, is a problem that says why).
+FromDisk = tuple[ReadFile | None, Stat | None]
 
 
 def from_disk(root: Path, rel: str, config: Config, settings: VaultSettings) -> FromDisk:
-    """Read and parse one file; its entry keeps the stat it was read at."""
+    """Read and parse one file."""
     from followup_md.parse import read_entry  # the parser stays unloaded on a no-op run
 
     try:
         got = read_file(root, rel)
     except OSError as error:
-        return ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, f"cannot be read: {error.strerror}")), False
+        return ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, f"cannot be read: {error.strerror}")), None
     if got is None:
-        return None, False
-    return read_entry(NoteFile(rel, *got), config, settings.syntax), True
+        return None, None
+    entry = read_entry(NoteFile(rel, *got), config, settings.syntax)
+    return (entry if entry.result is not None else None), got[1]
 
 
 def take(rel: str, found: FromDisk, probe: Probe, read: dict[str, ReadFile]) -> bool:
     """Put what reading `rel` gave into `read` (left out when it is not ours) and
     its stat into `probe`; False when it could not be read, so the next run
     tries it again."""
-    entry, ok = found
+    entry, stat = found
     probe.cached.discard(rel)
-    if entry is not None and entry.result is not None:
+    if entry is not None:
         read[rel] = entry
     else:
         read.pop(rel, None)
-    stat = entry.file.stat if ok and entry is not None else None
     if stat is not None and stat != probe.stats.get(rel):
         probe.stats[rel] = stat  # it changed since the walk: remember what was read
-    return ok
+    return stat is not None
 
 
 def read_from_disk(

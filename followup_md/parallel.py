@@ -90,9 +90,9 @@ def _spawn(func: Callable[[T], R], share: Sequence[T]) -> tuple[int, int]:
             os.close(read_end)
             for number in (signal.SIGINT, signal.SIGTERM):  # the parent decides what they do
                 signal.signal(number, signal.SIG_DFL)
-            data = pickle.dumps([func(item) for item in share], protocol=pickle.HIGHEST_PROTOCOL)
+            results = [func(item) for item in share]
             with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
+                pickle.dump(results, pipe, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         finally:
             os._exit(code)  # never the parent's exit handlers, buffers or finally blocks
@@ -101,21 +101,20 @@ def _spawn(func: Callable[[T], R], share: Sequence[T]) -> tuple[int, int]:
 
 
 def _collect(pid: int, read_end: int, func: Callable[[T], R], share: Sequence[T]) -> list[R]:
-    """What a child computed, or (when it failed) the same computed here."""
+    """What a child computed (unpickled as it arrives, never held whole as
+    bytes), or (when it failed) the same computed here."""
+    results = None
     try:
         with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
+            results = pickle.load(pipe)
+    except Exception:  # cut short: the child died; it is reaped below
+        results = None
     except BaseException:
         _stop(pid)
         raise
     _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) == 0:
-        try:
-            results = pickle.loads(data)
-        except Exception:
-            results = None
-        if isinstance(results, list) and len(results) == len(share):
-            return results
+    if os.waitstatus_to_exitcode(status) == 0 and isinstance(results, list) and len(results) == len(share):
+        return results
     return [func(item) for item in share]
 
 

@@ -6,9 +6,10 @@ import contextlib
 import os
 import stat
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from followup_md.errors import WriteError
 from followup_md.layout import READ_LIMIT, TEMP_SUFFIX
@@ -74,7 +75,12 @@ def _fit(name: str, room: int) -> str:
     return os.fsencode(name)[:room].decode("utf-8", "ignore")
 
 
-def _write_new(path: Path, data: bytes, mode: int | None, fsync: bool = True) -> Path:
+# What a file is written with: its bytes, or a writer of them into a binary
+# file (for a large file that is never held whole, the cache's notes tier).
+Content = bytes | Callable[[BinaryIO], object]
+
+
+def _write_new(path: Path, data: Content, mode: int | None, fsync: bool = True) -> Path:
     """The bytes in a temp file beside `path` (flushed to disk unless the caller
     syncs a whole batch at once); returns its path."""
     temp = temp_path(path)
@@ -82,10 +88,14 @@ def _write_new(path: Path, data: bytes, mode: int | None, fsync: bool = True) ->
         temp.unlink()  # left by a run that was killed
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     try:
-        view = memoryview(data)
-        written = 0
-        while written < len(view):
-            written += os.write(fd, view[written:])
+        if isinstance(data, bytes):
+            view = memoryview(data)
+            written = 0
+            while written < len(view):
+                written += os.write(fd, view[written:])
+        else:
+            with os.fdopen(fd, "wb", closefd=False) as handle:
+                data(handle)
         if mode is not None:
             os.fchmod(fd, mode)
         if fsync:
@@ -207,7 +217,7 @@ def _conflicted_copy(path: Path, data: bytes, mode: int | None) -> Path:
         temp.unlink()
 
 
-def write_own(root: Path, rel: str, data: bytes) -> None:
+def write_own(root: Path, rel: str, data: Content) -> None:
     """Replace one of our own files (the cache, its `.gitignore`) whatever it
     held: atomic, never through a symlink, never over a folder, FIFO or device."""
     path = _target(root, rel, hidden=True)
