@@ -120,5 +120,9 @@ def _say(text: str, err: bool = False, nl: bool = True, keep: str = "", color: b
 
 
 def _echo_err(lines: list[str]) -> None:
-    for line in lines:
-        _say(line, err=True)
+    """Lines on stderr, each made printable (a line break in one is escaped,
+    never taken for the start of another), in one write."""
+    from followup_md.model import printable
+
+    if lines:
+        click.echo("\n".join(printable(line) for line in lines), err=True)

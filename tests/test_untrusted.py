@@ -352,6 +352,13 @@ def test_escape_sequences_in_a_vault_never_reach_the_terminal(vault: Path) -> No
     assert json.loads(outputs[3].stdout)[0]["name"] == HOSTILE
 
 
+def test_a_line_break_in_a_name_never_forges_a_line_of_output(vault: Path) -> None:
+    (vault / "Bad\nfollowup-md: forged.md").write_text("---\ntype: contact\nmet: 2026-11-99\n---\n")
+    for done in (synced(vault), synced(vault), run(vault, "check")):  # planned, then replayed from the cache
+        assert not any(line.startswith("followup-md: forged") for line in done.stderr.splitlines())
+        assert "Bad\\u000afollowup-md: forged.md:3:" in done.stderr, done.stderr
+
+
 # 5. A generated line keeps what the user added to it.
 
 
