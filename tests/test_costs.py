@@ -231,3 +231,11 @@ def test_a_sync_after_one_edit_plans_that_note_alone(
     run()
     assert planned == ["People/Person 3.md"] and set(lines) == {"People/Person 3.md"}
     assert (root / "People/Person 3.md").read_text("utf-8").endswith("another line\n")
+    planned.clear()
+    lines.clear()
+    from followup_md.watcher import Watcher
+
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None)
+    watcher.start()  # from the cache, as sync starts
+    watcher.sync()
+    assert planned == [] and lines == []
