@@ -106,13 +106,7 @@ class _Unpickler(pickle.Unpickler):
         {
             ("datetime", "date"),
             ("followup_md.cache", "RunRecord"),
-            *(
-                ("followup_md.model", name)
-                for name in (
-                    *("Block", "Entry", "Exchange", "Link", "Moment", "Note", "NoteFile", "Problem"),
-                    *("ReadFile", "Step", "TaskLine", "Waiting"),
-                )
-            ),
+            *(("followup_md.model", kind.__name__) for kind in model.PICKLED),
         }
     )
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -181,3 +182,55 @@ def test_a_new_front_matter_key_reads_every_note_again(
     before = cache.fingerprint(root)
     monkeypatch.setattr(cache, "KEY_KINDS", {**schema.KEY_KINDS, "new_key": "text"})
     assert cache.fingerprint(root) != before
+
+
+def test_every_type_the_cache_stores_comes_back_equal_through_its_unpickler(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The model's types pickle as calls to themselves with their fields (see
+    `model._pickled_by_fields`): each comes back equal, and only these types
+    (and dates) are built."""
+    import io
+    import pickle
+
+    from followup_md import cache, model
+
+    link = model.Link("people/Jane", "Jane Doe")
+    problem = model.Problem("a.md", 3, "bad", warning=True)
+    task = model.TaskLine("check-in-1", "open", date(2026, 11, 20), date(2026, 11, 22), None)
+    block = model.Block(4, 9, {"check-in-1": (date(2026, 11, 20), date(2026, 11, 22))})
+    note = model.Note(
+        "a.md", "contact", "Jane", {"met": date(2026, 11, 19), "referred_by": link}, b"x", "\n", block,
+        {"check-in-1": task}, sources={"met": ("met", 3)}, warnings=(problem,), uses=frozenset({("types", "x")}),
+    )  # fmt: skip
+    entry = model.Entry(date(2026, 11, 18), "sent", "2026-11-18 hello")
+    values = [
+        model.ReadFile(model.NoteFile("a.md", b"", (1, 2)), note),
+        model.Moment(date(2026, 11, 19), date(2026, 11, 20)),
+        model.Step("a.md", "check-in-1", date(2026, 11, 20), date(2026, 11, 22), "Ask", via="people/Jane"),
+        model.Waiting("a.md", "they answer by Friday"),
+        model.Exchange((entry,), (("people/Jane", (entry,)),)),
+    ]
+    assert {type(value) for value in values} | {
+        model.Link,
+        model.Problem,
+        model.TaskLine,
+        model.Block,
+        model.Note,
+    } | {
+        model.Entry,
+        model.NoteFile,
+    } == set(model.PICKLED)
+    import dataclasses
+
+    asked: list[object] = []
+    real_fields = dataclasses.fields
+
+    def counted(of: Any) -> Any:
+        asked.append(of)
+        return real_fields(of)
+
+    monkeypatch.setattr(dataclasses, "fields", counted)
+    data = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+    assert cache._Unpickler(io.BytesIO(data)).load() == values
+    assert asked == []  # not once for every object, as a slotted dataclass's own pickling does
