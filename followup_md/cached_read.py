@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -173,8 +173,6 @@ def record_run(
     It takes over `probe.stats` and `read` and updates them in place (a vault of
     100,000 notes should not be held twice), and keeps what `probe.memo` holds
     of the notes as they are left."""
-    from followup_md.parse import read_entry  # the parser stays unloaded on a no-op run
-
     stats = probe.stats
     for rel, entry in list(read.items()):
         if entry.file.stat is not None:
@@ -183,21 +181,40 @@ def record_run(
             del read[rel]  # unreadable: tried again next time
     plans, lines = _kept_plans(probe.memo, read, written)
     probe.memo = None  # the plans of the notes written go before those notes are read again
-    for rel, data in written.items():
-        if rel in config.own_files:
-            continue
-        stat = stat_now(root / rel)
-        if stat is None:
-            stats.pop(rel, None)
-            read.pop(rel, None)
-            continue
-        stats[rel] = stat
-        read[rel] = read_entry(NoteFile(rel, data, stat), config, settings.syntax)
+    now = {rel: stat_now(root / rel) for rel in written if rel not in config.own_files}
+    for rel in [rel for rel, stat in now.items() if stat is None]:
+        stats.pop(rel, None)
+        read.pop(rel, None)
+    present = {rel: stat for rel, stat in now.items() if stat is not None}
+    for rel, entry in zip(present, _read_written(present, written, config, settings), strict=True):
+        stats[rel], read[rel] = present[rel], entry
     stdout, stderr = output
     own = tuple(
         stat_now(root / rel) if rel else None for rel in (config.due_file, config.ics_file, config.stats_file)
     )
     save(root, RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr), (read, plans, lines))
+
+
+def _read_written(
+    now: Mapping[str, Stat], written: Mapping[str, bytes], config: Config, settings: VaultSettings
+) -> list[ReadFile]:
+    """The notes just written (`now`: their stat now), read from the bytes
+    written, in `now`'s order (by `fork_map` when there are many: a child sends
+    each note without the bytes the parent holds)."""
+    from followup_md.parallel import fork_map
+    from followup_md.parse import read_entry  # the parser stays unloaded on a no-op run
+
+    def bare(rel: str) -> ReadFile:
+        return _with_data(read_entry(NoteFile(rel, written[rel], now[rel]), config, settings.syntax), b"")
+
+    paths = list(now)
+    return [_with_data(entry, written[rel]) for rel, entry in zip(paths, fork_map(bare, paths), strict=True)]
+
+
+def _with_data(entry: ReadFile, data: bytes) -> ReadFile:
+    """`entry` with its note's bytes replaced (a problem has none)."""
+    note = entry.result
+    return replace(entry, result=replace(note, data=data)) if isinstance(note, Note) else entry
 
 
 def _kept_plans(

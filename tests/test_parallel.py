@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -117,3 +118,33 @@ def test_a_vault_read_and_planned_by_several_processes_plans_as_one_does(
 
     one = planned(1)
     assert planned(2) == one and planned(3) == one
+
+
+def test_a_first_sync_by_several_processes_writes_and_records_what_one_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from followup_md.cache import load_notes
+    from followup_md.cli import cli
+
+    files = {
+        path.relative_to(REPO / "example_vault").as_posix(): path.read_bytes()
+        for path in (REPO / "example_vault").rglob("*.md")
+        if ".followup-md" not in path.parts and path.name != "Due.md"
+    }
+    results = []
+    for workers in (1, 2):
+        monkeypatch.setattr(parallel, "workers_for", lambda count, share=0, workers=workers: workers)
+        root = tmp_path / f"vault{workers}"
+        for rel, data in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+        done = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+        assert done.exit_code == 0, done.output
+        written = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.md")}
+        entries, plans, lines = load_notes(root)
+        results.append(
+            (written, {rel: entry.result for rel, entry in entries.items()}, sorted(plans), len(lines))
+        )
+    assert results[0] == results[1]
