@@ -101,15 +101,14 @@ def read_vault(
     if progress is not None:
         progress(len(served))
     unread = [rel for rel in paths if rel not in served]
-    found = fork_map(lambda rel: from_disk(root, rel, config, settings), unread, progress=progress)
-    got = dict(zip(unread, found, strict=True))
+    found = iter(fork_map(lambda rel: from_disk(root, rel, config, settings), unread, progress=progress))
     read: dict[str, ReadFile] = {}
-    for rel in paths:
+    for rel in paths:  # in path order, as `unread` and what was found in it are
         if rel in served:
             if (entry := entries.get(rel)) is not None:
                 read[rel] = entry
                 probe.cached.add(rel)
-        elif not take(rel, got.pop(rel), probe, read):
+        elif not take(rel, next(found), probe, read):
             del probe.stats[rel]
     for rel, why in probe.odd:
         if why != LEFTOVER:
