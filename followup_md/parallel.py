@@ -18,7 +18,7 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -56,7 +56,7 @@ def fork_map(
     pending: dict[int, int] = {}  # pid -> the read end of its pipe, until it is reaped
     try:
         for share in shares[1:]:
-            pid, read_end = _spawn(func, share)
+            pid, read_end = _spawn(func, share, pending.values())
             pending[pid] = read_end
         done = [[_counted(func, item, progress) for item in shares[0]]]
         for pid, share in zip(list(pending), shares[1:], strict=True):
@@ -80,14 +80,16 @@ def _counted(func: Callable[[T], R], item: T, progress: Callable[[int], object] 
     return result
 
 
-def _spawn(func: Callable[[T], R], share: Sequence[T]) -> tuple[int, int]:
-    """A child computing `share`: its pid and the pipe its pickled results come through."""
+def _spawn(func: Callable[[T], R], share: Sequence[T], siblings: Iterable[int]) -> tuple[int, int]:
+    """A child computing `share`: its pid and the pipe its pickled results come
+    through (`siblings`: the pipes of the children before it, which it closes)."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; what it sends is checked by the parent
         code = 1
         try:
-            os.close(read_end)
+            for end in (read_end, *siblings):
+                os.close(end)
             for number in (signal.SIGINT, signal.SIGTERM):  # the parent decides what they do
                 signal.signal(number, signal.SIG_DFL)
             results = [func(item) for item in share]
