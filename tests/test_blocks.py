@@ -13,7 +13,7 @@ from followup_md.blocks import (
     split_lines,
 )
 from followup_md.errors import NoteError
-from followup_md.markers import markers_by_lines, markers_by_tokens
+from followup_md.markers import _OPENERS, _LineScan, _scan_top_level, markers_by_lines, markers_by_tokens
 from followup_md.model import TaskSyntax
 
 BEGIN = "<!-- followup-md:begin (generated; tick boxes or change dates freely) -->"
@@ -277,6 +277,21 @@ def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: str) -> N
     fast = markers_by_lines(lines, first)
     if fast is not None:
         assert fast == markers_by_tokens(text, lines, first)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(LINE, st.text()), st.lists(LINE, max_size=4), st.booleans())
+def test_lines_the_scan_skips_change_nothing(line: str, others: list[str], percent: bool) -> None:
+    """The line scan hands a line to `_scan_top_level` only if it starts with
+    one of `_OPENERS` or holds `%%`: on any other, the scan's answer is True
+    and its state is as before."""
+    if not line or line[0] in _OPENERS or "%%" in line:
+        return
+    lines = [*others, line + "\n", *others]
+    scan = _LineScan(code={0}, found=[(0, "begin")], percent=percent)
+    before = repr(scan)
+    assert _scan_top_level(scan, lines, len(others), lines[len(others)])
+    assert repr(scan) == before
 
 
 def test_only_newlines_end_lines() -> None:
