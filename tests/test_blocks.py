@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from followup_md.blocks import (
+    _FIELDS,
     find_block,
     inner_lines,
     parse_task,
@@ -299,3 +302,23 @@ def test_only_newlines_end_lines() -> None:
     assert split_lines(text) == ["a\x0cb\u2028c\x1ed\n", "\n", BEGIN + "\n", "\n", END + "\n"]
     block = find_block(text, split_lines(text), "n.md")
     assert block is not None and (block.begin, block.end) == (2, 4)
+
+
+# The fields' patterns as first written (the oracle for the faster ones).
+_ISO = r"(\d{4}-\d{2}-\d{2})"
+PLAIN_FIELDS = {
+    "start": re.compile(rf"(?:🛫\ufe0f? *|[\[(]start:: *){_ISO}"),
+    "due": re.compile(rf"(?:[📅📆🗓]\ufe0f? *|[\[(]due:: *){_ISO}"),
+    "done": re.compile(rf"(?:✅\ufe0f? *|[\[(]completion:: *){_ISO}"),
+    "cancelled": re.compile(rf"(?:❌\ufe0f? *|[\[(]cancelled:: *){_ISO}"),
+}
+FIELD_PARTS = ["🛫", "📅", "📆", "🗓", "✅", "❌", "\ufe0f", " ", "[", "(", "start::", "due::", "completion::"]
+FIELD_PARTS += ["cancelled::", "2026-11-20", "2026-1", "x", "]", "#tag", "⏳"]
+
+
+@settings(max_examples=1000)
+@given(st.one_of(st.text(), st.lists(st.sampled_from(FIELD_PARTS), max_size=10).map("".join)))
+def test_task_fields_are_found_as_the_plain_patterns_find_them(body: str) -> None:
+    for name, plain in PLAIN_FIELDS.items():
+        fast, slow = _FIELDS[name].search(body), plain.search(body)
+        assert (fast and (fast.start(1), fast.group(1))) == (slow and (slow.start(1), slow.group(1)))
