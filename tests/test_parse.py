@@ -14,7 +14,7 @@ from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.facts import parse_link, parse_moment
 from followup_md.model import Link, Moment, Problem, TaskSyntax
-from followup_md.parse import read_note, split_front_matter
+from followup_md.parse import _CONFLICT, _first_conflict, read_note, split_front_matter
 from followup_md.recognition import near_miss
 from followup_md.yamlcore import _load_with_yaml, load_mapping, simple_mapping
 
@@ -342,3 +342,16 @@ def test_simple_front_matter_reads_as_libyaml_reads_it(lines: list[str], ended: 
     fast = simple_mapping(text, 2)
     if fast is not None:
         assert repr(fast) == repr(_load_with_yaml(text, "n.md", 2))
+
+
+@settings(max_examples=1000)
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(st.sampled_from(["<<<<<<<", ">>>>>>>", "<", ">", "=", " ", "\n", "x"])).map("".join),
+    )
+)
+def test_a_text_without_seven_angles_in_a_row_has_no_conflict(text: str) -> None:
+    """The shortcut finds the conflict marker the full search finds."""
+    found = _CONFLICT.search(text)
+    assert _first_conflict(text) == (found.start() if found else None)
