@@ -17,11 +17,21 @@ from followup_md.model import Block, TaskLine, TaskStatus, TaskSyntax, in_range
 _PLAN = re.compile(r"([A-Za-z0-9-]+)=(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?")
 TASK_LINE = re.compile(r"^- \[(?P<mark>.)\] (?P<body>.*?) ?\^fu-(?P<step>[A-Za-z0-9-]+)[ \t]*$")
 _ISO = r"(\d{4}-\d{2}-\d{2})"
+
+
+def _field_pattern(emoji: str, word: str) -> re.Pattern[str]:
+    """A Tasks field's date in either format: after one of its `emoji`
+    (`📅 2026-11-20`), or after `[word::` or `(word::` (Dataview's). Written to
+    start with one character class, so the regex engine skips from one
+    character that can start a field to the next."""
+    return re.compile(rf"[{emoji}\[(](?:(?<=[{emoji}])\ufe0f? *|(?<=[\[(]){word}:: *){_ISO}")
+
+
 _FIELDS = {
-    "start": re.compile(rf"(?:🛫\ufe0f? *|[\[(]start:: *){_ISO}"),
-    "due": re.compile(rf"(?:[📅📆🗓]\ufe0f? *|[\[(]due:: *){_ISO}"),
-    "done": re.compile(rf"(?:✅\ufe0f? *|[\[(]completion:: *){_ISO}"),
-    "cancelled": re.compile(rf"(?:❌\ufe0f? *|[\[(]cancelled:: *){_ISO}"),
+    "start": _field_pattern("🛫", "start"),
+    "due": _field_pattern("📅📆🗓", "due"),
+    "done": _field_pattern("✅", "completion"),
+    "cancelled": _field_pattern("❌", "cancelled"),
 }
 
 

@@ -33,9 +33,16 @@ def one_line(text: str) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
+# Every character `_SPECIAL` can match (each of its branches matches one):
+# a text without any needs no escape, and most names and actions have none.
+_MAYBE_SPECIAL = re.compile(r"[\\`*_~\[\]<>#|$^&%=:.]")
+
+
 def escape_markdown(text: str) -> str:
     """Inline text that CommonMark, GFM and Obsidian render as exactly `text`
     (`text` is one line, see `one_line`)."""
+    if not _MAYBE_SPECIAL.search(text):
+        return text
     return _SPECIAL.sub(lambda found: "\\" + found.group(), text)
 
 

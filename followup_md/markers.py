@@ -147,7 +147,7 @@ def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]]
             scan.html = False  # the blank line is not part of the block
         elif scan.fence or scan.comment or scan.html:
             _continue_block(scan, index, line)
-        elif not _scan_top_level(scan, lines, index, line):
+        elif (line[:1] in _OPENERS or "%%" in line) and not _scan_top_level(scan, lines, index, line):
             return None
     if not scan.percent:
         return scan.found
@@ -177,9 +177,15 @@ def _continue_block(scan: _LineScan, index: int, line: str) -> None:
         scan.comment = False
 
 
+# What a line outside any block must start with to be more than text to the
+# scan (a marker, an HTML block, a fence, a risky line), if it holds no `%%`.
+_OPENERS = " <`~"
+
+
 def _scan_top_level(scan: _LineScan, lines: list[str], index: int, line: str) -> bool:
     """A line outside any block: a marker, the start of a block, or a `%%`;
-    False when markdown-it must decide."""
+    False when markdown-it must decide. A line that starts with none of
+    `_OPENERS` and holds no `%%` is text: it changes nothing."""
     if _HTML_BLOCK.match(line):
         scan.code.add(index)
         scan.html = True

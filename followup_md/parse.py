@@ -160,14 +160,24 @@ def _read_front(
         return None
     # Only candidates get here: YAML has the last word on which notes are ours.
     hinted = folder is not None or (front is not None and type_hint(front, config) is not None)
-    conflict = _CONFLICT.search(text)
-    if conflict and hinted:
-        return _conflict_problem(path, text, conflict.start())
+    conflict = _first_conflict(text)
+    if conflict is not None and hinted:
+        return _conflict_problem(path, text, conflict)
     try:
         raw, lines = load_mapping(front, path, 2) if front is not None else ({}, {})
     except NoteError as error:
         return Problem(path, error.line or 1 if hinted else 0, error.message)
-    return _Front(text, raw, lines, body_start, conflict.start() if conflict else None)
+    return _Front(text, raw, lines, body_start, conflict)
+
+
+def _first_conflict(text: str) -> int | None:
+    """Where the first merge conflict marker line starts. A multi-line `^`
+    is tried at every character, so a text without seven `<` or `>` in a
+    row (most notes) is not searched."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return None
+    found = _CONFLICT.search(text)
+    return found.start() if found else None
 
 
 def _assemble(

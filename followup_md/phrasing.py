@@ -50,7 +50,10 @@ class Entry:
     cc_source: bool = False
 
 
-_UNTIDY = re.compile(r"\S\s[\s,.;:?!]|\s$", re.MULTILINE)
+# What `tidy` changes: white space after a word before more of it or a
+# punctuation mark, or at a line's end. Written to start with `\s`, so the
+# regex engine skips from one white-space character to the next.
+_UNTIDY = re.compile(r"\s(?:(?<=\S\s)[\s,.;:?!]|$)", re.MULTILINE)
 
 
 def tidy(text: str) -> str:

@@ -255,10 +255,13 @@ def key_warnings(
 ) -> tuple[Problem, ...]:
     """A key of the note that is no key of ours but a near miss of one (or of a
     renamed one) is probably a typo that silently changes the steps."""
+    unknown = [theirs for theirs in raw if not config.ours_for(theirs)]
+    if not unknown:
+        return ()
     known = sorted({config.key(ours) for ours in KEY_KINDS})
     warnings = []
-    for theirs in raw:
-        if not config.ours_for(theirs) and (guess := nearest(theirs, known)):
+    for theirs in unknown:
+        if guess := nearest(theirs, known):
             warnings.append(
                 Problem(
                     path,

@@ -217,10 +217,10 @@ def _kept_lines(
     out: list[str] = []
     shown: list[Step] = []
     seen: set[str] = set()
-    copies = Counter(task.step for task in (parse_task(line, syntax) for line in existing) if task)
+    parsed = [(line, parse_task(line, syntax)) for line in existing]
+    copies = Counter(task.step for _, task in parsed if task)
     last_task = -1
-    for line in existing:
-        task = parse_task(line, syntax)
+    for line, task in parsed:
         if task is None:
             out.append(line)
             if _MARK.match(line):

@@ -5,7 +5,9 @@ base-60 number, and `2026-11-20` is a timestamp. Obsidian keeps all of those as
 strings (dates are typed by the key, not by YAML), so this loader resolves only
 null, bool, int and float, with the 1.2 spellings. Anchors and aliases are
 refused before anything is built (no alias bombs), duplicate keys are refused,
-and every top-level key comes back with its line.
+and every top-level key comes back with its line. Front matter of plain
+`name: value` lines, as most is, is read without building libyaml's nodes
+(`simple_mapping`, held to libyaml's answer by a property test).
 """
 
 from __future__ import annotations
@@ -34,13 +36,16 @@ class CoreLoader(yaml.CSafeLoader):
     """CSafeLoader with the YAML 1.2 core schema's implicit types only."""
 
 
-CoreLoader.yaml_implicit_resolvers = {}
-for _tag, _pattern, _first in (
+# The implicit types in the order the resolver tries them, each with the first
+# characters it is tried on (every value its pattern matches starts with one).
+_IMPLICIT: tuple[tuple[str, re.Pattern[str], list[str]], ...] = (
     ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:bool", _BOOL, list("tTfF")),
     ("tag:yaml.org,2002:int", _INT, list("-+0123456789")),
     ("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789.")),
-):
+)
+CoreLoader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in _IMPLICIT:
     CoreLoader.add_implicit_resolver(_tag, _pattern, _first)
 
 
@@ -137,6 +142,14 @@ def load_mapping(text: str, path: str, first_line: int) -> tuple[dict[str, Any],
     Raises NoteError for anything that is not a flat, alias-free mapping.
     """
     _check_bounds(text, path, first_line)
+    simple = simple_mapping(text, first_line)
+    if simple is not None:
+        return simple
+    return _load_with_yaml(text, path, first_line)
+
+
+def _load_with_yaml(text: str, path: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+    """`load_mapping` by libyaml: any front matter, every error at its line."""
     try:
         if ("&" in text or "*" in text) and (line := _first_anchor(text)) is not None:
             raise NoteError(
@@ -200,3 +213,43 @@ def _keyed_values(
         values[key] = _value(value_node)
         lines[key] = line
     return values, lines
+
+
+# A line of the front matter most notes have: a name, then a plain value of
+# the safest characters (or none) or a double-quoted one without escapes.
+_SIMPLE_LINE = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_-]{0,127}):"  # a short name (libyaml caps a key at 1024 characters)
+    r"(?:[ ]+(?:([A-Za-z0-9](?:[A-Za-z0-9 ._@/+,()'=-]|:(?![ \n]))*(?<![ :]))"  # plain, no ": " or " #"
+    r'|"([ !#-\[\]-~]*)"))?\n'  # double-quoted: printable ASCII but `"` and `\`
+)
+
+
+def simple_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """What libyaml reads from front matter whose every line is `name: value`
+    in the simple form (`_SIMPLE_LINE`, ASCII, no comment, no repeated or
+    non-string key), without building its nodes; None for any other text.
+    A property test holds it to `_load_with_yaml` on generated front matter."""
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    at = 0
+    for number, found in enumerate(_SIMPLE_LINE.finditer(text)):
+        key, plain, quoted = found.groups()
+        if found.start() != at or key in lines or not isinstance(_resolved(key), str):
+            return None
+        values[key] = quoted if quoted is not None else _resolved(plain or "")
+        lines[key] = first_line + number
+        at = found.end()
+    return (values, lines) if at == len(text) else None
+
+
+_TYPED_FIRST = frozenset(first for _, _, firsts in _IMPLICIT for first in firsts)
+
+
+def _resolved(plain: str) -> Any:
+    """A plain scalar's value as the resolver and `_value` make it."""
+    if plain[:1] not in _TYPED_FIRST:
+        return plain
+    for tag, pattern, first in _IMPLICIT:
+        if plain[:1] in first and pattern.match(plain):
+            return _SCALARS[tag](plain)
+    return plain

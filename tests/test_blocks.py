@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from followup_md.blocks import (
+    _FIELDS,
     find_block,
     inner_lines,
     parse_task,
     split_lines,
 )
 from followup_md.errors import NoteError
-from followup_md.markers import markers_by_lines, markers_by_tokens
+from followup_md.markers import _OPENERS, _LineScan, _scan_top_level, markers_by_lines, markers_by_tokens
 from followup_md.model import TaskSyntax
 
 BEGIN = "<!-- followup-md:begin (generated; tick boxes or change dates freely) -->"
@@ -279,8 +282,43 @@ def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: str) -> N
         assert fast == markers_by_tokens(text, lines, first)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(LINE, st.text()), st.lists(LINE, max_size=4), st.booleans())
+def test_lines_the_scan_skips_change_nothing(line: str, others: list[str], percent: bool) -> None:
+    """The line scan hands a line to `_scan_top_level` only if it starts with
+    one of `_OPENERS` or holds `%%`: on any other, the scan's answer is True
+    and its state is as before."""
+    if not line or line[0] in _OPENERS or "%%" in line:
+        return
+    lines = [*others, line + "\n", *others]
+    scan = _LineScan(code={0}, found=[(0, "begin")], percent=percent)
+    before = repr(scan)
+    assert _scan_top_level(scan, lines, len(others), lines[len(others)])
+    assert repr(scan) == before
+
+
 def test_only_newlines_end_lines() -> None:
     text = f"a\x0cb\u2028c\x1ed\n\n{BEGIN}\n\n{END}\n"
     assert split_lines(text) == ["a\x0cb\u2028c\x1ed\n", "\n", BEGIN + "\n", "\n", END + "\n"]
     block = find_block(text, split_lines(text), "n.md")
     assert block is not None and (block.begin, block.end) == (2, 4)
+
+
+# The fields' patterns as first written (the oracle for the faster ones).
+_ISO = r"(\d{4}-\d{2}-\d{2})"
+PLAIN_FIELDS = {
+    "start": re.compile(rf"(?:🛫\ufe0f? *|[\[(]start:: *){_ISO}"),
+    "due": re.compile(rf"(?:[📅📆🗓]\ufe0f? *|[\[(]due:: *){_ISO}"),
+    "done": re.compile(rf"(?:✅\ufe0f? *|[\[(]completion:: *){_ISO}"),
+    "cancelled": re.compile(rf"(?:❌\ufe0f? *|[\[(]cancelled:: *){_ISO}"),
+}
+FIELD_PARTS = ["🛫", "📅", "📆", "🗓", "✅", "❌", "\ufe0f", " ", "[", "(", "start::", "due::", "completion::"]
+FIELD_PARTS += ["cancelled::", "2026-11-20", "2026-1", "x", "]", "#tag", "⏳"]
+
+
+@settings(max_examples=1000)
+@given(st.one_of(st.text(), st.lists(st.sampled_from(FIELD_PARTS), max_size=10).map("".join)))
+def test_task_fields_are_found_as_the_plain_patterns_find_them(body: str) -> None:
+    for name, plain in PLAIN_FIELDS.items():
+        fast, slow = _FIELDS[name].search(body), plain.search(body)
+        assert (fast and (fast.start(1), fast.group(1))) == (slow and (slow.start(1), slow.group(1)))

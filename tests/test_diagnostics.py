@@ -10,16 +10,17 @@ import string
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from followup_md.cli import cli
 from followup_md.config import parse_config
 from followup_md.diagnose import contradictions, unused_settings
-from followup_md.links import LinkIndex, _grams, _key, _most_shared
+from followup_md.links import LinkIndex, _grams, _key, _most_shared, percent_encoded
 from followup_md.model import Exchange
 from followup_md.rules import merge_exchange, plan_note
 
@@ -353,3 +354,20 @@ def test_suggestions_are_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(seen) == 1
+
+
+@given(
+    st.one_of(st.text(), st.text(alphabet=string.printable + "é—\u2028\ud800")),
+    st.sampled_from(["", "@", "/"]),
+)
+@example("".join(map(chr, range(128))), "@")  # every ASCII character
+def test_percent_encoding_is_quotes_own(text: str, safe: str) -> None:
+    """The translate table for ASCII texts writes what urllib's quote writes,
+    and other texts go to quote itself (a lone surrogate still raises)."""
+    try:
+        expected = quote(text, safe=safe)
+    except UnicodeEncodeError:
+        with pytest.raises(UnicodeEncodeError):
+            percent_encoded(text, safe)
+        return
+    assert percent_encoded(text, safe) == expected

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from followup_md.agenda import render_due
-from followup_md.markdown import code_span, escape_markdown, one_line
+from followup_md.markdown import _SPECIAL, code_span, escape_markdown, one_line
 from followup_md.model import Note, Problem, Step, TaskSyntax, Waiting
 from followup_md.render import render_task
 
@@ -217,3 +217,19 @@ def test_code_spans_hold_any_backticks(text: str, span: str) -> None:
     assert code_span(text) == span
     (token,) = inline(f"- {span}")
     assert token.type == "code_inline" and token.content == text
+
+
+@settings(max_examples=1000)
+@given(
+    st.one_of(
+        st.text(),
+        st.text(alphabet="\\`*_~[]<>#|$^&%=:./wW; ab1é"),
+        st.lists(
+            st.sampled_from(["www", "WwW", ".", "://", "::", "%%", "==", "&amp;", "&#1;", "a", " "])
+        ).map("".join),
+    )
+)
+def test_text_without_a_special_character_is_left_as_it_is(text: str) -> None:
+    """The shortcut for text with no character `_SPECIAL` can match escapes
+    exactly what the full pattern escapes."""
+    assert escape_markdown(text) == _SPECIAL.sub(lambda found: "\\" + found.group(), text)

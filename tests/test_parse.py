@@ -7,14 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.facts import parse_link, parse_moment
 from followup_md.model import Link, Moment, Problem, TaskSyntax
-from followup_md.parse import read_note, split_front_matter
+from followup_md.parse import _CONFLICT, _first_conflict, read_note, split_front_matter
 from followup_md.recognition import near_miss
-from followup_md.yamlcore import load_mapping
+from followup_md.yamlcore import _load_with_yaml, load_mapping, simple_mapping
 
 from .helpers import UTC_ZONE, note_from, problem_from
 
@@ -282,3 +284,74 @@ def test_channel_is_one_of_ours() -> None:
     data = b"---\ntype: interview\ninterview: 2026-11-20\nchannel: fax\n---\n"
     problem = read_note("n.md", data, Config(), TaskSyntax(), ZoneInfo("UTC"))
     assert problem == Problem("n.md", 4, "channel: expected email, call, linkedin, got 'fax'")
+
+
+# Front matter lines near the simple form's edges: keys that are not names,
+# values YAML types or rejects, quotes, comments, colons, spaces, indentation.
+KEYS = [
+    "type",
+    "a",
+    "_k",
+    "x-y",
+    "A1",
+    "null",
+    "Null",
+    "true",
+    "FALSE",
+    "~",
+    "1",
+    "a b",
+    "k" * 130,
+    "k" * 1030,
+    "é",
+]
+VALUES = [
+    *["", " ", "x", "Company 10", "a  b", "person10@example.com", "2026-11-19", "2026-11-19T14:00-05:00"],
+    *["12:30", "~", "null", "NULL", "nulls", "true", "True", "tRUE", "no", "012", "0o17", "0x1f", "0x"],
+    *["1.5", "1e3", "1_000", "+1", "-0", ".5", ".inf", "-.Inf", ".nan", "nan", "1 2", "a :b", "a: b"],
+    *["b:", "a #c", "a#c", "O'Brien", "(x), y", "a=b", "a/b+c", "@x", "-x", "- x", "? x", "&a x", "*a"],
+    *["!x", "|", ">", "%x", "`x`", "[a]", "{a: 1}", '"[[Person 4]]"', '"a\\"b"', '""', '"a" b', "'q'"],
+    *["x ", "\tx", "é", "a\u2028b", "a\x85b", "a\rb", '"a\x00"', "x\n  y", "x\n- y"],
+]
+EDGY_VALUE = st.one_of(
+    st.sampled_from(VALUES),
+    st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ._@/+,()'=:#-]{0,10}", fullmatch=True),  # plain, or nearly
+    st.from_regex(r'"[ -~]{0,8}"', fullmatch=True),  # double-quoted, escapes and all
+)
+VALUE = st.one_of(EDGY_VALUE, st.text(max_size=8))
+FRONT_LINE = st.one_of(
+    st.builds(lambda k, v: f"{k}:{v and ' ' + v}", st.sampled_from(KEYS), VALUE),
+    st.sampled_from(["", "# comment", "  indented: x", "---", "...", "- item", "k:v", "k : v", "k:\tv"]),
+)
+NAMED = st.builds(lambda k, v: f"{k}: {v}", st.sampled_from([*KEYS[:5], "name", "met"]), EDGY_VALUE)
+FRONT = st.one_of(
+    NAMED.map(lambda line: [line]),  # one value at a time: most are simple
+    st.lists(NAMED, max_size=4, unique_by=lambda line: line.split(":")[0]),
+    st.lists(FRONT_LINE, max_size=8),  # any lines
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(FRONT, st.sampled_from([True, True, True, False]))
+@example(["type: referral", 'referred_by: "[[Person 4]]"', "interview: 2026-11-19T14:00"], True)
+@example([], True)
+def test_simple_front_matter_reads_as_libyaml_reads_it(lines: list[str], ended: bool) -> None:
+    """The fast reading of simple front matter answers what libyaml answers
+    (values, their types, key order and lines), or leaves the text to it."""
+    text = "\n".join(lines) + ("\n" if ended and lines else "")
+    fast = simple_mapping(text, 2)
+    if fast is not None:
+        assert repr(fast) == repr(_load_with_yaml(text, "n.md", 2))
+
+
+@settings(max_examples=1000)
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(st.sampled_from(["<<<<<<<", ">>>>>>>", "<", ">", "=", " ", "\n", "x"])).map("".join),
+    )
+)
+def test_a_text_without_seven_angles_in_a_row_has_no_conflict(text: str) -> None:
+    """The shortcut finds the conflict marker the full search finds."""
+    found = _CONFLICT.search(text)
+    assert _first_conflict(text) == (found.start() if found else None)

@@ -12,12 +12,14 @@ from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup_md.catalogue import CATALOGUE, entry_key
 from followup_md.cli import cli
 from followup_md.links import copy_email, link_index, recipient_email
 from followup_md.model import Note, NoteFile, Step
-from followup_md.phrasing import Sender, join_words, shown
+from followup_md.phrasing import _UNTIDY, Sender, join_words, shown
 from followup_md.placeholders import PLACEHOLDERS, note_person, words_for
 from followup_md.safe_read import read_file
 from followup_md.sync import SyncPlan, plan_sync
@@ -415,3 +417,12 @@ def test_a_user_template_keeps_its_own_layout_and_tidies_only_filled_lines() -> 
     subject, body = draft_email(Step(note.path, "thank-you", TODAY, TODAY), note, Sender("Ada"), template)
     assert subject == "Thanks Dana"
     assert body == "Hi Dana,\n\n  - point  one\n  - about, noted\n\nBest regards,\nAda\n"
+
+
+@settings(max_examples=1000)
+@given(st.one_of(st.text(), st.text(alphabet=" \t\n\r\x0b\xa0\u2028,.;:?!ab")))
+def test_untidy_text_is_found_as_the_plain_pattern_finds_it(text: str) -> None:
+    """`_UNTIDY` is written to start with white space for speed; it finds
+    untidy text exactly where the plain pattern does."""
+    plain = re.compile(r"\S\s[\s,.;:?!]|\s$", re.MULTILINE)
+    assert bool(_UNTIDY.search(text)) == bool(plain.search(text))
