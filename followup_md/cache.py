@@ -27,7 +27,7 @@ import gc
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -119,8 +119,8 @@ class _Unpickler(pickle.Unpickler):
 FORMAT = _layout()
 
 
-def _load(root: Path, name: str) -> Any:
-    """A cache file's value: None if it is missing, not a regular file inside
+def _load(root: Path, name: str) -> list[Any] | None:
+    """A cache file's parts: None if it is missing, not a regular file inside
     the vault's own cache folder, unreadable or stale."""
     folder = root / CACHE_DIR
     try:
@@ -130,27 +130,58 @@ def _load(root: Path, name: str) -> Any:
         if handle is None:
             return None
         with handle, _collector_paused():
-            version, value = _Unpickler(handle).load()
+            version, count = _Unpickler(handle).load()
+            if version != (FORMAT, __version__) or not isinstance(count, int):
+                return None
+            return [_Unpickler(handle).load() for _ in range(count)]  # each its own pickle
     except Exception:
         return None
-    return value if version == (FORMAT, __version__) else None
 
 
 def load_run(root: Path) -> RunRecord | None:
-    value = _load(root, "run.pickle")
-    return value if isinstance(value, RunRecord) else None
+    parts = _load(root, "run.pickle")
+    return parts[0] if parts and len(parts) == 1 and isinstance(parts[0], RunRecord) else None
 
 
 # The notes tier: each note as read (path -> ReadFile), then the plan memo's
-# two dicts (see `sync.PlanMemo`), all in one pickle.
+# two dicts (see `sync.PlanMemo`). It is stored in parts of a few hundred
+# notes, each with its notes' plans and lines, each pickled on its own: a
+# plan's note is the very object in its part, and the pickler's table of the
+# objects seen (which keeps identity) never holds a whole vault's.
 NotesTier = tuple[dict[str, Any], dict[str, Any], dict[Any, Any]]
+PART = 500  # notes
 
 
-def load_notes(root: Path) -> NotesTier:
-    value = _load(root, "notes.pickle")
-    if isinstance(value, tuple) and len(value) == 3 and all(isinstance(part, dict) for part in value):
-        return value
-    return {}, {}, {}
+def load_notes(root: Path) -> NotesTier | None:
+    """The notes tier; None when it is missing, damaged or stale (then the run
+    record's stats cannot serve a note: it has nothing to serve it from)."""
+    parts = _load(root, "notes.pickle")
+    if parts is None:
+        return None
+    tier: NotesTier = ({}, {}, {})
+    for part in parts:
+        if not (isinstance(part, tuple) and len(part) == 3 and all(isinstance(half, dict) for half in part)):
+            return None
+        for whole, piece in zip(tier, part, strict=True):
+            whole.update(piece)
+    return tier
+
+
+def _parts(tier: NotesTier) -> list[NotesTier]:
+    """The tier in parts of PART notes by path, each with its notes' plans and
+    lines (a line goes with its step's note; one whose note is not in the tier
+    is dropped, as it could never be used)."""
+    read, plans, lines = tier
+    by_note: dict[str, dict[Any, Any]] = {}
+    for key, line in lines.items():
+        by_note.setdefault(key[0].note, {})[key] = line
+    paths = sorted(read)
+    parts: list[NotesTier] = []
+    for start in range(0, len(paths), PART):
+        chunk = paths[start : start + PART]
+        part_lines = {key: line for path in chunk for key, line in by_note.get(path, {}).items()}
+        parts.append(({p: read[p] for p in chunk}, {p: plans[p] for p in chunk if p in plans}, part_lines))
+    return parts
 
 
 @contextlib.contextmanager
@@ -167,12 +198,17 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _dump(value: Any) -> Callable[[BinaryIO], None]:
-    """A writer of `value`'s pickle: streamed into the file, never held whole."""
+def _dump(parts: Sequence[Any]) -> Callable[[BinaryIO], None]:
+    """A writer of the cache file holding `parts`: the version and their count,
+    then each part pickled on its own, streamed into the file."""
 
     def dump(handle: BinaryIO) -> None:
         with _collector_paused():
-            pickle.dump(((FORMAT, __version__), value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump(((FORMAT, __version__), len(parts)))
+            for part in parts:
+                pickler.clear_memo()
+                pickler.dump(part)
 
     return dump
 
@@ -187,9 +223,9 @@ def save(root: Path, run: RunRecord, notes: NotesTier) -> None:
     try:
         if not os.path.lexists(root / ignore):
             write_own(root, ignore, b"# followup-md's cache: safe to delete, never worth committing\n*\n")
-        write_own(root, f"{CACHE_DIR}/notes.pickle", _dump(notes))
+        write_own(root, f"{CACHE_DIR}/notes.pickle", _dump(_parts(notes)))
         run.saved_ns = os.lstat(root / CACHE_DIR / "notes.pickle").st_mtime_ns
-        write_own(root, f"{CACHE_DIR}/run.pickle", _dump(run))
+        write_own(root, f"{CACHE_DIR}/run.pickle", _dump([run]))
     except (OSError, WriteError):
         return
 

@@ -93,8 +93,9 @@ def read_vault(
     from followup_md.parallel import fork_map  # a no-op run forks nothing
     from followup_md.sync import PlanMemo  # the planner stays unloaded on a no-op run
 
-    run = probe.run
-    entries, plans, lines = load_notes(root) if run is not None else ({}, {}, {})
+    tier = load_notes(root) if probe.run is not None else None
+    run = probe.run if tier is not None else None  # no notes tier: every note is read
+    entries, plans, lines = tier if tier is not None else ({}, {}, {})
     probe.memo = PlanMemo(plans, lines)
     paths = sorted(probe.stats)
     served = {rel for rel in paths if run is not None and run.trusted(rel, probe.stats[rel])}

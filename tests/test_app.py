@@ -56,9 +56,10 @@ def test_a_same_size_same_mtime_edit_is_not_reverted(make_vault: MakeVault) -> N
 def test_a_cache_that_disagrees_with_the_disk_never_writes_its_text(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": INTERVIEW})
     _sync(root)
-    notes, plans, lines = load_notes(root)
+    tier = load_notes(root)
     run = load_run(root)
-    assert run is not None
+    assert run is not None and tier is not None
+    notes, plans, lines = tier
     cached = notes["Acme.md"].result
     assert isinstance(cached, Note)
     forged = cached.data.replace(b"Notes: aaaa", b"Notes: PWND")
@@ -76,9 +77,11 @@ def test_a_cached_plan_that_would_change_its_note_is_planned_again_from_the_disk
     _sync(root)  # writes the note's block: a note written is planned again next time
     (root / "Other.md").write_text("not ours\n", "utf-8")
     _sync(root)
-    notes, plans, lines = load_notes(root)
+    tier = load_notes(root)
     run = load_run(root)
-    assert run is not None and "Acme.md" in plans  # the plan of the note as it was left
+    assert run is not None and tier is not None
+    notes, plans, lines = tier
+    assert "Acme.md" in plans  # the plan of the note as it was left
     note, exchange, day, (steps, waiting, _, problem) = plans["Acme.md"]
     assert note is notes["Acme.md"].result  # one pickle: the plan is matched to its very note
     forged = note.text.replace("Notes: aaaa", "Notes: PWND")

@@ -234,3 +234,22 @@ def test_every_type_the_cache_stores_comes_back_equal_through_its_unpickler(
     data = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
     assert cache._Unpickler(io.BytesIO(data)).load() == values
     assert asked == []  # not once for every object, as a slotted dataclass's own pickling does
+
+
+@pytest.mark.parametrize("damage", ["delete", "garble"])
+def test_a_lost_notes_tier_reads_every_note_again(make_vault: MakeVault, damage: str) -> None:
+    """The run record trusts a note's stat only with the notes tier beside it:
+    without it (deleted, damaged) every note is read again, never left out."""
+    root = make_vault(FILES)
+    sync(root)
+    age(root)
+    sync(root)
+    tier = root / ".followup-md" / "notes.pickle"
+    if damage == "delete":
+        tier.unlink()
+    else:
+        tier.write_bytes(tier.read_bytes()[:100])
+    (root / "book.md").write_text("---\ntype: book\n---\nedited\n")  # not a no-op
+    sync(root)
+    due = (root / "Due.md").read_text()
+    assert "[[Acme" in due and "[[Met" in due and "Bad.md:3" in due

@@ -143,7 +143,9 @@ def test_a_first_sync_by_several_processes_writes_and_records_what_one_does(
         done = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
         assert done.exit_code == 0, done.output
         written = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.md")}
-        entries, plans, lines = load_notes(root)
+        tier = load_notes(root)
+        assert tier is not None
+        entries, plans, lines = tier
         results.append(
             (written, {rel: entry.result for rel, entry in entries.items()}, sorted(plans), len(lines))
         )
