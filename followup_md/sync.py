@@ -118,6 +118,11 @@ class PlanMemo:
 
     notes: dict[str, tuple[Note, Exchange, date, NoteOutcome]] = field(default_factory=dict)
     lines: DueLineMemo = field(default_factory=dict)
+    # Kept in memory only (the watcher's), never in the cache: the link index
+    # with what it was built from, and each log note's unresolved links with
+    # the note and the index they were found with (suggestions cost a search).
+    index: tuple[object, LinkIndex] | None = None
+    unresolved: dict[str, tuple[Note, LinkIndex, list[Problem]]] = field(default_factory=dict)
 
 
 NoteOutcome = tuple[list[Step], list[Waiting], bytes | None, Problem | None]
@@ -168,7 +173,7 @@ def plan_read(
     stats_read = read_own(stats_md, config.stats_file)
     problems += [problem for problem in (due_read[2], stats_read[2]) if problem is not None]
     ticked = _notes_ticked(ticks, notes)
-    names = link_index(notes)
+    names = _link_index(notes, memo)
     found = exchanges(notes, names)
     problems += unused_settings(config, notes.values(), paths)
     steps, waiting, noted, changes = _plan_notes(
@@ -204,6 +209,28 @@ def plan_read(
         tuple(changes),
         ticked,
     )
+
+
+def _link_index(notes: Mapping[str, Note], memo: PlanMemo | None) -> LinkIndex:
+    """The notes' link index: the memo's while the paths and aliases it was
+    built from are the same."""
+    if memo is None:
+        return link_index(notes)
+    basis = [(path, note.facts.get("aliases")) for path, note in notes.items()]
+    if memo.index is None or memo.index[0] != basis:
+        memo.index = (basis, link_index(notes))
+    return memo.index[1]
+
+
+def _unresolved(note: Note, names: LinkIndex, memo: PlanMemo | None) -> list[Problem]:
+    """`unresolved_links`, or what the memo kept of it for the same note and index."""
+    known = memo.unresolved.get(note.path) if memo is not None else None
+    if known is not None and known[0] is note and known[1] is names:
+        return known[2]
+    found = unresolved_links(note, names)
+    if memo is not None and note.type == "log":
+        memo.unresolved[note.path] = (note, names, found)
+    return found
 
 
 def _sorted_read(read: Mapping[str, ReadFile]) -> tuple[dict[str, Note], list[Problem], list[Problem]]:
@@ -264,7 +291,8 @@ def _plan_notes(
         note_steps, note_waiting, new, problem = outcomes[path]
         facts = dict(note.facts)
         merge_exchange(facts, exchange)
-        problems += [*note.warnings, *unresolved_links(note, names), *contradictions(note, facts, note_steps)]
+        unresolved = _unresolved(note, names, memo)
+        problems += [*note.warnings, *unresolved, *contradictions(note, facts, note_steps)]
         steps += note_steps
         waiting += note_waiting
         if problem is not None:
@@ -306,6 +334,8 @@ def _outcomes(
     if memo is not None:
         for gone in memo.notes.keys() - notes.keys():
             del memo.notes[gone]
+        for gone in memo.unresolved.keys() - notes.keys():
+            del memo.unresolved[gone]
     return outcomes
 
 

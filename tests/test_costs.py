@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -239,3 +240,43 @@ def test_a_sync_after_one_edit_plans_that_note_alone(
     watcher.start()  # from the cache, as sync starts
     watcher.sync()
     assert planned == [] and lines == []
+
+
+def test_the_watcher_keeps_its_link_index_and_suggestions_while_names_stay(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit that changes no note's path or aliases reuses the link index and
+    the suggestions for broken links; a new note builds them again."""
+    from followup_md import links, sync
+    from followup_md.watcher import Watcher
+
+    log = "---\ntype: log\ndate: 2026-11-18\nwith: '[[Jane Doo]]'\ndirection: sent\n---\n"
+    root = make_vault({"Jane Doe.md": "---\ntype: contact\nmet: 2026-11-17\n---\n", "Log.md": log})
+    built: list[int] = []
+    suggested: list[str] = []
+    build, suggest = links.link_index, links.LinkIndex.suggest
+
+    def counted_build(notes: Any) -> links.LinkIndex:
+        built.append(len(notes))
+        return build(notes)
+
+    def counted_suggest(self: links.LinkIndex, name: str, limit: int = 3) -> list[str]:
+        suggested.append(name)
+        return suggest(self, name, limit)
+
+    monkeypatch.setattr(sync, "link_index", counted_build)
+    monkeypatch.setattr(links.LinkIndex, "suggest", counted_suggest)
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=0.0)
+    watcher.scan()
+    first = watcher.sync()
+    assert built == [2] and suggested == ["Jane Doo"]
+    assert any("did you mean 'Jane Doe'" in problem.message for problem in first.problems)
+    jane = root / "Jane Doe.md"
+    jane.write_text(jane.read_text() + "Notes: coffee\n")
+    watcher.apply_batch({"Jane Doe.md": False})
+    again = watcher.sync()
+    assert built == [2] and suggested == ["Jane Doo"] and again.problems == first.problems
+    (root / "Jane Doo.md").write_text("---\ntype: contact\nmet: 2026-11-19\n---\n")
+    watcher.apply_batch({"Jane Doo.md": False})
+    fixed = watcher.sync()
+    assert built == [2, 3] and not any("Jane Doo" in problem.message for problem in fixed.problems)
