@@ -56,7 +56,10 @@ def fork_map(
     pending: dict[int, int] = {}  # pid -> the read end of its pipe, until it is reaped
     try:
         for share in shares[1:]:
-            pid, read_end = _spawn(func, share, pending.values())
+            try:
+                pid, read_end = _spawn(func, share, pending.values())
+            except OSError:  # no process or pipe to be had (a limit): all of it here
+                return fork_map(func, items, 1, progress)
             pending[pid] = read_end
         done = [[_counted(func, item, progress) for item in shares[0]]]
         for pid, share in zip(list(pending), shares[1:], strict=True):

@@ -150,3 +150,18 @@ def test_a_first_sync_by_several_processes_writes_and_records_what_one_does(
             (written, {rel: entry.result for rel, entry in entries.items()}, sorted(plans), len(lines))
         )
     assert results[0] == results[1]
+
+
+def test_no_fork_to_be_had_means_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def limited() -> int:
+        if forks:
+            raise BlockingIOError(11, "Resource temporarily unavailable")  # EAGAIN: a process limit
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", limited)
+    assert fork_map(str, list(range(30)), 3) == [str(n) for n in range(30)]
+    assert forks == [1] and _no_children_left()
