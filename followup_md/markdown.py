@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import re
 
+# One character to escape. The pattern starts with the class of every
+# character that may need it, so the regex engine skips from one to the next;
+# a lookaround after it says whether this one does.
 _SPECIAL = re.compile(
-    r"[\\`*_~\[\]<>#|$^]"  # escapes, code, emphasis, strikethrough, links, HTML, tags, math
-    r"|&(?=#?\w+;)"  # an entity reference
-    r"|%(?=%)|(?<=%)%|=(?==)|(?<==)="  # Obsidian's %% comments and == highlights
-    r"|:(?=//)|(?<=:):|(?i:(?<=www)\.)"  # bare URLs (GFM) and Dataview's :: fields
+    r"[\\`*_~\[\]<>#|$^&%=:.]"
+    r"(?:(?<=[\\`*_~\[\]<>#|$^])"  # escapes, code, emphasis, strikethrough, links, HTML, tags, math
+    r"|(?<=&)(?=#?\w+;)"  # an entity reference
+    r"|(?<=%)(?=%)|(?<=%%)|(?<==)(?==)|(?<===)"  # Obsidian's %% comments and == highlights
+    r"|(?<=:)(?=//)|(?<=::)|(?i:(?<=www\.)))"  # bare URLs (GFM) and Dataview's :: fields
 )
 
 
@@ -33,16 +37,9 @@ def one_line(text: str) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
-# Every character `_SPECIAL` can match (each of its branches matches one):
-# a text without any needs no escape, and most names and actions have none.
-_MAYBE_SPECIAL = re.compile(r"[\\`*_~\[\]<>#|$^&%=:.]")
-
-
 def escape_markdown(text: str) -> str:
     """Inline text that CommonMark, GFM and Obsidian render as exactly `text`
     (`text` is one line, see `one_line`)."""
-    if not _MAYBE_SPECIAL.search(text):
-        return text
     return _SPECIAL.sub(lambda found: "\\" + found.group(), text)
 
 
