@@ -92,13 +92,29 @@ class LinkIndex:
         compares the names that share the most three-letter runs with it: a
         vault of 10,000 notes is not scanned once per broken link."""
         key = _key(name)
-        shared: Counter[str] = Counter()
-        for gram in _grams(key):
-            shared.update(self._by_gram().get(gram, ()))
-        pool = _most_shared(shared, SUGGEST_POOL)
+        pool = self._pool(key)
         near = difflib.get_close_matches(key, pool, n=limit, cutoff=0.6)
         found = [path for known in near for path in self.names.get(known, self.aliases.get(known, []))]
         return list(dict.fromkeys(found))[:limit]
+
+    def _pool(self, key: str) -> list[str]:
+        """The SUGGEST_POOL names that share the most three-letter runs with
+        `key` (ties by name). Runs that most names hold (` pe`, `per` in a vault
+        of people) are counted only for the names a rarer run found, when
+        SUGGEST_POOL of those share more runs than any other name could (the
+        common ones, at most); else every name is counted."""
+        postings = sorted((self._by_gram().get(gram, set()) for gram in _grams(key)), key=len)
+        limit = (len(self.names) + len(self.aliases)) // COMMON_GRAM
+        rare = [names for names in postings if len(names) <= limit]
+        common = postings[len(rare) :]
+        shared = _shared_runs(rare)
+        found = set(shared)
+        for names in common:
+            shared.update(names & found)
+        pool = _most_shared(shared, SUGGEST_POOL)
+        if len(pool) == SUGGEST_POOL and shared[pool[-1]] > len(common):
+            return pool  # any name no rare run found shares len(common) runs at most
+        return _most_shared(_shared_runs(postings), SUGGEST_POOL)
 
     def _by_gram(self) -> dict[str, set[str]]:
         """Every name and alias by the three-letter runs it holds (built once, on
@@ -112,6 +128,15 @@ class LinkIndex:
 
 
 SUGGEST_POOL = 200  # names difflib compares for one suggestion
+COMMON_GRAM = 4  # a run held by more than a quarter of the names is common
+
+
+def _shared_runs(postings: Iterable[set[str]]) -> Counter[str]:
+    """How many of the given runs' lists each name is in."""
+    shared: Counter[str] = Counter()
+    for names in postings:
+        shared.update(names)
+    return shared
 
 
 def _most_shared(shared: Counter[str], size: int) -> list[str]:

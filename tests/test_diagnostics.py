@@ -10,17 +10,19 @@ import string
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from unittest.mock import patch
 from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from followup_md import links
 from followup_md.cli import cli
 from followup_md.config import parse_config
 from followup_md.diagnose import contradictions, unused_settings
-from followup_md.links import LinkIndex, _grams, _key, _most_shared, percent_encoded
+from followup_md.links import LinkIndex, _grams, _key, _most_shared, _shared_runs, percent_encoded
 from followup_md.model import Exchange
 from followup_md.rules import merge_exchange, plan_note
 
@@ -320,6 +322,27 @@ def test_the_pool_is_the_plain_sorts_head(counts: dict[str, int], size: int) -> 
     shared = Counter(counts)
     plain = [name for name, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:size]]
     assert _most_shared(shared, size) == plain
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.integers(0, 99).map("p {}".format), st.text(alphabet="ab", min_size=2, max_size=5)),
+        min_size=30,
+        max_size=120,
+    ),
+    st.one_of(st.integers(0, 999).map("p {} x".format), st.text(alphabet="ab", min_size=2, max_size=6)),
+    st.integers(1, 6),
+)
+@example(["aba", "acab", "abc", "abd", "abe"], "ab", 1)  # `aba` holds every common run: it ties, first
+def test_the_pool_counts_common_runs_where_they_can_matter(names: list[str], wanted: str, size: int) -> None:
+    """The pool that counts the common runs only for the names a rarer run
+    found is the pool of every name's full count."""
+    index = LinkIndex(f"people/{name}.md" for name in names)
+    key = _key(wanted)
+    postings = [index._by_gram().get(gram, set()) for gram in _grams(key)]
+    with patch.object(links, "SUGGEST_POOL", size):
+        assert index._pool(key) == _most_shared(_shared_runs(postings), size)
 
 
 def test_a_typo_is_found_among_ten_thousand_names() -> None:
