@@ -21,7 +21,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cache
-from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from followup_md.catalogue import CATALOGUE, entry_key
@@ -52,7 +51,7 @@ class LinkIndex:
         self._grams: dict[str, set[str]] | None = None
         for path in sorted(paths, key=lambda p: (p.count("/"), p)):
             self.paths[_key(path)] = path
-            self.names.setdefault(_key(PurePosixPath(path).name), []).append(path)
+            self.names.setdefault(_key(path.rsplit("/", 1)[-1]), []).append(path)  # its file name
         for path, names in sorted((aliases or {}).items()):
             for alias in names:
                 self.aliases.setdefault(_key(alias), []).append(path)

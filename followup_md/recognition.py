@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -77,7 +77,7 @@ def nearest(value: str, known: Iterable[str]) -> str | None:
     return min(scored)[1] if scored else None
 
 
-@cache
+@lru_cache(maxsize=4096)  # the vault's type values: bounded over a long watch
 def near_miss(value: str) -> str | None:
     """One of our types that `value` is probably a misspelling of."""
     return None if value.lower() in TYPES else nearest(value, TYPES)
