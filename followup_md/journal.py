@@ -7,7 +7,6 @@ referral's source, an introducer). Pure.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
 from followup_md.links import LinkIndex
 from followup_md.model import Entry, Exchange, Link, Note
@@ -18,10 +17,9 @@ def exchanges(notes: Mapping[str, Note], names: LinkIndex) -> dict[str, Exchange
     """What the log notes say about each note: the exchanges with its own person
     and with the people its steps write to (a referral's source, an introducer)."""
     entries: dict[str, list[Entry]] = {}
-    for note in sorted(notes.values(), key=lambda note: (note.facts.get("date") or date.min, note.path)):
-        day = note.facts.get("date")
-        if note.type != "log" or day is None:
-            continue
+    logs = [note for note in notes.values() if note.type == "log" and note.facts.get("date") is not None]
+    for note in sorted(logs, key=lambda note: (note.facts["date"], note.path)):
+        day = note.facts["date"]
         for link in note.facts.get("with", ()):
             target = names.resolve(link.target, note.path)
             if target is not None and target != note.path:
