@@ -299,6 +299,9 @@ def _plan_notes(
             problems += [problem, *_ticks_held(path, note, ticks, config.due_file)]
         if new is not None:
             changes.append(FileChange(path, note.data, new, read[path].file.stat))
+    if memo is not None:
+        for gone in memo.unresolved.keys() - notes.keys():
+            del memo.unresolved[gone]
     return steps, waiting, problems, changes
 
 
@@ -334,8 +337,6 @@ def _outcomes(
     if memo is not None:
         for gone in memo.notes.keys() - notes.keys():
             del memo.notes[gone]
-        for gone in memo.unresolved.keys() - notes.keys():
-            del memo.unresolved[gone]
     return outcomes
 
 
