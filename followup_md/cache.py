@@ -43,8 +43,9 @@ from followup_md.schema import KEY_KINDS
 CACHE_LIMIT = 1 << 30  # bytes: a pickle larger than this is not ours
 
 # Bumped when the same bytes are read into different facts (2: company, role
-# and name hold a link's display text), which the types' fields cannot show.
-READING = 2
+# and name hold a link's display text), or a kept plan changes shape (3: it
+# holds its warnings), which the types' fields cannot show.
+READING = 3
 
 
 def _layout() -> str:

@@ -125,14 +125,26 @@ class PlanMemo:
     unresolved: dict[str, tuple[Note, LinkIndex, list[Problem]]] = field(default_factory=dict)
 
 
-NoteOutcome = tuple[list[Step], list[Waiting], bytes | None, Problem | None]
+NoteOutcome = tuple[list[Step], list[Waiting], bytes | None, Problem | None, list[Problem]]
 
 
 def _plan_note(
     note: Note, exchange: Exchange, config: Config, syntax: TaskSyntax, today: date
 ) -> NoteOutcome:
     """One note's steps, why it waits, its new bytes (None: unchanged, or never
-    to be written), and a problem."""
+    to be written), a problem, and the warnings its facts and steps call for
+    (`diagnose.contradictions`: kept with the plan, as they follow from the
+    same note, exchanges and day)."""
+    steps, waiting, new, problem = _planned(note, exchange, config, syntax, today)
+    facts = dict(note.facts)
+    merge_exchange(facts, exchange)
+    return steps, waiting, new, problem, contradictions(note, facts, steps)
+
+
+def _planned(
+    note: Note, exchange: Exchange, config: Config, syntax: TaskSyntax, today: date
+) -> tuple[list[Step], list[Waiting], bytes | None, Problem | None]:
+    """`_plan_note` but the warnings."""
     if note.type == "log":
         return [], [], None, None
     old = note.text
@@ -287,12 +299,9 @@ def _plan_notes(
         notes[path] = _ticked(notes[path], ticks, today)
     outcomes = _outcomes(notes, found, config, settings.syntax, today, memo, mapper)
     for path in sorted(notes):
-        note, exchange = notes[path], found.get(path, Exchange())
-        note_steps, note_waiting, new, problem = outcomes[path]
-        facts = dict(note.facts)
-        merge_exchange(facts, exchange)
-        unresolved = _unresolved(note, names, memo)
-        problems += [*note.warnings, *unresolved, *contradictions(note, facts, note_steps)]
+        note = notes[path]
+        note_steps, note_waiting, new, problem, checked = outcomes[path]
+        problems += [*note.warnings, *_unresolved(note, names, memo), *checked]
         steps += note_steps
         waiting += note_waiting
         if problem is not None:

@@ -82,10 +82,10 @@ def test_a_cached_plan_that_would_change_its_note_is_planned_again_from_the_disk
     assert run is not None and tier is not None
     notes, plans, lines = tier
     assert "Acme.md" in plans  # the plan of the note as it was left
-    note, exchange, day, (steps, waiting, _, problem) = plans["Acme.md"]
+    note, exchange, day, (steps, waiting, _, problem, checked) = plans["Acme.md"]
     assert note is notes["Acme.md"].result  # one pickle: the plan is matched to its very note
-    forged = note.text.replace("Notes: aaaa", "Notes: PWND")
-    plans["Acme.md"] = (note, exchange, day, (steps, waiting, forged, problem))
+    forged = note.data.replace(b"Notes: aaaa", b"Notes: PWND")
+    plans["Acme.md"] = (note, exchange, day, (steps, waiting, forged, problem, checked))
     save(root, run, (notes, plans, lines))
     (root / "Other.md").write_text("not ours, edited\n", "utf-8")  # not a no-op: it plans
     _sync(root)

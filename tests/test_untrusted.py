@@ -298,7 +298,7 @@ def test_a_date_the_readers_let_through_still_stops_only_its_note() -> None:
 
     note = note_from("type: contact\nmet: 2026-11-18\n", path="Far.md")
     far = replace(note, facts={**note.facts, "met": date.max})  # as a cache from an older version could hold
-    steps, _, new, problem = _plan_note(far, Exchange(), Config(), TaskSyntax(), TODAY)
+    steps, _, new, problem, _ = _plan_note(far, Exchange(), Config(), TaskSyntax(), TODAY)
     assert (steps, new) == ([], None)
     assert problem == Problem("Far.md", 1, f"a date is too far from {TODAY} to compute with")
 
