@@ -1,18 +1,21 @@
 """The cache under `.followup-md/`: it only ever saves time.
 
-Two tiers, each a pickle written atomically:
+Two tiers, each a file written atomically: its version and the number of its
+parts, then each part pickled on its own (see `_dump`):
 
 * `run.pickle`, small and read on every run: what the inputs looked like after
-  the last run (every note's `(mtime_ns, size)`, Due.md's, a fingerprint of
-  the config, the Obsidian settings we read, today and the time zone) and what
+  the last run (every note's `(mtime_ns, size)`, Due.md's, the config and the
+  Obsidian settings we read as they were, today and the time zone) and what
   that run printed. When nothing differs, nothing can: a sync has nothing to
   do and says what it said last time, without reading a note.
 * `notes.pickle`: what each of our notes (and each problem) was read as, so a
   run re-reads only the files whose stat changed; and what planning each
   unchanged note gave, and its Due.md lines (`sync.PlanMemo`), so a run plans
-  only the notes that changed. The plans hold the very note objects of the
-  first part (one pickle keeps them identical), which is what a plan is
-  matched by: a note read again is planned again.
+  only the notes that changed. It is stored in parts of PART notes, each
+  with those notes' plans and lines, so a plan holds the very note object
+  read beside it (one pickle keeps them identical), which is what a plan is
+  matched by: a note read again is planned again. A run record without its
+  notes tier serves no note: every note is read again.
 
 Both are versioned and thrown away silently when stale, unreadable or from
 another version; deleting the folder changes no output. A file modified within
