@@ -4,16 +4,20 @@ work done in one process gives, whatever happens to a child."""
 from __future__ import annotations
 
 import os
+import shutil
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_md import parallel
+from followup_md import parallel, vault
 from followup_md.app import plan_vault
 from followup_md.cached_read import probe_vault
+from followup_md.layout import LEFTOVER, TEMP_SUFFIX
+from followup_md.model import Mapper, R, Stat, T, serially
 from followup_md.parallel import fork_map, workers_for
 from followup_md.vault import load_config, read_settings
 
@@ -165,3 +169,53 @@ def test_no_fork_to_be_had_means_the_work_is_done_here(monkeypatch: pytest.Monke
     monkeypatch.setattr(os, "fork", limited)
     assert fork_map(str, list(range(30)), 3) == [str(n) for n in range(30)]
     assert forks == [1] and _no_children_left()
+
+
+def _walk_vault(root: Path) -> None:
+    """Folders of uneven sizes (more files than a batch), and what a walk leaves out."""
+    for folder, count in (
+        ("", 3),
+        ("Big", vault.BATCH + 40),
+        ("Big/Deeper", 7),
+        ("Small", 1),
+        (".hidden", 2),
+    ):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        for index in range(count):
+            (root / folder / f"n{index}.md").write_text("x" * index)
+    (root / "Big" / "not a note.txt").write_text("x")
+    (root / "Small" / "link.md").symlink_to(root / "n0.md")
+    os.mkfifo(root / "Small" / "pipe.md")
+    (root / "Small" / (".n0.md" + TEMP_SUFFIX)).write_text("left by a killed run")
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_the_walk_shared_among_processes_finds_what_one_finds(tmp_path: Path, workers: int) -> None:
+    _walk_vault(tmp_path)
+    config = load_config(tmp_path)
+    settings_ = read_settings(tmp_path, config)
+
+    def walked(mapper: Mapper) -> tuple[dict[str, Stat], list[tuple[str, str]]]:
+        odd: list[tuple[str, str]] = []
+        return dict(vault.walk_notes(tmp_path, config, settings_, odd=odd, mapper=mapper)), sorted(odd)
+
+    one = walked(serially)
+    assert len(one[0]) == 3 + vault.BATCH + 40 + 7 + 1
+    assert [why for _, why in one[1]].count(LEFTOVER) == 1 and len(one[1]) == 3
+    assert walked(lambda func, items: fork_map(func, items, workers)) == one
+    assert _no_children_left()
+
+
+def test_a_file_or_folder_gone_between_listing_and_stat_is_left_out(tmp_path: Path) -> None:
+    _walk_vault(tmp_path)
+    config = load_config(tmp_path)
+    settings_ = read_settings(tmp_path, config)
+
+    def removing(func: Callable[[T], R], items: Sequence[T], /) -> list[R]:
+        (tmp_path / "n1.md").unlink()
+        shutil.rmtree(tmp_path / "Big" / "Deeper")
+        return serially(func, items)
+
+    found = dict(vault.walk_notes(tmp_path, config, settings_, mapper=removing))
+    assert "n0.md" in found and "n1.md" not in found and "Big/n0.md" in found
+    assert not any(rel.startswith("Big/Deeper/") for rel in found)
