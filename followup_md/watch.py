@@ -14,6 +14,7 @@ import gc
 import queue
 import signal
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
@@ -96,7 +97,7 @@ def _loop(
             first = events.get(timeout=timeout)
         except queue.Empty:
             first = None
-        if first is not None and not _collect(first, events, debouncer):
+        if first is not None and not _collect(first, events, debouncer, watcher.news):
             break  # Ctrl-C or SIGTERM
         if stop.is_set():
             break
@@ -117,7 +118,7 @@ def _loop(
             except Exception as error:
                 watcher.echo(f"followup-md: re-sync failed: {error!r}")
         elif watcher.deferred and watcher.deferred_timeout() == 0:
-            watcher.sync()
+            watcher.write_quiet()
         elif watcher.today_of() != watcher.today:
             watcher.sync()  # a new day (midnight, or waking from sleep)
         if watcher.mail_timeout() == 0:
@@ -128,12 +129,16 @@ def _loop(
     return 0
 
 
-def _collect(first: tuple[str, bool], events: Events, debouncer: Debouncer) -> bool:
-    """Hand `first` and everything queued after it to the debouncer; False
-    when one of them is the signal handler's request to stop (an empty path)."""
+def _collect(
+    first: tuple[str, bool], events: Events, debouncer: Debouncer, news: Callable[[str, bool], bool]
+) -> bool:
+    """Hand `first` and everything queued after it that may be `news` to the
+    debouncer; False when one of them is the signal handler's request to
+    stop (an empty path)."""
     rel, is_dir = first
     while rel:
-        debouncer.add(rel, is_dir)
+        if news(rel, is_dir):
+            debouncer.add(rel, is_dir)
         try:
             rel, is_dir = events.get_nowait()
         except queue.Empty:

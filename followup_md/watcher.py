@@ -14,7 +14,7 @@ import os
 import stat as stat_module
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from followup_md.app import apply_plan, plan_vault
 from followup_md.cached_read import probe_vault, read_own, record_run
 from followup_md.errors import ConfigError
 from followup_md.layout import SETTINGS_FILES
-from followup_md.model import Note, NoteFile, Problem, ReadFile, stat_of
+from followup_md.model import FileChange, Note, NoteFile, Problem, ReadFile, stat_of
 from followup_md.output import problem_lines, quiet_line
 from followup_md.parse import read_entry
 from followup_md.safe_read import read_file
@@ -82,6 +82,7 @@ class Watcher:
         self.deferred: set[str] = set()
         self.changed: list[str] = []
         self.plan: SyncPlan | None = None  # the last one, for the record left at the end
+        self.pending: tuple[FileChange, ...] = ()  # its changes held back, for `write_quiet`
         self.today = self.today_of()
         self.stats = Stats()
         self.problems: set[str] = set()
@@ -178,8 +179,7 @@ class Watcher:
             return True
         for rel, is_dir in sorted(batch.items()):
             if rel == self.config.due_file:
-                own = read_own(self.root, rel)
-                dirty |= own is None or _digest(own.data) != self.written.get(rel)
+                dirty |= self._due_changed()
             elif is_dir or (self.root / rel).is_dir():
                 dirty |= self.scan(rel)
             elif is_note_path(rel, self.config, self.settings):
@@ -188,6 +188,26 @@ class Watcher:
                     self.changed.append(rel)
                     dirty = True
         return dirty
+
+    def _due_changed(self) -> bool:
+        """Whether Due.md is not what we last wrote (a tick, an edit, gone)."""
+        own = read_own(self.root, self.config.due_file)
+        return own is None or _digest(own.data) != self.written.get(self.config.due_file)
+
+    def news(self, rel: str, is_dir: bool) -> bool:
+        """Whether an event on `rel` may tell something new: not when the file
+        is as we last read or wrote it (our own write, echoed back), so that
+        an echo never holds back the batch of a save made just before it."""
+        if rel == self.config.due_file:
+            return self._due_changed()
+        known = self.read.get(rel)
+        if is_dir or known is None or known.file.stat is None:
+            return True
+        try:
+            found = (self.root / rel).lstat()
+        except OSError:
+            return True
+        return not stat_module.S_ISREG(found.st_mode) or stat_of(found) != known.file.stat
 
     # Planning and writing
 
@@ -198,23 +218,9 @@ class Watcher:
         ics = read_own(self.root, self.config.ics_file) if self.config.ics_file else None
         stats_md = read_own(self.root, self.config.stats_file) if self.config.stats_file else None
         plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md)
-        now = self.clock()
-        self.touched = {p: t for p, t in self.touched.items() if now - t < self.note_quiet}
-        self.deferred = {c.path for c in plan.changes if c.path in self.touched}
-        applied = apply_plan(self.root, plan, self.config.due_file, self.deferred, grace=False)
-        for error in applied.skipped:
-            self.echo(f"followup-md: {error}")
-        wrote = [change.path for change in plan.changes if change.path in applied.written]
-        for rel in wrote:
-            self.written[rel] = _digest(applied.written[rel])
-            self.stats.writes[rel] = self.stats.writes.get(rel, 0) + 1
-            if rel not in self.config.own_files:
-                self._load(rel)
         self.plan = plan
         self.stats.syncs += 1
-        if wrote:
-            self.echo(f"{datetime.now():%H:%M:%S} {self._status(wrote)}")
-        self.changed = []
+        self._write(plan)
         problems = [str(problem) for problem in plan.problems]
         if self.verbose:
             for line in problems:
@@ -227,6 +233,38 @@ class Watcher:
         if self.on_sync is not None:
             self.on_sync(plan)
         return plan
+
+    def write_quiet(self) -> None:
+        """Write the deferred notes that have gone quiet. Anything new since the
+        last plan is synced at once, so its changes still hold: the vault is not
+        planned again (30 ms at 10,000 notes, with no save seen meanwhile),
+        unless the day has changed."""
+        if self.plan is None or self.today_of() != self.today:
+            self.sync()
+            return
+        self._write(replace(self.plan, changes=self.pending))
+        if self.on_sync is not None:
+            self.on_sync(self.plan)
+
+    def _write(self, plan: SyncPlan) -> None:
+        """Apply the plan's changes but those of notes touched too lately
+        (`deferred`); what is held back is kept in `pending`."""
+        now = self.clock()
+        self.touched = {p: t for p, t in self.touched.items() if now - t < self.note_quiet}
+        self.deferred = {c.path for c in plan.changes if c.path in self.touched}
+        applied = apply_plan(self.root, plan, self.config.due_file, self.deferred, grace=False)
+        for error in applied.skipped:
+            self.echo(f"followup-md: {error}")
+        wrote = [change.path for change in plan.changes if change.path in applied.written]
+        for rel in wrote:
+            self.written[rel] = _digest(applied.written[rel])
+            self.stats.writes[rel] = self.stats.writes.get(rel, 0) + 1
+            if rel not in self.config.own_files:
+                self._load(rel)
+        self.pending = tuple(change for change in plan.changes if change.path in applied.held)
+        if wrote:
+            self.echo(f"{datetime.now():%H:%M:%S} {self._status(wrote)}")
+        self.changed = []
 
     def _status(self, wrote: list[str]) -> str:
         """`Jane.md changed: updated Due.md and 1 note` (every path with --verbose)."""

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from followup_md.app import apply_plan, plan_vault
@@ -93,7 +94,8 @@ def test_a_cached_plan_that_would_change_its_note_is_planned_again_from_the_disk
     assert "PWND" not in text and "Notes: aaaa" in text
 
 
-def test_a_due_tick_waits_for_its_deferred_note(make_vault: MakeVault) -> None:
+@pytest.mark.parametrize("quiet_note_by", ["sync", "write_quiet"])
+def test_a_due_tick_waits_for_its_deferred_note(make_vault: MakeVault, quiet_note_by: str) -> None:
     root = make_vault({"Acme.md": APPLICATION})
     clock = FakeClock()
     watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
@@ -112,7 +114,7 @@ def test_a_due_tick_waits_for_its_deferred_note(make_vault: MakeVault) -> None:
     assert watcher.deferred == {"Acme.md"}
     assert "- [x]" in due.read_text("utf-8"), "Due.md dropped the tick before its note had it"
     clock.now += 2.0
-    watcher.sync()
+    getattr(watcher, quiet_note_by)()  # planned again, or written from the last plan
     assert "- [x] " in note.read_text("utf-8") and "edited" in note.read_text("utf-8")
     assert "- [x]" not in due.read_text("utf-8")  # consumed: the step is done in its note
 

@@ -12,13 +12,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from followup_md import watch_events
+from followup_md import watch, watch_events
 from followup_md.sync import SyncPlan
 from followup_md.watch import run_watch
 from followup_md.watch_events import Debouncer
@@ -87,6 +87,61 @@ def test_a_note_is_written_only_once_quiet_but_due_at_once(make_vault: MakeVault
     assert "^fu-confirm" in (root / "Acme.md").read_text()
     assert not watcher.deferred
     assert not watcher.apply_batch({"Acme.md": False, "Due.md": False})  # our own writes
+
+
+def test_a_quiet_note_is_written_from_the_last_plan_unless_the_day_changed(make_vault: MakeVault) -> None:
+    root = make_vault({})
+    clock = FakeClock()
+    day = [TODAY]
+    watcher = Watcher(root, today=lambda: day[0], echo=lambda _: None, note_quiet=2.0, clock=clock)
+    watcher.scan()
+    watcher.sync()
+    for name in ("Acme.md", "Initech.md"):
+        (root / name).write_text(APPLICATION)
+        assert watcher.apply_batch({name: False})
+        watcher.sync()
+        clock.now += 1.0
+    syncs = watcher.stats.syncs
+    watcher.write_quiet()  # Acme has been quiet for 2 s, Initech for 1
+    assert watcher.stats.syncs == syncs  # not planned again
+    assert "^fu-confirm" in (root / "Acme.md").read_text()
+    assert (root / "Initech.md").read_text() == APPLICATION and watcher.deferred == {"Initech.md"}
+    clock.now += 1.0
+    day[0] = TODAY + timedelta(days=1)
+    watcher.write_quiet()
+    assert watcher.stats.syncs == syncs + 1 and watcher.today == day[0]  # a new day: planned again
+    assert "^fu-confirm" in (root / "Initech.md").read_text() and not watcher.deferred
+    assert not watcher.apply_batch({"Acme.md": False, "Initech.md": False, "Due.md": False})
+
+
+def test_our_own_writes_echoed_back_are_not_news_and_hold_back_no_batch(make_vault: MakeVault) -> None:
+    import queue
+
+    root = make_vault({"Acme.md": APPLICATION})
+    clock = FakeClock()
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=0, clock=clock)
+    watcher.scan()
+    watcher.sync()
+    assert "^fu-confirm" in (root / "Acme.md").read_text()  # written by us, like Due.md
+    assert not watcher.news("Acme.md", False) and not watcher.news("Due.md", False)
+    assert watcher.news("Notes", True) and watcher.news("New.md", False)
+    (root / "New.md").write_text(APPLICATION)  # the user saves a note ...
+    events: watch_events.Events = queue.SimpleQueue()
+    debouncer = Debouncer(quiet=0.2, clock=clock)
+    events.put(("New.md", False))
+    assert watch._collect(events.get(), events, debouncer, watcher.news)
+    clock.now += 0.15
+    events.put(("Acme.md", False))  # ... and our last write's echo comes in just after
+    events.put(("Due.md", False))
+    assert watch._collect(events.get(), events, debouncer, watcher.news)
+    clock.now += 0.05
+    assert debouncer.take() == {"New.md": False}  # on time, not 0.2 s after the echo
+    with (root / "Acme.md").open("a") as handle:
+        handle.write("a line of my own\n")
+    (root / "Due.md").write_text((root / "Due.md").read_text().replace("- [ ]", "- [x]", 1))
+    assert watcher.news("Acme.md", False) and watcher.news("Due.md", False)
+    (root / "Acme.md").unlink()
+    assert watcher.news("Acme.md", False)
 
 
 def test_handler_never_raises() -> None:
