@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from urllib.parse import quote
 
@@ -49,6 +50,10 @@ class LinkIndex:
         self.names: dict[str, list[str]] = {}
         self.aliases: dict[str, list[str]] = {}
         self._grams: dict[str, set[str]] | None = None
+        # What was looked up, by its key: (target, source folder) -> the note;
+        # (name, limit) -> the suggestions (with the name's three-letter runs).
+        self._resolved: dict[tuple[str, str], tuple[frozenset[str], str | None]] = {}
+        self._suggested: dict[tuple[str, int], Suggested] = {}
         for path in sorted(paths, key=lambda p: (p.count("/"), p)):
             self.paths[_key(path)] = path
             self.names.setdefault(_key(path.rsplit("/", 1)[-1]), []).append(path)  # its file name
@@ -58,11 +63,22 @@ class LinkIndex:
 
     def resolve(self, target: str, source: str = "") -> str | None:
         """The note `target` links to from the note `source`, or None."""
-        key = _key(target)
-        if not key:
-            return None
         folder = posixpath.dirname(source)
+        known = self._resolved.get((target, folder))
+        if known is None:
+            known = self._resolved[(target, folder)] = self._resolution(_key(target), folder)
+        return known[1]
+
+    def _resolution(self, key: str, folder: str) -> tuple[frozenset[str], str | None]:
+        """Where `key` leads from `folder`, with the names a note added would
+        need (as a file name or an alias) to change that."""
+        if not key:
+            return frozenset(), None
         relative = posixpath.normpath(posixpath.join(fold(folder), key)) if folder else key
+        names = frozenset({key, key.rsplit("/", 1)[-1], relative.rsplit("/", 1)[-1]})
+        return names, self._lookup(key, folder, relative)
+
+    def _lookup(self, key: str, folder: str, relative: str) -> str | None:
         for candidate in (relative, key):
             if candidate in self.paths and not candidate.startswith("../"):
                 return self.paths[candidate]
@@ -90,13 +106,37 @@ class LinkIndex:
         """The paths of the notes whose names are nearest to `name`. difflib only
         compares the names that share the most three-letter runs with it: a
         vault of 10,000 notes is not scanned once per broken link."""
-        key = _key(name)
-        pool = self._pool(key)
-        near = difflib.get_close_matches(key, pool, n=limit, cutoff=0.6)
-        found = [path for known in near for path in self.names.get(known, self.aliases.get(known, []))]
-        return list(dict.fromkeys(found))[:limit]
+        known = self._suggested.get((name, limit))
+        if known is None:
+            known = self._suggested[(name, limit)] = self._search(_key(name), limit)
+        return known.paths
 
-    def _pool(self, key: str) -> list[str]:
+    def _search(self, key: str, limit: int) -> Suggested:
+        pool, floor = self._pool(key)
+        near = difflib.get_close_matches(key, pool, n=limit, cutoff=CUTOFF)
+        found = [path for known in near for path in self.names.get(known, self.aliases.get(known, []))]
+        return Suggested(
+            key, floor, SUGGEST_POOL - len(pool), frozenset(near), list(dict.fromkeys(found))[:limit]
+        )
+
+    def learn_from(self, older: LinkIndex, added: Mapping[str, Iterable[str]]) -> None:
+        """Keep what `older`, the index of the same notes but those `added` since
+        (path -> aliases), resolved and suggested that they cannot change. A
+        note added never unresolves a link, and can change where one leads only
+        if the link ends in its file name or is one of its aliases. The
+        suggestions for a name stay unless a new name enters their pool near
+        enough to be chosen, or pushes a chosen one (or more than one) out."""
+        keys = {_key(path.rsplit("/", 1)[-1]) for path in added}
+        keys |= {_key(alias) for aliases in added.values() for alias in aliases}
+        self._resolved = {
+            looked_up: known for looked_up, known in older._resolved.items() if known[0].isdisjoint(keys)
+        }
+        grams = {key: _grams(key) for key in keys}
+        self._suggested = {
+            looked_up: known for looked_up, known in older._suggested.items() if known.stays(grams)
+        }
+
+    def _pool(self, key: str) -> tuple[list[str], tuple[int, str] | None]:
         """The SUGGEST_POOL names that share the most three-letter runs with
         `key` (ties by name). Runs that most names hold (` pe`, `per` in a vault
         of people) are counted only for the names a rarer run found, when
@@ -111,9 +151,10 @@ class LinkIndex:
         for names in common:
             shared.update(names & found)
         pool = _most_shared(shared, SUGGEST_POOL)
-        if len(pool) == SUGGEST_POOL and shared[pool[-1]] > len(common):
-            return pool  # any name no rare run found shares len(common) runs at most
-        return _most_shared(_shared_runs(postings), SUGGEST_POOL)
+        if len(pool) < SUGGEST_POOL or shared[pool[-1]] <= len(common):
+            shared = _shared_runs(postings)  # a name no rare run found may share as many
+            pool = _most_shared(shared, SUGGEST_POOL)
+        return pool, ((shared[pool[-1]], pool[-1]) if len(pool) == SUGGEST_POOL else None)
 
     def _by_gram(self) -> dict[str, set[str]]:
         """Every name and alias by the three-letter runs it holds (built once, on
@@ -127,6 +168,46 @@ class LinkIndex:
 
 
 SUGGEST_POOL = 200  # names difflib compares for one suggestion
+CUTOFF = 0.6  # difflib's similarity for a name to be suggested
+
+
+@dataclass(frozen=True, slots=True)
+class Suggested:
+    """The suggestions for one key, with what a new name would need to change
+    them: the pool's last name and how many runs it shares with the key (when
+    the pool is full), the places left in it, and the names chosen from it."""
+
+    key: str
+    floor: tuple[int, str] | None
+    room: int
+    near: frozenset[str]
+    paths: list[str]
+
+    def stays(self, added: Mapping[str, set[str]]) -> bool:
+        """Whether adding these names (with their three-letter runs) leaves the
+        suggestions as they are: the pool is the names sharing the most runs
+        with the key (ties by name), difflib picks from it."""
+        runs = _grams(self.key)
+        entering = [name for name, grams in added.items() if self._enters(name, len(runs & grams))]
+        pushed_out = len(entering) - self.room
+        if pushed_out > 0 and (self.floor is None or pushed_out > 1 or self.floor[1] in self.near):
+            return False  # names pushed out of the pool: only its last one, unchosen, is harmless
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(self.key)
+        for name in entering:
+            matcher.set_seq1(name)
+            if matcher.ratio() >= CUTOFF:
+                return False
+        return True
+
+    def _enters(self, name: str, shared: int) -> bool:
+        """Whether a name sharing `shared` runs with the key would be in the pool
+        (the last one itself: a name already known, on a note more)."""
+        if not shared:
+            return False
+        return self.floor is None or (-shared, name) <= (-self.floor[0], self.floor[1])
+
+
 COMMON_GRAM = 4  # a run held by more than a quarter of the names is common
 
 

@@ -119,10 +119,9 @@ class PlanMemo:
     notes: dict[str, tuple[Note, Exchange, date, NoteOutcome]] = field(default_factory=dict)
     lines: DueLineMemo = field(default_factory=dict)
     # Kept in memory only (the watcher's), never in the cache: the link index
-    # with what it was built from, and each log note's unresolved links with
-    # the note and the index they were found with (suggestions cost a search).
-    index: tuple[object, LinkIndex] | None = None
-    unresolved: dict[str, tuple[Note, LinkIndex, list[Problem]]] = field(default_factory=dict)
+    # with the paths and aliases it was built from (it keeps what it resolved
+    # and suggested: a broken link's suggestions cost a search).
+    index: tuple[dict[str, tuple[str, ...]], LinkIndex] | None = None
 
 
 NoteOutcome = tuple[list[Step], list[Waiting], bytes | None, Problem | None, list[Problem]]
@@ -225,24 +224,19 @@ def plan_read(
 
 def _link_index(notes: Mapping[str, Note], memo: PlanMemo | None) -> LinkIndex:
     """The notes' link index: the memo's while the paths and aliases it was
-    built from are the same."""
+    built from are the same. When notes were only added, the new index keeps
+    what the memo's resolved and suggested that they cannot change."""
     if memo is None:
         return link_index(notes)
-    basis = [(path, note.facts.get("aliases")) for path, note in notes.items()]
-    if memo.index is None or memo.index[0] != basis:
-        memo.index = (basis, link_index(notes))
-    return memo.index[1]
-
-
-def _unresolved(note: Note, names: LinkIndex, memo: PlanMemo | None) -> list[Problem]:
-    """`unresolved_links`, or what the memo kept of it for the same note and index."""
-    known = memo.unresolved.get(note.path) if memo is not None else None
-    if known is not None and known[0] is note and known[1] is names:
-        return known[2]
-    found = unresolved_links(note, names)
-    if memo is not None and note.type == "log":
-        memo.unresolved[note.path] = (note, names, found)
-    return found
+    basis = {path: note.facts.get("aliases", ()) for path, note in notes.items()}
+    if memo.index is not None and memo.index[0] == basis:
+        return memo.index[1]
+    index = link_index(notes)
+    if memo.index is not None and memo.index[0].items() <= basis.items():
+        older, known = memo.index
+        index.learn_from(known, {path: basis[path] for path in basis.keys() - older.keys()})
+    memo.index = (basis, index)
+    return index
 
 
 def _sorted_read(read: Mapping[str, ReadFile]) -> tuple[dict[str, Note], list[Problem], list[Problem]]:
@@ -301,16 +295,13 @@ def _plan_notes(
     for path in sorted(notes):
         note = notes[path]
         note_steps, note_waiting, new, problem, checked = outcomes[path]
-        problems += [*note.warnings, *_unresolved(note, names, memo), *checked]
+        problems += [*note.warnings, *unresolved_links(note, names), *checked]
         steps += note_steps
         waiting += note_waiting
         if problem is not None:
             problems += [problem, *_ticks_held(path, note, ticks, config.due_file)]
         if new is not None:
             changes.append(FileChange(path, note.data, new, read[path].file.stat))
-    if memo is not None:
-        for gone in memo.unresolved.keys() - notes.keys():
-            del memo.unresolved[gone]
     return steps, waiting, problems, changes
 
 

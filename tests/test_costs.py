@@ -246,7 +246,8 @@ def test_the_watcher_keeps_its_link_index_and_suggestions_while_names_stay(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An edit that changes no note's path or aliases reuses the link index and
-    the suggestions for broken links; a new note builds them again."""
+    the suggestions for broken links; a new note builds a new index, which
+    keeps the suggestions it cannot change and searches again for the rest."""
     from followup_md import links, sync
     from followup_md.watcher import Watcher
 
@@ -254,29 +255,39 @@ def test_the_watcher_keeps_its_link_index_and_suggestions_while_names_stay(
     root = make_vault({"Jane Doe.md": "---\ntype: contact\nmet: 2026-11-17\n---\n", "Log.md": log})
     built: list[int] = []
     suggested: list[str] = []
-    build, suggest = links.link_index, links.LinkIndex.suggest
+    build, search = links.link_index, links.LinkIndex._search
 
     def counted_build(notes: Any) -> links.LinkIndex:
         built.append(len(notes))
         return build(notes)
 
-    def counted_suggest(self: links.LinkIndex, name: str, limit: int = 3) -> list[str]:
-        suggested.append(name)
-        return suggest(self, name, limit)
+    def counted_search(self: links.LinkIndex, key: str, limit: int) -> links.Suggested:
+        suggested.append(key)
+        return search(self, key, limit)
 
     monkeypatch.setattr(sync, "link_index", counted_build)
-    monkeypatch.setattr(links.LinkIndex, "suggest", counted_suggest)
+    monkeypatch.setattr(links.LinkIndex, "_search", counted_search)
     watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=0.0)
     watcher.scan()
     first = watcher.sync()
-    assert built == [2] and suggested == ["Jane Doo"]
+    assert built == [2] and suggested == ["jane doo"]
     assert any("did you mean 'Jane Doe'" in problem.message for problem in first.problems)
     jane = root / "Jane Doe.md"
     jane.write_text(jane.read_text() + "Notes: coffee\n")
     watcher.apply_batch({"Jane Doe.md": False})
     again = watcher.sync()
-    assert built == [2] and suggested == ["Jane Doo"] and again.problems == first.problems
-    (root / "Jane Doo.md").write_text("---\ntype: contact\nmet: 2026-11-19\n---\n")
+    assert built == [2] and suggested == ["jane doo"] and again.problems == first.problems
+    contact = "---\ntype: contact\nmet: 2026-11-19\n---\n"
+    (root / "Zed Quill.md").write_text(contact)  # nothing like the broken link: kept
+    watcher.apply_batch({"Zed Quill.md": False})
+    kept = watcher.sync()
+    assert built == [2, 3] and suggested == ["jane doo"] and kept.problems == first.problems
+    (root / "Jane Dox.md").write_text(contact)  # as near as Jane Doe: searched again
+    watcher.apply_batch({"Jane Dox.md": False})
+    near = watcher.sync()
+    assert built == [2, 3, 4] and suggested == ["jane doo", "jane doo"]
+    assert any("did you mean 'Jane Dox', 'Jane Doe'" in problem.message for problem in near.problems)
+    (root / "Jane Doo.md").write_text(contact)
     watcher.apply_batch({"Jane Doo.md": False})
     fixed = watcher.sync()
-    assert built == [2, 3] and not any("Jane Doo" in problem.message for problem in fixed.problems)
+    assert built == [2, 3, 4, 5] and not any("Jane Doo" in problem.message for problem in fixed.problems)

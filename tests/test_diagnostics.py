@@ -342,7 +342,59 @@ def test_the_pool_counts_common_runs_where_they_can_matter(names: list[str], wan
     key = _key(wanted)
     postings = [index._by_gram().get(gram, set()) for gram in _grams(key)]
     with patch.object(links, "SUGGEST_POOL", size):
-        assert index._pool(key) == _most_shared(_shared_runs(postings), size)
+        pool, floor = index._pool(key)
+        full = _shared_runs(postings)
+        assert pool == _most_shared(full, size)
+        assert floor == ((full[pool[-1]], pool[-1]) if len(pool) == size else None)
+
+
+NAMES = st.one_of(
+    st.integers(0, 30).map("p {}".format),
+    st.text(alphabet="abé ", min_size=1, max_size=5),
+    st.sampled_from(["Jane Doe", "jane doe", "Jane Doé", "Jnae Doe", "Jane"]),
+)
+FOLDERS = st.sampled_from(["", "people/", "people/old/", "work/"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(FOLDERS, NAMES, st.lists(NAMES, max_size=2)), min_size=1, max_size=25),
+    st.lists(st.tuples(FOLDERS, NAMES, st.lists(NAMES, max_size=2)), min_size=1, max_size=4),
+    st.lists(
+        st.tuples(
+            st.one_of(NAMES, st.tuples(FOLDERS, NAMES).map("".join), st.just("../people/Jane Doe")),
+            FOLDERS,
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.integers(1, 8),
+)
+def test_an_index_that_learns_from_the_last_one_answers_as_a_new_one(
+    before: list[tuple[str, str, list[str]]],
+    added: list[tuple[str, str, list[str]]],
+    looked_up: list[tuple[str, str]],
+    pool: int,
+) -> None:
+    """The watcher's index after notes were added keeps what the last index
+    resolved and suggested that they cannot change: it answers every lookup
+    as an index built from nothing does (pools small enough to fill up)."""
+
+    def notes(rows: list[tuple[str, str, list[str]]]) -> dict[str, tuple[str, ...]]:
+        return {f"{folder}{name.strip() or 'x'}.md": tuple(aliases) for folder, name, aliases in rows}
+
+    old = notes(before)
+    new = {**old, **{path: aliases for path, aliases in notes(added).items() if path not in old}}
+    with patch.object(links, "SUGGEST_POOL", pool):
+        older = LinkIndex(old, old)
+        for target, folder in looked_up:
+            older.resolve(target, folder + "Log.md")
+            older.suggest(target)
+        learnt, plain = LinkIndex(new, new), LinkIndex(new, new)
+        learnt.learn_from(older, {path: new[path] for path in new.keys() - old.keys()})
+        for target, folder in looked_up:
+            assert learnt.resolve(target, folder + "Log.md") == plain.resolve(target, folder + "Log.md")
+            assert learnt.suggest(target) == plain.suggest(target)
 
 
 def test_a_typo_is_found_among_ten_thousand_names() -> None:
