@@ -81,10 +81,6 @@ class Handler:
 
     def dispatch(self, event: Any) -> None:
         try:
-            if event.event_type in ("opened", "closed_no_write"):
-                return  # reading a file emits these
-            if event.is_directory and event.event_type == "modified":
-                return  # the event for the file inside says more
             for path in (event.src_path, getattr(event, "dest_path", "")):
                 if not path:
                     continue
@@ -110,8 +106,23 @@ def make_observer(poll: bool) -> Any:
 
 
 def start_observer(root: Path, handler: Handler, poll: bool, echo: Callable[[str], None]) -> Any:
+    """The observer, started; only writes, moves and deletions are asked of the
+    kernel: a file read (by an editor, git, a script polling Due.md, or this
+    tool) wakes no thread."""
+    from watchdog import events
+
     observer = make_observer(poll)
-    observer.schedule(handler, str(root), recursive=True)
+    changes = [
+        events.FileCreatedEvent,
+        events.FileModifiedEvent,
+        events.FileClosedEvent,
+        events.FileMovedEvent,
+        events.FileDeletedEvent,
+        events.DirCreatedEvent,
+        events.DirMovedEvent,
+        events.DirDeletedEvent,
+    ]
+    observer.schedule(handler, str(root), recursive=True, event_filter=changes)
     try:
         observer.start()
     except OSError as error:

@@ -156,13 +156,10 @@ def test_handler_never_raises() -> None:
             self.event_type, self.src_path, self.dest_path, self.is_directory = kind, src, dest, is_dir
 
     for event in (
-        Event("opened", "/vault/a.md"),
-        Event("closed_no_write", "/vault/a.md"),
         Event("modified", "/vault/.git/index"),
         Event("created", "/vault/.obsidian/workspace.json"),
         Event("created", "/vault/people/.a.md.followup-md.tmp"),
         Event("modified", "/vault/a.md.swp"),
-        Event("modified", "/vault/people", is_dir=True),
         Event("moved", "/vault/.a.md.tmp", "/vault/a.md"),
         Event("modified", "/vault/followup-md.toml"),
         Event("deleted", "/vault/old", is_dir=True),
@@ -173,6 +170,40 @@ def test_handler_never_raises() -> None:
     while not sink.empty():
         got.append(sink.get())
     assert got == [("a.md", False), ("followup-md.toml", False), ("old", True)]
+
+
+def test_reading_files_wakes_no_thread(tmp_path: Path) -> None:
+    """The kernel is asked for writes, moves and deletions only: an editor, git
+    or a script reading the vault (polling Due.md, say) sends no event."""
+    import queue
+
+    (tmp_path / "people").mkdir()
+    note = tmp_path / "people" / "a.md"
+    note.write_text("x")
+    seen: list[tuple[str, bool]] = []
+    arrived = threading.Event()
+
+    class Counting(watch_events.Handler):
+        def dispatch(self, event: Any) -> None:
+            seen.append((event.event_type, event.is_directory))
+            arrived.set()
+            super().dispatch(event)
+
+    sink: watch_events.Events = queue.SimpleQueue()
+    observer = watch_events.start_observer(tmp_path, Counting(tmp_path, sink), False, print)
+    try:
+        for _ in range(50):
+            note.read_bytes()
+            list(os.scandir(tmp_path / "people"))
+        (tmp_path / "b.md").write_text("y")  # a write after the reads: its events end the wait
+        assert arrived.wait(10)
+        assert arrived.wait(0.3)  # let anything the reads caused arrive too
+    finally:
+        observer.stop()
+        observer.join(5)
+    assert {kind for kind, _ in seen} <= {"created", "modified", "closed"} and seen
+    assert not any(is_dir for _, is_dir in seen)
+    assert sink.get_nowait() == ("b.md", False)
 
 
 class Running:
