@@ -14,8 +14,9 @@ parts, then each part pickled on its own (see `_dump`):
   only the notes that changed. It is stored in parts of PART notes, each
   with those notes' plans and lines, so a plan holds the very note object
   read beside it (one pickle keeps them identical), which is what a plan is
-  matched by: a note read again is planned again. A run record without its
-  notes tier serves no note: every note is read again.
+  matched by: a note read again is planned again. A save copies the bytes of
+  each part that is as it was loaded (`TierFile`) and pickles the others. A
+  run record without its notes tier serves no note: every note is read again.
 
 Both are versioned and thrown away silently when stale, unreadable or from
 another version; deleting the folder changes no output. A file modified within
@@ -123,9 +124,10 @@ class _Unpickler(pickle.Unpickler):
 FORMAT = _layout()
 
 
-def _load(root: Path, name: str) -> list[Any] | None:
+def _load(root: Path, name: str, ends: list[int] | None = None) -> list[Any] | None:
     """A cache file's parts: None if it is missing, not a regular file inside
-    the vault's own cache folder, unreadable or stale."""
+    the vault's own cache folder, unreadable or stale. `ends` is given the
+    file's identity (`_identity`), then where its header and each part end."""
     folder = root / CACHE_DIR
     try:
         if folder.is_symlink():
@@ -137,9 +139,21 @@ def _load(root: Path, name: str) -> list[Any] | None:
             version, count = _Unpickler(handle).load()
             if version != (FORMAT, __version__) or not isinstance(count, int):
                 return None
-            return [_Unpickler(handle).load() for _ in range(count)]  # each its own pickle
+            if ends is not None:
+                ends += [*_identity(os.fstat(handle.fileno())), handle.tell()]
+            parts = []
+            for _ in range(count):
+                parts.append(_Unpickler(handle).load())  # each its own pickle
+                if ends is not None:
+                    ends.append(handle.tell())
+            return parts
     except Exception:
         return None
+
+
+def _identity(found: os.stat_result) -> tuple[int, int, int, int]:
+    """A file as it is now: a file replaced or rewritten since differs."""
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
 
 
 def load_run(root: Path) -> RunRecord | None:
@@ -153,13 +167,25 @@ def load_run(root: Path) -> RunRecord | None:
 # plan's note is the very object in its part, and the pickler's table of the
 # objects seen (which keeps identity) never holds a whole vault's.
 NotesTier = tuple[dict[str, Any], dict[str, Any], dict[Any, Any]]
-PART = 500  # notes
+PART = 100  # notes
 
 
-def load_notes(root: Path) -> NotesTier | None:
-    """The notes tier; None when it is missing, damaged or stale (then the run
-    record's stats cannot serve a note: it has nothing to serve it from)."""
-    parts = _load(root, "notes.pickle")
+@dataclass
+class TierFile:
+    """The notes tier's file as it was loaded: its identity, and each part with
+    the bytes it was read from (start, end), so that a save can copy a part
+    that is still the same instead of pickling it again."""
+
+    identity: tuple[int, int, int, int]
+    parts: list[tuple[NotesTier, int, int]]
+
+
+def load_notes(root: Path) -> tuple[NotesTier, TierFile] | None:
+    """The notes tier and where it came from; None when it is missing, damaged
+    or stale (then the run record's stats cannot serve a note: it has nothing
+    to serve it from)."""
+    ends: list[int] = []
+    parts = _load(root, "notes.pickle", ends)
     if parts is None:
         return None
     tier: NotesTier = ({}, {}, {})
@@ -168,7 +194,10 @@ def load_notes(root: Path) -> NotesTier | None:
             return None
         for whole, piece in zip(tier, part, strict=True):
             whole.update(piece)
-    return tier
+    offsets = ends[4:]
+    return tier, TierFile(
+        (ends[0], ends[1], ends[2], ends[3]), list(zip(parts, offsets, offsets[1:], strict=False))
+    )
 
 
 def _parts(tier: NotesTier) -> list[NotesTier]:
@@ -202,32 +231,69 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _dump(parts: Sequence[Any]) -> Callable[[BinaryIO], None]:
+def _dump(
+    parts: Sequence[Any], same: Callable[[int, Any], bytes | None] = lambda i, part: None
+) -> Callable[[BinaryIO], None]:
     """A writer of the cache file holding `parts`: the version and their count,
-    then each part pickled on its own, streamed into the file."""
+    then each part pickled on its own (or, when `same` has it, the very bytes
+    it was loaded from), streamed into the file."""
 
     def dump(handle: BinaryIO) -> None:
         with _collector_paused():
             pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
             pickler.dump(((FORMAT, __version__), len(parts)))
-            for part in parts:
+            for index, part in enumerate(parts):
+                data = same(index, part)
+                if data is not None:
+                    handle.write(data)
+                    continue
                 pickler.clear_memo()
                 pickler.dump(part)
 
     return dump
 
 
-def save(root: Path, run: RunRecord, notes: NotesTier) -> None:
+@contextlib.contextmanager
+def _as_loaded(root: Path, source: TierFile | None) -> Iterator[Callable[[int, Any], bytes | None]]:
+    """For a part equal to the one loaded at its place (the same objects,
+    mostly: notes that no run read, planned or wrote again), the bytes it was
+    loaded from, while the tier's file is still the one loaded; else None."""
+    folder = root / CACHE_DIR
+    handle = None
+    with contextlib.suppress(OSError):
+        if source is not None and not folder.is_symlink():
+            handle = open_regular(folder / "notes.pickle", CACHE_LIMIT)
+    if handle is None or source is None or _identity(os.fstat(handle.fileno())) != source.identity:
+        if handle is not None:
+            handle.close()
+        yield lambda index, part: None
+        return
+    loaded = source.parts
+
+    def same(index: int, part: Any) -> bytes | None:
+        if index >= len(loaded) or loaded[index][0] != part:
+            return None
+        _, start, end = loaded[index]
+        data = os.pread(handle.fileno(), end - start, start)
+        return data if len(data) == end - start else None
+
+    with handle:
+        yield same
+
+
+def save(root: Path, run: RunRecord, notes: NotesTier, source: TierFile | None = None) -> None:
     """Write the cache (notes, then the run stamped with the notes tier's own
     mtime) through the one writer; a failure (read-only vault, full disk, a
-    cache file that is a link or a FIFO) is not an error."""
+    cache file that is a link or a FIFO) is not an error. The parts of the
+    notes tier that are as they were loaded (from `source`) are copied."""
     from followup_md.write import write_own
 
     ignore = f"{CACHE_DIR}/.gitignore"
     try:
         if not os.path.lexists(root / ignore):
             write_own(root, ignore, b"# followup-md's cache: safe to delete, never worth committing\n*\n")
-        write_own(root, f"{CACHE_DIR}/notes.pickle", _dump(_parts(notes)))
+        with _as_loaded(root, source) as same:
+            write_own(root, f"{CACHE_DIR}/notes.pickle", _dump(_parts(notes), same))
         run.saved_ns = os.lstat(root / CACHE_DIR / "notes.pickle").st_mtime_ns
         write_own(root, f"{CACHE_DIR}/run.pickle", _dump([run]))
     except (OSError, WriteError):

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from followup_md.cache import RunRecord, fingerprint, load_notes, load_run, save
+from followup_md.cache import RunRecord, TierFile, fingerprint, load_notes, load_run, save
 from followup_md.config import Config
 from followup_md.layout import LEFTOVER
 from followup_md.model import Note, NoteFile, Problem, R, ReadFile, Stat, T, VaultSettings
@@ -45,6 +45,7 @@ class Probe:
     stats_md: NoteFile | None = None
     cached: set[str] = field(default_factory=set)  # served from the notes tier, not read this run
     memo: PlanMemo | None = None  # what planning the notes served gave last time
+    tier_file: TierFile | None = None  # where the notes served came from
 
     @property
     def leftovers(self) -> list[str]:
@@ -104,9 +105,10 @@ def read_vault(
     from followup_md.parallel import fork_map  # a no-op run forks nothing
     from followup_md.sync import PlanMemo  # the planner stays unloaded on a no-op run
 
-    tier = load_notes(root) if probe.run is not None else None
-    run = probe.run if tier is not None else None  # no notes tier: every note is read
-    entries, plans, lines = tier if tier is not None else ({}, {}, {})
+    loaded = load_notes(root) if probe.run is not None else None
+    run = probe.run if loaded is not None else None  # no notes tier: every note is read
+    entries, plans, lines = loaded[0] if loaded is not None else ({}, {}, {})
+    probe.tier_file = loaded[1] if loaded is not None else None
     probe.memo = PlanMemo(plans, lines)
     paths = sorted(probe.stats)
     served = {rel for rel in paths if run is not None and run.trusted(rel, probe.stats[rel])}
@@ -203,7 +205,8 @@ def record_run(
     own = tuple(
         stat_now(root / rel) if rel else None for rel in (config.due_file, config.ics_file, config.stats_file)
     )
-    save(root, RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr), (read, plans, lines))
+    run = RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr)
+    save(root, run, (read, plans, lines), probe.tier_file)
 
 
 def _read_written(

@@ -60,7 +60,7 @@ def test_a_cache_that_disagrees_with_the_disk_never_writes_its_text(make_vault: 
     tier = load_notes(root)
     run = load_run(root)
     assert run is not None and tier is not None
-    notes, plans, lines = tier
+    notes, plans, lines = tier[0]
     cached = notes["Acme.md"].result
     assert isinstance(cached, Note)
     forged = cached.data.replace(b"Notes: aaaa", b"Notes: PWND")
@@ -81,7 +81,7 @@ def test_a_cached_plan_that_would_change_its_note_is_planned_again_from_the_disk
     tier = load_notes(root)
     run = load_run(root)
     assert run is not None and tier is not None
-    notes, plans, lines = tier
+    notes, plans, lines = tier[0]
     assert "Acme.md" in plans  # the plan of the note as it was left
     note, exchange, day, (steps, waiting, _, problem, checked) = plans["Acme.md"]
     assert note is notes["Acme.md"].result  # one pickle: the plan is matched to its very note

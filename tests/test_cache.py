@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -253,3 +255,55 @@ def test_a_lost_notes_tier_reads_every_note_again(make_vault: MakeVault, damage:
     sync(root)
     due = (root / "Due.md").read_text()
     assert "[[Acme" in due and "[[Met" in due and "Bad.md:3" in due
+
+
+def test_a_part_of_the_notes_tier_that_did_not_change_is_copied_not_pickled_again(
+    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After one note changed, the save copies the bytes of every other part of
+    the notes tier, and the tier loads as the one a save pickling every part
+    leaves; a tier file replaced since it was loaded lends nothing."""
+    from followup_md import cache
+
+    monkeypatch.setattr(cache, "PART", 2)
+    files: dict[str, str | bytes] = {
+        f"P{n}.md": f"---\ntype: contact\nmet: 2026-11-1{n}\n---\n" for n in range(7)
+    }
+    root = make_vault(files)
+    sync(root)
+    age(root)
+    sync(root)  # the notes the first sync wrote are read and planned again
+    plain = tmp_path / "plain"
+    shutil.copytree(root, plain)
+    copied: list[bool] = []
+    as_loaded = cache._as_loaded
+
+    @contextlib.contextmanager
+    def counted(root: Path, source: Any) -> Iterator[Any]:
+        with as_loaded(root, source) as same:
+
+            def counting(index: int, part: Any) -> bytes | None:
+                data = same(index, part) if root != plain else None  # `plain` pickles every part
+                copied.append(data is not None)
+                return data
+
+            yield counting
+
+    monkeypatch.setattr(cache, "_as_loaded", counted)
+    for vault in (root, plain):
+        (vault / "P3.md").write_text(f"{files['P3.md']!s}Notes: coffee\n")
+        sync(vault)
+    assert copied == [True, False, True, True] + [False] * 4  # P3 is in the second part (P2, P3)
+    tier, plain_tier = cache.load_notes(root), cache.load_notes(plain)
+    assert tier is not None and plain_tier is not None
+    notes, plans, lines = tier[0]
+    plain_notes, plain_plans, plain_lines = plain_tier[0]
+    assert {rel: entry.result for rel, entry in notes.items()} == {
+        rel: entry.result for rel, entry in plain_notes.items()
+    }  # the files' stats aside: P3 was written at another time there
+    assert (plans, lines) == (plain_plans, plain_lines)
+    assert {"P0.md", "P1.md", "P4.md", "P5.md", "P6.md"} <= plans.keys()  # the copied parts' plans
+    assert all(plan[0] is notes[path].result for path, plan in plans.items())  # matched to their notes
+    os.utime(root / ".followup-md" / "notes.pickle", ns=(0, 0))  # another run saved since it was loaded
+    with as_loaded(root, tier[1]) as same:
+        assert [same(index, part) for index, (part, _, _) in enumerate(tier[1].parts)] == [None] * 4

@@ -149,7 +149,7 @@ def test_a_first_sync_by_several_processes_writes_and_records_what_one_does(
         written = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.md")}
         tier = load_notes(root)
         assert tier is not None
-        entries, plans, lines = tier
+        entries, plans, lines = tier[0]
         results.append(
             (written, {rel: entry.result for rel, entry in entries.items()}, sorted(plans), len(lines))
         )
