@@ -291,3 +291,25 @@ def test_the_watcher_keeps_its_link_index_and_suggestions_while_names_stay(
     watcher.apply_batch({"Jane Doo.md": False})
     fixed = watcher.sync()
     assert built == [2, 3, 4, 5] and not any("Jane Doo" in problem.message for problem in fixed.problems)
+
+
+def test_what_was_read_is_left_out_of_the_collectors_walks(make_vault: MakeVault) -> None:
+    """Once the vault is read, its notes live through the run: the cycle
+    collector never walks them again (a recruiter's vault spent a quarter of a
+    sync after one edit in full collections)."""
+    import gc
+
+    from followup_md.app import plan_vault
+    from followup_md.cached_read import probe_vault
+    from followup_md.vault import load_config, read_settings
+
+    root = make_vault({"Acme.md": "---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\n"})
+    config = load_config(root)
+    settings = read_settings(root, config)
+    try:
+        planned = plan_vault(root, config, settings, probe_vault(root, config, settings, TODAY))
+        note = planned.read["Acme.md"].result
+        walked = {id(found) for generation in range(3) for found in gc.get_objects(generation)}
+        assert isinstance(note, Note) and id(note) not in walked and id(note.facts) not in walked
+    finally:
+        gc.unfreeze()
