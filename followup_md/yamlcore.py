@@ -7,21 +7,21 @@ null, bool, int and float, with the 1.2 spellings. Anchors and aliases are
 refused before anything is built (no alias bombs), duplicate keys are refused,
 and every top-level key comes back with its line. Front matter of plain
 `name: value` lines, as most is, is read without building libyaml's nodes
-(`simple_mapping`, held to libyaml's answer by a property test).
+(`simple_mapping`, held to libyaml's answer by a property test), and PyYAML
+is not even imported until a note needs it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
-
-import yaml
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from followup_md.errors import NoteError
 
-if not yaml.__with_libyaml__:  # pragma: no cover - checked by a test too
-    raise ImportError("followup-md needs PyYAML built with libyaml (its C loader)")
+if TYPE_CHECKING:
+    import yaml
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -32,10 +32,6 @@ _FLOAT = re.compile(
 )
 
 
-class CoreLoader(yaml.CSafeLoader):
-    """CSafeLoader with the YAML 1.2 core schema's implicit types only."""
-
-
 # The implicit types in the order the resolver tries them, each with the first
 # characters it is tried on (every value its pattern matches starts with one).
 _IMPLICIT: tuple[tuple[str, re.Pattern[str], list[str]], ...] = (
@@ -44,9 +40,24 @@ _IMPLICIT: tuple[tuple[str, re.Pattern[str], list[str]], ...] = (
     ("tag:yaml.org,2002:int", _INT, list("-+0123456789")),
     ("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789.")),
 )
-CoreLoader.yaml_implicit_resolvers = {}
-for _tag, _pattern, _first in _IMPLICIT:
-    CoreLoader.add_implicit_resolver(_tag, _pattern, _first)
+
+
+@cache
+def core_loader() -> type[yaml.CSafeLoader]:
+    """libyaml's CSafeLoader with the YAML 1.2 core schema's implicit types
+    only (PyYAML is imported here, the first time a note needs it)."""
+    import yaml
+
+    if not yaml.__with_libyaml__:  # pragma: no cover - checked by a test too
+        raise ImportError("followup-md needs PyYAML built with libyaml (its C loader)")
+
+    class CoreLoader(yaml.CSafeLoader):
+        """CSafeLoader with the YAML 1.2 core schema's implicit types only."""
+
+    CoreLoader.yaml_implicit_resolvers = {}
+    for tag, pattern, first in _IMPLICIT:
+        CoreLoader.add_implicit_resolver(tag, pattern, first)
+    return CoreLoader
 
 
 def _int(value: str) -> int:
@@ -80,6 +91,8 @@ _SCALARS: dict[str, Callable[[str], Any]] = {
 def _value(node: yaml.Node) -> Any:
     """A composed node as plain Python values (the composer has resolved every
     tag already; building values here skips PyYAML's constructor machinery)."""
+    import yaml
+
     if isinstance(node, yaml.ScalarNode):
         convert = _SCALARS.get(node.tag)
         if convert is None:
@@ -128,6 +141,8 @@ def _too_deep(text: str) -> bool:
 
 def _first_anchor(text: str) -> int | None:
     """0-based line of the first anchor or alias, by the parser's own events."""
+    import yaml
+
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             mark = event.start_mark
@@ -150,6 +165,8 @@ def load_mapping(text: str, path: str, first_line: int) -> tuple[dict[str, Any],
 
 def _load_with_yaml(text: str, path: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
     """`load_mapping` by libyaml: any front matter, every error at its line."""
+    import yaml
+
     try:
         if ("&" in text or "*" in text) and (line := _first_anchor(text)) is not None:
             raise NoteError(
@@ -185,7 +202,9 @@ def _check_bounds(text: str, path: str, first_line: int) -> None:
 
 def _compose(text: str, path: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
     """The one document of `text`, which must be a mapping (or empty)."""
-    loader = CoreLoader(text)
+    import yaml
+
+    loader = core_loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -127,7 +127,9 @@ def test_a_generated_vault_rarely_needs_markdown_it(parses: list[str], tmp_path:
     assert len(parses) <= len(with_blocks) // 50  # bodies with an indented fence or other HTML
 
 
-def test_a_rescan_of_common_bodies_never_loads_markdown_it(make_vault: MakeVault) -> None:
+def test_a_rescan_of_common_notes_never_loads_markdown_it_or_pyyaml(make_vault: MakeVault) -> None:
+    """Common bodies need no CommonMark parser, `name: value` front matter no
+    YAML library: neither is imported; front matter with a list loads PyYAML."""
     people = {
         f"People/Person {i}.md": f"---\ntype: contact\nmet: 2026-11-1{i}\n---\n{BODY}" for i in range(9)
     }
@@ -135,7 +137,7 @@ def test_a_rescan_of_common_bodies_never_loads_markdown_it(make_vault: MakeVault
     code = (
         "import sys; from followup_md.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('markdown_it' in sys.modules)"
+        "print('markdown_it' in sys.modules, 'yaml' in sys.modules)"
     )
     env = {**os.environ, "FOLLOWUP_MD_TODAY": TODAY.isoformat()}
     for said in ("updated 9 notes", "nothing to update"):  # a first sync, then a full rescan
@@ -147,10 +149,15 @@ def test_a_rescan_of_common_bodies_never_loads_markdown_it(make_vault: MakeVault
             check=True,
         )
         assert said in done.stdout and done.stderr == ""
-        assert done.stdout.splitlines()[-1] == "False"
+        assert done.stdout.splitlines()[-1] == "False False"
         for path in (root / ".followup-md").iterdir():
             path.unlink()
     assert all(markers.BEGIN in (root / rel).read_text() for rel in people)
+    (root / "People/Ann.md").write_text("---\ntype: contact\nmet: 2026-11-19\naliases: [Annie, A.]\n---\n")
+    done = subprocess.run(
+        [sys.executable, "-c", code, "sync", str(root)], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "False True"
 
 
 @pytest.fixture

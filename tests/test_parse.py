@@ -25,9 +25,9 @@ NEW_YORK = ZoneInfo("America/New_York")
 
 def test_libyaml_c_loader_is_used() -> None:
     assert yaml.__with_libyaml__, "PyYAML without libyaml: install a wheel built with it"
-    from followup_md.yamlcore import CoreLoader
+    from followup_md.yamlcore import core_loader
 
-    assert issubclass(CoreLoader, yaml.CSafeLoader)
+    assert issubclass(core_loader(), yaml.CSafeLoader)
 
 
 @pytest.mark.parametrize(
