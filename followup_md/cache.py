@@ -111,6 +111,7 @@ class _Unpickler(pickle.Unpickler):
         {
             ("datetime", "date"),
             ("followup_md.cache", "RunRecord"),
+            ("followup_md.links", "Suggested"),
             *(("followup_md.model", kind.__name__) for kind in model.PICKLED),
         }
     )
@@ -180,24 +181,33 @@ class TierFile:
     parts: list[tuple[NotesTier, int, int]]
 
 
-def load_notes(root: Path) -> tuple[NotesTier, TierFile] | None:
-    """The notes tier and where it came from; None when it is missing, damaged
-    or stale (then the run record's stats cannot serve a note: it has nothing
-    to serve it from)."""
+def load_notes(root: Path) -> tuple[NotesTier, Any, TierFile] | None:
+    """The notes tier, what was kept of the link index with it (see `save`)
+    and where they came from; None when it is missing, damaged or stale (then the run
+    record's stats cannot serve a note: it has nothing to serve it from)."""
     ends: list[int] = []
     parts = _load(root, "notes.pickle", ends)
-    if parts is None:
+    if not parts or not _lookups(parts[-1]):
         return None
     tier: NotesTier = ({}, {}, {})
-    for part in parts:
+    for part in parts[:-1]:
         if not (isinstance(part, tuple) and len(part) == 3 and all(isinstance(half, dict) for half in part)):
             return None
         for whole, piece in zip(tier, part, strict=True):
             whole.update(piece)
     offsets = ends[4:]
-    return tier, TierFile(
-        (ends[0], ends[1], ends[2], ends[3]), list(zip(parts, offsets, offsets[1:], strict=False))
+    return (
+        tier,
+        parts[-1],
+        TierFile((ends[0], ends[1], ends[2], ends[3]), list(zip(parts, offsets, offsets[1:], strict=False))),
     )
+
+
+def _lookups(links: Any) -> bool:
+    """Whether `links` has the shape of what `save` keeps of the link index."""
+    if links is None:
+        return True
+    return isinstance(links, tuple) and len(links) == 2 and all(isinstance(half, dict) for half in links)
 
 
 def _parts(tier: NotesTier) -> list[NotesTier]:
@@ -281,11 +291,15 @@ def _as_loaded(root: Path, source: TierFile | None) -> Iterator[Callable[[int, A
         yield same
 
 
-def save(root: Path, run: RunRecord, notes: NotesTier, source: TierFile | None = None) -> None:
+def save(
+    root: Path, run: RunRecord, notes: NotesTier, links: Any = None, source: TierFile | None = None
+) -> None:
     """Write the cache (notes, then the run stamped with the notes tier's own
     mtime) through the one writer; a failure (read-only vault, full disk, a
-    cache file that is a link or a FIFO) is not an error. The parts of the
-    notes tier that are as they were loaded (from `source`) are copied."""
+    cache file that is a link or a FIFO) is not an error. The notes tier
+    ends with `links`, the paths and aliases of the last link index with its
+    suggestions for broken links (`sync.PlanMemo.links`). Its parts that are as
+    they were loaded (from `source`) are copied."""
     from followup_md.write import write_own
 
     ignore = f"{CACHE_DIR}/.gitignore"
@@ -293,7 +307,7 @@ def save(root: Path, run: RunRecord, notes: NotesTier, source: TierFile | None =
         if not os.path.lexists(root / ignore):
             write_own(root, ignore, b"# followup-md's cache: safe to delete, never worth committing\n*\n")
         with _as_loaded(root, source) as same:
-            write_own(root, f"{CACHE_DIR}/notes.pickle", _dump(_parts(notes), same))
+            write_own(root, f"{CACHE_DIR}/notes.pickle", _dump([*_parts(notes), links], same))
         run.saved_ns = os.lstat(root / CACHE_DIR / "notes.pickle").st_mtime_ns
         write_own(root, f"{CACHE_DIR}/run.pickle", _dump([run]))
     except (OSError, WriteError):

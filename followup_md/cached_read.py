@@ -108,8 +108,8 @@ def read_vault(
     loaded = load_notes(root) if probe.run is not None else None
     run = probe.run if loaded is not None else None  # no notes tier: every note is read
     entries, plans, lines = loaded[0] if loaded is not None else ({}, {}, {})
-    probe.tier_file = loaded[1] if loaded is not None else None
-    probe.memo = PlanMemo(plans, lines)
+    probe.memo = PlanMemo(plans, lines, links=loaded[1] if loaded is not None else None)
+    probe.tier_file = loaded[2] if loaded is not None else None
     paths = sorted(probe.stats)
     served = {rel for rel in paths if run is not None and run.trusted(rel, probe.stats[rel])}
     if progress is not None:
@@ -193,6 +193,8 @@ def record_run(
         else:
             del read[rel]  # unreadable: tried again next time
     plans, lines = _kept_plans(probe.memo, read, written)
+    found = probe.memo.link_lookups() if probe.memo is not None else None
+    links = (found[0], found[1][1]) if found is not None else None  # the suggestions only
     probe.memo = None  # the plans of the notes written go before those notes are read again
     now = {rel: stat_now(root / rel) for rel in written if rel not in config.own_files}
     for rel in [rel for rel, stat in now.items() if stat is None]:
@@ -206,7 +208,7 @@ def record_run(
         stat_now(root / rel) if rel else None for rel in (config.due_file, config.ics_file, config.stats_file)
     )
     run = RunRecord(probe.key, probe.today, stats, own, 0, stdout, stderr)
-    save(root, run, (read, plans, lines), probe.tier_file)
+    save(root, run, (read, plans, lines), links, probe.tier_file)
 
 
 def _read_written(

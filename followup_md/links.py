@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, TypeGuard
 from urllib.parse import quote
 
 from followup_md.catalogue import CATALOGUE, entry_key
@@ -119,21 +120,30 @@ class LinkIndex:
             key, floor, SUGGEST_POOL - len(pool), frozenset(near), list(dict.fromkeys(found))[:limit]
         )
 
-    def learn_from(self, older: LinkIndex, added: Mapping[str, Iterable[str]]) -> None:
-        """Keep what `older`, the index of the same notes but those `added` since
-        (path -> aliases), resolved and suggested that they cannot change. A
+    @property
+    def lookups(self) -> Lookups:
+        """What it resolved and suggested so far (for `learn_from`)."""
+        return self._resolved, self._suggested
+
+    def learn_from(self, older: Lookups, added: Mapping[str, Iterable[str]]) -> None:
+        """Keep the `lookups` of an index of the same notes but those `added`
+        since (path -> aliases) that they cannot change. A
         note added never unresolves a link, and can change where one leads only
         if the link ends in its file name or is one of its aliases. The
         suggestions for a name stay unless a new name enters their pool near
         enough to be chosen, or pushes a chosen one (or more than one) out."""
         keys = {_key(path.rsplit("/", 1)[-1]) for path in added}
         keys |= {_key(alias) for aliases in added.values() for alias in aliases}
+        resolved, suggested = older
         self._resolved = {
-            looked_up: known for looked_up, known in older._resolved.items() if known[0].isdisjoint(keys)
+            looked_up: known for looked_up, known in resolved.items() if known[0].isdisjoint(keys)
         }
         grams = {key: _grams(key) for key in keys}
+        paths = set(self.paths.values())
         self._suggested = {
-            looked_up: known for looked_up, known in older._suggested.items() if known.stays(grams)
+            looked_up: known
+            for looked_up, known in suggested.items()
+            if _sound(looked_up, known, paths) and known.stays(grams)
         }
 
     def _pool(self, key: str) -> tuple[list[str], tuple[int, str] | None]:
@@ -209,6 +219,37 @@ class Suggested:
 
 
 COMMON_GRAM = 4  # a run held by more than a quarter of the names is common
+
+
+def _sound(looked_up: object, known: object, paths: set[str]) -> bool:
+    """Whether a suggestion kept (in the cache, which a stranger may have
+    crafted) is one this index could have made: typed, and of its own notes."""
+    if not (isinstance(known, Suggested) and _typed(looked_up, (str, int))):
+        return False
+    return (
+        isinstance(known.key, str)
+        and isinstance(known.room, int)
+        and (known.floor is None or _typed(known.floor, (int, str)))
+        and isinstance(known.near, frozenset)
+        and all(isinstance(name, str) for name in known.near)
+        and isinstance(known.paths, list)
+        and len(known.paths) <= looked_up[1]
+        and all(isinstance(path, str) and path in paths for path in known.paths)
+    )
+
+
+def _typed(value: object, kinds: tuple[type, ...]) -> TypeGuard[tuple[Any, ...]]:
+    """Whether `value` is a tuple of values of these kinds, in order."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == len(kinds)
+        and all(isinstance(item, kind) for item, kind in zip(value, kinds, strict=True))
+    )
+
+
+# What an index resolved ((target, source folder) -> the names a new note
+# would need to change it, the note) and suggested ((name, limit) -> ...).
+Lookups = tuple[dict[tuple[str, str], tuple[frozenset[str], str | None]], dict[tuple[str, int], Suggested]]
 
 
 def _shared_runs(postings: Iterable[set[str]]) -> Counter[str]:

@@ -15,7 +15,7 @@ from followup_md.blocks import rename_steps, split_lines
 from followup_md.config import Config
 from followup_md.diagnose import contradictions, unresolved_links, unused_settings
 from followup_md.journal import exchanges
-from followup_md.links import LinkIndex, link_index
+from followup_md.links import LinkIndex, Lookups, Suggested, link_index
 from followup_md.model import (
     Exchange,
     FileChange,
@@ -118,10 +118,19 @@ class PlanMemo:
 
     notes: dict[str, tuple[Note, Exchange, date, NoteOutcome]] = field(default_factory=dict)
     lines: DueLineMemo = field(default_factory=dict)
-    # Kept in memory only (the watcher's), never in the cache: the link index
-    # with the paths and aliases it was built from (it keeps what it resolved
-    # and suggested: a broken link's suggestions cost a search).
+    # The link index with the paths and aliases it was built from: it keeps
+    # what it resolved and suggested (a broken link's suggestions cost a
+    # search). The index itself is kept in memory (the watcher's); the cache
+    # keeps the paths and aliases with its suggestions (`links`), never where
+    # a link leads (a plan, and so what is written, follows from that).
     index: tuple[dict[str, tuple[str, ...]], LinkIndex] | None = None
+    links: tuple[dict[str, tuple[str, ...]], dict[tuple[str, int], Suggested]] | None = None
+
+    def link_lookups(self) -> tuple[dict[str, tuple[str, ...]], Lookups] | None:
+        """The paths and aliases of the last index, with its lookups."""
+        if self.index is not None:
+            return self.index[0], self.index[1].lookups
+        return (self.links[0], ({}, self.links[1])) if self.links is not None else None
 
 
 NoteOutcome = tuple[list[Step], list[Waiting], bytes | None, Problem | None, list[Problem]]
@@ -224,17 +233,18 @@ def plan_read(
 
 def _link_index(notes: Mapping[str, Note], memo: PlanMemo | None) -> LinkIndex:
     """The notes' link index: the memo's while the paths and aliases it was
-    built from are the same. When notes were only added, the new index keeps
-    what the memo's resolved and suggested that they cannot change."""
+    built from are the same. When notes were only added since the memo's (or
+    the cache's) index, the new one keeps what it resolved and suggested that
+    they cannot change."""
     if memo is None:
         return link_index(notes)
     basis = {path: note.facts.get("aliases", ()) for path, note in notes.items()}
     if memo.index is not None and memo.index[0] == basis:
         return memo.index[1]
     index = link_index(notes)
-    if memo.index is not None and memo.index[0].items() <= basis.items():
-        older, known = memo.index
-        index.learn_from(known, {path: basis[path] for path in basis.keys() - older.keys()})
+    older = memo.link_lookups()
+    if older is not None and older[0].items() <= basis.items():
+        index.learn_from(older[1], {path: basis[path] for path in basis.keys() - older[0].keys()})
     memo.index = (basis, index)
     return index
 

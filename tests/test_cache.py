@@ -7,7 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -293,7 +294,8 @@ def test_a_part_of_the_notes_tier_that_did_not_change_is_copied_not_pickled_agai
     for vault in (root, plain):
         (vault / "P3.md").write_text(f"{files['P3.md']!s}Notes: coffee\n")
         sync(vault)
-    assert copied == [True, False, True, True] + [False] * 4  # P3 is in the second part (P2, P3)
+    # P3 is in the second part (P2, P3); the last is the link index's suggestions (none here)
+    assert copied == [True, False, True, True, True] + [False] * 5
     tier, plain_tier = cache.load_notes(root), cache.load_notes(plain)
     assert tier is not None and plain_tier is not None
     notes, plans, lines = tier[0]
@@ -305,5 +307,65 @@ def test_a_part_of_the_notes_tier_that_did_not_change_is_copied_not_pickled_agai
     assert {"P0.md", "P1.md", "P4.md", "P5.md", "P6.md"} <= plans.keys()  # the copied parts' plans
     assert all(plan[0] is notes[path].result for path, plan in plans.items())  # matched to their notes
     os.utime(root / ".followup-md" / "notes.pickle", ns=(0, 0))  # another run saved since it was loaded
-    with as_loaded(root, tier[1]) as same:
-        assert [same(index, part) for index, (part, _, _) in enumerate(tier[1].parts)] == [None] * 4
+    with as_loaded(root, tier[2]) as same:
+        assert [same(index, part) for index, (part, _, _) in enumerate(tier[2].parts)] == [None] * 5
+
+
+LOG = "---\ntype: log\ndate: 2026-11-18\nwith: '[[Jane Doo]]'\ndirection: sent\n---\n"
+JANE = "---\ntype: contact\nmet: 2026-11-17\n---\n"
+
+
+def test_a_sync_after_an_edit_takes_broken_links_suggestions_from_the_cache(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The "did you mean" search for a broken link is not run again by the next
+    sync while no note it could change was added; a near one makes it run."""
+    from followup_md import links
+
+    root = make_vault({"Jane Doe.md": JANE, "Log.md": LOG, "book.md": "---\ntype: book\n---\n"})
+    searched: list[str] = []
+    search = links.LinkIndex._search
+
+    def counted(self: links.LinkIndex, key: str, limit: int) -> links.Suggested:
+        searched.append(key)
+        return search(self, key, limit)
+
+    monkeypatch.setattr(links.LinkIndex, "_search", counted)
+    _, first = sync(root)
+    assert searched == ["jane doo"] and "did you mean 'Jane Doe'?" in first
+    (root / "Jane Doe.md").write_text(JANE + "Notes: coffee\n")
+    (root / "Zed.md").write_text(JANE)  # a note added, nothing like the broken link
+    _, again = sync(root)
+    assert searched == ["jane doo"] and "did you mean 'Jane Doe'?" in again
+    (root / "Jane Dox.md").write_text(JANE)
+    _, near = sync(root)
+    assert searched == ["jane doo", "jane doo"] and "did you mean 'Jane Dox', 'Jane Doe'?" in near
+
+
+@pytest.mark.parametrize(
+    ("forged", "added"),
+    [
+        (lambda s: replace(s, paths=["Evil.md"]), False),  # a note the vault does not have
+        (lambda s: replace(s, paths=[3]), False),
+        (lambda s: replace(s, floor=("x", 1), room=0), True),  # checked against a note added
+        (lambda s: replace(s, key=5), True),
+        (lambda s: "not a suggestion", True),
+    ],
+)
+def test_a_crafted_suggestion_in_the_cache_is_never_shown(
+    make_vault: MakeVault, forged: Callable[[Any], Any], added: bool
+) -> None:
+    from followup_md import cache
+
+    root = make_vault({"Jane Doe.md": JANE, "Log.md": LOG})
+    sync(root)
+    loaded, run = cache.load_notes(root), load_run(root)
+    assert loaded is not None and run is not None
+    tier, (basis, suggested), _ = loaded
+    suggested = {key: forged(found) for key, found in suggested.items()}
+    cache.save(root, run, tier, (basis, suggested))  # shipped with a cloned vault
+    (root / "Jane Doe.md").write_text(JANE + "Notes: coffee\n")  # not a no-op
+    if added:
+        (root / "Jan Zed.md").write_text(JANE)
+    _, err = sync(root)
+    assert "did you mean 'Jane Doe'" in err and "Evil" not in err

@@ -391,7 +391,7 @@ def test_an_index_that_learns_from_the_last_one_answers_as_a_new_one(
             older.resolve(target, folder + "Log.md")
             older.suggest(target)
         learnt, plain = LinkIndex(new, new), LinkIndex(new, new)
-        learnt.learn_from(older, {path: new[path] for path in new.keys() - old.keys()})
+        learnt.learn_from(older.lookups, {path: new[path] for path in new.keys() - old.keys()})
         for target, folder in looked_up:
             assert learnt.resolve(target, folder + "Log.md") == plain.resolve(target, folder + "Log.md")
             assert learnt.suggest(target) == plain.suggest(target)
