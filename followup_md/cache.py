@@ -98,9 +98,11 @@ class RunRecord:
             return False
         return max(stats.values(), default=(0, 0))[0] < self.saved_ns  # the newest mtime
 
-    def trusted(self, rel: str, stat: Stat) -> bool:
-        """Whether a cached result for `rel` still holds for a file with `stat`."""
-        return self.stats.get(rel) == stat and stat[0] < self.saved_ns
+    def trusted(self, stats: Mapping[str, Stat]) -> set[str]:
+        """The files whose cached results still hold, of these with their stat
+        now: the same stat, older than the save."""
+        known, saved = self.stats, self.saved_ns
+        return {rel for rel, stat in stats.items() if known.get(rel) == stat and stat[0] < saved}
 
 
 class _Unpickler(pickle.Unpickler):

@@ -111,7 +111,7 @@ def read_vault(
     probe.memo = PlanMemo(plans, lines, links=loaded[1] if loaded is not None else None)
     probe.tier_file = loaded[2] if loaded is not None else None
     paths = sorted(probe.stats)
-    served = {rel for rel in paths if run is not None and run.trusted(rel, probe.stats[rel])}
+    served = run.trusted(probe.stats) if run is not None else set()
     if progress is not None:
         progress(len(served))
     unread = [rel for rel in paths if rel not in served]

@@ -122,10 +122,10 @@ def test_an_edited_note_is_read_again(make_vault: MakeVault) -> None:
 
 def test_a_note_as_new_as_the_cache_is_not_trusted_to_its_stat() -> None:
     run = RunRecord(b"k", date(2026, 11, 20), {"a.md": (100, 5)}, (None, None), saved_ns=200)
-    assert run.trusted("a.md", (100, 5))
-    assert not run.trusted("a.md", (101, 5))
+    assert run.trusted({"a.md": (100, 5), "b.md": (100, 5)}) == {"a.md"}
+    assert not run.trusted({"a.md": (101, 5)})
     fresh = RunRecord(b"k", date(2026, 11, 20), {"a.md": (200, 5)}, (None, None), saved_ns=200)
-    assert not fresh.trusted("a.md", (200, 5))
+    assert not fresh.trusted({"a.md": (200, 5)})
     assert not fresh.unchanged(b"k", date(2026, 11, 20), {"a.md": (200, 5)}, (None, None))
     assert run.unchanged(b"k", date(2026, 11, 20), {"a.md": (100, 5)}, (None, None))
     assert not run.unchanged(b"k", date(2026, 11, 21), {"a.md": (100, 5)}, (None, None))
