@@ -47,9 +47,10 @@ from followup_md.schema import KEY_KINDS
 CACHE_LIMIT = 1 << 30  # bytes: a pickle larger than this is not ours
 
 # Bumped when the same bytes are read into different facts (2: company, role
-# and name hold a link's display text), or a kept plan changes shape (3: it
-# holds its warnings), which the types' fields cannot show.
-READING = 3
+# and name hold a link's display text), or a kept plan or the notes tier
+# changes shape (3: a plan holds its warnings; 4: the tier ends with the link
+# index's suggestions), which the types' fields cannot show.
+READING = 4
 
 
 def _layout() -> str:
