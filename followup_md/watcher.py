@@ -43,6 +43,12 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+def _due_digest(root: Path, due_file: str) -> bytes | None:
+    """Due.md's digest now; None when it is not there."""
+    own = read_own(root, due_file)
+    return _digest(own.data) if own is not None else None
+
+
 @dataclass
 class Stats:
     """What the watcher has done (for status lines and tests)."""
@@ -78,7 +84,8 @@ class Watcher:
         self.read: dict[str, ReadFile] = {}
         self.memo = PlanMemo()
         self.touched: dict[str, float] = {}
-        self.written: dict[str, bytes] = {}
+        self.due_seen: bytes | None = None  # Due.md's digest as the last plan read it or we wrote it
+        self.failed = False  # a change of the last plan could not be written
         self.deferred: set[str] = set()
         self.changed: list[str] = []
         self.plan: SyncPlan | None = None  # the last one, for the record left at the end
@@ -190,9 +197,9 @@ class Watcher:
         return dirty
 
     def _due_changed(self) -> bool:
-        """Whether Due.md is not what we last wrote (a tick, an edit, gone)."""
-        own = read_own(self.root, self.config.due_file)
-        return own is None or _digest(own.data) != self.written.get(self.config.due_file)
+        """Whether Due.md is not as the last plan read it or we then wrote it (a
+        tick, an edit, an undone tick, gone)."""
+        return _due_digest(self.root, self.config.due_file) != self.due_seen
 
     def news(self, rel: str, is_dir: bool) -> bool:
         """Whether an event on `rel` may tell something new: not when the file
@@ -219,6 +226,7 @@ class Watcher:
         stats_md = read_own(self.root, self.config.stats_file) if self.config.stats_file else None
         plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md)
         self.plan = plan
+        self.due_seen = _digest(due.data) if due is not None else None
         self.stats.syncs += 1
         self._write(plan)
         problems = [str(problem) for problem in plan.problems]
@@ -236,10 +244,12 @@ class Watcher:
 
     def write_quiet(self) -> None:
         """Write the deferred notes that have gone quiet. Anything new since the
-        last plan is synced at once, so its changes still hold: the vault is not
-        planned again (30 ms at 10,000 notes, with no save seen meanwhile),
-        unless the day has changed."""
-        if self.plan is None or self.today_of() != self.today:
+        last plan is synced at once (Due.md as well: see `news`), so its changes
+        still hold: the vault is not planned again (30 ms at 10,000 notes, with
+        no save seen meanwhile), unless the day has changed or a change of the
+        last plan could not be written (a tick it carried must still hold
+        Due.md back)."""
+        if self.plan is None or self.failed or self.today_of() != self.today:
             self.sync()
             return
         self._write(replace(self.plan, changes=self.pending))
@@ -255,9 +265,11 @@ class Watcher:
         applied = apply_plan(self.root, plan, self.config.due_file, self.deferred, grace=False)
         for error in applied.skipped:
             self.echo(f"followup-md: {error}")
+        self.failed = bool(applied.skipped)
+        if self.config.due_file in applied.written:
+            self.due_seen = _digest(applied.written[self.config.due_file])
         wrote = [change.path for change in plan.changes if change.path in applied.written]
         for rel in wrote:
-            self.written[rel] = _digest(applied.written[rel])
             self.stats.writes[rel] = self.stats.writes.get(rel, 0) + 1
             if rel not in self.config.own_files:
                 self._load(rel)

@@ -119,6 +119,58 @@ def test_a_due_tick_waits_for_its_deferred_note(make_vault: MakeVault, quiet_not
     assert "- [x]" not in due.read_text("utf-8")  # consumed: the step is done in its note
 
 
+def test_a_due_tick_still_holds_due_when_its_note_failed_and_another_goes_quiet(
+    make_vault: MakeVault,
+) -> None:
+    """A quiet note is written from the last plan only if that plan's writes all
+    went through: a ticked note skipped as stale must keep Due.md's tick."""
+    root = make_vault({"Acme.md": APPLICATION, "Beta.md": APPLICATION.replace("Acme", "Beta")})
+    clock = FakeClock()
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
+    watcher.scan()
+    watcher.sync()
+    acme, beta, due = root / "Acme.md", root / "Beta.md", root / "Due.md"
+    beta.write_text(APPLICATION.replace("Acme", "Beta"), "utf-8")  # its block removed: Beta is deferred
+    line = next(line for line in due.read_text("utf-8").splitlines() if "[[Acme#^fu-confirm" in line)
+    due.write_text(due.read_text("utf-8").replace(line, line.replace("- [ ]", "- [x]", 1)), "utf-8")
+    assert watcher.apply_batch({"Beta.md": False, "Due.md": False})
+    with acme.open("a", encoding="utf-8") as handle:
+        handle.write("typed while the watcher planned\n")  # Acme's write will be skipped as stale
+    watcher.sync()
+    assert watcher.deferred == {"Beta.md"} and "- [x]" in due.read_text("utf-8")
+    clock.now += 2.0
+    watcher.write_quiet()  # Beta has gone quiet
+    assert "- [x] " in acme.read_text("utf-8") or "- [x]" in due.read_text("utf-8"), "the tick is lost"
+    assert "typed while the watcher planned" in acme.read_text("utf-8")
+
+
+@pytest.mark.parametrize("quiet_note_by", ["sync", "write_quiet"])
+def test_a_due_tick_taken_back_before_its_note_is_written_is_respected(
+    make_vault: MakeVault, quiet_note_by: str
+) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    clock = FakeClock()
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
+    watcher.scan()
+    watcher.sync()
+    note, due = root / "Acme.md", root / "Due.md"
+    note.write_text(note.read_text("utf-8").replace("aaaa", "edited"), "utf-8")
+    assert watcher.apply_batch({"Acme.md": False})
+    watcher.sync()
+    unticked = due.read_text("utf-8")
+    line = next(line for line in unticked.splitlines() if "^fu-confirm" in line)
+    due.write_text(unticked.replace(line, line.replace("- [ ]", "- [x]", 1)), "utf-8")  # a tick ...
+    assert watcher.news("Due.md", False) and watcher.apply_batch({"Due.md": False})
+    watcher.sync()
+    assert watcher.deferred == {"Acme.md"}
+    due.write_text(unticked, "utf-8")  # ... taken back (Ctrl-Z), the very bytes we last wrote
+    assert watcher.news("Due.md", False) and watcher.apply_batch({"Due.md": False})
+    watcher.sync()
+    clock.now += 2.0
+    getattr(watcher, quiet_note_by)()
+    assert "- [ ] " in note.read_text("utf-8") and "- [x]" not in note.read_text("utf-8")
+
+
 def test_a_due_tick_is_kept_when_its_note_cannot_be_written(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": APPLICATION})
     _sync(root)
