@@ -94,21 +94,32 @@ def test_a_cached_plan_that_would_change_its_note_is_planned_again_from_the_disk
     assert "PWND" not in text and "Notes: aaaa" in text
 
 
-@pytest.mark.parametrize("quiet_note_by", ["sync", "write_quiet"])
-def test_a_due_tick_waits_for_its_deferred_note(make_vault: MakeVault, quiet_note_by: str) -> None:
-    root = make_vault({"Acme.md": APPLICATION})
+def _watching(root: Path) -> tuple[Watcher, FakeClock]:
+    """A watcher on a fake clock, notes written once quiet for 2 s, synced once."""
     clock = FakeClock()
     watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
     watcher.scan()
     watcher.sync()
+    return watcher, clock
+
+
+def _tick(due: Path, marker: str) -> None:
+    """Tick the first line of Due.md holding `marker`, as a user would."""
+    line = next(line for line in due.read_text("utf-8").splitlines() if marker in line)
+    due.write_text(due.read_text("utf-8").replace(line, line.replace("- [ ]", "- [x]", 1)), "utf-8")
+
+
+@pytest.mark.parametrize("quiet_note_by", ["sync", "write_quiet"])
+def test_a_due_tick_waits_for_its_deferred_note(make_vault: MakeVault, quiet_note_by: str) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    watcher, clock = _watching(root)
     note, due = root / "Acme.md", root / "Due.md"
     # The user edits the note, then ticks its line in Due.md half a second later.
     note.write_text(note.read_text("utf-8").replace("aaaa", "edited"), "utf-8")
     assert watcher.apply_batch({"Acme.md": False})
     watcher.sync()
     clock.now += 0.5
-    line = next(line for line in due.read_text("utf-8").splitlines() if "^fu-confirm" in line)
-    due.write_text(due.read_text("utf-8").replace(line, line.replace("- [ ]", "- [x]", 1)), "utf-8")
+    _tick(due, "^fu-confirm")
     assert watcher.apply_batch({"Due.md": False})
     watcher.sync()
     assert watcher.deferred == {"Acme.md"}
@@ -125,14 +136,10 @@ def test_a_due_tick_still_holds_due_when_its_note_failed_and_another_goes_quiet(
     """A quiet note is written from the last plan only if that plan's writes all
     went through: a ticked note skipped as stale must keep Due.md's tick."""
     root = make_vault({"Acme.md": APPLICATION, "Beta.md": APPLICATION.replace("Acme", "Beta")})
-    clock = FakeClock()
-    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
-    watcher.scan()
-    watcher.sync()
+    watcher, clock = _watching(root)
     acme, beta, due = root / "Acme.md", root / "Beta.md", root / "Due.md"
     beta.write_text(APPLICATION.replace("Acme", "Beta"), "utf-8")  # its block removed: Beta is deferred
-    line = next(line for line in due.read_text("utf-8").splitlines() if "[[Acme#^fu-confirm" in line)
-    due.write_text(due.read_text("utf-8").replace(line, line.replace("- [ ]", "- [x]", 1)), "utf-8")
+    _tick(due, "[[Acme#^fu-confirm")
     assert watcher.apply_batch({"Beta.md": False, "Due.md": False})
     with acme.open("a", encoding="utf-8") as handle:
         handle.write("typed while the watcher planned\n")  # Acme's write will be skipped as stale
@@ -149,17 +156,13 @@ def test_a_due_tick_taken_back_before_its_note_is_written_is_respected(
     make_vault: MakeVault, quiet_note_by: str
 ) -> None:
     root = make_vault({"Acme.md": APPLICATION})
-    clock = FakeClock()
-    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
-    watcher.scan()
-    watcher.sync()
+    watcher, clock = _watching(root)
     note, due = root / "Acme.md", root / "Due.md"
     note.write_text(note.read_text("utf-8").replace("aaaa", "edited"), "utf-8")
     assert watcher.apply_batch({"Acme.md": False})
     watcher.sync()
     unticked = due.read_text("utf-8")
-    line = next(line for line in unticked.splitlines() if "^fu-confirm" in line)
-    due.write_text(unticked.replace(line, line.replace("- [ ]", "- [x]", 1)), "utf-8")  # a tick ...
+    _tick(due, "^fu-confirm")  # a tick ...
     assert watcher.news("Due.md", False) and watcher.apply_batch({"Due.md": False})
     watcher.sync()
     assert watcher.deferred == {"Acme.md"}
@@ -175,8 +178,7 @@ def test_a_due_tick_is_kept_when_its_note_cannot_be_written(make_vault: MakeVaul
     root = make_vault({"Acme.md": APPLICATION})
     _sync(root)
     due = root / "Due.md"
-    line = next(line for line in due.read_text("utf-8").splitlines() if "^fu-confirm" in line)
-    due.write_text(due.read_text("utf-8").replace(line, line.replace("- [ ]", "- [x]", 1)), "utf-8")
+    _tick(due, "^fu-confirm")
     config = load_config(root)
     settings = read_settings(root, config)
     planned = plan_vault(root, config, settings, probe_vault(root, config, settings, TODAY))
