@@ -34,13 +34,14 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from followup_md import __version__, model
 from followup_md.errors import WriteError
 from followup_md.layout import CACHE_DIR, SETTINGS_FILES
-from followup_md.model import Stat
+from followup_md.model import Stat, pickled_by_fields
 from followup_md.safe_read import open_regular, read_inside
 from followup_md.schema import KEY_KINDS
 
@@ -106,6 +107,9 @@ class RunRecord:
         return {rel for rel, stat in stats.items() if known.get(rel) == stat and stat[0] < saved}
 
 
+pickled_by_fields(RunRecord)
+
+
 class _Unpickler(pickle.Unpickler):
     """Builds only our own data types: the cache lives in the vault, which may be
     shared or synced, so a pickle found there must never run code."""
@@ -120,9 +124,13 @@ class _Unpickler(pickle.Unpickler):
     )
 
     def find_class(self, module: str, name: str) -> Any:
+        """The type, as a plain callable: it builds an object only through its
+        constructor, whole (each is pickled as a call to itself), while a
+        crafted pickle asking for an object without its fields (`NEWOBJ`)
+        is refused, as `NEWOBJ` takes a type."""
         if (module, name) not in self.ALLOWED:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
-        return super().find_class(module, name)
+        return partial(super().find_class(module, name))
 
 
 FORMAT = _layout()
@@ -272,9 +280,9 @@ def _dump(
 
 @contextlib.contextmanager
 def _as_loaded(root: Path, source: TierFile | None) -> Iterator[Callable[[int, Any], bytes | None]]:
-    """For a part equal to the one loaded at its place (the same objects,
-    mostly: notes that no run read, planned or wrote again), the bytes it was
-    loaded from, while the tier's file is still the one loaded; else None."""
+    """For a part that holds the very objects loaded at its place (notes that
+    no run read, planned or wrote again), the bytes it was loaded from, while
+    the tier's file is still the one loaded; else None."""
     folder = root / CACHE_DIR
     handle = None
     with contextlib.suppress(OSError):
@@ -288,7 +296,7 @@ def _as_loaded(root: Path, source: TierFile | None) -> Iterator[Callable[[int, A
     loaded = source.parts
 
     def same(index: int, part: Any) -> bytes | None:
-        if index >= len(loaded) or loaded[index][0] != part:
+        if index >= len(loaded) or not _same_objects(loaded[index][0], part):
             return None
         _, start, end = loaded[index]
         data = os.pread(handle.fileno(), end - start, start)
@@ -296,6 +304,23 @@ def _as_loaded(root: Path, source: TierFile | None) -> Iterator[Callable[[int, A
 
     with handle:
         yield same
+
+
+def _same_objects(loaded: Any, part: Any) -> bool:
+    """Whether two parts (tuples of dicts) hold the very same objects under the
+    same keys. Never compared by value: a part from a crafted pickle may hold
+    objects that cannot even be compared."""
+    if not (isinstance(loaded, tuple) and isinstance(part, tuple) and len(loaded) == len(part)):
+        return False
+    for old, new in zip(loaded, part, strict=True):
+        if not (isinstance(old, dict) and isinstance(new, dict) and len(old) == len(new)):
+            return False
+        if any(old.get(key, _MISSING) is not value for key, value in new.items()):
+            return False
+    return True
+
+
+_MISSING = object()
 
 
 def save(

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from followup_md.catalogue import CATALOGUE, entry_key
 from followup_md.markdown import escape_markdown, one_line
-from followup_md.model import Note, Step
+from followup_md.model import Note, Step, pickled_by_fields
 
 
 def fold(text: str) -> str:
@@ -110,7 +110,7 @@ class LinkIndex:
         known = self._suggested.get((name, limit))
         if known is None:
             known = self._suggested[(name, limit)] = self._search(_key(name), limit)
-        return known.paths
+        return list(known.paths)
 
     def _search(self, key: str, limit: int) -> Suggested:
         pool, floor = self._pool(key)
@@ -132,7 +132,8 @@ class LinkIndex:
         if the link ends in its file name or is one of its aliases. The
         suggestions for a name stay unless a new name enters their pool near
         enough to be chosen, or pushes a chosen one (or more than one) out."""
-        keys = {_key(path.rsplit("/", 1)[-1]) for path in added}
+        keys = {_key(path.rsplit("/", 1)[-1]) for path in added}  # its file name
+        keys |= {_key(path).rsplit("/", 1)[-1] for path in added}  # its path's end, as the paths are keyed
         keys |= {_key(alias) for aliases in added.values() for alias in aliases}
         resolved, suggested = older
         self._resolved = {
@@ -221,20 +222,25 @@ class Suggested:
 COMMON_GRAM = 4  # a run held by more than a quarter of the names is common
 
 
+pickled_by_fields(Suggested)  # the cache keeps suggestions
+
+
 def _sound(looked_up: object, known: object, paths: set[str]) -> bool:
     """Whether a suggestion kept (in the cache, which a stranger may have
     crafted) is one this index could have made: typed, and of its own notes."""
     if not (isinstance(known, Suggested) and _typed(looked_up, (str, int))):
         return False
+    fields = [getattr(known, name, None) for name in ("key", "floor", "room", "near", "paths")]
+    key, floor, room, near, found = fields  # a pickle can leave a field unset
     return (
-        isinstance(known.key, str)
-        and isinstance(known.room, int)
-        and (known.floor is None or _typed(known.floor, (int, str)))
-        and isinstance(known.near, frozenset)
-        and all(isinstance(name, str) for name in known.near)
-        and isinstance(known.paths, list)
-        and len(known.paths) <= looked_up[1]
-        and all(isinstance(path, str) and path in paths for path in known.paths)
+        key == _key(looked_up[0])
+        and isinstance(room, int)
+        and (floor is None or _typed(floor, (int, str)))
+        and isinstance(near, frozenset)
+        and all(isinstance(name, str) for name in near)
+        and isinstance(found, list)
+        and len(found) <= looked_up[1]
+        and all(isinstance(path, str) and path in paths for path in found)
     )
 
 

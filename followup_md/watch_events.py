@@ -106,15 +106,16 @@ def make_observer(poll: bool) -> Any:
 
 
 def start_observer(root: Path, handler: Handler, poll: bool, echo: Callable[[str], None]) -> Any:
-    """The observer, started; only writes, moves and deletions are asked of the
-    kernel: a file read (by an editor, git, a script polling Due.md, or this
-    tool) wakes no thread."""
+    """The observer, started; only writes, moves, deletions and changes of
+    permissions are asked of the kernel: a file read (by an editor, git, a
+    script polling Due.md, or this tool) wakes no thread."""
     from watchdog import events
 
     observer = make_observer(poll)
     changes = [
         events.FileCreatedEvent,
         events.FileModifiedEvent,
+        events.FileAttribEvent,  # permissions: a note that could not be read may now be
         events.FileClosedEvent,
         events.FileMovedEvent,
         events.FileDeletedEvent,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import os
 import shutil
 import subprocess
@@ -191,7 +192,7 @@ def test_every_type_the_cache_stores_comes_back_equal_through_its_unpickler(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The model's types pickle as calls to themselves with their fields (see
-    `model._pickled_by_fields`): each comes back equal, and only these types
+    `model.pickled_by_fields`): each comes back equal, and only these types
     (and dates) are built."""
     import io
     import pickle
@@ -369,3 +370,40 @@ def test_a_crafted_suggestion_in_the_cache_is_never_shown(
         (root / "Jan Zed.md").write_text(JANE)
     _, err = sync(root)
     assert "did you mean 'Jane Doe'" in err and "Evil" not in err
+
+
+NEWOBJ = copyreg.__dict__["__newobj__"]  # pickled as the NEWOBJ opcode: an object made without its fields
+
+
+@pytest.mark.parametrize("where", ["a note", "a suggestion", "the run record"])
+def test_an_object_without_its_fields_in_a_crafted_cache_is_refused(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """Every type the cache stores is rebuilt by its constructor: a pickle
+    asking for one without its fields (`NEWOBJ`, no state) makes the file
+    count as damaged."""
+    from followup_md import cache, links, model
+
+    root = make_vault({"Jane Doe.md": JANE, "Log.md": LOG})
+    _, first = sync(root)
+    loaded, run = cache.load_notes(root), load_run(root)
+    assert loaded is not None and run is not None
+    (read, plans, lines), (basis, suggested), _ = loaded
+    kind: Any = {"a note": model.ReadFile, "a suggestion": links.Suggested, "the run record": RunRecord}[
+        where
+    ]
+    hollow = object.__new__(kind)
+    with monkeypatch.context() as patched:
+        patched.setattr(kind, "__reduce_ex__", lambda self, protocol: (NEWOBJ, (kind,)))
+        if where == "a note":
+            read = dict.fromkeys(read, hollow)
+        elif where == "a suggestion":
+            suggested = dict.fromkeys(suggested, hollow)
+        cache.save(
+            root, hollow if where == "the run record" else run, (read, plans, lines), (basis, suggested)
+        )
+    assert (cache.load_notes(root) is None) == (where != "the run record")
+    assert (load_run(root) is None) == (where == "the run record")
+    (root / "Other.md").write_text("not ours\n")  # not a no-op
+    _, err = sync(root)
+    assert err == first and "did you mean 'Jane Doe'?" in err

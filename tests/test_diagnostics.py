@@ -350,10 +350,10 @@ def test_the_pool_counts_common_runs_where_they_can_matter(names: list[str], wan
 
 NAMES = st.one_of(
     st.integers(0, 30).map("p {}".format),
-    st.text(alphabet="abé ", min_size=1, max_size=5),
-    st.sampled_from(["Jane Doe", "jane doe", "Jane Doé", "Jnae Doe", "Jane"]),
+    st.text(alphabet="abé #<.", min_size=1, max_size=5),
+    st.sampled_from(["Jane Doe", "jane doe", "Jane Doé", "Jnae Doe", "Jane", " Jane Doe", "<a", "C"]),
 )
-FOLDERS = st.sampled_from(["", "people/", "people/old/", "work/"])
+FOLDERS = st.sampled_from(["", "people/", "people/old/", "work/", "C# jobs/", "x/ a/"])
 
 
 @settings(max_examples=300, deadline=None)

@@ -206,6 +206,25 @@ def test_reading_files_wakes_no_thread(tmp_path: Path) -> None:
     assert sink.get_nowait() == ("b.md", False)
 
 
+@pytest.mark.parametrize("poll", [False, True])
+def test_a_change_of_permissions_is_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, poll: bool) -> None:
+    """A note that could not be read is read again once its permissions change."""
+    import queue
+
+    monkeypatch.setattr(watch_events, "POLL_INTERVAL", 0.1)
+    note = tmp_path / "a.md"
+    note.write_text("x")
+    note.chmod(0o200)
+    sink: watch_events.Events = queue.SimpleQueue()
+    observer = watch_events.start_observer(tmp_path, watch_events.Handler(tmp_path, sink), poll, print)
+    try:
+        note.chmod(0o644)
+        assert sink.get(timeout=10) == ("a.md", False)
+    finally:
+        observer.stop()
+        observer.join(5)
+
+
 class Running:
     """run_watch on a thread, with an Event set after every sync."""
 
