@@ -204,9 +204,10 @@ class Watcher:
     def news(self, rel: str, is_dir: bool) -> bool:
         """Whether an event on `rel` may tell something new: not when the file
         is as we last read or wrote it (our own write, echoed back), so that
-        an echo never holds back the batch of a save made just before it."""
-        if rel == self.config.due_file:
-            return self._due_changed()
+        an echo never holds back the batch of a save made just before it.
+        Stats.md, ours too, is rewritten by the next sync whatever it holds."""
+        if rel in self.config.own_files:
+            return rel == self.config.due_file and self._due_changed()
         known = self.read.get(rel)
         if is_dir or known is None or known.file.stat is None:
             return True

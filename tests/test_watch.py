@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,9 @@ def test_our_own_writes_echoed_back_are_not_news_and_hold_back_no_batch(make_vau
     watcher.sync()
     assert "^fu-confirm" in (root / "Acme.md").read_text()  # written by us, like Due.md
     assert not watcher.news("Acme.md", False) and not watcher.news("Due.md", False)
+    watcher.config = replace(watcher.config, stats_file="Stats.md")
+    (root / "Stats.md").write_text("edited by hand")  # rewritten by the next sync, whatever it holds
+    assert not watcher.news("Stats.md", False)
     assert watcher.news("Notes", True) and watcher.news("New.md", False)
     (root / "New.md").write_text(APPLICATION)  # the user saves a note ...
     events: watch_events.Events = queue.SimpleQueue()
