@@ -187,9 +187,9 @@ def record_run(
     100,000 notes should not be held twice), and keeps what `probe.memo` holds
     of the notes as they are left."""
     stats = probe.stats
-    for rel, entry in list(read.items()):
-        if entry.file.stat is not None:
-            stats[rel] = entry.file.stat
+    for rel, stat in [(rel, entry.file.stat) for rel, entry in read.items()]:  # no note left in a variable
+        if stat is not None:
+            stats[rel] = stat
         else:
             del read[rel]  # unreadable: tried again next time
     plans, lines = _kept_plans(probe.memo, read, written)
@@ -197,9 +197,10 @@ def record_run(
     links = (found[0], found[1][1]) if found is not None else None  # the suggestions only
     probe.memo = None  # the plans of the notes written go before those notes are read again
     now = {rel: stat_now(root / rel) for rel in written if rel not in config.own_files}
-    for rel in [rel for rel, stat in now.items() if stat is None]:
-        stats.pop(rel, None)
-        read.pop(rel, None)
+    for rel, stat in now.items():
+        read.pop(rel, None)  # the note as it was goes before it is read again from what was written
+        if stat is None:
+            stats.pop(rel, None)
     present = {rel: stat for rel, stat in now.items() if stat is not None}
     for rel, entry in zip(present, _read_written(present, written, config, settings), strict=True):
         stats[rel], read[rel] = present[rel], entry

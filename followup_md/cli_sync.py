@@ -66,16 +66,17 @@ def _sync(
     from followup_md.app import plan_vault  # the parser stays unloaded on a no-op run
     from followup_md.output import problem_lines
 
-    planned = plan_vault(root, config, settings, probe, _progress(root, config, settings))
-    if check or dry_run:
-        _echo_err(problem_lines(planned.plan))
-        _show_changes(planned.plan, dry_run)
-        if check and planned.plan.changes:
-            where = "" if vault is None or str(vault) == "." else f" {shlex.quote(str(vault))}"
-            again = f"followup-md sync{where}"
-            raise CheckFailed(f"run `{again}` to update them (then add them to the commit)")
+    reader = _progress(root, config, settings)
+    if not (check or dry_run):  # no local here holds the plan: `_apply` lets it go before the record
+        _apply(root, config, settings, plan_vault(root, config, settings, probe, reader))
         return
-    _apply(root, config, settings, planned)
+    plan = plan_vault(root, config, settings, probe, reader).plan
+    _echo_err(problem_lines(plan))
+    _show_changes(plan, dry_run)
+    if check and plan.changes:
+        where = "" if vault is None or str(vault) == "." else f" {shlex.quote(str(vault))}"
+        again = f"followup-md sync{where}"
+        raise CheckFailed(f"run `{again}` to update them (then add them to the commit)")
 
 
 def _show_changes(plan: Any, diff: bool) -> None:
@@ -103,14 +104,17 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     problems = problem_lines(plan)
     _echo_err(problems)
     applied = apply_plan(root, plan, config.due_file)
-    skipped, written = applied.skipped, applied.written
+    skipped, written, held = applied.skipped, applied.written, applied.held
+    del applied
     _echo_err([f"followup-md: {error}" for error in skipped])
     notes = sum(1 for path in written if path in plan.notes)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
     _say(sync_line(plan, what))
     quiet = quiet_line(plan)
     del plan  # let its notes go before the cache reads back what was written
-    if not skipped and not applied.held:  # a write still owed must not look like a clean run
+    for rel in config.own_files:  # not read back: Due.md's megabytes need not wait for the record
+        written.pop(rel, None)
+    if not skipped and not held:  # a write still owed must not look like a clean run
         record_run(root, probe, read, written, config, settings, (quiet, problems))
 
 

@@ -1,5 +1,5 @@
 """The performance work's wins, guarded by counts (markdown-it parses, modules
-loaded, read calls), never by a clock."""
+loaded, read calls, objects held), never by a clock."""
 
 from __future__ import annotations
 
@@ -320,3 +320,39 @@ def test_what_was_read_is_left_out_of_the_collectors_walks(make_vault: MakeVault
         assert isinstance(note, Note) and id(note) not in walked and id(note.facts) not in walked
     finally:
         gc.unfreeze()
+
+
+def test_a_sync_records_its_run_without_the_plan_or_the_notes_it_replaced(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Peak memory: when the notes just written are read back for the cache,
+    the plan (every note's old and new bytes, Due.md's) is gone, and so are
+    the notes as they were before the write; Due.md's bytes are not kept for
+    the record either."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from followup_md import cached_read
+    from followup_md.cli import cli
+    from followup_md.sync import SyncPlan
+
+    people = {
+        f"People/Person {i}.md": f"---\ntype: contact\nmet: 2026-11-1{i}\n---\n{BODY}" for i in range(6)
+    }
+    root = make_vault(people)
+    held: list[tuple[list[str], int, int]] = []
+    read_written = cached_read._read_written
+
+    def checked(now: Any, written: Any, *args: Any) -> list[Any]:
+        gc.collect()
+        alive = gc.get_objects()
+        old = sum(1 for o in alive if isinstance(o, Note) and o.path in now)
+        held.append((sorted(written), sum(1 for o in alive if isinstance(o, SyncPlan)), old))
+        return read_written(now, written, *args)
+
+    monkeypatch.setattr(cached_read, "_read_written", checked)
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # what was read stays where gc.get_objects looks
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert held == [(sorted(people), 0, 0)]  # every note written and read back; Due.md not among them
