@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from itertools import chain
 from urllib.parse import unquote
 
 from followup_md.due_chart import load_chart
@@ -266,14 +267,23 @@ def _problem_lines(problems: Sequence[Problem], unreadable: int) -> list[str]:
 def own_text(
     lines: list[str] | None, inner: Sequence[str], block: Block | None, begin_text: str = DUE_BEGIN_TEXT
 ) -> str:
-    """The new text of a file of ours (Due.md, Stats.md): the user's text outside
+    """The new text of a file of ours (Due.md, Stats.md): see `own_pieces`."""
+    return "".join(own_pieces(lines, inner, block, begin_text))
+
+
+def own_pieces(
+    lines: list[str] | None, inner: Sequence[str], block: Block | None, begin_text: str = DUE_BEGIN_TEXT
+) -> Iterator[str]:
+    """The new text of a file of ours, piece by piece: the user's text outside
     the markers kept byte for byte (`lines` are the old file's, None when there
-    is none)."""
-    ours = [f"{BEGIN} {begin_text} -->\n", *(line + "\n" for line in inner)]
+    is none). Pieces, so that Due.md (megabytes) can be encoded without its
+    whole text held as well: one wide character in it (the summary's dash)
+    makes a str two or four bytes a character."""
+    ours = chain([f"{BEGIN} {begin_text} -->\n"], (line + "\n" for line in inner))
     if lines is None:
-        return "".join([*ours, END, "\n"])
+        return chain(ours, [END, "\n"])
     if block is None:  # a Due.md of the user's own: our block goes below their text
         text = "".join(lines)
         text = text if not text or text.endswith("\n") else text + "\n"
-        return "".join([text, "\n" if text.strip() else "", *ours, END, "\n"])
-    return "".join([*lines[: block.begin], *ours, *lines[block.end :]])
+        return chain([text, "\n" if text.strip() else ""], ours, [END, "\n"])
+    return chain(lines[: block.begin], ours, lines[block.end :])

@@ -356,3 +356,27 @@ def test_a_sync_records_its_run_without_the_plan_or_the_notes_it_replaced(
     result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     assert held == [(sorted(people), 0, 0)]  # every note written and read back; Due.md not among them
+
+
+def test_due_md_is_encoded_without_its_whole_text_held_as_a_str() -> None:
+    """Peak memory: Due.md (megabytes at 100,000 notes) is encoded piece by
+    piece. One wide character (the summary's dash) would make its whole text
+    two bytes a character, held beside the bytes: the bytes are made from the
+    lines, at a little over twice their size at the most."""
+    import tracemalloc
+
+    from followup_md.own_files import own_change
+
+    inner = ["8 overdue — as of 2026-11-20", *(f"- line {i} " + "x" * 500 for i in range(2000))]
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        [change] = own_change("Due.md", None, None, None, inner)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert (
+        change.new.startswith(b"<!-- followup-md:begin") and b"\n8 overdue \xe2\x80\x94 as of" in change.new
+    )
+    assert peak < 3 * len(change.new)  # the bytes and their pieces (the whole text as well: 5×)
