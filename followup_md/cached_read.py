@@ -115,14 +115,21 @@ def read_vault(
     if progress is not None:
         progress(len(served))
     unread = [rel for rel in paths if rel not in served]
-    found = iter(fork_map(lambda rel: from_disk(root, rel, config, settings), unread, progress=progress))
+
+    def read_one(rel: str) -> FromDisk | None:
+        """`from_disk`, or None for a file that is not ours and was read as the
+        walk found it (most of a vault: nothing to hold or send back)."""
+        found = from_disk(root, rel, config, settings)
+        return None if found == (None, probe.stats[rel]) else found
+
+    found = iter(fork_map(read_one, unread, progress=progress))
     read: dict[str, ReadFile] = {}
     for rel in paths:  # in path order, as `unread` and what was found in it are
         if rel in served:
             if (entry := entries.get(rel)) is not None:
                 read[rel] = entry
                 probe.cached.add(rel)
-        elif not take(rel, next(found), probe, read):
+        elif (got := next(found)) is not None and not take(rel, got, probe, read):
             del probe.stats[rel]
     for rel, why in probe.odd:
         if why != LEFTOVER:

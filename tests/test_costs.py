@@ -380,3 +380,34 @@ def test_due_md_is_encoded_without_its_whole_text_held_as_a_str() -> None:
         change.new.startswith(b"<!-- followup-md:begin") and b"\n8 overdue \xe2\x80\x94 as of" in change.new
     )
     assert peak < 3 * len(change.new)  # the bytes and their pieces (the whole text as well: 5×)
+
+
+def test_files_not_ours_come_back_from_the_read_as_nothing(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Peak memory: a file that is not ours, read as the walk found it (most
+    of a vault), comes back from the read (pickled, from a child) as None, not
+    as its stat a second time."""
+    from click.testing import CliRunner
+
+    from followup_md import parallel
+    from followup_md.cli import cli
+
+    people = {f"People/Person {i}.md": f"---\ntype: contact\nmet: 2026-11-1{i}\n---\n" for i in range(3)}
+    books = {f"Books/Book {i}.md": f"---\ntype: book\n---\n{BODY}" for i in range(5)}
+    root = make_vault({**people, **books})
+    calls: list[dict[str, object]] = []
+    fork_map = parallel.fork_map
+
+    def recorded(func: Any, items: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        results = fork_map(func, items, *args, **kwargs)
+        if func.__name__ == "read_one":  # not the walk's stat calls
+            calls.append(dict(zip(items, results, strict=True)))
+        return results
+
+    monkeypatch.setattr(parallel, "fork_map", recorded)
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    [read] = calls  # every file read
+    assert sorted(read) == sorted([*people, *books])
+    assert [rel for rel, found in read.items() if found is not None] == sorted(people)
