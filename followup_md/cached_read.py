@@ -6,7 +6,7 @@ never what gets written (see `app.plan_vault`)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -200,8 +200,7 @@ def record_run(
         else:
             del read[rel]  # unreadable: tried again next time
     plans, lines = _kept_plans(probe.memo, read, written)
-    found = probe.memo.link_lookups() if probe.memo is not None else None
-    links = (found[0], found[1][1]) if found is not None else None  # the suggestions only
+    links = _kept_links(probe.memo)
     probe.memo = None  # the plans of the notes written go before those notes are read again
     now = {rel: stat_now(root / rel) for rel in written if rel not in config.own_files}
     for rel, stat in now.items():
@@ -241,8 +240,25 @@ def _with_data(entry: ReadFile, data: bytes) -> ReadFile:
     return replace(entry, result=replace(note, data=data)) if isinstance(note, Note) else entry
 
 
+def keep_for_record(probe: Probe, read: Mapping[str, ReadFile], changing: Collection[str]) -> None:
+    """Before a sync's writes, let the probe's plan memo go of all that
+    `record_run` would not keep of it (`changing`: the notes about to be
+    written): the link index (but its suggestions), and the plans and Due.md
+    lines of the notes written, are megabytes at 100,000 notes."""
+    from followup_md.sync import PlanMemo
+
+    probe.memo = PlanMemo(*_kept_plans(probe.memo, read, changing), links=_kept_links(probe.memo))
+
+
+def _kept_links(memo: PlanMemo | None) -> Any:
+    """What the cache keeps of the memo's link index: its paths and aliases
+    with its suggestions for broken links (see `sync.PlanMemo.links`)."""
+    found = memo.link_lookups() if memo is not None else None
+    return (found[0], found[1][1]) if found is not None else None
+
+
 def _kept_plans(
-    memo: PlanMemo | None, read: Mapping[str, ReadFile], written: Mapping[str, bytes]
+    memo: PlanMemo | None, read: Mapping[str, ReadFile], written: Collection[str]
 ) -> tuple[dict[str, Any], dict[Any, Any]]:
     """The memo's plans and Due.md lines of notes that are still what was read
     and were not written (a note written is read again, and planned again next

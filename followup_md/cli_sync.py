@@ -96,13 +96,14 @@ def _show_changes(plan: Any, diff: bool) -> None:
 def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     """Write a plan, say what it did, and record the run for the next one."""
     from followup_md.app import apply_plan
-    from followup_md.cached_read import record_run
+    from followup_md.cached_read import keep_for_record, record_run
     from followup_md.output import problem_lines, quiet_line, sync_line
 
     probe, read, plan = planned.probe, planned.read, planned.plan
     del planned
     problems = problem_lines(plan)
     _echo_err(problems)
+    keep_for_record(probe, read, {change.path for change in plan.changes})
     applied = apply_plan(root, plan, config.due_file)
     skipped, written, held = applied.skipped, applied.written, applied.held
     del applied

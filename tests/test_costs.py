@@ -411,3 +411,44 @@ def test_files_not_ours_come_back_from_the_read_as_nothing(
     [read] = calls  # every file read
     assert sorted(read) == sorted([*people, *books])
     assert [rel for rel, found in read.items() if found is not None] == sorted(people)
+
+
+def test_a_sync_writes_with_a_memo_of_only_what_the_cache_will_keep(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Peak memory: while a sync writes, the plan memo holds no link index
+    (nor its runs for suggestions) and no plan or Due.md line of a note being
+    written, only what the cache will keep: the plans of the notes left as they are."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from followup_md import app
+    from followup_md.cli import cli
+    from followup_md.sync import PlanMemo
+
+    log = "---\ntype: log\ndate: 2026-11-18\nwith: '[[Person 7]]'\ndirection: sent\n---\n"
+    people = {f"People/Person {i}.md": f"---\ntype: contact\nmet: 2026-11-1{i}\n---\n" for i in range(4)}
+    root = make_vault({**people, "Log.md": log})
+    memos: list[tuple[object, list[str], list[str]]] = []
+    apply_plan = app.apply_plan
+
+    def checked(root: Any, plan: Any, *args: Any) -> Any:
+        gc.collect()
+        for memo in (o for o in gc.get_objects() if isinstance(o, PlanMemo)):
+            lines = sorted({note.path for note, _, _ in memo.lines.values()})
+            memos.append((memo.index, sorted(memo.notes), lines))
+        return apply_plan(root, plan, *args)
+
+    def run() -> None:
+        memos.clear()
+        result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+        assert result.exit_code == 0, result.output
+
+    monkeypatch.setattr(app, "apply_plan", checked)
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # every memo stays where gc.get_objects looks
+    run()  # every note gets its block; the log note has none to get
+    assert memos == [(None, ["Log.md"], [])]
+    (root / "People/Person 9.md").write_text("---\ntype: contact\nmet: 2026-11-19\n---\n", "utf-8")
+    run()  # the new note alone is written; the others' plans and lines are kept
+    assert memos == [(None, sorted([*people, "Log.md"]), sorted(people))]
