@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from io import BytesIO
 
 from followup_md.agenda import DUE_BEGIN_TEXT, DueLineMemo, own_pieces, own_text, render_due
 from followup_md.blocks import find_block, split_lines
@@ -74,7 +75,10 @@ def own_change(
 ) -> list[FileChange]:
     """The change to a file of ours, if its new text differs from what was read."""
     assert file is None or lines is not None  # a file that was read has lines
-    encoded = b"".join(piece.encode("utf-8") for piece in own_pieces(lines, inner, block, begin_text))
+    buffer = BytesIO()  # the bytes grow in one buffer: neither the whole text nor its pieces are held
+    for piece in own_pieces(lines, inner, block, begin_text):
+        buffer.write(piece.encode("utf-8"))
+    encoded = buffer.getvalue()
     if file is not None and encoded == file.data:
         return []
     return [FileChange(rel, file.data if file else None, encoded, file.stat if file else None)]
