@@ -105,13 +105,14 @@ def read_vault(
     from followup_md.parallel import fork_map  # a no-op run forks nothing
     from followup_md.sync import PlanMemo  # the planner stays unloaded on a no-op run
 
-    loaded = load_notes(root) if probe.run is not None else None
-    run = probe.run if loaded is not None else None  # no notes tier: every note is read
+    served = _trusted(probe)  # the probe lets go of the run record before the tier loads
+    loaded = load_notes(root) if served is not None else None
     entries, plans, lines = loaded[0] if loaded is not None else ({}, {}, {})
     probe.memo = PlanMemo(plans, lines, links=loaded[1] if loaded is not None else None)
     probe.tier_file = loaded[2] if loaded is not None else None
+    if served is None or loaded is None:
+        served = set()  # no notes tier: every note is read
     paths = sorted(probe.stats)
-    served = run.trusted(probe.stats) if run is not None else set()
     if progress is not None:
         progress(len(served))
     unread = [rel for rel in paths if rel not in served]
@@ -134,8 +135,15 @@ def read_vault(
     for rel, why in probe.odd:
         if why != LEFTOVER:
             read[rel] = ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, why))
-    probe.run = None  # its stat map has served; do not hold two of them
     return read
+
+
+def _trusted(probe: Probe) -> set[str] | None:
+    """The files whose stat the last run's record trusts (None: there is no
+    record). The probe lets go of the record: its stat map has served, and is
+    not held beside the notes tier (100,000 stats, held twice, are 16 MB)."""
+    run, probe.run = probe.run, None
+    return run.trusted(probe.stats) if run is not None else None
 
 
 # One file read from the disk: its entry (None: not ours, gone, or not a

@@ -453,3 +453,34 @@ def test_a_sync_writes_with_a_memo_of_only_what_the_cache_will_keep(
     (root / "People/Person 9.md").write_text("---\ntype: contact\nmet: 2026-11-19\n---\n", "utf-8")
     run()  # the new note alone is written; the others' plans and lines are kept
     assert memos == [(None, sorted([*people, "Log.md"]), sorted(people))]
+
+
+def test_the_notes_tier_is_loaded_without_the_run_record(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Peak memory: the last run's record (a stat for every file of the vault)
+    has served once the files it trusts are known, and is let go before the
+    notes tier is loaded."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from followup_md import cached_read
+    from followup_md.cache import RunRecord, load_notes
+    from followup_md.cli import cli
+
+    people = {f"People/Person {i}.md": f"---\ntype: contact\nmet: 2026-11-1{i}\n---\n" for i in range(4)}
+    root = make_vault({**people, "Notes/Book.md": "---\ntype: book\n---\n"})
+    records: list[int] = []
+
+    def checked(root: Path) -> Any:
+        gc.collect()
+        records.append(sum(1 for o in gc.get_objects() if isinstance(o, RunRecord)))
+        return load_notes(root)
+
+    assert CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()]).exit_code == 0
+    monkeypatch.setattr(cached_read, "load_notes", checked)
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # the record stays where gc.get_objects looks
+    result = CliRunner().invoke(cli, ["due", str(root), "--json", "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert records == [0]  # loaded, with no run record alive
