@@ -6,7 +6,7 @@ whether a block appended to a file (one of these, or a note) reads back. Pure.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from io import BytesIO
 
@@ -75,13 +75,24 @@ def own_change(
 ) -> list[FileChange]:
     """The change to a file of ours, if its new text differs from what was read."""
     assert file is None or lines is not None  # a file that was read has lines
+    if file is not None and _encodes_to(own_pieces(lines, inner, block, begin_text), file.data):
+        return []
     buffer = BytesIO()  # the bytes grow in one buffer: neither the whole text nor its pieces are held
     for piece in own_pieces(lines, inner, block, begin_text):
         buffer.write(piece.encode("utf-8"))
-    encoded = buffer.getvalue()
-    if file is not None and encoded == file.data:
-        return []
-    return [FileChange(rel, file.data if file else None, encoded, file.stat if file else None)]
+    return [FileChange(rel, file.data if file else None, buffer.getvalue(), file.stat if file else None)]
+
+
+def _encodes_to(pieces: Iterable[str], data: bytes) -> bool:
+    """Whether the pieces' UTF-8 is `data`, compared piece by piece: the new
+    bytes of an unchanged Due.md (megabytes) are not made only to be dropped."""
+    view, at = memoryview(data), 0
+    for piece in pieces:
+        encoded = piece.encode("utf-8")
+        if view[at : at + len(encoded)] != encoded:
+            return False
+        at += len(encoded)
+    return at == len(data)
 
 
 def due_change(

@@ -484,3 +484,33 @@ def test_the_notes_tier_is_loaded_without_the_run_record(
     result = CliRunner().invoke(cli, ["due", str(root), "--json", "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     assert records == [0]  # loaded, with no run record alive
+
+
+def _due_md(inner: list[str]) -> bytes:
+    from followup_md.own_files import own_change
+
+    [change] = own_change("Due.md", None, None, None, inner)
+    return b"My own line\n\n" + change.new + b"\nMine too\n"
+
+
+def test_an_unchanged_due_md_is_compared_without_its_new_bytes_made() -> None:
+    """Peak memory: an unchanged Due.md (megabytes at 100,000 notes) is
+    compared piece by piece as it is encoded; a changed one is made whole."""
+    import tracemalloc
+
+    from followup_md.own_files import own_change, read_own
+
+    inner = ["8 overdue — as of 2026-11-20", *(f"- line {i} " + "x" * 500 for i in range(2000))]
+    data = _due_md(inner)
+    lines, block, _ = read_own(NoteFile("Due.md", data, (1, len(data))), "Due.md")
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        same = own_change("Due.md", NoteFile("Due.md", data, (1, len(data))), lines, block, inner)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert same == [] and peak < 0.1 * len(data)
+    [changed] = own_change("Due.md", NoteFile("Due.md", data, (1, len(data))), lines, block, inner[:-1])
+    assert changed.new == _due_md(inner[:-1])
