@@ -7,6 +7,7 @@ whether a block appended to a file (one of these, or a note) reads back. Pure.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from io import BytesIO
 
@@ -63,6 +64,16 @@ def read_own(file: NoteFile | None, rel: str) -> OwnRead:
         return lines, block, None
     except NoteError as error:
         return None, None, Problem(rel, error.line or 1, error.message)
+
+
+def outside_block(read_as: OwnRead) -> OwnRead:
+    """A file of ours as read, without the lines inside its block (once
+    Due.md's ticks are taken from them: megabytes at 100,000 notes); the
+    block keeps its two marker lines, which is all `own_change` splices around."""
+    lines, block, problem = read_as
+    if lines is None or block is None:
+        return read_as
+    return [*lines[: block.begin + 1], *lines[block.end :]], replace(block, end=block.begin + 1), problem
 
 
 def own_change(

@@ -37,6 +37,7 @@ from followup_md.own_files import (
     block_found,
     due_change,
     ics_change,
+    outside_block,
     read_own,
     stats_change,
 )
@@ -190,6 +191,7 @@ def plan_read(
     # Due.md: its ticks are input; a broken one is reported and not written.
     due_read = read_own(due, config.due_file)
     ticks = _due_md_ticks(due_read, config.due_file)
+    due_read = outside_block(due_read)  # its ticks taken, the lines between its markers can go
     stats_read = read_own(stats_md, config.stats_file)
     problems += [problem for problem in (due_read[2], stats_read[2]) if problem is not None]
     ticked = _notes_ticked(ticks, notes)

@@ -514,3 +514,21 @@ def test_an_unchanged_due_md_is_compared_without_its_new_bytes_made() -> None:
     assert same == [] and peak < 0.1 * len(data)
     [changed] = own_change("Due.md", NoteFile("Due.md", data, (1, len(data))), lines, block, inner[:-1])
     assert changed.new == _due_md(inner[:-1])
+
+
+def test_due_md_is_planned_without_the_lines_inside_its_block() -> None:
+    """Peak memory: once Due.md's ticks are read, the lines between its markers
+    (megabytes at 100,000 notes) are let go; the user's lines around the block
+    and the markers are all its new text is spliced from."""
+    from followup_md.own_files import outside_block, own_change, read_own
+
+    inner = ["8 overdue — as of 2026-11-20", *(f"- line {i}" for i in range(50))]
+    data = _due_md(inner)
+    file = NoteFile("Due.md", data, (1, len(data)))
+    whole = read_own(file, "Due.md")
+    lines, block, problem = outside_block(whole)
+    assert whole[0] is not None
+    assert lines == ["My own line\n", "\n", whole[0][2], "<!-- followup-md:end -->\n", "\n", "Mine too\n"]
+    assert block is not None and (block.begin, block.end) == (2, 3) and problem is None
+    new = ["Nothing to follow up"]
+    assert own_change("Due.md", file, lines, block, new) == own_change("Due.md", file, *whole[:2], new)
