@@ -199,8 +199,8 @@ def record_run(
 ) -> None:
     """Save what this sync saw and left, so the next one can skip the work.
     It takes over `probe.stats` and `read` and updates them in place (a vault of
-    100,000 notes should not be held twice), and keeps what `probe.memo` holds
-    of the notes as they are left."""
+    100,000 notes should not be held twice), keeps what `probe.memo` holds
+    of the notes as they are left, and lets go of our own files as read."""
     stats = probe.stats
     for rel, stat in [(rel, entry.file.stat) for rel, entry in read.items()]:  # no note left in a variable
         if stat is not None:
@@ -210,6 +210,7 @@ def record_run(
     plans, lines = _kept_plans(probe.memo, read, written)
     links = _kept_links(probe.memo)
     probe.memo = None  # the plans of the notes written go before those notes are read again
+    probe.due = probe.ics = probe.stats_md = None  # their bytes (Due.md's are megabytes) are not recorded
     now = {rel: stat_now(root / rel) for rel in written if rel not in config.own_files}
     for rel, stat in now.items():
         read.pop(rel, None)  # the note as it was goes before it is read again from what was written

@@ -532,3 +532,37 @@ def test_due_md_is_planned_without_the_lines_inside_its_block() -> None:
     assert block is not None and (block.begin, block.end) == (2, 3) and problem is None
     new = ["Nothing to follow up"]
     assert own_change("Due.md", file, lines, block, new) == own_change("Due.md", file, *whole[:2], new)
+
+
+def test_a_sync_records_its_run_without_due_md_as_read(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Peak memory: Due.md's bytes as read (megabytes at 100,000 notes) are
+    let go before the run is recorded: only their stat is."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from followup_md import cached_read
+    from followup_md.cli import cli
+
+    root = make_vault(
+        {f"People/Person {i}.md": f"---\ntype: contact\nmet: 2026-11-1{i}\n---\n" for i in range(3)}
+    )
+    held: list[int] = []
+    read_written = cached_read._read_written
+
+    def checked(now: Any, written: Any, *args: Any) -> list[Any]:
+        gc.collect()
+        held.append(sum(1 for o in gc.get_objects() if isinstance(o, NoteFile) and o.path == "Due.md"))
+        return read_written(now, written, *args)
+
+    def run() -> None:
+        result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+        assert result.exit_code == 0, result.output
+
+    run()
+    monkeypatch.setattr(cached_read, "_read_written", checked)
+    (root / "People/Person 9.md").write_text("---\ntype: contact\nmet: 2026-11-19\n---\n", "utf-8")
+    run()  # Due.md, read and rewritten
+    assert held == [0]
