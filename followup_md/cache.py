@@ -6,8 +6,9 @@ parts, then each part pickled on its own (see `_dump`):
 * `run.pickle`, small and read on every run: what the inputs looked like after
   the last run (every note's `(mtime_ns, size)`, Due.md's, the config and the
   Obsidian settings we read as they were, today and the time zone) and what
-  that run printed. When nothing differs, nothing can: a sync has nothing to
-  do and says what it said last time, without reading a note.
+  that run printed, its stats in parts of STATS_PART files. When nothing
+  differs, nothing can: a sync has nothing to do and says what it said last
+  time, without reading a note.
 * `notes.pickle`: what each of our notes (and each problem) was read as, so a
   run re-reads only the files whose stat changed; and what planning each
   unchanged note gave, and its Due.md lines (`sync.PlanMemo`), so a run plans
@@ -31,10 +32,11 @@ import gc
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -170,14 +172,34 @@ def _identity(found: os.stat_result) -> tuple[int, int, int, int]:
 
 def load_run(root: Path) -> RunRecord | None:
     parts = _load(root, "run.pickle")
-    return parts[0] if parts and len(parts) == 1 and isinstance(parts[0], RunRecord) else None
+    if not parts or not isinstance(run := parts[0], RunRecord):
+        return None
+    for stats in parts[1:]:  # see `_run_parts`
+        if not isinstance(stats, dict):
+            return None
+        run.stats.update(stats)
+    return run
+
+
+STATS_PART = 10_000  # files
+
+
+def _run_parts(run: RunRecord) -> tuple[int, Iterator[Any]]:
+    """run.pickle's parts, and their count: the record without its stats, then
+    its stats in dicts of STATS_PART files, each made as it is written. Pickled
+    as one, the stats of 100,000 files take a table of the objects seen (strings
+    and tuples, which never repeat) of 12 MB."""
+    items = iter(run.stats.items())
+    count = -(-len(run.stats) // STATS_PART)
+    chunks = (dict(islice(items, STATS_PART)) for _ in range(count))
+    return 1 + count, chain([replace(run, stats={})], chunks)
 
 
 # The notes tier: each note as read (path -> ReadFile), then the plan memo's
-# two dicts (see `sync.PlanMemo`). It is stored in parts of a few hundred
-# notes, each with its notes' plans and lines, each pickled on its own: a
-# plan's note is the very object in its part, and the pickler's table of the
-# objects seen (which keeps identity) never holds a whole vault's.
+# two dicts (see `sync.PlanMemo`). It is stored in parts of a hundred notes,
+# each with its notes' plans and lines, each pickled on its own: a plan's note
+# is the very object in its part, and the pickler's table of the objects seen
+# (which keeps identity) stays small (for 500 notes and their plans, 9 MB).
 NotesTier = tuple[dict[str, Any], dict[str, Any], dict[Any, Any]]
 PART = 100  # notes
 
@@ -257,16 +279,16 @@ def _collector_paused(loading: bool = False) -> Iterator[None]:
 
 
 def _dump(
-    parts: Sequence[Any], same: Callable[[int, Any], bytes | None] = lambda i, part: None
+    count: int, parts: Iterable[Any], same: Callable[[int, Any], bytes | None] = lambda i, part: None
 ) -> Callable[[BinaryIO], None]:
-    """A writer of the cache file holding `parts`: the version and their count,
-    then each part pickled on its own (or, when `same` has it, the very bytes
-    it was loaded from), streamed into the file."""
+    """A writer of the cache file holding the `count` `parts`: the version and
+    their count, then each part pickled on its own (or, when `same` has it, the
+    very bytes it was loaded from), streamed into the file."""
 
     def dump(handle: BinaryIO) -> None:
         with _collector_paused():
             pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dump(((FORMAT, __version__), len(parts)))
+            pickler.dump(((FORMAT, __version__), count))
             for index, part in enumerate(parts):
                 data = same(index, part)
                 if data is not None:
@@ -339,9 +361,11 @@ def save(
         if not os.path.lexists(root / ignore):
             write_own(root, ignore, b"# followup-md's cache: safe to delete, never worth committing\n*\n")
         with _as_loaded(root, source) as same:
-            write_own(root, f"{CACHE_DIR}/notes.pickle", _dump([*_parts(notes), links], same))
+            parts = [*_parts(notes), links]
+            write_own(root, f"{CACHE_DIR}/notes.pickle", _dump(len(parts), parts, same))
+        del parts
         run.saved_ns = os.lstat(root / CACHE_DIR / "notes.pickle").st_mtime_ns
-        write_own(root, f"{CACHE_DIR}/run.pickle", _dump([run]))
+        write_own(root, f"{CACHE_DIR}/run.pickle", _dump(*_run_parts(run)))
     except (OSError, WriteError):
         return
 

@@ -395,6 +395,7 @@ def test_an_object_without_its_fields_in_a_crafted_cache_is_refused(
     hollow = object.__new__(kind)
     with monkeypatch.context() as patched:
         patched.setattr(kind, "__reduce_ex__", lambda self, protocol: (NEWOBJ, (kind,)))
+        patched.setattr(cache, "_run_parts", lambda run: (1, iter([run])))  # the record alone, crafted
         if where == "a note":
             read = dict.fromkeys(read, hollow)
         elif where == "a suggestion":
@@ -407,3 +408,22 @@ def test_an_object_without_its_fields_in_a_crafted_cache_is_refused(
     (root / "Other.md").write_text("not ours\n")  # not a no-op
     _, err = sync(root)
     assert err == first and "did you mean 'Jane Doe'?" in err
+
+
+def test_the_run_record_is_stored_with_its_stats_in_parts(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Peak memory: the record's stats are pickled a part at a time (the
+    pickler's table of the objects seen is held for one part, not 100,000
+    files) and come back whole."""
+    from followup_md import cache
+
+    monkeypatch.setattr(cache, "STATS_PART", 2)
+    files = {**FILES, **{f"Notes/{i}.md": "" for i in range(3)}}
+    root = make_vault(files)
+    sync(root)
+    parts = cache._load(root, "run.pickle")
+    assert parts is not None and len(parts) == 1 + 4  # the record, then 7 stats in 4 parts
+    assert parts[0].stats == {} and [len(part) for part in parts[1:]] == [2, 2, 2, 1]
+    run = load_run(root)
+    assert run is not None and sorted(run.stats) == sorted(files)
