@@ -566,3 +566,20 @@ def test_a_sync_records_its_run_without_due_md_as_read(
     (root / "People/Person 9.md").write_text("---\ntype: contact\nmet: 2026-11-19\n---\n", "utf-8")
     run()  # Due.md, read and rewritten
     assert held == [0]
+
+
+def test_the_runs_for_suggestions_take_a_pointer_a_name() -> None:
+    """Peak memory: the three-letter runs that suggestions search (120,000 of
+    them for 10,000 names) list their names in tuples, not sets (40 bytes
+    or more a name)."""
+    from followup_md.links import LinkIndex
+
+    index = LinkIndex([f"People/Person {i}.md" for i in range(2000)])
+    assert index.suggest("Person 1999 (gone)") == [
+        "People/Person 1999.md",
+        "People/Person 999.md",
+        "People/Person 199.md",
+    ]
+    postings = index._by_gram().values()
+    held = sum(len(names) for names in postings)
+    assert held > 20_000 and sum(sys.getsizeof(names) for names in postings) < 12 * held

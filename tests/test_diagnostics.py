@@ -340,7 +340,7 @@ def test_the_pool_counts_common_runs_where_they_can_matter(names: list[str], wan
     found is the pool of every name's full count."""
     index = LinkIndex(f"people/{name}.md" for name in names)
     key = _key(wanted)
-    postings = [index._by_gram().get(gram, set()) for gram in _grams(key)]
+    postings = [index._by_gram().get(gram, ()) for gram in _grams(key)]
     with patch.object(links, "SUGGEST_POOL", size):
         pool, floor = index._pool(key)
         full = _shared_runs(postings)
