@@ -36,6 +36,7 @@ _FIELDS = {
 
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
+_BYTE_LINE = re.compile(rb"[^\n]*\n|[^\n]+")
 
 
 def split_lines(text: str) -> list[str]:
@@ -43,6 +44,13 @@ def split_lines(text: str) -> list[str]:
     endings). str.splitlines also breaks at form feeds, U+2028 and other
     separators, which would put our line numbers out of step with markdown-it's."""
     return _LINE.findall(text)
+
+
+def decode_lines(data: bytes) -> list[str]:
+    """`split_lines` of the UTF-8 text, each line decoded on its own (no UTF-8
+    sequence holds a `\n` byte): the whole text of a large file is not made.
+    UnicodeDecodeError as `bytes.decode` (without the position in the whole)."""
+    return [line.decode("utf-8") for line in _BYTE_LINE.findall(data)]
 
 
 def find_block(text: str, lines: list[str], path: str, body_start: int = 0) -> Block | None:
@@ -56,6 +64,23 @@ def find_block(text: str, lines: list[str], path: str, body_start: int = 0) -> B
         markers = markers_by_lines(lines, first_line)
     if markers is None:
         markers = markers_by_tokens(text, lines, first_line)
+    return _paired(markers, lines, path)
+
+
+def find_own_block(lines: list[str], path: str) -> Block | None:
+    """`find_block` of a whole file given as its lines alone (Due.md, whose
+    text of megabytes is two or four bytes a character with one wide one in
+    it): the text is joined only if markdown-it must decide."""
+    if not any(MARKER_WORD in line for line in lines):
+        return None
+    markers = markers_by_lines(lines, 0) if not lines[0].startswith("---") else None
+    if markers is None:
+        markers = markers_by_tokens("".join(lines), lines, 0)
+    return _paired(markers, lines, path)
+
+
+def _paired(markers: list[tuple[int, str]], lines: list[str], path: str) -> Block | None:
+    """The block the markers make (NoteError if they do not pair, strictly)."""
     begin: int | None = None
     found: tuple[int, int] | None = None
     for index, kind in markers:

@@ -12,7 +12,7 @@ from datetime import date
 from io import BytesIO
 
 from followup_md.agenda import DUE_BEGIN_TEXT, DueLineMemo, own_pieces, own_text, render_due
-from followup_md.blocks import find_block, split_lines
+from followup_md.blocks import decode_lines, find_block, find_own_block, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.links import LinkIndex
@@ -50,20 +50,30 @@ def block_found(text: str, path: str, body: bool = True) -> bool:
 
 
 def read_own(file: NoteFile | None, rel: str) -> OwnRead:
-    """A file of ours (Due.md, Stats.md) as lines and its block; a broken one
-    is a problem, reported and not written."""
+    """A file of ours (Due.md, Stats.md) as lines and its block (never its
+    whole text: Due.md's is megabytes); a broken one is a problem, reported
+    and not written."""
     if file is None:
         return None, None, None
     try:
-        text = decode_note(file.data, rel)
-        lines = split_lines(text)
-        block = find_block(text, lines, rel)
+        lines = _own_lines(file.data, rel)
+        block = find_own_block(lines, rel)
         if block is None and not block_found(own_text(lines, [], None), rel, body=False):
             # a section appended inside an unclosed fence would be text: another one each run
-            return None, None, Problem(rel, text.count("\n") + 1, UNCLOSED_AT_END)
+            return None, None, Problem(rel, file.data.count(b"\n") + 1, UNCLOSED_AT_END)
         return lines, block, None
     except NoteError as error:
         return None, None, Problem(rel, error.line or 1, error.message)
+
+
+def _own_lines(data: bytes, rel: str) -> list[str]:
+    """The lines of a file of ours (`decode_lines`); NoteError at the line of
+    the first byte that is not UTF-8."""
+    try:
+        return decode_lines(data)
+    except UnicodeDecodeError:
+        decode_note(data, rel)  # raises it, with the line
+        raise
 
 
 def outside_block(read_as: OwnRead) -> OwnRead:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
@@ -10,14 +11,16 @@ from hypothesis import strategies as st
 
 from followup_md.blocks import (
     _FIELDS,
+    decode_lines,
     find_block,
+    find_own_block,
     inner_lines,
     parse_task,
     split_lines,
 )
 from followup_md.errors import NoteError
 from followup_md.markers import _OPENERS, _LineScan, _scan_top_level, markers_by_lines, markers_by_tokens
-from followup_md.model import TaskSyntax
+from followup_md.model import Problem, TaskSyntax
 
 BEGIN = "<!-- followup-md:begin (generated; tick boxes or change dates freely) -->"
 END = "<!-- followup-md:end -->"
@@ -322,3 +325,35 @@ def test_task_fields_are_found_as_the_plain_patterns_find_them(body: str) -> Non
     for name, plain in PLAIN_FIELDS.items():
         fast, slow = _FIELDS[name].search(body), plain.search(body)
         assert (fast and (fast.start(1), fast.group(1))) == (slow and (slow.start(1), slow.group(1)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(LINE, st.text()), max_size=12), FRONTS, st.sampled_from(["", "\n", "\r\n"]))
+@example([BEGIN, END], "---\n", "\n")  # markdown-it decides: front matter, then our markers
+def test_a_file_of_ours_found_from_its_lines_alone_as_from_its_text(
+    body: list[str], front: str, end: str
+) -> None:
+    """`decode_lines` and `find_own_block` (Due.md, read without its whole
+    text) give what `split_lines` of the decoded text and `find_block` give:
+    the same block, or the same error."""
+    text = front + "\n".join(body) + end
+    lines = decode_lines(text.encode("utf-8"))
+    assert lines == split_lines(text)
+    assert _outcome(find_own_block, lines) == _outcome(find_block, text, split_lines(text))
+
+
+def _outcome(find: Any, *args: Any) -> object:
+    try:
+        return find(*args, "Due.md")
+    except Exception as error:  # a lone \r before a marker: IndexError in both (markdown-it's lines)
+        return type(error), str(error)
+
+
+def test_a_file_of_ours_that_is_not_utf8_is_a_problem_at_its_line() -> None:
+    from followup_md.model import NoteFile
+    from followup_md.own_files import read_own
+
+    data = "# Follow-ups — mine\n\nok\n".encode() + b"\xff\n"
+    assert read_own(NoteFile("Due.md", data, (1, len(data))), "Due.md")[2] == Problem(
+        "Due.md", 4, "not UTF-8 text; save the note as UTF-8"
+    )
