@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from itertools import chain
+from typing import cast
 from urllib.parse import unquote
 
 from followup_md.due_chart import load_chart
@@ -225,28 +226,38 @@ def _section_lines(
 ) -> dict[State, list[str]]:
     """Each section's step lines, taken from `memo` while still good (the rest
     rendered by one `mapper` call); the memo is left holding this round's
-    lines only."""
+    lines only. Steps are looked up by their place: hashing one (all its
+    fields) again and again was most of the time a sync after one edit spent
+    here."""
     shown = [step for group in groups.values() for step in group]
-    emails = {step: (recipient_email(step, notes, names), copy_email(step, notes, names)) for step in shown}
-    lines: dict[Step, str] = {}
-    for step in shown:
-        known = memo.get((step, today)) if memo is not None else None
-        if known is not None and known[0] is notes[step.note] and known[1] == emails[step]:
-            lines[step] = known[2]
-    missing = [step for step in shown if step not in lines]
+    keys = [(step, today) for step in shown]
+    emails = [(recipient_email(step, notes, names), copy_email(step, notes, names)) for step in shown]
+    lines = [_remembered(memo, key, notes[key[0].note], mail) for key, mail in zip(keys, emails, strict=True)]
+    missing = [at for at, line in enumerate(lines) if line is None]
 
-    def line_of(step: Step) -> str:
-        return agenda_line(step, notes[step.note], emails[step], today, style, checkboxes, sender, index)
+    def line_of(at: int) -> str:
+        step = shown[at]
+        return agenda_line(step, notes[step.note], emails[at], today, style, checkboxes, sender, index)
 
-    for step, line in zip(missing, mapper(line_of, missing), strict=True):
-        lines[step] = line
+    for at, line in zip(missing, mapper(line_of, missing), strict=True):
+        lines[at] = line
         if memo is not None:
-            memo[(step, today)] = (notes[step.note], emails[step], line)
-    sections = {key: [lines[step] for step in group] for key, group in groups.items()}
-    if memo is not None:  # keep only this round's lines: steps change over weeks
-        for gone in memo.keys() - {(step, today) for step in shown}:
+            memo[keys[at]] = (notes[shown[at].note], emails[at], line)
+    if memo is not None and len(memo) > len(keys):  # keep only this round's lines: steps change over weeks
+        current = set(keys)
+        for gone in [key for key in memo if key not in current]:
             del memo[gone]
-    return sections
+    found = iter(cast(list[str], lines))  # every place is filled now
+    return {state: [next(found) for _ in group] for state, group in groups.items()}
+
+
+def _remembered(
+    memo: DueLineMemo | None, key: tuple[Step, date], note: Note, emails: tuple[str | None, str]
+) -> str | None:
+    """The memo's line for a step, while its note is the same object and its
+    addressee's emails the same."""
+    known = memo.get(key) if memo is not None else None
+    return known[2] if known is not None and known[0] is note and known[1] == emails else None
 
 
 def _problem_lines(problems: Sequence[Problem], unreadable: int) -> list[str]:
