@@ -259,11 +259,17 @@ def _open_fence(scan: _LineScan, lines: list[str], index: int, opening: re.Match
     return True
 
 
+# markdown-it also ends a line at a carriage return alone; a note's lines end
+# at "\n" only (`blocks.split_lines`), so it reads a space in its place: the
+# same lines, numbered alike (a marker after one was looked up past the end).
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def markers_by_tokens(text: str, lines: list[str], first_line: int) -> list[tuple[int, str]]:
     """The markers as top-level `html_block` tokens, outside `%% %%` comments."""
     code: set[int] = set()
     markers: list[tuple[int, str]] = []
-    for token in _markdown().parse(text):
+    for token in _markdown().parse(_LONE_CR.sub(" ", text) if "\r" in text else text):
         if token.map is None or token.level != 0:
             continue
         if token.type in ("fence", "code_block", "html_block", "front_matter"):

@@ -233,6 +233,7 @@ LINES = [
     "crlf\r",
 ]
 FRAGMENTS = [
+    "\r",  # not a line end for us, one for markdown-it unless it is told otherwise
     "<!--",
     "-->",
     "%%",
@@ -305,6 +306,24 @@ def test_only_newlines_end_lines() -> None:
     assert split_lines(text) == ["a\x0cb\u2028c\x1ed\n", "\n", BEGIN + "\n", "\n", END + "\n"]
     block = find_block(text, split_lines(text), "n.md")
     assert block is not None and (block.begin, block.end) == (2, 4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ntype: contact\n---\n\r<!followup-md:\n",  # read past the last line, once
+        f"a\rb\r\n```\rx\n```\n{BEGIN}\n\n{END}\n",
+        f"%%\r%%\n{BEGIN}\r\n{END}\n",
+    ],
+)
+def test_a_carriage_return_alone_ends_no_line(text: str) -> None:
+    """markdown-it is given the note's own lines: a lone `\\r` is no line end."""
+    lines = split_lines(text)
+    try:
+        block = find_block(text, lines, "n.md", text.find("---\n", 3) + 4 if text.startswith("---") else 0)
+    except NoteError:
+        return  # reported at its line, as any broken block
+    assert block is None or lines[block.begin].startswith(BEGIN)
 
 
 # The fields' patterns as first written (the oracle for the faster ones).

@@ -724,3 +724,12 @@ def test_watch_goes_on_when_due_md_cannot_be_read(vault: Path) -> None:
     assert (vault / "Due.md").stat().st_size == (64 << 20) + 1  # never clobbered
     assert "followup-md: Due.md: is larger than 64 MiB; followup-md leaves it alone" in lines
     watcher.apply_batch({"Due.md": False})  # an event for it: read again, nothing raised
+
+
+def test_a_carriage_return_alone_before_a_marker_word_stops_no_sync(vault: Path) -> None:
+    """markdown-it ends a line at a lone `\\r` where a note's lines do not: a
+    marker word after one once made every sync crash on the note."""
+    (vault / "Odd.md").write_bytes(b"---\ntype: contact\nmet: 2026-11-19\n---\n\r<!followup-md:\n")
+    done = synced(vault)
+    assert done.returncode == 0 and "Odd.md:" in done.stderr
+    assert "[[Good#^fu-" in (vault / "Due.md").read_text()
