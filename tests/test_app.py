@@ -103,6 +103,18 @@ def _watching(root: Path) -> tuple[Watcher, FakeClock]:
     return watcher, clock
 
 
+def _acme_edited(make_vault: MakeVault) -> tuple[Watcher, FakeClock, Path, Path]:
+    """A watched vault whose note Acme.md the user has just edited (so it is
+    deferred): the watcher, its clock, the note and Due.md."""
+    root = make_vault({"Acme.md": APPLICATION})
+    watcher, clock = _watching(root)
+    note = root / "Acme.md"
+    note.write_text(note.read_text("utf-8").replace("aaaa", "edited"), "utf-8")
+    assert watcher.apply_batch({"Acme.md": False})
+    watcher.sync()
+    return watcher, clock, note, root / "Due.md"
+
+
 def _tick(due: Path, marker: str) -> None:
     """Tick the first line of Due.md holding `marker`, as a user would."""
     line = next(line for line in due.read_text("utf-8").splitlines() if marker in line)
@@ -111,13 +123,7 @@ def _tick(due: Path, marker: str) -> None:
 
 @pytest.mark.parametrize("quiet_note_by", ["sync", "write_quiet"])
 def test_a_due_tick_waits_for_its_deferred_note(make_vault: MakeVault, quiet_note_by: str) -> None:
-    root = make_vault({"Acme.md": APPLICATION})
-    watcher, clock = _watching(root)
-    note, due = root / "Acme.md", root / "Due.md"
-    # The user edits the note, then ticks its line in Due.md half a second later.
-    note.write_text(note.read_text("utf-8").replace("aaaa", "edited"), "utf-8")
-    assert watcher.apply_batch({"Acme.md": False})
-    watcher.sync()
+    watcher, clock, note, due = _acme_edited(make_vault)  # then its line ticked in Due.md:
     clock.now += 0.5
     _tick(due, "^fu-confirm")
     assert watcher.apply_batch({"Due.md": False})
@@ -155,12 +161,7 @@ def test_a_due_tick_still_holds_due_when_its_note_failed_and_another_goes_quiet(
 def test_a_due_tick_taken_back_before_its_note_is_written_is_respected(
     make_vault: MakeVault, quiet_note_by: str
 ) -> None:
-    root = make_vault({"Acme.md": APPLICATION})
-    watcher, clock = _watching(root)
-    note, due = root / "Acme.md", root / "Due.md"
-    note.write_text(note.read_text("utf-8").replace("aaaa", "edited"), "utf-8")
-    assert watcher.apply_batch({"Acme.md": False})
-    watcher.sync()
+    watcher, clock, note, due = _acme_edited(make_vault)
     unticked = due.read_text("utf-8")
     _tick(due, "^fu-confirm")  # a tick ...
     assert watcher.news("Due.md", False) and watcher.apply_batch({"Due.md": False})
