@@ -227,18 +227,20 @@ def _stats(batch: list[File]) -> list[Stat | None]:
                 if fd >= 0:
                     os.close(fd)
                 fd, open_folder = _open_folder(folder), folder
-            try:
-                if fd < 0:
-                    raise FileNotFoundError(folder)
-                got = os.stat(name, dir_fd=fd, follow_symlinks=False)
-            except OSError:  # vanished while walking (it or its folder)
-                found.append(None)
-                continue
-            found.append((got.st_mtime_ns, got.st_size))
+            found.append(_stat_at(fd, name) if fd >= 0 else None)  # None: its folder went
     finally:
         if fd >= 0:
             os.close(fd)
     return found
+
+
+def _stat_at(fd: int, name: str) -> Stat | None:
+    """The stat of `name` in the folder open as `fd` (None: gone since listed)."""
+    try:
+        got = os.stat(name, dir_fd=fd, follow_symlinks=False)
+    except OSError:
+        return None
+    return (got.st_mtime_ns, got.st_size)
 
 
 def _open_folder(folder: str) -> int:

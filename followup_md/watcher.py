@@ -43,12 +43,6 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _due_digest(root: Path, due_file: str) -> bytes | None:
-    """Due.md's digest now; None when it is not there."""
-    own = read_own(root, due_file)
-    return _digest(own.data) if own is not None else None
-
-
 @dataclass
 class Stats:
     """What the watcher has done (for status lines and tests)."""
@@ -199,7 +193,8 @@ class Watcher:
     def _due_changed(self) -> bool:
         """Whether Due.md is not as the last plan read it or we then wrote it (a
         tick, an edit, an undone tick, gone)."""
-        return _due_digest(self.root, self.config.due_file) != self.due_seen
+        own = read_own(self.root, self.config.due_file)
+        return (_digest(own.data) if own is not None else None) != self.due_seen
 
     def news(self, rel: str, is_dir: bool) -> bool:
         """Whether an event on `rel` may tell something new: not when the file
