@@ -45,23 +45,32 @@ def unused_settings(config: Config, notes: Iterable[Note], paths: Iterable[str] 
     return warnings
 
 
-def unresolved_links(note: Note, index: LinkIndex) -> list[Problem]:
-    """A log note's `with` links that reach no note: the exchange is lost to them."""
+def broken_links(notes: Iterable[Note], index: LinkIndex) -> list[str]:
+    """The targets of log notes' `with` links that reach no note."""
+    return [target for note in notes for target in _broken(note, index)]
+
+
+def _broken(note: Note, index: LinkIndex) -> list[str]:
     if note.type != "log":
         return []
-    key, line = note.sources.get("with", ("with", 1))
+    targets = [link.target for link in note.facts.get("with", ())]
+    return [target for target in targets if index.resolve(target, note.path) is None]
+
+
+def unresolved_links(note: Note, index: LinkIndex) -> list[Problem]:
+    """A log note's `with` links that reach no note: the exchange is lost to them."""
     problems = []
-    for link in note.facts.get("with", ()):
-        if index.resolve(link.target, note.path) is None:
-            hint = index.suggest(link.target)
-            near = f"; did you mean {', '.join(repr(PurePosixPath(p).stem) for p in hint)}?" if hint else ""
-            problems.append(
-                Problem(
-                    note.path,
-                    line,
-                    f"{key}: {link.target!r} is no follow-up note, so this exchange counts for nobody{near}",
-                )
+    for target in _broken(note, index):
+        key, line = note.sources.get("with", ("with", 1))
+        hint = index.suggest(target)
+        near = f"; did you mean {', '.join(repr(PurePosixPath(p).stem) for p in hint)}?" if hint else ""
+        problems.append(
+            Problem(
+                note.path,
+                line,
+                f"{key}: {target!r} is no follow-up note, so this exchange counts for nobody{near}",
             )
+        )
     return problems
 
 

@@ -32,12 +32,14 @@ R = TypeVar("R")
 class Mapper(Protocol):
     """`[func(item) for item in items]`, however it is computed: `serially`, or
     (chosen at the IO edge) shared among the machine's cores. The pure stages
-    take one for their per-note work and must get what `serially` gives."""
+    take one for their per-note work and must get what `serially` gives.
+    `weight` is how many notes' work one item is about: work is shared out
+    only when there is enough of it to be worth a fork."""
 
-    def __call__(self, func: Callable[[T], R], items: Sequence[T], /) -> list[R]: ...
+    def __call__(self, func: Callable[[T], R], items: Sequence[T], /, weight: int = 1) -> list[R]: ...
 
 
-def serially(func: Callable[[T], R], items: Sequence[T], /) -> list[R]:
+def serially(func: Callable[[T], R], items: Sequence[T], /, weight: int = 1) -> list[R]:
     """The plain mapper: one item after the other, here."""
     return [func(item) for item in items]
 

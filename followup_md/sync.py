@@ -13,7 +13,7 @@ from datetime import date, tzinfo
 from followup_md.agenda import DueLineMemo, due_ticks
 from followup_md.blocks import rename_steps, split_lines
 from followup_md.config import Config
-from followup_md.diagnose import contradictions, unresolved_links, unused_settings
+from followup_md.diagnose import broken_links, contradictions, unresolved_links, unused_settings
 from followup_md.journal import exchanges
 from followup_md.links import LinkIndex, Lookups, Suggested, link_index
 from followup_md.model import (
@@ -304,6 +304,7 @@ def _plan_notes(
     for path in sorted(notes):
         notes[path] = _ticked(notes[path], ticks, today)
     outcomes = _outcomes(notes, found, config, settings.syntax, today, memo, mapper)
+    names.suggest_ahead(broken_links(notes.values(), names), mapper)
     for path in sorted(notes):
         note = notes[path]
         note_steps, note_waiting, new, problem, checked = outcomes[path]

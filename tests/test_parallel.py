@@ -17,6 +17,7 @@ from followup_md import parallel, vault
 from followup_md.app import plan_vault
 from followup_md.cached_read import probe_vault
 from followup_md.layout import LEFTOVER, TEMP_SUFFIX
+from followup_md.links import SEARCH_WEIGHT, LinkIndex
 from followup_md.model import Mapper, R, Stat, T, serially
 from followup_md.parallel import fork_map, workers_for
 from followup_md.vault import load_config, read_settings
@@ -202,7 +203,7 @@ def test_the_walk_shared_among_processes_finds_what_one_finds(tmp_path: Path, wo
     one = walked(serially)
     assert len(one[0]) == 3 + vault.BATCH + 40 + 7 + 1
     assert [why for _, why in one[1]].count(LEFTOVER) == 1 and len(one[1]) == 3
-    assert walked(lambda func, items: fork_map(func, items, workers)) == one
+    assert walked(lambda func, items, weight=1: fork_map(func, items, workers)) == one
     assert _no_children_left()
 
 
@@ -211,7 +212,7 @@ def test_a_file_or_folder_gone_between_listing_and_stat_is_left_out(tmp_path: Pa
     config = load_config(tmp_path)
     settings_ = read_settings(tmp_path, config)
 
-    def removing(func: Callable[[T], R], items: Sequence[T], /) -> list[R]:
+    def removing(func: Callable[[T], R], items: Sequence[T], /, weight: int = 1) -> list[R]:
         (tmp_path / "n1.md").unlink()
         shutil.rmtree(tmp_path / "Big" / "Deeper")
         return serially(func, items)
@@ -219,3 +220,32 @@ def test_a_file_or_folder_gone_between_listing_and_stat_is_left_out(tmp_path: Pa
     found = dict(vault.walk_notes(tmp_path, config, settings_, mapper=removing))
     assert "n0.md" in found and "n1.md" not in found and "Big/n0.md" in found
     assert not any(rel.startswith("Big/Deeper/") for rel in found)
+
+
+def test_suggestions_made_ahead_by_several_processes_are_those_made_one_by_one() -> None:
+    paths = [f"People/Person {n}.md" for n in range(300)] + [f"Firms/Company {n}.md" for n in range(40)]
+    aliases = {"People/Person 7.md": ["Pat Seven"], "Firms/Company 3.md": ["ACME"]}
+    broken = [
+        "Person 730421 (gone)",
+        "Pat Sevn",
+        "acme corp",
+        "Compny 3",
+        "Nobody at all",
+        "Person 12",
+        "Pat Sevn",
+    ]
+    one = LinkIndex(paths, aliases)
+    expected = [one.suggest(name) for name in broken]
+    calls: list[tuple[int, int]] = []
+
+    def forking(func: Callable[[T], R], items: Sequence[T], /, weight: int = 1) -> list[R]:
+        calls.append((len(items), weight))
+        return fork_map(func, items, 2)
+
+    ahead = LinkIndex(paths, aliases)
+    ahead.suggest_ahead(broken, forking)
+    ahead.suggest_ahead(broken, forking)  # all known: nothing searched again
+    assert calls == [(len(set(broken)), SEARCH_WEIGHT)]
+    assert [ahead.suggest(name) for name in broken] == expected
+    assert ahead.lookups[1] == one.lookups[1]
+    assert _no_children_left()
