@@ -259,15 +259,22 @@ def _kept_task(
     if state.status == "cancelled":
         return line, None
     if task.step in open_steps:
-        return merge_task(line, open_steps[task.step], syntax, tag), open_steps[task.step]
+        return _merged(line, open_steps[task.step], syntax, tag), open_steps[task.step]
     if task.step in settled:
-        return merge_task(line, settled[task.step], syntax, tag), None
+        return _merged(line, settled[task.step], syntax, tag), None
     if copied:
         return line, None  # the rules no longer ask for it, but the user copied it: theirs
     if (recorded := _postponed(note, task)) is not None:
         # the user postponed it: kept (and its plan remembered) for when it returns
         return line, Step(note.path, task.step, recorded[0], recorded[1], "", planned=recorded)
     return None  # superseded: the rules no longer ask for it
+
+
+def _merged(line: str, step: Step, syntax: TaskSyntax, tag: str) -> str:
+    """`merge_task`, but a line that is already its step's own rendering (every
+    line of a note in step with its facts) stays as it is without splitting
+    its fields: merging gives it back, as a property test holds."""
+    return line if line == render_task(step, syntax, tag) else merge_task(line, step, syntax, tag)
 
 
 def _with_added(out: list[str], added: list[str], last_task: int) -> list[str]:

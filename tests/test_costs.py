@@ -4,6 +4,7 @@ loaded, read calls, objects held), never by a clock."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -583,3 +584,41 @@ def test_the_runs_for_suggestions_take_a_pointer_a_name() -> None:
     postings = index._by_gram().values()
     held = sum(len(names) for names in postings)
     assert held > 20_000 and sum(sys.getsizeof(names) for names in postings) < 12 * held
+
+
+def test_lines_already_in_step_are_kept_without_splitting_their_fields(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rescan of notes whose blocks say what their steps say splits no task
+    line into its fields (`render._merged`); a line the user changed is merged."""
+    from click.testing import CliRunner
+
+    from followup_md import render
+    from followup_md.cli import cli
+    from followup_md.layout import CACHE_DIR
+
+    root = make_vault(
+        {f"People/Person {i}.md": f"---\ntype: contact\nmet: 2026-11-1{i}\n---\n" for i in range(4)}
+    )
+    splits: list[str] = []
+    split_fields = render.split_fields
+
+    def counted(body: str) -> tuple[str, list[tuple[str, str]]]:
+        splits.append(body)
+        return split_fields(body)
+
+    monkeypatch.setattr(render, "split_fields", counted)
+
+    def rescan() -> None:
+        shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+        result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+        assert result.exit_code == 0, result.output
+
+    rescan()  # writes every block
+    splits.clear()
+    rescan()
+    assert splits == []
+    note = root / "People/Person 2.md"
+    note.write_text(note.read_text("utf-8").replace(" #followup", " #followup ⏫", 1), "utf-8")
+    rescan()
+    assert len(splits) == 1 and "⏫" in note.read_text("utf-8")

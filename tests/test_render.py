@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from followup_md import render
+from followup_md.blocks import parse_task
 from followup_md.links import mailto
 from followup_md.model import Step, TaskSyntax
 from followup_md.render import render_task
@@ -191,3 +192,45 @@ def test_the_field_split_is_the_patterns_search_from_the_end(parts: list[tuple[s
         plain.insert(0, (render._OURS.get(found.lastgroup or "", ""), found[0]))
         rest = rest[: found.start()]
     assert render.split_fields(body) == (rest, plain)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(max_size=40),
+    st.sampled_from(["", "replied on 2026-11-19", "offer ✅ 📅 #tag"]),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(["#followup", "#job/follow-up", "#a"]),
+    st.sampled_from(["", "#task", "#followup"]),
+    st.integers(0, 3),
+    st.integers(0, 3),
+)
+def test_a_line_that_is_its_steps_rendering_merges_to_itself(
+    action: str,
+    reason: str,
+    done: bool,
+    dataview: bool,
+    tag: str,
+    global_filter: str,
+    start: int,
+    length: int,
+) -> None:
+    """What lets a sync keep such a line without merging it (`render._merged`).
+    An action always has words: each names `who`, who is never nobody."""
+    assume(render.task_text(action).strip())
+    first = D + timedelta(days=start)
+    step = Step(
+        "n.md",
+        "r20261120-check-in-1",
+        first,
+        first + timedelta(days=length),
+        action,
+        status="done" if done else "open",
+        reason=reason if done else "",
+        done=first if done else None,
+    )
+    syntax = TaskSyntax(dataview=dataview, global_filter=global_filter)
+    line = render_task(step, syntax, tag)
+    task = parse_task(line, syntax)
+    assume(task is not None and task.step == step.id)  # what a block's line must be to be merged
+    assert render.merge_task(line, step, syntax, tag) == line
