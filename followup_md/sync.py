@@ -85,6 +85,8 @@ def renamed_steps(note: Note, renames: dict[str, str]) -> Note:
 
 def _guarded(note: Note, old: str, new: str) -> str:
     """The hard guarantee: every byte outside the block is what was read."""
+    if new == old:
+        return new
     if note.block is None:
         ok = new.startswith(old)
     else:
@@ -156,15 +158,16 @@ def _planned(
     """`_plan_note` but the warnings."""
     if note.type == "log":
         return [], [], None, None
-    old = note.text
+    old = text = note.text
     renames = round_renames(note)
     if renames:  # a vault from before round ids were dates: the ✅ stay with their rounds
         note = renamed_steps(note, renames)
+        text = note.text
     try:
         steps, waiting = plan_note(note, exchange, config, today)
     except (OverflowError, ValueError):  # a bound missed where dates are read: this note only
         return [], [], None, Problem(note.path, 1, f"a date is too far from {today} to compute with")
-    new = _guarded(note, old, render_note(note, note.text, steps, syntax, config.tag, config.heading))
+    new = _guarded(note, old, render_note(note, text, steps, syntax, config.tag, config.heading))
     if note.block is None and new != old and not block_found(new, note.path):
         return steps, waiting, None, Problem(note.path, old.count("\n") + 1, UNCLOSED_AT_END)
     return steps, waiting, (new.encode("utf-8") if new != old else None), None
