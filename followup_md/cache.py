@@ -43,7 +43,7 @@ from followup_md import __version__, model
 from followup_md.errors import WriteError
 from followup_md.layout import CACHE_DIR, SETTINGS_FILES
 from followup_md.model import Stat, pickled_by_fields
-from followup_md.parallel import collector_paused
+from followup_md.parallel import collector_paused, write_shared
 from followup_md.safe_read import open_regular, read_inside
 from followup_md.schema import KEY_KINDS
 
@@ -260,19 +260,26 @@ def _parts(tier: NotesTier) -> list[NotesTier]:
     return parts
 
 
+SHARED_PARTS = 20  # parts: fewer (2,000 notes) are pickled faster than a fork is made
+
+
 def _dump(
-    count: int, parts: Iterable[Any], same: Callable[[int, Any], bytes | None] = lambda i, part: None
+    count: int, parts: Iterable[Any], same: Callable[[int, Any], bytes | None] | None = None
 ) -> Callable[[BinaryIO], None]:
     """A writer of the cache file holding the `count` `parts`: the version and
     their count, then each part pickled on its own (or, when `same` has it, the
-    very bytes it was loaded from), streamed into the file."""
+    very bytes it was loaded from), streamed into the file. Parts that are
+    all to be pickled, and many, are pickled on two cores (`write_shared`)."""
 
     def dump(handle: BinaryIO) -> None:
         with collector_paused():
             pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
             pickler.dump(((FORMAT, __version__), count))
+            if same is None and isinstance(parts, list) and len(parts) >= SHARED_PARTS:
+                write_shared(parts, _pickled, handle)
+                return
             for index, part in enumerate(parts):
-                data = same(index, part)
+                data = same(index, part) if same is not None else None
                 if data is not None:
                     handle.write(data)
                     continue
@@ -282,11 +289,17 @@ def _dump(
     return dump
 
 
+def _pickled(part: Any, handle: BinaryIO) -> None:
+    """One part pickled on its own (the bytes `_dump`'s pickler writes for it)."""
+    pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(part)
+
+
 @contextlib.contextmanager
-def _as_loaded(root: Path, source: TierFile | None) -> Iterator[Callable[[int, Any], bytes | None]]:
+def _as_loaded(root: Path, source: TierFile | None) -> Iterator[Callable[[int, Any], bytes | None] | None]:
     """For a part that holds the very objects loaded at its place (notes that
     no run read, planned or wrote again), the bytes it was loaded from, while
-    the tier's file is still the one loaded; else None."""
+    the tier's file is still the one loaded; else None. None instead of that
+    when nothing was loaded, or the file is no longer the one loaded."""
     folder = root / CACHE_DIR
     handle = None
     with contextlib.suppress(OSError):
@@ -295,7 +308,7 @@ def _as_loaded(root: Path, source: TierFile | None) -> Iterator[Callable[[int, A
     if handle is None or source is None or _identity(os.fstat(handle.fileno())) != source.identity:
         if handle is not None:
             handle.close()
-        yield lambda index, part: None
+        yield None
         return
     loaded = source.parts
 

@@ -21,7 +21,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -76,6 +76,64 @@ def fork_map(
     for index in range(len(items)):
         results.append(done[index % workers][index // workers])
     return results
+
+
+def write_shared(items: Sequence[T], write: Callable[[T, BinaryIO], None], handle: BinaryIO) -> None:
+    """`for item in items: write(item, handle)`: the second half of the items
+    written meanwhile by a forked child into an anonymous file in memory, which
+    is copied into `handle` after the parent's half. `write` writes each item
+    whole, the same bytes in any process; a child in trouble (or no child to be
+    had) leaves its half to the parent. Never with another thread running."""
+    split = len(items) // 2
+    child = _spawn_writer(items[split:], write) if split and workers_for(2, 1) > 1 else None
+    if child is None:
+        for item in items:
+            write(item, handle)
+        return
+    pid, spool = child
+    try:
+        for item in items[:split]:
+            write(item, handle)
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+        if os.waitstatus_to_exitcode(status) == 0:
+            handle.flush()
+            os.lseek(spool, 0, os.SEEK_SET)
+            while chunk := os.read(spool, 1 << 20):
+                handle.write(chunk)
+        else:
+            for item in items[split:]:
+                write(item, handle)
+    finally:
+        if pid:  # an error or an interrupt in the parent
+            _stop(pid)
+        os.close(spool)
+
+
+def _spawn_writer(items: Sequence[T], write: Callable[[T, BinaryIO], None]) -> tuple[int, int] | None:
+    """A child writing `items` into an anonymous file in memory: its pid and the
+    file; None when there is no such file or process to be had."""
+    try:
+        spool = os.memfd_create("followup-md", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(spool)
+        return None
+    if pid == 0:  # pragma: no cover - the child; what it wrote is used only if it exits 0
+        code = 1
+        try:
+            for number in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(number, signal.SIG_DFL)
+            with open(spool, "wb", closefd=False) as out:
+                for item in items:
+                    write(item, out)
+            code = 0
+        finally:
+            os._exit(code)
+    return pid, spool
 
 
 def _counted(func: Callable[[T], R], item: T, progress: Callable[[int], object] | None) -> R:

@@ -3,11 +3,14 @@ work done in one process gives, whatever happens to a child."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import threading
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from hypothesis import given, settings
@@ -248,4 +251,47 @@ def test_suggestions_made_ahead_by_several_processes_are_those_made_one_by_one()
     assert calls == [(len(set(broken)), SEARCH_WEIGHT)]
     assert [ahead.suggest(name) for name in broken] == expected
     assert ahead.lookups[1] == one.lookups[1]
+    assert _no_children_left()
+
+
+def test_a_cache_file_pickled_on_two_cores_is_the_bytes_one_core_pickles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from followup_md import cache
+
+    parts: list[object] = [
+        ({f"n{i}.md": ("x" * i, date(2026, 1, 1 + i % 28))}, {}, {}) for i in range(cache.SHARED_PARTS + 3)
+    ]
+    spawned: list[int] = []
+    spawn = parallel._spawn_writer
+
+    def counted(items: Sequence[T], write: Callable[[T, BinaryIO], None]) -> tuple[int, int] | None:
+        spawned.append(len(items))
+        return spawn(items, write)
+
+    monkeypatch.setattr(parallel, "_spawn_writer", counted)
+
+    def dumped(workers: int) -> bytes:
+        monkeypatch.setattr(parallel, "workers_for", lambda count, share=0: workers)
+        handle = io.BytesIO()
+        cache._dump(len(parts), parts)(handle)
+        return handle.getvalue()
+
+    assert dumped(2) == dumped(1)
+    assert spawned == [len(parts) - len(parts) // 2]
+    assert _no_children_left()
+
+
+def test_what_a_writing_child_leaves_undone_the_parent_writes() -> None:
+    parent = os.getpid()
+
+    def write(item: bytes, handle: BinaryIO) -> None:
+        if os.getpid() != parent and item == b"item 7;":
+            os._exit(3)  # a child killed mid-way, its spool half written
+        handle.write(item)
+
+    items = [f"item {n};".encode() for n in range(10)]
+    handle = io.BytesIO()
+    parallel.write_shared(items, write, handle)
+    assert handle.getvalue() == b"".join(items)
     assert _no_children_left()
