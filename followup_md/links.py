@@ -51,7 +51,6 @@ class LinkIndex:
         self.names: dict[str, list[str]] = {}
         self.aliases: dict[str, list[str]] = {}
         self._grams: dict[str, tuple[str, ...]] | None = None
-        self._common: dict[str, frozenset[str]] = {}
         # What was looked up, by its key: (target, source folder) -> the note;
         # (name, limit) -> the suggestions (with the name's three-letter runs).
         self._resolved: dict[tuple[str, str], tuple[frozenset[str], str | None]] = {}
@@ -168,29 +167,19 @@ class LinkIndex:
         of people) are counted only for the names a rarer run found, when
         SUGGEST_POOL of those share more runs than any other name could (the
         common ones, at most); else every name is counted."""
-        by_gram = self._by_gram()
-        grams = sorted(_grams(key), key=lambda gram: (len(by_gram.get(gram, ())), gram))
-        postings = [by_gram.get(gram, ()) for gram in grams]
+        postings = sorted((self._by_gram().get(gram, ()) for gram in _grams(key)), key=len)
         limit = (len(self.names) + len(self.aliases)) // COMMON_GRAM
         rare = [names for names in postings if len(names) <= limit]
-        common = grams[len(rare) :]
+        common = postings[len(rare) :]
         shared = _shared_runs(rare)
         found = set(shared)
-        for gram in common:
-            shared.update(found.intersection(self._holders(gram)))
+        for names in common:
+            shared.update(found.intersection(names))
         pool = _most_shared(shared, SUGGEST_POOL)
         if len(pool) < SUGGEST_POOL or shared[pool[-1]] <= len(common):
             shared = _shared_runs(postings)  # a name no rare run found may share as many
             pool = _most_shared(shared, SUGGEST_POOL)
         return pool, ((shared[pool[-1]], pool[-1]) if len(pool) == SUGGEST_POOL else None)
-
-    def _holders(self, gram: str) -> frozenset[str]:
-        """The names that hold a common run, as a set (made once for each run):
-        the few names a rarer run found are looked up in it, not it walked."""
-        known = self._common.get(gram)
-        if known is None:
-            known = self._common[gram] = frozenset(self._by_gram()[gram])
-        return known
 
     def _by_gram(self) -> dict[str, tuple[str, ...]]:
         """Every name and alias by the three-letter runs it holds (built once, on
