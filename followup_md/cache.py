@@ -102,6 +102,15 @@ class RunRecord:
             return False
         return max(stats.values(), default=(0, 0))[0] < self.saved_ns  # the newest mtime
 
+    def edited(
+        self, key: bytes, today: date, stats: Mapping[str, Stat], own: tuple[Stat | None, ...]
+    ) -> set[str] | None:
+        """The files changed since the last run, when they are the same files
+        and nothing else changed (our own files as we left them); else None."""
+        if (key, today, own) != (self.key, self.today, self.own) or stats.keys() != self.stats.keys():
+            return None
+        return stats.keys() - self.trusted(stats)
+
     def trusted(self, stats: Mapping[str, Stat]) -> set[str]:
         """The files whose cached results still hold, of these with their stat
         now: the same stat, older than the save."""

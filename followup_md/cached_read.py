@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from followup_md.cache import RunRecord, TierFile, fingerprint, load_notes, load_run, save
 from followup_md.config import Config
@@ -46,15 +46,19 @@ class Probe:
     cached: set[str] = field(default_factory=set)  # served from the notes tier, not read this run
     memo: PlanMemo | None = None  # what planning the notes served gave last time
     tier_file: TierFile | None = None  # where the notes served came from
+    tier: Any = None  # the notes tier as `load_notes` gave it, when `replay_edits` loaded it
 
     @property
     def leftovers(self) -> list[str]:
         return [rel for rel, why in self.odd if why == LEFTOVER]
 
     @property
+    def own(self) -> tuple[Stat | None, ...]:
+        return tuple(file.stat if file else None for file in (self.due, self.ics, self.stats_md))
+
+    @property
     def unchanged(self) -> bool:
-        own = tuple(file.stat if file else None for file in (self.due, self.ics, self.stats_md))
-        return self.run is not None and self.run.unchanged(self.key, self.today, self.stats, own)
+        return self.run is not None and self.run.unchanged(self.key, self.today, self.stats, self.own)
 
 
 def probe_vault(root: Path, config: Config, settings: VaultSettings, today: date) -> Probe:
@@ -107,7 +111,8 @@ def read_vault(
     from followup_md.sync import PlanMemo  # the planner stays unloaded on a no-op run
 
     served = _trusted(probe)  # the probe lets go of the run record before the tier loads
-    loaded = load_notes(root) if served is not None else None
+    loaded = (probe.tier or load_notes(root)) if served is not None else None
+    probe.tier = None
     entries, plans, lines = loaded[0] if loaded is not None else ({}, {}, {})
     probe.memo = PlanMemo(plans, lines, links=loaded[1] if loaded is not None else None)
     probe.tier_file = loaded[2] if loaded is not None else None
@@ -137,6 +142,66 @@ def read_vault(
         if why != LEFTOVER:
             read[rel] = ReadFile(NoteFile(rel, b"", None), Problem(rel, 0, why))
     return read
+
+
+REPLAY_LIMIT = 16  # files edited: more are read and planned as usual
+
+
+def replay_edits(root: Path, config: Config, settings: VaultSettings, probe: Probe) -> bool:
+    """When every file changed since the last run was edited only where a plan
+    never looks (a note's text outside its front matter and managed block, or
+    a file that is not ours and stays so), that run's plan and output stand:
+    the notes are recorded as they are now, and True says the output is the
+    record's. False (nothing recorded) when a full run must decide."""
+    run = probe.run
+    edited = run.edited(probe.key, probe.today, probe.stats, probe.own) if run is not None else None
+    if run is None or not edited or len(edited) > REPLAY_LIMIT:
+        return False
+    loaded = probe.tier = load_notes(root)  # a full run takes it from here
+    if loaded is None:
+        return False
+    (entries, plans, lines), links, tier_file = loaded
+    found = {rel: from_disk(root, rel, config, settings) for rel in sorted(edited)}
+    for rel, (entry, stat) in found.items():
+        if stat is None or not _plans_alike(entries.get(rel), entry, plans.get(rel)):
+            return False
+    probe.tier = None
+    renewed: dict[int, tuple[Note, Note]] = {}  # id of a note as cached -> it, and as read now
+    for rel, (entry, stat) in found.items():
+        probe.stats[rel] = cast(Stat, stat)
+        if entry is not None:
+            old = cast(Note, entries[rel].result)
+            renewed[id(old)] = (old, cast(Note, entry.result))
+            entries[rel] = entry
+    for table in (plans, lines):
+        for key, known in table.items():
+            if id(known[0]) in renewed:
+                table[key] = (renewed[id(known[0])][1], *known[1:])
+    recorded = RunRecord(probe.key, probe.today, probe.stats, run.own, 0, run.stdout, run.stderr)
+    save(root, recorded, (entries, plans, lines), links, tier_file)
+    return True
+
+
+def _plans_alike(old: ReadFile | None, new: ReadFile | None, plan: Any) -> bool:
+    """Whether a file read again plans as it did: it is not ours, as it was
+    not; or it is the same note (the same facts, block, tasks, lines of each)
+    with the same bytes in its managed block, and the plan made from it is kept."""
+    if old is None or new is None:
+        return old is None and new is None
+    before, after = old.result, new.result
+    if not (isinstance(before, Note) and isinstance(after, Note)):
+        return False
+    if plan is None or plan[0] is not before:  # a plan is kept only if it wrote nothing
+        return False
+    same_note = replace(before, data=b"") == replace(after, data=b"")
+    return same_note and _block_bytes(before) == _block_bytes(after)
+
+
+def _block_bytes(note: Note) -> list[bytes]:
+    """The lines of a note's managed block, its markers with them."""
+    if note.block is None:
+        return []
+    return note.data.split(b"\n")[note.block.begin : note.block.end + 1]
 
 
 def _trusted(probe: Probe) -> set[str] | None:

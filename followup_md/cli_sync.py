@@ -44,7 +44,7 @@ def _sync(
 ) -> None:
     """The main job. `as_of_index`: `day` is the date Due.md records, when it
     records one."""
-    from followup_md.cached_read import probe_vault
+    from followup_md.cached_read import probe_vault, replay_edits
 
     root, config, settings = _open(vault)
     if as_of_index:
@@ -58,7 +58,9 @@ def _sync(
         from followup_md.write import remove_leftovers
 
         remove_leftovers(root, probe.leftovers)
-    if probe.unchanged and probe.run is not None:  # nothing can have changed
+    if probe.run is not None and (
+        probe.unchanged or (not (check or dry_run) and replay_edits(root, config, settings, probe))
+    ):  # nothing that shapes the plan changed: its output stands
         _echo_err(probe.run.stderr)
         if not (check or dry_run):
             _say(probe.run.stdout)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,8 +17,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from followup_md.cache import RunRecord, load_run
+from followup_md.cached_read import replay_edits  # as it is, whatever a test puts in its place
 from followup_md.cli import cli
 
 from .conftest import MakeVault
@@ -427,3 +431,119 @@ def test_the_run_record_is_stored_with_its_stats_in_parts(
     assert parts[0].stats == {} and [len(part) for part in parts[1:]] == [2, 2, 2, 1]
     run = load_run(root)
     assert run is not None and sorted(run.stats) == sorted(files)
+
+
+# A vault for edits a plan may or may not see: notes with blocks, a log note
+# linking to one, a broken link, a file that is not ours.
+EDITED: dict[str, str | bytes] = {
+    "Acme.md": APPLICATION + "# Acme\n\nNotes on the role.\n",
+    "People/Jane.md": "---\ntype: contact\nmet: 2026-11-12\ncompany: Initech\n---\nMet at the meetup.\n",
+    "People/Raj.md": "---\ntype: interview\ncompany: Hooli\ninterview: 2026-11-16\n---\n",
+    "Log/call.md": "---\ntype: log\ndate: 2026-11-17\nwith: '[[Jane]]'\ndirection: sent\n---\nCalled.\n",
+    "Log/lost.md": "---\ntype: log\ndate: 2026-11-17\nwith: '[[Jan]]'\ndirection: sent\n---\n",
+    "book.md": "---\ntype: book\n---\nA good read.\n",
+}
+# Each edit: (note, what it does to the text). Some leave the plan as it was
+# (text after the block or in a body without one, a file not ours staying so);
+# the others change it (front matter, the block's lines, a type, a line count
+# above the block).
+EDITS: dict[str, Callable[[str], str]] = {
+    "append": lambda text: text + "\nanother line\n",
+    "append, no newline": lambda text: text + "tail",
+    "body line above": lambda text: text.replace("\n---\n", "\n---\nA first line.\n", 1),
+    "body word": lambda text: text.replace("Met at", "Saw at").replace("Notes on", "Notes of"),
+    "front matter": lambda text: text.replace("company: ", "company: New "),
+    "block words": lambda text: text.replace("#followup", "#followup call first", 1),
+    "block action": lambda text: re.sub(r"^(- \[.\] )", r"\1Please ", text, count=1, flags=re.MULTILINE),
+    "block date": lambda text: text.replace("📅 2026-11-", "📅 2026-12-", 1),
+    "block line": lambda text: text.replace(
+        "<!-- followup-md:end", "a line of mine\n<!-- followup-md:end", 1
+    ),
+    "ours now": lambda text: text.replace("type: book", "type: contact\nmet: 2026-11-10"),
+    "crlf": lambda text: text.replace("\n", "\r\n"),
+}
+
+
+def _edited(root: Path, edits: list[tuple[str, str]]) -> None:
+    for rel, edit in edits:
+        path = root / rel
+        path.write_bytes(EDITS[edit](path.read_text("utf-8")).encode("utf-8"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(sorted(EDITED)), st.sampled_from(sorted(EDITS))), min_size=1, max_size=3
+    )
+)
+@example([("People/Raj.md", "block action")])  # the same note, but not the same block
+@example([("People/Raj.md", "append"), ("book.md", "body word")])  # replayed
+@example([("book.md", "ours now")])
+def test_a_run_that_replays_an_edit_says_and_records_what_a_full_run_does(
+    make_vault: MakeVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edits: list[tuple[str, str]]
+) -> None:
+    """`replay_edits` is a shortcut only: after any edits, a sync that may take
+    it prints and writes what one that plans every note does, and leaves a
+    cache from which the next runs do the same."""
+    from followup_md import cached_read
+    from followup_md.cache import load_notes
+
+    base = tmp_path / "base"
+    if not base.exists():
+        root = make_vault(EDITED)
+        sync(root)
+        age(root)
+        sync(root)  # the notes the first sync wrote, planned again
+        shutil.copytree(root, base)
+    results = []
+    for may_replay in (True, False):
+        vault = tmp_path / f"replayed {may_replay}"
+        shutil.rmtree(vault, ignore_errors=True)
+        shutil.copytree(base, vault)
+        _edited(vault, edits)
+        monkeypatch.setattr(cached_read, "replay_edits", replay_edits if may_replay else lambda *args: False)
+        said = [sync(vault)]
+        tier = load_notes(vault)
+        assert tier is not None
+        entries, plans, lines = tier[0]
+        kept = ({rel: entry.result for rel, entry in entries.items()}, plans, lines, tier[1])
+        said.append(sync(vault))  # a no-op, or the run the record says is owed
+        shutil.rmtree(vault / ".followup-md")
+        said.append(sync(vault))
+        results.append((said, snapshot(vault), kept))
+    assert results[0] == results[1]
+
+
+def test_an_edit_outside_front_matter_and_block_is_replayed_without_planning(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from followup_md import cached_read
+    from followup_md import sync as planning
+
+    root = make_vault(EDITED)
+    sync(root)
+    age(root)
+    said = sync(root)
+    planned: list[str] = []
+    plan_note = planning._plan_note
+
+    def counted(note: Any, *args: Any) -> Any:
+        planned.append(note.path)
+        return plan_note(note, *args)
+
+    monkeypatch.setattr(planning, "_plan_note", counted)
+    before = snapshot(root)
+    _edited(root, [("People/Jane.md", "append"), ("book.md", "body word"), ("Acme.md", "body word")])
+    assert sync(root) == said and planned == []
+    assert snapshot(root) == {
+        **before,
+        **{rel: (root / rel).read_bytes() for rel in ("People/Jane.md", "book.md", "Acme.md")},
+    }
+    _edited(root, [("People/Jane.md", "front matter")])
+    sync(root)
+    assert planned == ["People/Jane.md"]
+    planned.clear()
+    monkeypatch.setattr(cached_read, "REPLAY_LIMIT", 1)
+    _edited(root, [("People/Jane.md", "append"), ("Acme.md", "append")])
+    sync(root)
+    assert sorted(planned) == ["Acme.md", "People/Jane.md"]  # more edits than the limit: planned

@@ -232,14 +232,14 @@ def test_a_sync_after_one_edit_plans_that_note_alone(
         assert result.exit_code == 0, result.output
 
     run()  # writes every block: the notes written are read back, to be planned once more
-    (root / "Notes/Book.md").write_text("---\ntype: book\n---\nedited\n", "utf-8")
+    (root / "Notes/Film.md").write_text("---\ntype: film\n---\n", "utf-8")  # a new file: a run that plans
     run()
     assert sorted(planned) == sorted(people) and sorted(set(lines)) == sorted(people)
-    with (root / "People/Person 3.md").open("a", encoding="utf-8") as handle:
-        handle.write("\nanother line\n")
+    person = root / "People/Person 3.md"
+    person.write_text(person.read_text("utf-8").replace("met:", "company: Initech\nmet:"), "utf-8")
     run()
     assert planned == ["People/Person 3.md"] and set(lines) == {"People/Person 3.md"}
-    assert (root / "People/Person 3.md").read_text("utf-8").endswith("another line\n")
+    assert "(Initech)" in (root / "Due.md").read_text("utf-8")
     planned.clear()
     lines.clear()
     from followup_md.watcher import Watcher
