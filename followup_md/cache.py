@@ -31,7 +31,8 @@ import contextlib
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import partial
@@ -93,6 +94,9 @@ class RunRecord:
     saved_ns: int
     stdout: str = ""
     stderr: list[str] = field(default_factory=list)
+    # Where each part of the notes tier saved with it lies in its file: (the
+    # part's first path, start, end), the last one the link index's ("").
+    tier: tuple[tuple[str, int, int], ...] = ()
 
     def unchanged(
         self, key: bytes, today: date, stats: Mapping[str, Stat], own: tuple[Stat | None, ...]
@@ -233,7 +237,7 @@ def load_notes(root: Path) -> tuple[NotesTier, Any, TierFile] | None:
         return None
     tier: NotesTier = ({}, {}, {})
     for part in parts[:-1]:
-        if not (isinstance(part, tuple) and len(part) == 3 and all(isinstance(half, dict) for half in part)):
+        if not _is_part(part):
             return None
         for whole, piece in zip(tier, part, strict=True):
             whole.update(piece)
@@ -243,6 +247,57 @@ def load_notes(root: Path) -> tuple[NotesTier, Any, TierFile] | None:
         parts[-1],
         TierFile((ends[0], ends[1], ends[2], ends[3]), list(zip(parts, offsets, offsets[1:], strict=False))),
     )
+
+
+def _is_part(part: Any) -> bool:
+    """Whether `part` has the shape of a part of the notes tier."""
+    return isinstance(part, tuple) and len(part) == 3 and all(isinstance(half, dict) for half in part)
+
+
+def part_of(run: RunRecord, rel: str) -> int | None:
+    """The index of the part of the notes tier saved with `run` that holds
+    `rel` if any part does (the parts are in path order); None without an index."""
+    if len(run.tier) < 2:
+        return None
+    return max(0, bisect_right([first for first, _, _ in run.tier[:-1]], rel) - 1)
+
+
+def load_part(root: Path, run: RunRecord, index: int) -> NotesTier | None:
+    """One part of the notes tier saved with `run`, read alone from where the
+    run's index says it is; None unless the file is the one saved with it
+    and the part is where and what it should be."""
+    try:
+        with _tier_file(root, run) as handle:
+            _, start, end = run.tier[index]
+            if handle is None or not 0 <= start < end <= run.tier[-1][2]:
+                return None
+            handle.seek(start)
+            with collector_paused(freeze=True):
+                part = _Unpickler(handle).load()
+            return part if handle.tell() == end and _is_part(part) else None
+    except Exception:
+        return None
+
+
+@contextlib.contextmanager
+def _tier_file(root: Path, run: RunRecord) -> Iterator[BinaryIO | None]:
+    """The notes tier's file, open, if it is the one saved with `run` (its
+    mtime, and the size its index says); else None."""
+    folder = root / CACHE_DIR
+    handle = None
+    with contextlib.suppress(OSError):
+        if run.tier and not folder.is_symlink():
+            handle = open_regular(folder / "notes.pickle", CACHE_LIMIT)
+    if handle is not None:
+        found = os.fstat(handle.fileno())
+        if (found.st_mtime_ns, found.st_size) != (run.saved_ns, run.tier[-1][2]):
+            handle.close()
+            handle = None
+    if handle is None:
+        yield None
+        return
+    with handle:
+        yield handle
 
 
 def _lookups(links: Any) -> bool:
@@ -273,27 +328,33 @@ SHARED_PARTS = 20  # parts: fewer (2,000 notes) are pickled faster than a fork i
 
 
 def _dump(
-    count: int, parts: Iterable[Any], same: Callable[[int, Any], bytes | None] | None = None
+    count: int,
+    parts: Iterable[Any],
+    same: Callable[[int, Any], bytes | None] | None = None,
+    ends: list[int] | None = None,
 ) -> Callable[[BinaryIO], None]:
     """A writer of the cache file holding the `count` `parts`: the version and
     their count, then each part pickled on its own (or, when `same` has it, the
-    very bytes it was loaded from), streamed into the file. Parts that are
-    all to be pickled, and many, are pickled on two cores (`write_shared`)."""
+    very bytes it was loaded from), streamed into the file; `ends` is given
+    where the header and each part end. Parts that are all to be pickled, and
+    many, are pickled on two cores (`write_shared`)."""
+    ends = [] if ends is None else ends
 
     def dump(handle: BinaryIO) -> None:
         with collector_paused():
-            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dump(((FORMAT, __version__), count))
+            pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(((FORMAT, __version__), count))
+            ends.append(handle.tell())
             if same is None and isinstance(parts, list) and len(parts) >= SHARED_PARTS:
-                write_shared(parts, _pickled, handle)
+                for length in write_shared(parts, _pickled, handle):
+                    ends.append(ends[-1] + length)
                 return
             for index, part in enumerate(parts):
                 data = same(index, part) if same is not None else None
                 if data is not None:
                     handle.write(data)
-                    continue
-                pickler.clear_memo()
-                pickler.dump(part)
+                else:
+                    _pickled(part, handle)
+                ends.append(handle.tell())
 
     return dump
 
@@ -353,22 +414,79 @@ def save(
     root: Path, run: RunRecord, notes: NotesTier, links: Any = None, source: TierFile | None = None
 ) -> None:
     """Write the cache (notes, then the run stamped with the notes tier's own
-    mtime) through the one writer; a failure (read-only vault, full disk, a
-    cache file that is a link or a FIFO) is not an error. The notes tier
+    mtime and index: see `_save`). The notes tier
     ends with `links`, the paths and aliases of the last link index with its
     suggestions for broken links (`sync.PlanMemo.links`). Its parts that are as
     they were loaded (from `source`) are copied."""
+    from followup_md.write import write_own
+
+    parts = [*_parts(notes), links]
+    firsts = [next(iter(part[0]), "") for part in parts[:-1]] + [""]
+
+    def write(ends: list[int]) -> None:
+        with _as_loaded(root, source) as same:
+            write_own(root, NOTES_FILE, _dump(len(parts), parts, same, ends))
+        parts.clear()  # the notes' chunks go before the run is pickled
+
+    _save(root, run, firsts, write)
+
+
+def save_edited(root: Path, run: RunRecord, last: RunRecord, parts: Mapping[int, NotesTier]) -> None:
+    """Save the notes tier saved with `last` with these `parts` (by index) in
+    place of its own, the others' bytes copied, then `run`; nothing is saved
+    when the file is no longer the one saved with `last`."""
+    from followup_md.write import write_own
+
+    def write(ends: list[int]) -> None:
+        with _tier_file(root, last) as handle:
+            if handle is None:
+                raise OSError("the notes tier changed")
+            write_own(root, NOTES_FILE, _spliced(last.tier, parts, handle, ends))
+
+    _save(root, run, [first for first, _, _ in last.tier], write)
+
+
+def _spliced(
+    index: Sequence[tuple[str, int, int]], parts: Mapping[int, NotesTier], source: BinaryIO, ends: list[int]
+) -> Callable[[BinaryIO], None]:
+    """A writer of the notes tier indexed by `index` in `source`, with `parts`
+    pickled in place of their own (`ends`: as `_dump` gives them)."""
+
+    def dump(handle: BinaryIO) -> None:
+        pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(((FORMAT, __version__), len(index)))
+        ends.append(handle.tell())
+        for number, (_, start, end) in enumerate(index):
+            if number in parts:
+                _pickled(parts[number], handle)
+            else:
+                data = os.pread(source.fileno(), end - start, start)
+                if len(data) != end - start:
+                    raise OSError("the notes tier is cut short")
+                handle.write(data)
+            ends.append(handle.tell())
+
+    return dump
+
+
+NOTES_FILE = f"{CACHE_DIR}/notes.pickle"
+
+
+def _save(root: Path, run: RunRecord, firsts: list[str], notes: Callable[[list[int]], None]) -> None:
+    """The cache written through the one writer: its `.gitignore`, the notes
+    tier (by `notes`, which is given the list to fill with where its header
+    and each part end; `firsts`: each part's first path), then the run with
+    the tier's mtime and index; a failure (read-only vault, full disk, a cache
+    file that is a link or a FIFO) is not an error."""
     from followup_md.write import write_own
 
     ignore = f"{CACHE_DIR}/.gitignore"
     try:
         if not os.path.lexists(root / ignore):
             write_own(root, ignore, b"# followup-md's cache: safe to delete, never worth committing\n*\n")
-        with _as_loaded(root, source) as same:
-            parts = [*_parts(notes), links]
-            write_own(root, f"{CACHE_DIR}/notes.pickle", _dump(len(parts), parts, same))
-        del parts
-        run.saved_ns = os.lstat(root / CACHE_DIR / "notes.pickle").st_mtime_ns
+        ends: list[int] = []
+        notes(ends)
+        run.saved_ns = os.lstat(root / NOTES_FILE).st_mtime_ns
+        run.tier = tuple(zip(firsts, ends[:-1], ends[1:], strict=True))
         write_own(root, f"{CACHE_DIR}/run.pickle", _dump(*_run_parts(run)))
     except (OSError, WriteError):
         return

@@ -12,7 +12,18 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from followup_md.cache import RunRecord, TierFile, fingerprint, load_notes, load_run, save
+from followup_md.cache import (
+    NotesTier,
+    RunRecord,
+    TierFile,
+    fingerprint,
+    load_notes,
+    load_part,
+    load_run,
+    part_of,
+    save,
+    save_edited,
+)
 from followup_md.config import Config
 from followup_md.layout import LEFTOVER
 from followup_md.model import Note, NoteFile, Problem, R, ReadFile, Stat, T, VaultSettings
@@ -46,7 +57,6 @@ class Probe:
     cached: set[str] = field(default_factory=set)  # served from the notes tier, not read this run
     memo: PlanMemo | None = None  # what planning the notes served gave last time
     tier_file: TierFile | None = None  # where the notes served came from
-    tier: Any = None  # the notes tier as `load_notes` gave it, when `replay_edits` loaded it
 
     @property
     def leftovers(self) -> list[str]:
@@ -111,8 +121,7 @@ def read_vault(
     from followup_md.sync import PlanMemo  # the planner stays unloaded on a no-op run
 
     served = _trusted(probe)  # the probe lets go of the run record before the tier loads
-    loaded = (probe.tier or load_notes(root)) if served is not None else None
-    probe.tier = None
+    loaded = load_notes(root) if served is not None else None
     entries, plans, lines = loaded[0] if loaded is not None else ({}, {}, {})
     probe.memo = PlanMemo(plans, lines, links=loaded[1] if loaded is not None else None)
     probe.tier_file = loaded[2] if loaded is not None else None
@@ -157,29 +166,35 @@ def replay_edits(root: Path, config: Config, settings: VaultSettings, probe: Pro
     edited = run.edited(probe.key, probe.today, probe.stats, probe.own) if run is not None else None
     if run is None or not edited or len(edited) > REPLAY_LIMIT:
         return False
-    loaded = probe.tier = load_notes(root)  # a full run takes it from here
-    if loaded is None:
+    at = {rel: part_of(run, rel) for rel in sorted(edited)}  # only the parts that hold them are read
+    loaded = {index: load_part(root, run, index) for index in set(at.values()) if index is not None}
+    if None in at.values() or None in loaded.values():
         return False
-    (entries, plans, lines), links, tier_file = loaded
-    found = {rel: from_disk(root, rel, config, settings) for rel in sorted(edited)}
+    parts = cast(dict[int, NotesTier], loaded)
+    found = {rel: from_disk(root, rel, config, settings) for rel in at}
     for rel, (entry, stat) in found.items():
+        entries, plans, _ = parts[cast(int, at[rel])]
         if stat is None or not _plans_alike(entries.get(rel), entry, plans.get(rel)):
             return False
-    probe.tier = None
-    renewed: dict[int, tuple[Note, Note]] = {}  # id of a note as cached -> it, and as read now
     for rel, (entry, stat) in found.items():
         probe.stats[rel] = cast(Stat, stat)
         if entry is not None:
-            old = cast(Note, entries[rel].result)
-            renewed[id(old)] = (old, cast(Note, entry.result))
-            entries[rel] = entry
+            _renew(parts[cast(int, at[rel])], rel, entry)
+    recorded = RunRecord(probe.key, probe.today, probe.stats, run.own, 0, run.stdout, run.stderr)
+    save_edited(root, recorded, run, parts)
+    return True
+
+
+def _renew(part: NotesTier, rel: str, entry: ReadFile) -> None:
+    """`rel` read again as `entry` in its part of the notes tier: its plan and
+    Due.md lines moved from the note as cached to the note as read."""
+    entries, plans, lines = part
+    old = entries[rel].result
+    entries[rel] = entry
     for table in (plans, lines):
         for key, known in table.items():
-            if id(known[0]) in renewed:
-                table[key] = (renewed[id(known[0])][1], *known[1:])
-    recorded = RunRecord(probe.key, probe.today, probe.stats, run.own, 0, run.stdout, run.stderr)
-    save(root, recorded, (entries, plans, lines), links, tier_file)
-    return True
+            if known[0] is old:
+                table[key] = (entry.result, *known[1:])
 
 
 def _plans_alike(old: ReadFile | None, new: ReadFile | None, plan: Any) -> bool:

@@ -78,36 +78,60 @@ def fork_map(
     return results
 
 
-def write_shared(items: Sequence[T], write: Callable[[T, BinaryIO], None], handle: BinaryIO) -> None:
-    """`for item in items: write(item, handle)`: the second half of the items
-    written meanwhile by a forked child into an anonymous file in memory, which
-    is copied into `handle` after the parent's half. `write` writes each item
-    whole, the same bytes in any process; a child in trouble (or no child to be
-    had) leaves its half to the parent. Never with another thread running."""
+def write_shared(items: Sequence[T], write: Callable[[T, BinaryIO], None], handle: BinaryIO) -> list[int]:
+    """`for item in items: write(item, handle)`, and how many bytes each took:
+    the second half of the items written meanwhile by a forked child into an
+    anonymous file in memory, which is copied into `handle` after the parent's
+    half. `write` writes each item whole, the same bytes in any process; a
+    child in trouble (or no child to be had) leaves its half to the parent.
+    Never with another thread running."""
     split = len(items) // 2
     child = _spawn_writer(items[split:], write) if split and workers_for(2, 1) > 1 else None
     if child is None:
-        for item in items:
-            write(item, handle)
-        return
+        return _written(items, write, handle)
     pid, spool = child
     try:
-        for item in items[:split]:
-            write(item, handle)
+        lengths = _written(items[:split], write, handle)
         _, status = os.waitpid(pid, 0)
         pid = 0
-        if os.waitstatus_to_exitcode(status) == 0:
-            handle.flush()
-            os.lseek(spool, 0, os.SEEK_SET)
-            while chunk := os.read(spool, 1 << 20):
-                handle.write(chunk)
-        else:
-            for item in items[split:]:
-                write(item, handle)
+        theirs = _spooled(spool, len(items) - split) if os.waitstatus_to_exitcode(status) == 0 else None
+        if theirs is None:
+            return lengths + _written(items[split:], write, handle)
+        handle.flush()
+        left = sum(theirs)
+        os.lseek(spool, 0, os.SEEK_SET)
+        while left and (chunk := os.read(spool, min(left, 1 << 20))):
+            handle.write(chunk)
+            left -= len(chunk)
+        return lengths + theirs
     finally:
         if pid:  # an error or an interrupt in the parent
             _stop(pid)
         os.close(spool)
+
+
+def _written(items: Sequence[T], write: Callable[[T, BinaryIO], None], handle: BinaryIO) -> list[int]:
+    """Each item written, and how many bytes each took."""
+    lengths = []
+    for item in items:
+        start = handle.tell()
+        write(item, handle)
+        lengths.append(handle.tell() - start)
+    return lengths
+
+
+_LENGTH = 8  # bytes: each item's length, after what a writing child wrote
+
+
+def _spooled(spool: int, count: int) -> list[int] | None:
+    """The lengths of the `count` items a child wrote into `spool` (after them,
+    as `_LENGTH`-byte numbers), if they account for all of it."""
+    size = os.fstat(spool).st_size
+    tail = os.pread(spool, _LENGTH * count, size - _LENGTH * count) if size >= _LENGTH * count else b""
+    if len(tail) != _LENGTH * count:
+        return None
+    lengths = [int.from_bytes(tail[at : at + _LENGTH], "little") for at in range(0, len(tail), _LENGTH)]
+    return lengths if sum(lengths) == size - len(tail) else None
 
 
 def _spawn_writer(items: Sequence[T], write: Callable[[T, BinaryIO], None]) -> tuple[int, int] | None:
@@ -128,8 +152,8 @@ def _spawn_writer(items: Sequence[T], write: Callable[[T, BinaryIO], None]) -> t
             for number in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(number, signal.SIG_DFL)
             with open(spool, "wb", closefd=False) as out:
-                for item in items:
-                    write(item, out)
+                lengths = _written(items, write, out)
+                out.write(b"".join(length.to_bytes(_LENGTH, "little") for length in lengths))
             code = 0
         finally:
             os._exit(code)

@@ -485,9 +485,10 @@ def test_a_run_that_replays_an_edit_says_and_records_what_a_full_run_does(
     """`replay_edits` is a shortcut only: after any edits, a sync that may take
     it prints and writes what one that plans every note does, and leaves a
     cache from which the next runs do the same."""
-    from followup_md import cached_read
+    from followup_md import cache, cached_read
     from followup_md.cache import load_notes
 
+    monkeypatch.setattr(cache, "PART", 2)  # a note's part is found among several, and read alone
     base = tmp_path / "base"
     if not base.exists():
         root = make_vault(EDITED)
@@ -517,9 +518,10 @@ def test_a_run_that_replays_an_edit_says_and_records_what_a_full_run_does(
 def test_an_edit_outside_front_matter_and_block_is_replayed_without_planning(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from followup_md import cached_read
+    from followup_md import cache, cached_read
     from followup_md import sync as planning
 
+    monkeypatch.setattr(cache, "PART", 2)  # the notes edited are in several parts, each read alone
     root = make_vault(EDITED)
     sync(root)
     age(root)
@@ -547,3 +549,28 @@ def test_an_edit_outside_front_matter_and_block_is_replayed_without_planning(
     _edited(root, [("People/Jane.md", "append"), ("Acme.md", "append")])
     sync(root)
     assert sorted(planned) == ["Acme.md", "People/Jane.md"]  # more edits than the limit: planned
+
+
+def test_a_notes_tier_not_the_one_its_record_indexed_is_never_read_in_part(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from followup_md import cache
+    from followup_md.cache import load_part
+
+    monkeypatch.setattr(cache, "PART", 2)
+    root = make_vault(EDITED)
+    sync(root)
+    age(root)
+    said = sync(root)
+    run = load_run(root)
+    assert run is not None and len(run.tier) == 4  # three parts of notes and the link index's
+    assert all(load_part(root, run, index) is not None for index in range(3))
+    tier = root / ".followup-md" / "notes.pickle"
+    os.utime(tier, ns=(run.saved_ns, run.saved_ns + 1))  # saved again by another run since
+    assert load_part(root, run, 1) is None
+    _edited(root, [("People/Jane.md", "append")])
+    assert sync(root) == said  # planned as usual
+    run = load_run(root)
+    assert run is not None and all(load_part(root, run, index) is not None for index in range(3))
+    crafted = replace(run, tier=((run.tier[0][0], run.tier[0][1] + 1, run.tier[0][2]), *run.tier[1:]))
+    assert load_part(root, crafted, 0) is None
