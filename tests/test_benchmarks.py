@@ -29,6 +29,7 @@ def test_the_benchmark_runs_on_200_notes_and_writes_the_readme_table(tmp_path: P
         "no-op sync",
         "full rescan",
         "one note changed",
+        "one note's facts changed",
         "due --json",
     ):
         assert f"| {row} |" in done.stdout
