@@ -2,10 +2,10 @@
 `[func(item) for item in items]`, computed by forked copies of this process.
 
 A fork shares everything the parent has built (the config, the vault read so
-far, closures), so nothing but the results crosses a pipe, pickled. It is used
+far, closures), so nothing but the results comes back, pickled. It is used
 only where it cannot change a byte of output: the results come back in the
 items' order, and any trouble with a child (it died, it was killed, it sent
-nothing) makes the parent compute that child's share itself. It is never used
+nothing) makes the parent compute what that child did not send. It is never used
 with another thread running (a fork copies only the calling thread, and a lock
 another thread held would stay held forever in the child), off Linux, or for
 less work than a fork costs.
@@ -18,10 +18,12 @@ import gc
 import os
 import pickle
 import signal
+import struct
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import BinaryIO, TypeVar
+from dataclasses import dataclass
+from typing import Any, BinaryIO, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -50,32 +52,160 @@ def fork_map(
     processes (default: what `workers_for` says of `min_share`). `func` must not write
     anything: a child's side effects are lost with it. `progress(n)` is told
     of n more items done, in the parent only: its own as they are done, the
-    children's when they are in."""
+    children's when they are in.
+
+    The items are cut into CHUNKS pieces a process, which the processes take
+    in turn from a queue as they finish the last: a child pickles each piece's
+    results into a file in memory and says where, and the parent loads them
+    between pieces of its own, so that no one waits for a share too large
+    (pickling makes a child's slower) and little is left to load at the end."""
     workers = workers_for(len(items), min_share) if workers is None else workers
-    if workers < 2:
+    if workers < 2 or not items:
         return [_counted(func, item, progress) for item in items]
-    shares = [items[start::workers] for start in range(workers)]  # interleaved: even loads
-    pending: dict[int, int] = {}  # pid -> the read end of its pipe, until it is reaped
+    size = -(-len(items) // (workers * CHUNKS))
+    pieces = [items[start : start + size] for start in range(0, len(items), size)]
+    done: dict[int, list[R]] = {}
+    children: dict[int, _Child] = {}
+    queue = _queue(len(pieces))
     try:
-        for share in shares[1:]:
-            try:
-                pid, read_end = _spawn(func, share, pending.values())
-            except OSError:  # no process or pipe to be had (a limit): all of it here
-                return fork_map(func, items, 1, progress)
-            pending[pid] = read_end
-        done = [[_counted(func, item, progress) for item in shares[0]]]
-        for pid, share in zip(list(pending), shares[1:], strict=True):
-            done.append(_collect(pid, pending.pop(pid), func, share))
+        for _ in range(workers - 1):
+            with contextlib.suppress(OSError):  # no process or file to be had (a limit): less help
+                child = _spawn(func, pieces, queue, children.values())
+                children[child.pid] = child
+        while (number := _taken(queue)) is not None:
+            done[number] = [_counted(func, item, progress) for item in pieces[number]]
+            _gather(children, done, progress, wait=False)
+        _gather(children, done, progress, wait=True)
     finally:
-        for pid, read_end in pending.items():  # an error or an interrupt in the parent
+        os.close(queue)
+        for child in children.values():  # an error or an interrupt in the parent
+            child.close()
+            _stop(child.pid)
+    for number, piece in enumerate(pieces):
+        if number not in done:  # a child that died or could not send it
+            done[number] = [_counted(func, item, progress) for item in piece]
+    return [result for number in range(len(pieces)) for result in done[number]]
+
+
+CHUNKS = 16  # pieces a process: enough to even out the loads, few enough to cost nothing
+_NOTICE = struct.Struct("<IQQ")  # a piece done: its number, where its results are in the file, their length
+
+
+@dataclass
+class _Child:
+    """A forked child: its pid, the pipe its notices come through, and the
+    file in memory it writes its pickled results into."""
+
+    pid: int
+    notices: int
+    spool: int
+    pending: bytes = b""  # a notice read in part
+
+    def close(self) -> None:
+        for end in (self.notices, self.spool):
+            with contextlib.suppress(OSError):
+                os.close(end)
+
+
+def _queue(count: int) -> int:
+    """The read end of a pipe holding the pieces' numbers (a read of one takes
+    it, whole: it is smaller than PIPE_BUF), its write end closed."""
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"".join(number.to_bytes(4, "little") for number in range(count)))
+    finally:
+        os.close(write_end)
+    return read_end
+
+
+def _taken(queue: int) -> int | None:
+    """The next piece's number, or None when all are taken."""
+    taken = os.read(queue, 4)
+    return int.from_bytes(taken, "little") if len(taken) == 4 else None
+
+
+def _spawn(
+    func: Callable[[T], R], pieces: Sequence[Sequence[T]], queue: int, siblings: Iterable[_Child]
+) -> _Child:
+    """A child taking pieces from `queue` until none are left, each piece's
+    results pickled into its spool, then a notice of where they are sent."""
+    spool = os.memfd_create("followup-md", os.MFD_CLOEXEC)
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        for end in (spool, read_end, write_end):
+            os.close(end)
+        raise
+    if pid == 0:  # pragma: no cover - the child; what it sends is checked by the parent
+        code = 1
+        try:
             os.close(read_end)
-            _stop(pid)
-    if progress is not None:
-        progress(len(items) - len(shares[0]))
-    results: list[R] = []
-    for index in range(len(items)):
-        results.append(done[index % workers][index // workers])
-    return results
+            for sibling in siblings:
+                sibling.close()
+            for number in (signal.SIGINT, signal.SIGTERM):  # the parent decides what they do
+                signal.signal(number, signal.SIG_DFL)
+            at = 0
+            while (taken := _taken(queue)) is not None:
+                data = pickle.dumps([func(item) for item in pieces[taken]], protocol=pickle.HIGHEST_PROTOCOL)
+                with memoryview(data) as left:
+                    written = 0
+                    while written < len(data):
+                        written += os.pwrite(spool, left[written:], at + written)
+                os.write(write_end, _NOTICE.pack(taken, at, len(data)))
+                at += len(data)
+            code = 0
+        finally:
+            os._exit(code)  # never the parent's exit handlers, buffers or finally blocks
+    os.close(write_end)
+    os.set_blocking(read_end, False)
+    return _Child(pid, read_end, spool)
+
+
+def _gather(
+    children: dict[int, _Child],
+    done: dict[int, list[R]],
+    progress: Callable[[int], object] | None,
+    wait: bool,
+) -> None:
+    """Load the pieces the children have finished; with `wait`, until each has
+    finished all it took and is reaped. A piece whose results do not load
+    (a child cut short) is left out: the parent computes it."""
+    for pid, child in list(children.items()):
+        if wait:
+            os.set_blocking(child.notices, True)
+        while True:
+            try:
+                got = os.read(child.notices, 1 << 16)
+            except BlockingIOError:
+                break
+            data = child.pending + got
+            whole = len(data) - len(data) % _NOTICE.size
+            child.pending = data[whole:]
+            for number, at, length in _NOTICE.iter_unpack(data[:whole]):
+                results = _loaded(child.spool, at, length)
+                if results is not None:
+                    done[number] = results
+                    if progress is not None:
+                        progress(len(results))
+            if not got:
+                child.close()
+                del children[pid]
+                os.waitpid(pid, 0)
+                break
+
+
+def _loaded(spool: int, at: int, length: int) -> list[Any] | None:
+    """A piece's results as a child pickled them into its spool."""
+    try:
+        data = os.pread(spool, length, at)
+        if len(data) != length:
+            return None
+        with collector_paused():
+            results = pickle.loads(data)
+    except Exception:
+        return None
+    return results if isinstance(results, list) else None
 
 
 def write_shared(items: Sequence[T], write: Callable[[T, BinaryIO], None], handle: BinaryIO) -> list[int]:
@@ -165,46 +295,6 @@ def _counted(func: Callable[[T], R], item: T, progress: Callable[[int], object] 
     if progress is not None:
         progress(1)
     return result
-
-
-def _spawn(func: Callable[[T], R], share: Sequence[T], siblings: Iterable[int]) -> tuple[int, int]:
-    """A child computing `share`: its pid and the pipe its pickled results come
-    through (`siblings`: the pipes of the children before it, which it closes)."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child; what it sends is checked by the parent
-        code = 1
-        try:
-            for end in (read_end, *siblings):
-                os.close(end)
-            for number in (signal.SIGINT, signal.SIGTERM):  # the parent decides what they do
-                signal.signal(number, signal.SIG_DFL)
-            data = pickle.dumps([func(item) for item in share], protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
-            code = 0
-        finally:
-            os._exit(code)  # never the parent's exit handlers, buffers or finally blocks
-    os.close(write_end)
-    return pid, read_end
-
-
-def _collect(pid: int, read_end: int, func: Callable[[T], R], share: Sequence[T]) -> list[R]:
-    """What a child computed (unpickled as it arrives, never held whole as
-    bytes), or (when it failed) the same computed here."""
-    results = None
-    try:
-        with os.fdopen(read_end, "rb") as pipe, collector_paused():
-            results = pickle.load(pipe)
-    except Exception:  # cut short: the child died; it is reaped below
-        results = None
-    except BaseException:
-        _stop(pid)
-        raise
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) == 0 and isinstance(results, list) and len(results) == len(share):
-        return results
-    return [func(item) for item in share]
 
 
 @contextlib.contextmanager
