@@ -221,7 +221,7 @@ def explain_note(
 ) -> dict[str, Any]:
     """Everything `explain` says about one planned note, as plain data."""
     facts = dict(note.facts)
-    merge_exchange(facts, exchange)
+    merge_exchange(facts, exchange, today)
     unstatused = _plan_without(note, "status", exchange, config, today)
     unsnoozed = {step.id: step for step in _plan_without(note, "snooze", exchange, config, today)}
     return {

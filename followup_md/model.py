@@ -223,18 +223,19 @@ class Exchange:
     entries: tuple[Entry, ...] = ()
     via: tuple[tuple[str, tuple[Entry, ...]], ...] = ()
 
-    @property
-    def last(self) -> date | None:
-        return max((entry.day for entry in self.entries), default=None)
+    def last(self, today: date) -> date | None:
+        """The day of the latest exchange that has come to pass (a log note
+        dated ahead records nothing yet, and hides no contact before it)."""
+        return max((entry.day for entry in self.entries if entry.day <= today), default=None)
 
     @property
     def replies(self) -> tuple[date, ...]:
         """The day of every reply: received, or exchanged both ways (oldest first)."""
         return tuple(entry.day for entry in self.entries if entry.direction in ("received", "exchanged"))
 
-    @property
-    def received(self) -> date | None:
-        return max(self.replies, default=None)
+    def received(self, today: date) -> date | None:
+        """The day of the latest reply that has come to pass."""
+        return max((day for day in self.replies if day <= today), default=None)
 
     def with_person(self, via: str) -> tuple[Entry, ...]:
         """The entries with whoever a step writes to ("": the note's own person)."""

@@ -34,10 +34,10 @@ class _Planner(ContactRules, InterviewRules, KeepInTouchRules):
     situation; `plan_note` calls them in order."""
 
 
-def merge_exchange(facts: dict[str, Any], exchange: Exchange) -> None:
-    """Log notes count as `last_contact`, and received ones as `replied` (sent
-    ones complete steps: `planner.Planner.evidence`)."""
-    for key, day in (("last_contact", exchange.last), ("replied", exchange.received)):
+def merge_exchange(facts: dict[str, Any], exchange: Exchange, today: date) -> None:
+    """Log notes dated on or before `today` count as `last_contact`, and
+    received ones as `replied` (sent ones complete steps: `planner.Planner.evidence`)."""
+    for key, day in (("last_contact", exchange.last(today)), ("replied", exchange.received(today))):
         if day is not None and (key not in facts or day > facts[key]):
             facts[key] = day
 
@@ -73,7 +73,7 @@ def plan_note(
     if note.type == "log":
         return [], []
     facts = dict(note.facts)
-    merge_exchange(facts, exchange)
+    merge_exchange(facts, exchange, today)
     planner = _Planner(note, facts, exchange, config, today)
     rules: list[tuple[str, Any]] = [
         ("met", planner.met),

@@ -18,6 +18,7 @@ from followup_md.planner import Planner, add_interval
 from followup_md.schema import parse_duration
 
 _RECURRING = re.compile(r"^keep-in-touch(?:-(\d+))?$")
+MAX_ROUNDS = 1000  # reminders one sync follows: each a log note answered (a vault has far fewer)
 
 CONTACT_KEYS = (
     "last_contact",
@@ -59,16 +60,20 @@ class KeepInTouchRules(Planner):
 
     def keep_in_touch(self, interval: tuple[int, str]) -> None:
         """Seed 001: reminders are a constant fixture: every `interval` after
-        the latest contact (a log note, a done step, a fact)."""
-        finished = [
-            step for step, task in self.note.tasks.items() if _RECURRING.match(step) and task.status != "open"
-        ]
-        step = "keep-in-touch" if not finished else f"keep-in-touch-{len(finished) + 1}"
-        base = max(self._contact_dates(), default=None)
-        if base is None:
-            return
-        due = add_interval(base, interval)
-        self.add(step, due, due)
+        the latest contact (a log note, a done step, a fact). A reminder a log
+        note already answers is done, and the next one counts from that day:
+        the chain is followed to its first open reminder in one sync."""
+        finished = sum(
+            1 for step, task in self.note.tasks.items() if _RECURRING.match(step) and task.status != "open"
+        )
+        for number in range(finished, finished + MAX_ROUNDS):
+            base = max(self._contact_dates(), default=None)
+            if base is None:
+                return
+            due = add_interval(base, interval)
+            step = "keep-in-touch" if not number else f"keep-in-touch-{number + 1}"
+            if self.add(step, due, due).status != "done":
+                return
 
     def flame_out(self, status: str) -> bool:
         """Seeds 000 and 001: the relationship outlives the process. After the

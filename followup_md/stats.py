@@ -257,7 +257,7 @@ def _cooling(note: Note, done: Done, exchange: Exchange, config: Config, today: 
     if status == "paused" or not (cadence or (dormant and note.type == "contact" and status in AWAKE)):
         return None
     facts = dict(note.facts)
-    merge_exchange(facts, exchange)
+    merge_exchange(facts, exchange, today)
     last = max(contact_dates(facts, done.values(), today), default=None)
     if last is None:
         return None

@@ -148,7 +148,7 @@ def _plan_note(
     same note, exchanges and day)."""
     steps, waiting, new, problem = _planned(note, exchange, config, syntax, today)
     facts = dict(note.facts)
-    merge_exchange(facts, exchange)
+    merge_exchange(facts, exchange, today)
     return steps, waiting, new, problem, contradictions(note, facts, steps)
 
 

@@ -169,7 +169,7 @@ def test_a_log_whose_link_reaches_no_note_is_a_problem(make_vault: MakeVault) ->
 def _contradictions(front: str) -> list[str]:
     note = note_from(front)
     facts = dict(note.facts)
-    merge_exchange(facts, Exchange())
+    merge_exchange(facts, Exchange(), TODAY)
     steps, _ = plan_note(note, Exchange(), parse_config(""), TODAY)
     return [str(p) for p in contradictions(note, facts, steps)]
 

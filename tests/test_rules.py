@@ -191,6 +191,27 @@ RULES = [
     ),
     Rule(
         "001",
+        "reminders count from the last contact that happened: a log note dated ahead hides none",
+        "type: contact\nlast_contact: 2026-10-01\ncadence: 10d\n",
+        D,
+        {"keep-in-touch": ("2026-11-22", "2026-11-22")},
+        logs=(("2026-11-12", "sent", ""), ("2026-11-25", "exchanged", "")),  # a call logged ahead
+    ),
+    Rule(
+        "001",
+        "a reminder a message answered is done, and the next counts from that day, in the same sync"
+        " (here a last_contact dated ahead hides the messages from the last contact)",
+        "type: contact\nlast_contact: 2026-12-01\nreplied: 2026-10-01\ncadence: 10d\n",
+        D,
+        {
+            "keep-in-touch": ("done", "2026-11-01"),
+            "keep-in-touch-2": ("done", "2026-11-12"),
+            "keep-in-touch-3": ("2026-11-22", "2026-11-22"),
+        },
+        logs=(("2026-11-01", "sent", ""), ("2026-11-12", "sent", "")),
+    ),
+    Rule(
+        "001",
         "a manual follow-up date",
         "type: contact\nnext: 2026-11-24\nnext_action: Send the portfolio\n",
         D,
