@@ -19,7 +19,15 @@ from followup_md.blocks import (
     split_lines,
 )
 from followup_md.errors import NoteError
-from followup_md.markers import _OPENERS, _LineScan, _scan_top_level, markers_by_lines, markers_by_tokens
+from followup_md.markers import (
+    _OPENERS,
+    _candidates,
+    _closes,
+    _LineScan,
+    _scan_top_level,
+    markers_by_lines,
+    markers_by_tokens,
+)
 from followup_md.model import Problem, TaskSyntax
 
 BEGIN = "<!-- followup-md:begin (generated; tick boxes or change dates freely) -->"
@@ -275,6 +283,10 @@ FRONTS = st.sampled_from(["", "---\ntype: x\n---\n", "---\ntype: x\n%% odd %%\n-
 @example(["text", "      %%", BEGIN, "%%", END], "")  # paragraph continuation: the %% counts
 @example(["# heading", "      %%", BEGIN, END], "")  # indented code after a heading: it does not
 @example(["- - -", "      %%", BEGIN, END], "")  # a thematic break, not a list item
+@example(["<!--", BEGIN, "-->", BEGIN, END], "")  # a comment is looked through to its `-->`
+@example(["<div>", BEGIN, "%%", "", BEGIN, END], "")  # an HTML block, to the blank line
+@example(["<!--", "a\rb", "-->", BEGIN, END], "")  # a lone \r in a block looked through
+@example(["```", "text", " ```", BEGIN, "~~~", END], "")  # a fence closes on a line the scan picks
 def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: str) -> None:
     text = front + "\n".join(body) + "\n"
     lines = split_lines(text)
@@ -291,11 +303,13 @@ def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: str) -> N
 def test_lines_the_scan_skips_change_nothing(line: str, others: list[str], percent: bool) -> None:
     """The line scan hands a line to `_scan_top_level` only if it starts with
     one of `_OPENERS` or holds `%%`: on any other, the scan's answer is True
-    and its state is as before."""
+    and its state is as before. Nor can such a line close a fence."""
     if not line or line[0] in _OPENERS or "%%" in line:
         return
     lines = [*others, line + "\n", *others]
-    scan = _LineScan(code={0}, found=[(0, "begin")], percent=percent)
+    assert len(others) not in _candidates(lines, 0) or "\r" in line
+    assert not any(_closes(lines[len(others)], fence) for fence in ("```", "~~~", "````"))
+    scan = _LineScan(code={0}, found=[(0, "begin")], percent=[0] if percent else [])
     before = repr(scan)
     assert _scan_top_level(scan, lines, len(others), lines[len(others)])
     assert repr(scan) == before
