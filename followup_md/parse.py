@@ -131,8 +131,14 @@ def _not_utf8(
         front, _ = split_front_matter(lossy)
     except ValueError:
         front = None
-    ours = folder is not None or (front is not None and type_hint(front, config))
-    return Problem(path, error.line or 1 if ours else 0, error.message)
+    return Problem(path, error.line or 1 if _looks_ours(front, config, folder) else 0, error.message)
+
+
+def _looks_ours(front: str | None, config: Config, folder: tuple[str, str] | None) -> bool:
+    """Whether a file looks ours without YAML's word (a folder rule, or a
+    `type:` line of ours in `front`): then a problem with it is listed at its
+    line, not only counted. Asked only of a file with a problem."""
+    return folder is not None or (front is not None and type_hint(front, config) is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,18 +161,17 @@ def _read_front(
     try:
         front, body_start = split_front_matter(text)
     except ValueError:
-        if folder or type_hint(text, config):
+        if _looks_ours(text, config, folder):
             return Problem(path, 1, "front matter opened with --- on line 1 is never closed")
         return None
     # Only candidates get here: YAML has the last word on which notes are ours.
-    hinted = folder is not None or (front is not None and type_hint(front, config) is not None)
     conflict = _first_conflict(text)
-    if conflict is not None and hinted:
+    if conflict is not None and _looks_ours(front, config, folder):
         return _conflict_problem(path, text, conflict)
     try:
         raw, lines = load_mapping(front, path, 2) if front is not None else ({}, {})
     except NoteError as error:
-        return Problem(path, error.line or 1 if hinted else 0, error.message)
+        return Problem(path, error.line or 1 if _looks_ours(front, config, folder) else 0, error.message)
     return _Front(text, raw, lines, body_start, conflict)
 
 
