@@ -113,12 +113,22 @@ def _value(node: yaml.Node) -> Any:
 
 MAX_FRONT_MATTER = 64 * 1024  # characters; a real one is a few hundred
 MAX_DEPTH = 32  # nested lists and maps; flat keys need one or two
+_WIDEST = 2 * MAX_DEPTH * 4  # the widest indentation let through (spaces before a line's text)
 
 
 def _too_deep(text: str) -> bool:
     """Whether flow collections (`[[[…`) or indentation nest deeper than
     MAX_DEPTH: libyaml's composer recurses per level and crashes the process
-    (not an exception) somewhere past ten thousand."""
+    (not an exception) somewhere past ten thousand. Most front matter has too
+    few brackets to nest that deep and no run of spaces that wide: it is not
+    looked at character by character."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH and " " * (_WIDEST + 1) not in text:
+        return False
+    return _flow_too_deep(text) or _widest_indent(text) > _WIDEST
+
+
+def _flow_too_deep(text: str) -> bool:
+    """Whether flow collections nest deeper than MAX_DEPTH (brackets in quotes aside)."""
     depth = 0
     quote = ""
     for char in text:
@@ -135,8 +145,12 @@ def _too_deep(text: str) -> bool:
             depth -= 1
         elif char == "\n":
             quote = ""  # a quote does not run past the line for this purpose
-    widest = max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
-    return widest > 2 * MAX_DEPTH * 4
+    return False
+
+
+def _widest_indent(text: str) -> int:
+    """The most spaces any line starts with."""
+    return max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
 
 
 def _first_anchor(text: str) -> int | None:

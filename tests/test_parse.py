@@ -16,7 +16,15 @@ from followup_md.facts import parse_link, parse_moment
 from followup_md.model import Link, Moment, Problem, TaskSyntax
 from followup_md.parse import _CONFLICT, _first_conflict, read_note, split_front_matter
 from followup_md.recognition import near_miss
-from followup_md.yamlcore import _load_with_yaml, load_mapping, simple_mapping
+from followup_md.yamlcore import (
+    MAX_DEPTH,
+    _flow_too_deep,
+    _load_with_yaml,
+    _too_deep,
+    _widest_indent,
+    load_mapping,
+    simple_mapping,
+)
 
 from .helpers import UTC_ZONE, note_from, problem_from
 
@@ -342,6 +350,21 @@ def test_simple_front_matter_reads_as_libyaml_reads_it(lines: list[str], ended: 
     fast = simple_mapping(text, 2)
     if fast is not None:
         assert repr(fast) == repr(_load_with_yaml(text, "n.md", 2))
+
+
+NESTING = ["[", "{", "]", "}", "[" * 16, "{" * 16, '"', "'", "\n", "x", " ", " " * 128, "\r", "\u2028"]
+
+
+@settings(max_examples=2000)
+@given(st.one_of(st.text(), st.lists(st.sampled_from(NESTING), max_size=30).map("".join)))
+@example("[" * 33)
+@example("[" * 32 + "]" + "{")
+@example('"' + "[" * 40)
+@example(" " * 257 + "x")
+@example("x\r" + " " * 257 + "x")
+def test_front_matter_too_deep_is_found_as_the_full_scan_finds_it(text: str) -> None:
+    """The shortcut (too few brackets, no run of spaces that wide) never hides what the full scan finds."""
+    assert _too_deep(text) == (_flow_too_deep(text) or _widest_indent(text) > 2 * MAX_DEPTH * 4)
 
 
 @settings(max_examples=1000)
