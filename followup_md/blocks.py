@@ -16,6 +16,10 @@ from followup_md.model import Block, TaskLine, TaskStatus, TaskSyntax, in_range
 
 _PLAN = re.compile(r"([A-Za-z0-9-]+)=(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?")
 TASK_LINE = re.compile(r"^- \[(?P<mark>.)\] (?P<body>.*?) ?\^fu-(?P<step>[A-Za-z0-9-]+)[ \t]*$")
+# TASK_LINE matched from the line's end: a greedy body backtracks to the one
+# `^fu-` that can end the line (no `^` may follow it) instead of trying every
+# length of body from the start; the space TASK_LINE leaves out is dropped after.
+_TASK_LINE_FROM_END = re.compile(r"- \[(.)\] (.*)\^fu-([A-Za-z0-9-]+)[ \t]*$")
 _ISO = r"(\d{4}-\d{2}-\d{2})"
 
 
@@ -141,12 +145,21 @@ def _field(body: str, name: str) -> date | None:
     return _day(found.group(1)) if found is not None else None
 
 
-def parse_task(line: str, syntax: TaskSyntax) -> TaskLine | None:
-    """A generated task line (one ending in ` ^fu-<step>`), or None."""
-    found = TASK_LINE.match(line)
+def _task_parts(line: str) -> tuple[str, str, str] | None:
+    """`TASK_LINE`'s (mark, body, step) of a line, or None."""
+    found = _TASK_LINE_FROM_END.match(line)
     if found is None:
         return None
     mark, body, step = found.groups()
+    return mark, body.removesuffix(" "), step
+
+
+def parse_task(line: str, syntax: TaskSyntax) -> TaskLine | None:
+    """A generated task line (one ending in ` ^fu-<step>`), or None."""
+    parts = _task_parts(line)
+    if parts is None:
+        return None
+    mark, body, step = parts
     status: TaskStatus = "open"
     done = None
     if mark in syntax.done:

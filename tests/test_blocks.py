@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from followup_md.blocks import (
     _FIELDS,
+    TASK_LINE,
+    _task_parts,
     decode_lines,
     find_block,
     find_own_block,
@@ -338,6 +340,36 @@ def test_a_carriage_return_alone_ends_no_line(text: str) -> None:
     except NoteError:
         return  # reported at its line, as any broken block
     assert block is None or lines[block.begin].startswith(BEGIN)
+
+
+TASK_PARTS = [
+    "- [",
+    "x",
+    " ",
+    "]",
+    "] ",
+    "^fu-",
+    "^",
+    "fu-",
+    "a-1",
+    "Z",
+    "\t",
+    "\n",
+    "\r",
+    "📅 2026-11-20",
+    "-",
+]
+
+
+@settings(max_examples=2000)
+@given(st.one_of(st.text(), st.lists(st.sampled_from(TASK_PARTS), max_size=12).map("".join)))
+@example("- [ ]  ^fu-x")
+@example("- [x] a ^fu-b ^fu-c \t")
+@example("- [ ] a ^fu-b^fu-c")
+@example("- [ ] a ^fu-b\n")
+def test_task_lines_are_split_as_the_plain_pattern_splits_them(line: str) -> None:
+    found = TASK_LINE.match(line)
+    assert _task_parts(line) == (found and found.groups())
 
 
 # The fields' patterns as first written (the oracle for the faster ones).
