@@ -46,7 +46,12 @@ _BYTE_LINE = re.compile(rb"[^\n]*\n|[^\n]+")
 def split_lines(text: str) -> list[str]:
     """Lines as Markdown and editors count them: ended by `\n` only (with their
     endings). str.splitlines also breaks at form feeds, U+2028 and other
-    separators, which would put our line numbers out of step with markdown-it's."""
+    separators, which would put our line numbers out of step with markdown-it's:
+    its lines are kept only when there are as many as `\n`s make (one such
+    separator at the very end makes the same last line either way)."""
+    lines = text.splitlines(keepends=True)
+    if len(lines) == text.count("\n") + (text[-1:] not in ("", "\n")):
+        return lines
     return _LINE.findall(text)
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from followup_md.blocks import (
     _FIELDS,
+    _LINE,
     TASK_LINE,
     _task_parts,
     decode_lines,
@@ -322,6 +323,23 @@ def test_only_newlines_end_lines() -> None:
     assert split_lines(text) == ["a\x0cb\u2028c\x1ed\n", "\n", BEGIN + "\n", "\n", END + "\n"]
     block = find_block(text, split_lines(text), "n.md")
     assert block is not None and (block.begin, block.end) == (2, 4)
+
+
+@settings(max_examples=1000)
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(
+            st.sampled_from(["\n", "\r", "x", " ", *"\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"]), max_size=12
+        ).map("".join),
+    )
+)
+@example("a\n\r")
+@example("\r\r\n")
+@example("a\x0bb\x0b")
+def test_lines_are_split_as_the_plain_pattern_splits_them(text: str) -> None:
+    """Every line separator str.splitlines knows, anywhere: only `\n` ends a line."""
+    assert split_lines(text) == _LINE.findall(text)
 
 
 @pytest.mark.parametrize(
