@@ -76,7 +76,8 @@ def _moment(value: Any) -> date | datetime | None:
     text = value.strip() if isinstance(value, str) else ""
     found = _DATE.match(text)
     if found:
-        return date(*(int(part) for part in found.groups()))
+        year, month, day = found.groups()
+        return date(int(year), int(month), int(day))
     found = _DATETIME.match(text)
     if not found:
         return None
@@ -100,6 +101,23 @@ def has_offset(values: Any) -> bool:
     return False
 
 
+def file_name(path: str) -> str:
+    """`PurePosixPath(path).name` without making one (a few µs): the last part,
+    unless that is empty or `.` (parts PurePosixPath drops)."""
+    name = path[path.rfind("/") + 1 :]
+    return name if name not in ("", ".") else PurePosixPath(path).name
+
+
+def file_stem(path: str) -> str:
+    """`PurePosixPath(path).stem` likewise: the name without its suffix (a
+    name that starts or ends with its last `.` is left to PurePosixPath)."""
+    name = file_name(path)
+    dot = name.rfind(".")
+    if dot == -1:
+        return name
+    return name[:dot] if 0 < dot < len(name) - 1 else PurePosixPath(name).stem
+
+
 def parse_link(value: Any) -> Link | None:
     """A wikilink, aliased wikilink, Markdown link or plain name as a Link."""
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
@@ -115,12 +133,12 @@ def parse_link(value: Any) -> Link | None:
     found = _WIKILINK.match(text)
     if found:
         target = found.group(1).strip()
-        shown = (found.group(2) or "").strip() or PurePosixPath(target).name
+        shown = (found.group(2) or "").strip() or file_name(target)
         return Link(target, shown)
     found = _MDLINK.match(text)
     if found:
         target = unquote(found.group(2).strip()).removesuffix(".md")
-        return Link(target, found.group(1).strip() or PurePosixPath(target).name)
+        return Link(target, found.group(1).strip() or file_name(target))
     return Link(text, text)
 
 

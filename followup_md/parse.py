@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import tzinfo
-from pathlib import PurePosixPath
 from typing import Any
 
 from followup_md.blocks import find_block, read_tasks, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
-from followup_md.facts import check_choices, coerce_facts, has_offset
+from followup_md.facts import check_choices, coerce_facts, file_stem, has_offset
 from followup_md.model import Note, NoteFile, Problem, ReadFile, TaskSyntax
 from followup_md.recognition import folder_type, key_warnings, note_type, surely_not_ours, type_hint
 from followup_md.yamlcore import MAX_FRONT_MATTER, load_mapping
@@ -204,7 +203,7 @@ def _assemble(
     block = find_block(text, text_lines, path, front.body_start)
     uses |= {("keys", ours) for ours in sources if ours in config.keys}
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1 or len(text)] else "\n"
-    name = facts.get("name") or PurePosixPath(path).stem
+    name = facts.get("name") or file_stem(path)
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
     warnings = key_warnings(front.raw, front.lines, config, path)
     zoned = has_offset(front.raw.values())

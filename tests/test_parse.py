@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from followup_md.config import Config
 from followup_md.errors import NoteError
-from followup_md.facts import parse_link, parse_moment
+from followup_md.facts import file_name, file_stem, parse_link, parse_moment
 from followup_md.model import Link, Moment, Problem, TaskSyntax
 from followup_md.parse import _CONFLICT, _first_conflict, read_note, split_front_matter
 from followup_md.recognition import near_miss
@@ -350,6 +351,21 @@ def test_simple_front_matter_reads_as_libyaml_reads_it(lines: list[str], ended: 
     fast = simple_mapping(text, 2)
     if fast is not None:
         assert repr(fast) == repr(_load_with_yaml(text, "n.md", 2))
+
+
+@settings(max_examples=2000)
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(st.sampled_from(["/", ".", "..", "a", "b.md", " ", ".md", "\\"]), max_size=8).map("".join),
+    )
+)
+@example("a/.")
+@example("a/")
+@example(".md")
+@example("a.")
+def test_file_names_are_read_as_pathlib_reads_them(path: str) -> None:
+    assert (file_name(path), file_stem(path)) == (PurePosixPath(path).name, PurePosixPath(path).stem)
 
 
 NESTING = ["[", "{", "]", "}", "[" * 16, "{" * 16, '"', "'", "\n", "x", " ", " " * 128, "\r", "\u2028"]
