@@ -11,10 +11,13 @@ import re
 from datetime import date
 
 from followup_md.errors import NoteError
-from followup_md.markers import MARKER_WORD, markers_by_lines, markers_by_tokens
+from followup_md.markers import BEGIN, BEGIN_TEXT, MARKER_WORD, markers_by_lines, markers_by_tokens
 from followup_md.model import Block, TaskLine, TaskStatus, TaskSyntax, in_range
 
 _PLAN = re.compile(r"([A-Za-z0-9-]+)=(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?")
+# The begin marker as we write it, before its windows: no window can be in it
+# or run into it (it holds no `=` and ends with `)`), so it is not searched.
+_BEGIN_LINE = f"{BEGIN} {BEGIN_TEXT}"
 TASK_LINE = re.compile(r"^- \[(?P<mark>.)\] (?P<body>.*?) ?\^fu-(?P<step>[A-Za-z0-9-]+)[ \t]*$")
 # TASK_LINE matched from the line's end: a greedy body backtracks to the one
 # `^fu-` that can end the line (no `^` may follow it) instead of trying every
@@ -123,7 +126,8 @@ def _paired(markers: list[tuple[int, str]], lines: list[str], path: str) -> Bloc
         return None
     start, end = found
     planned: dict[str, tuple[date, date]] = {}
-    for step, first, last in _PLAN.findall(lines[start]):
+    head = len(_BEGIN_LINE) if lines[start].startswith(_BEGIN_LINE) else 0
+    for step, first, last in _PLAN.findall(lines[start], head):
         window = _day(first), _day(last or first)
         if window[0] is not None and window[1] is not None:
             planned[step] = (window[0], window[1])

@@ -10,8 +10,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from followup_md.blocks import (
+    _BEGIN_LINE,
     _FIELDS,
     _LINE,
+    _PLAN,
     TASK_LINE,
     _task_parts,
     decode_lines,
@@ -358,6 +360,17 @@ def test_a_carriage_return_alone_ends_no_line(text: str) -> None:
     except NoteError:
         return  # reported at its line, as any broken block
     assert block is None or lines[block.begin].startswith(BEGIN)
+
+
+@settings(max_examples=1000)
+@given(
+    st.lists(
+        st.sampled_from(["a", "-", "=", "2026-11-20", "..", " ", ")", "(", "<!--", "-->"]), max_size=10
+    ).map("".join)
+)
+def test_the_windows_are_read_after_the_begin_marker_as_from_the_whole_line(after: str) -> None:
+    line = _BEGIN_LINE + after
+    assert _PLAN.findall(line, len(_BEGIN_LINE)) == _PLAN.findall(line)
 
 
 TASK_PARTS = [
