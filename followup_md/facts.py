@@ -89,6 +89,11 @@ def _moment(value: Any) -> date | datetime | None:
     return moment
 
 
+def _offset(value: str) -> bool:
+    """Whether a string is a date-time with a UTC offset (it holds a `:`; most values do not)."""
+    return ":" in value and (found := _DATETIME.match(value.strip())) is not None and bool(found.group(7))
+
+
 def has_offset(values: Any) -> bool:
     """Whether front-matter values hold a date-time with a UTC offset."""
     for value in values:
@@ -96,7 +101,7 @@ def has_offset(values: Any) -> bool:
             return True
         if isinstance(value, datetime) and value.tzinfo is not None:
             return True
-        if isinstance(value, str) and (found := _DATETIME.match(value.strip())) and found.group(7):
+        if isinstance(value, str) and _offset(value):
             return True
     return False
 
