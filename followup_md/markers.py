@@ -152,7 +152,7 @@ def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]]
     exactly what this scan follows; the `%%` rule is the one `markers_by_tokens`
     applies. Only the lines `_candidates` picks are looked at one by one: an HTML
     comment's or block's end is sought from its first line."""
-    scan = _LineScan(code=set(range(first_line)))
+    scan = _LineScan(code=[range(first_line)])
     for index in _candidates(lines, first_line):
         line = lines[index]
         if "\r" in line and line.find("\r") != len(line) - 2:
@@ -186,7 +186,7 @@ def _candidates(lines: list[str], first_line: int) -> list[int]:
 class _LineScan:
     """Where `markers_by_lines` is: the markers found, and the block it is in."""
 
-    code: set[int]  # the front matter, fences and HTML blocks, up to the line scanned
+    code: list[range]  # the front matter, fences and HTML blocks, up to the line scanned
     found: list[tuple[int, str]] = field(default_factory=list)
     fence: str = ""  # the opening run of the fence we are in
     opened: int = 0  # the line that fence opened on
@@ -197,13 +197,13 @@ class _LineScan:
 def _close_fence(scan: _LineScan, index: int, line: str) -> None:
     """A line inside a top-level fence: perhaps its end (then all of it is code)."""
     if _closes(line, scan.fence):
-        scan.code.update(range(scan.opened, index + 1))
+        scan.code.append(range(scan.opened, index + 1))
         scan.fence = ""
 
 
 def _look_through(scan: _LineScan, start: int, end: int) -> None:
     """Lines `start` to `end` are one HTML block (a comment is one too): code, looked through."""
-    scan.code.update(range(start, end + 1))
+    scan.code.append(range(start, end + 1))
     scan.skip = end
 
 
@@ -265,7 +265,7 @@ def _columns(line: str) -> int:
     return column
 
 
-def _no_indented_code(lines: list[str], index: int, code: set[int]) -> bool:
+def _no_indented_code(lines: list[str], index: int, code: list[range]) -> bool:
     """Whether an indented line outside fences and HTML blocks is surely no
     top-level indented code block: it is indented less than four columns, or,
     with no blank line between, the nearest line above it indented less is
@@ -275,7 +275,7 @@ def _no_indented_code(lines: list[str], index: int, code: set[int]) -> bool:
         return True
     for above in range(index - 1, -1, -1):
         line = lines[above].rstrip("\r\n")
-        if above in code or not line.strip(" \t"):
+        if any(above in span for span in code) or not line.strip(" \t"):
             return False
         if _columns(line) < 4:
             if _THEMATIC_BREAK.match(line):

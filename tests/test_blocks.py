@@ -314,7 +314,7 @@ def test_lines_the_scan_skips_change_nothing(line: str, others: list[str], perce
     lines = [*others, line + "\n", *others]
     assert len(others) not in _candidates(lines, 0) or "\r" in line
     assert not any(_closes(lines[len(others)], fence) for fence in ("```", "~~~", "````"))
-    scan = _LineScan(code={0}, found=[(0, "begin")], percent=[0] if percent else [])
+    scan = _LineScan(code=[range(1)], found=[(0, "begin")], percent=[0] if percent else [])
     before = repr(scan)
     assert _scan_top_level(scan, lines, len(others), lines[len(others)])
     assert repr(scan) == before
