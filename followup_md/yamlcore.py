@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from followup_md.errors import NoteError
@@ -267,7 +267,7 @@ def simple_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[str
     at = 0
     for number, found in enumerate(_SIMPLE_LINE.finditer(text)):
         key, plain, quoted = found.groups()
-        if found.start() != at or key in lines or not isinstance(_resolved(key), str):
+        if found.start() != at or key in lines or not _is_name(key):
             return None
         values[key] = quoted if quoted is not None else _resolved(plain or "")
         lines[key] = first_line + number
@@ -276,6 +276,12 @@ def simple_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[str
 
 
 _TYPED_FIRST = frozenset(first for _, _, firsts in _IMPLICIT for first in firsts)
+
+
+@lru_cache(maxsize=4096)  # the vault's key names (128 characters at most): bounded over a long watch
+def _is_name(key: str) -> bool:
+    """Whether the resolver keeps a plain key as a string (not `null`, `true`…)."""
+    return isinstance(_resolved(key), str)
 
 
 def _resolved(plain: str) -> Any:
