@@ -153,23 +153,24 @@ def _wrong(key: str, what: str, value: Any, path: str, line: int) -> NoteError:
 
 def coerce_facts(
     raw: Mapping[str, Any],
+    keys: Mapping[str, str],
     lines: Mapping[str, int],
-    config: Config,
     path: str,
     tz: tzinfo | None,
 ) -> tuple[dict[str, Any], dict[str, tuple[str, int]]]:
     """Our facts, under our key names, typed; empty values are absent. Also
-    where each came from: our key -> (the note's key, its line)."""
+    where each came from: our key -> (the note's key, its line). `keys`: our
+    key -> the note's key holding it, in the note's order."""
     facts: dict[str, Any] = {}
     sources: dict[str, tuple[str, int]] = {}
-    for theirs, value in raw.items():
+    for ours, theirs in keys.items():
+        value = raw[theirs]
         if value is None or value == "" or value == []:
             continue
-        for ours in config.ours_for(theirs):
-            line = lines.get(theirs, 1)
-            sources[ours] = (theirs, line)
-            if ours != "type":  # read by `note_type`
-                facts[ours] = _COERCE[KEY_KINDS[ours]](value, theirs, path, line, tz)
+        line = lines.get(theirs, 1)
+        sources[ours] = (theirs, line)
+        if ours != "type":  # read by `note_type`
+            facts[ours] = _COERCE[KEY_KINDS[ours]](value, theirs, path, line, tz)
     return facts, sources
 
 

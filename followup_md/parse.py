@@ -18,7 +18,14 @@ from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.facts import check_choices, coerce_facts, file_stem, has_offset
 from followup_md.model import Note, NoteFile, Problem, ReadFile, TaskSyntax
-from followup_md.recognition import folder_type, key_warnings, note_type, surely_not_ours, type_hint
+from followup_md.recognition import (
+    folder_type,
+    key_warnings,
+    note_type,
+    our_keys,
+    surely_not_ours,
+    type_hint,
+)
 from followup_md.yamlcore import MAX_FRONT_MATTER, load_mapping
 
 MAX_NOTE_BYTES = 8 << 20  # a follow-up note is a few KB; a larger file is left alone
@@ -86,12 +93,13 @@ def read_note(
     if not isinstance(front, _Front):
         return front  # not ours, or ours and broken
     try:
-        kind, uses = note_type(front.raw, front.lines, path, config, folder)
+        keys = our_keys(front.raw, front.lines, config, path)
+        kind, uses = note_type(front.raw, keys, front.lines, path, config, folder)
         if kind is None:
             return None
         if front.conflict is not None:
             return _conflict_problem(path, text, front.conflict)
-        return _assemble(path, data, front, kind, uses, config, syntax, tz)
+        return _assemble(path, data, front, keys, kind, uses, config, syntax, tz)
     except NoteError as error:
         return Problem(path, error.line or 1, error.message)
 
@@ -188,6 +196,7 @@ def _assemble(
     path: str,
     data: bytes,
     front: _Front,
+    keys: dict[str, str],
     kind: str,
     uses: set[tuple[str, str]],
     config: Config,
@@ -197,7 +206,7 @@ def _assemble(
     """The Note of a file that is ours: typed facts, the managed block and its
     tasks, near-miss keys, and every setting that shaped it."""
     text = front.text
-    facts, sources = coerce_facts(front.raw, front.lines, config, path, tz)
+    facts, sources = coerce_facts(front.raw, keys, front.lines, path, tz)
     uses |= check_choices(facts, sources, config, path)
     text_lines = split_lines(text)
     block = find_block(text, text_lines, path, front.body_start)
@@ -205,7 +214,7 @@ def _assemble(
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1 or len(text)] else "\n"
     name = facts.get("name") or file_stem(path)
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
-    warnings = key_warnings(front.raw, front.lines, config, path)
+    warnings = key_warnings(front.raw, keys, front.lines, config, path)
     zoned = has_offset(front.raw.values())
     return Note(
         path, kind, name, facts, data, newline, block, tasks, zoned, sources, warnings, frozenset(uses)
