@@ -59,15 +59,17 @@ def split_front_matter(text: str) -> tuple[str | None, int]:
     if first == -1 or text[:first].lstrip("\ufeff").rstrip() != "---":
         return None, 0
     start = first + 1
-    position = start
-    while True:
+    opening = text.find("\n---", first)  # a closing line starts with ---: only those are looked at
+    while opening != -1:
+        position = opening + 1
         end = text.find("\n", position)
         line = text[position:] if end == -1 else text[position:end]
         if line.rstrip() == "---":
             return text[start:position], (len(text) if end == -1 else end + 1)
         if end == -1:
-            raise ValueError(0)
-        position = end + 1
+            break
+        opening = text.find("\n---", end)
+    raise ValueError(0)
 
 
 def read_note(

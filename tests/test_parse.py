@@ -368,6 +368,38 @@ def test_file_names_are_read_as_pathlib_reads_them(path: str) -> None:
     assert (file_name(path), file_stem(path)) == (PurePosixPath(path).name, PurePosixPath(path).stem)
 
 
+def _split_by_lines(text: str) -> tuple[str | None, int]:
+    """`split_front_matter` read line by line (the oracle for its search)."""
+    lines = text.split("\n")
+    if len(lines) < 2 or lines[0].lstrip("\ufeff").rstrip() != "---":
+        return None, 0
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if closing is None:
+        raise ValueError(0)
+    body = sum(len(line) + 1 for line in lines[:closing])
+    return text[len(lines[0]) + 1 : body], min(body + len(lines[closing]) + 1, len(text))
+
+
+@settings(max_examples=2000)
+@given(
+    st.lists(
+        st.sampled_from(["---", "--- ", "----", "-", "\n", "\r", "a: b", " ", "\ufeff", "\t"]), max_size=12
+    ).map("".join)
+)
+@example("---\n---")
+@example("---\n---\n")
+@example("---\na\n--- \t\r\nb")
+def test_front_matter_is_split_as_line_by_line(text: str) -> None:
+    try:
+        expected: object = _split_by_lines(text)
+    except ValueError:
+        expected = ValueError
+    try:
+        assert split_front_matter(text) == expected
+    except ValueError:
+        assert expected is ValueError
+
+
 NESTING = ["[", "{", "]", "}", "[" * 16, "{" * 16, '"', "'", "\n", "x", " ", " " * 128, "\r", "\u2028"]
 
 
