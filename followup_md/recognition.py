@@ -124,7 +124,7 @@ def surely_not_ours(data: bytes, config: Config) -> bool:
     if b"\\" in front:
         return False  # a double-quoted escape can spell any key
     folded = _folded(front)
-    if any(_folded(tag.encode()) in folded for tag in config.tags):
+    if config.tags and any(_folded(tag.encode()) in folded for tag in config.tags):
         return False
     key = config.key("type")
     spelled = _folded(key.encode())
@@ -244,6 +244,8 @@ def _unquoted_link(item: Any) -> Any:
 
 def _tag_type(tags: Any, config: Config, uses: set[tuple[str, str]]) -> str | None:
     """The type the first tag of ours gives (every tag of ours counts as used)."""
+    if not config.tags:
+        return None  # no tag rules (most vaults)
     names = [
         name.lstrip("#") for name in (tags if isinstance(tags, list) else [tags]) if isinstance(name, str)
     ]
