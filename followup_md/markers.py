@@ -190,7 +190,9 @@ class _LineScan:
     found: list[tuple[int, str]] = field(default_factory=list)
     fence: str = ""  # the opening run of the fence we are in
     opened: int = 0  # the line that fence opened on
-    percent: list[int] = field(default_factory=list)  # the lines outside code holding `%%`
+    # The lines outside code holding `%%` that may open or close a comment (an
+    # indented fence is looked through only if none of its lines can).
+    percent: list[int] = field(default_factory=list)
     skip: int = -1  # the last line of a block looked through from its first
 
 
