@@ -30,7 +30,7 @@ _MDLINK = re.compile(r"^\[([^\]]*)\]\(([^)]*)\)$")
 
 def parse_date(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> date:
     """A local calendar date from a date, a date-time or an ISO string."""
-    return parse_moment(value, key, path, line, tz).day
+    return _days(value, key, path, line, tz)[0]
 
 
 def _local(moment: datetime, tz: tzinfo | None) -> datetime:
@@ -41,16 +41,25 @@ def _local(moment: datetime, tz: tzinfo | None) -> datetime:
 
 def parse_moment(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> Moment:
     """A date or date-time as a local day and the local day 24 hours later."""
+    return Moment(*_days(value, key, path, line, tz))
+
+
+_DAY = timedelta(days=1)  # built once: building a timedelta costs more than adding one
+_DAY_LONG = timedelta(hours=24)
+
+
+def _days(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> tuple[date, date]:
+    """`parse_moment`'s two days."""
     try:
         moment = _moment(value)
         if moment is not None and not in_range(moment.date() if isinstance(moment, datetime) else moment):
             raise OverflowError
         if isinstance(moment, datetime):
             local = _local(moment, tz)
-            later = (local.astimezone(UTC) + timedelta(hours=24)).astimezone(tz)
-            return Moment(local.date(), later.date())
+            later = (local.astimezone(UTC) + _DAY_LONG).astimezone(tz)
+            return local.date(), later.date()
         if moment is not None:
-            return Moment(moment, moment + timedelta(days=1))
+            return moment, moment + _DAY
     except ValueError:
         raise NoteError(f"{key}: {_shown(value)} is not a real date", path, line) from None
     except OverflowError:
