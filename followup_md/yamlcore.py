@@ -275,7 +275,17 @@ def simple_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[str
     return (values, lines) if at == len(text) else None
 
 
-_TYPED_FIRST = frozenset(first for _, _, firsts in _IMPLICIT for first in firsts)
+def _types_by_first() -> dict[str, list[tuple[re.Pattern[str], Callable[[str], Any]]]]:
+    """The implicit types a plain scalar may have by its first character, in
+    the resolver's order, each with how `_value` makes it."""
+    table: dict[str, list[tuple[re.Pattern[str], Callable[[str], Any]]]] = {}
+    for tag, pattern, firsts in _IMPLICIT:
+        for first in firsts:
+            table.setdefault(first, []).append((pattern, _SCALARS[tag]))
+    return table
+
+
+_TYPES_BY_FIRST = _types_by_first()
 
 
 @lru_cache(maxsize=4096)  # the vault's key names (128 characters at most): bounded over a long watch
@@ -286,9 +296,7 @@ def _is_name(key: str) -> bool:
 
 def _resolved(plain: str) -> Any:
     """A plain scalar's value as the resolver and `_value` make it."""
-    if plain[:1] not in _TYPED_FIRST:
-        return plain
-    for tag, pattern, first in _IMPLICIT:
-        if plain[:1] in first and pattern.match(plain):
-            return _SCALARS[tag](plain)
+    for pattern, convert in _TYPES_BY_FIRST.get(plain[:1], ()):
+        if pattern.match(plain):
+            return convert(plain)
     return plain
