@@ -11,11 +11,18 @@ import re
 from datetime import date
 
 from followup_md.errors import NoteError
-from followup_md.markers import MARKER_WORD, markers_by_lines, markers_by_tokens
+from followup_md.markers import BEGIN, BEGIN_TEXT, MARKER_WORD, markers_by_lines, markers_by_tokens
 from followup_md.model import Block, TaskLine, TaskStatus, TaskSyntax, in_range
 
 _PLAN = re.compile(r"([A-Za-z0-9-]+)=(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?")
+# The begin marker as we write it, before its windows: no window can be in it
+# or run into it (it holds no `=` and ends with `)`), so it is not searched.
+_BEGIN_LINE = f"{BEGIN} {BEGIN_TEXT}"
 TASK_LINE = re.compile(r"^- \[(?P<mark>.)\] (?P<body>.*?) ?\^fu-(?P<step>[A-Za-z0-9-]+)[ \t]*$")
+# TASK_LINE matched from the line's end: a greedy body backtracks to the one
+# `^fu-` that can end the line (no `^` may follow it) instead of trying every
+# length of body from the start; the space TASK_LINE leaves out is dropped after.
+_TASK_LINE_FROM_END = re.compile(r"- \[(.)\] (.*)\^fu-([A-Za-z0-9-]+)[ \t]*$")
 _ISO = r"(\d{4}-\d{2}-\d{2})"
 
 
@@ -42,7 +49,12 @@ _BYTE_LINE = re.compile(rb"[^\n]*\n|[^\n]+")
 def split_lines(text: str) -> list[str]:
     """Lines as Markdown and editors count them: ended by `\n` only (with their
     endings). str.splitlines also breaks at form feeds, U+2028 and other
-    separators, which would put our line numbers out of step with markdown-it's."""
+    separators, which would put our line numbers out of step with markdown-it's:
+    its lines are kept only when there are as many as `\n`s make (one such
+    separator at the very end makes the same last line either way)."""
+    lines = text.splitlines(keepends=True)
+    if len(lines) == text.count("\n") + (text[-1:] not in ("", "\n")):
+        return lines
     return _LINE.findall(text)
 
 
@@ -114,7 +126,8 @@ def _paired(markers: list[tuple[int, str]], lines: list[str], path: str) -> Bloc
         return None
     start, end = found
     planned: dict[str, tuple[date, date]] = {}
-    for step, first, last in _PLAN.findall(lines[start]):
+    head = len(_BEGIN_LINE) if lines[start].startswith(_BEGIN_LINE) else 0
+    for step, first, last in _PLAN.findall(lines[start], head):
         window = _day(first), _day(last or first)
         if window[0] is not None and window[1] is not None:
             planned[step] = (window[0], window[1])
@@ -141,12 +154,21 @@ def _field(body: str, name: str) -> date | None:
     return _day(found.group(1)) if found is not None else None
 
 
-def parse_task(line: str, syntax: TaskSyntax) -> TaskLine | None:
-    """A generated task line (one ending in ` ^fu-<step>`), or None."""
-    found = TASK_LINE.match(line)
+def _task_parts(line: str) -> tuple[str, str, str] | None:
+    """`TASK_LINE`'s (mark, body, step) of a line, or None."""
+    found = _TASK_LINE_FROM_END.match(line)
     if found is None:
         return None
     mark, body, step = found.groups()
+    return mark, body.removesuffix(" "), step
+
+
+def parse_task(line: str, syntax: TaskSyntax) -> TaskLine | None:
+    """A generated task line (one ending in ` ^fu-<step>`), or None."""
+    parts = _task_parts(line)
+    if parts is None:
+        return None
+    mark, body, step = parts
     status: TaskStatus = "open"
     done = None
     if mark in syntax.done:

@@ -30,7 +30,7 @@ _MDLINK = re.compile(r"^\[([^\]]*)\]\(([^)]*)\)$")
 
 def parse_date(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> date:
     """A local calendar date from a date, a date-time or an ISO string."""
-    return parse_moment(value, key, path, line, tz).day
+    return _days(value, key, path, line, tz)[0]
 
 
 def _local(moment: datetime, tz: tzinfo | None) -> datetime:
@@ -41,16 +41,25 @@ def _local(moment: datetime, tz: tzinfo | None) -> datetime:
 
 def parse_moment(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> Moment:
     """A date or date-time as a local day and the local day 24 hours later."""
+    return Moment(*_days(value, key, path, line, tz))
+
+
+_DAY = timedelta(days=1)  # built once: building a timedelta costs more than adding one
+_DAY_LONG = timedelta(hours=24)
+
+
+def _days(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> tuple[date, date]:
+    """`parse_moment`'s two days."""
     try:
         moment = _moment(value)
         if moment is not None and not in_range(moment.date() if isinstance(moment, datetime) else moment):
             raise OverflowError
         if isinstance(moment, datetime):
             local = _local(moment, tz)
-            later = (local.astimezone(UTC) + timedelta(hours=24)).astimezone(tz)
-            return Moment(local.date(), later.date())
+            later = (local.astimezone(UTC) + _DAY_LONG).astimezone(tz)
+            return local.date(), later.date()
         if moment is not None:
-            return Moment(moment, moment + timedelta(days=1))
+            return moment, moment + _DAY
     except ValueError:
         raise NoteError(f"{key}: {_shown(value)} is not a real date", path, line) from None
     except OverflowError:
@@ -76,7 +85,8 @@ def _moment(value: Any) -> date | datetime | None:
     text = value.strip() if isinstance(value, str) else ""
     found = _DATE.match(text)
     if found:
-        return date(*(int(part) for part in found.groups()))
+        year, month, day = found.groups()
+        return date(int(year), int(month), int(day))
     found = _DATETIME.match(text)
     if not found:
         return None
@@ -88,6 +98,11 @@ def _moment(value: Any) -> date | datetime | None:
     return moment
 
 
+def _offset(value: str) -> bool:
+    """Whether a string is a date-time with a UTC offset (it holds a `:`; most values do not)."""
+    return ":" in value and (found := _DATETIME.match(value.strip())) is not None and bool(found.group(7))
+
+
 def has_offset(values: Any) -> bool:
     """Whether front-matter values hold a date-time with a UTC offset."""
     for value in values:
@@ -95,9 +110,26 @@ def has_offset(values: Any) -> bool:
             return True
         if isinstance(value, datetime) and value.tzinfo is not None:
             return True
-        if isinstance(value, str) and (found := _DATETIME.match(value.strip())) and found.group(7):
+        if isinstance(value, str) and _offset(value):
             return True
     return False
+
+
+def file_name(path: str) -> str:
+    """`PurePosixPath(path).name` without making one (a few µs): the last part,
+    unless that is empty or `.` (parts PurePosixPath drops)."""
+    name = path[path.rfind("/") + 1 :]
+    return name if name not in ("", ".") else PurePosixPath(path).name
+
+
+def file_stem(path: str) -> str:
+    """`PurePosixPath(path).stem` likewise: the name without its suffix (a
+    name that starts or ends with its last `.` is left to PurePosixPath)."""
+    name = file_name(path)
+    dot = name.rfind(".")
+    if dot == -1:
+        return name
+    return name[:dot] if 0 < dot < len(name) - 1 else PurePosixPath(name).stem
 
 
 def parse_link(value: Any) -> Link | None:
@@ -115,12 +147,12 @@ def parse_link(value: Any) -> Link | None:
     found = _WIKILINK.match(text)
     if found:
         target = found.group(1).strip()
-        shown = (found.group(2) or "").strip() or PurePosixPath(target).name
+        shown = (found.group(2) or "").strip() or file_name(target)
         return Link(target, shown)
     found = _MDLINK.match(text)
     if found:
         target = unquote(found.group(2).strip()).removesuffix(".md")
-        return Link(target, found.group(1).strip() or PurePosixPath(target).name)
+        return Link(target, found.group(1).strip() or file_name(target))
     return Link(text, text)
 
 
@@ -130,23 +162,24 @@ def _wrong(key: str, what: str, value: Any, path: str, line: int) -> NoteError:
 
 def coerce_facts(
     raw: Mapping[str, Any],
+    keys: Mapping[str, str],
     lines: Mapping[str, int],
-    config: Config,
     path: str,
     tz: tzinfo | None,
 ) -> tuple[dict[str, Any], dict[str, tuple[str, int]]]:
     """Our facts, under our key names, typed; empty values are absent. Also
-    where each came from: our key -> (the note's key, its line)."""
+    where each came from: our key -> (the note's key, its line). `keys`: our
+    key -> the note's key holding it, in the note's order."""
     facts: dict[str, Any] = {}
     sources: dict[str, tuple[str, int]] = {}
-    for theirs, value in raw.items():
+    for ours, theirs in keys.items():
+        value = raw[theirs]
         if value is None or value == "" or value == []:
             continue
-        for ours in config.ours_for(theirs):
-            line = lines.get(theirs, 1)
-            sources[ours] = (theirs, line)
-            if ours != "type":  # read by `note_type`
-                facts[ours] = _COERCE[KEY_KINDS[ours]](value, theirs, path, line, tz)
+        line = lines.get(theirs, 1)
+        sources[ours] = (theirs, line)
+        if ours != "type":  # read by `note_type`
+            facts[ours] = _COERCE[KEY_KINDS[ours]](value, theirs, path, line, tz)
     return facts, sources
 
 

@@ -62,22 +62,33 @@ def _ends_inside(line: str, inside: bool) -> bool:
         inside, at = True, opens + 2
 
 
-def _commented_lines(lines: list[str], code: set[int]) -> set[int]:
-    """Indexes of lines that start inside an Obsidian `%% … %%` comment."""
-    inside = False
-    commented: set[int] = set()
-    for index, line in enumerate(lines):
-        if inside:
-            commented.add(index)
-        if index not in code and "%%" in line:
-            inside = _ends_inside(line, inside)
-    return commented
+def _comment_spans(lines: list[str], percent: list[int]) -> list[range]:
+    """The lines that start inside an Obsidian `%% … %%` comment, given the
+    lines outside code that hold a `%%`, in order (no other line opens or
+    closes one)."""
+    spans: list[range] = []
+    opened = -1  # the first line inside the comment open, if one is
+    for index in percent:
+        inside = opened >= 0
+        if _ends_inside(lines[index], inside) != inside:
+            if inside:
+                spans.append(range(opened, index + 1))
+            opened = -1 if inside else index + 1
+    if opened >= 0:
+        spans.append(range(opened, len(lines)))
+    return spans
+
+
+def _uncommented(found: list[tuple[int, str]], lines: list[str], percent: list[int]) -> list[tuple[int, str]]:
+    """The markers of `found` outside `%% … %%` comments (`percent`: see `_comment_spans`)."""
+    spans = _comment_spans(lines, percent)
+    return [(index, kind) for index, kind in found if not any(index in span for span in spans)]
 
 
 def _toggles(line: str) -> bool:
     """Whether a line outside code opens or closes a `%%` comment, on whichever
     side of one it starts."""
-    return bool(_commented_lines([line, ""], set())) or 2 not in _commented_lines(["%%\n", line, ""], set())
+    return _ends_inside(line, False) or not _ends_inside(line, True)
 
 
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
@@ -91,6 +102,10 @@ _HTML_BLOCK = re.compile(
     r"|thead|title|tr|track|ul)(?=\s|/?>|$)",
     re.IGNORECASE,
 )
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip(" \t\r\n")
 
 
 def _closes(line: str, fence: str) -> bool:
@@ -114,7 +129,7 @@ def _indented_fence_end(lines: list[str], start: int, fence: str, indent: int) -
     for index in range(start + 1, len(lines)):
         line = lines[index]
         text = line.lstrip(" \t")
-        if not text.strip(" \t\r\n"):
+        if _is_blank(text):
             continue
         spaces = len(line) - len(line.lstrip(" "))
         if text.startswith(fence) and not text.rstrip("\r\n").lstrip(fence[0]).strip(" \t"):
@@ -135,46 +150,20 @@ def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]]
     line ends every list, quote and indented code block before it, and `<!--`,
     fences and the HTML blocks followed here interrupt a paragraph. Those are
     exactly what this scan follows; the `%%` rule is the one `markers_by_tokens`
-    applies."""
-    scan = _LineScan(code=set(range(first_line)))
-    for index in range(first_line, len(lines)):
+    applies. Only the lines `_candidates` picks are looked at one by one: an HTML
+    comment's or block's end is sought from its first line."""
+    scan = _LineScan(code=[range(first_line)])
+    for index in _candidates(lines, first_line):
         line = lines[index]
         if "\r" in line and line.find("\r") != len(line) - 2:
             return None  # markdown-it counts a lone \r as a line break
         if index <= scan.skip:
             continue
-        if scan.html and not line.strip(" \t\r\n"):
-            scan.html = False  # the blank line is not part of the block
-        elif scan.fence or scan.comment or scan.html:
-            _continue_block(scan, index, line)
-        elif (line[:1] in _OPENERS or "%%" in line) and not _scan_top_level(scan, lines, index, line):
+        if scan.fence:
+            _close_fence(scan, index, line)
+        elif not _scan_top_level(scan, lines, index, line):
             return None
-    if not scan.percent:
-        return scan.found
-    commented = _commented_lines(lines, scan.code)
-    return [(index, kind) for index, kind in scan.found if index not in commented]
-
-
-@dataclass(slots=True)
-class _LineScan:
-    """Where `markers_by_lines` is: the markers found, and the block it is in."""
-
-    code: set[int]  # the front matter, fences and HTML blocks
-    found: list[tuple[int, str]] = field(default_factory=list)
-    fence: str = ""  # the opening run of the fence we are in
-    comment: bool = False  # inside an HTML comment block
-    html: bool = False  # inside an HTML block that ends at a blank line
-    percent: bool = False
-    skip: int = -1  # the last line of an indented fence, all of it text
-
-
-def _continue_block(scan: _LineScan, index: int, line: str) -> None:
-    """A line inside a fence, an HTML comment or an HTML block: code, perhaps its end."""
-    scan.code.add(index)
-    if scan.fence and _closes(line, scan.fence):
-        scan.fence = ""
-    elif scan.comment and "-->" in line:
-        scan.comment = False
+    return _uncommented(scan.found, lines, scan.percent) if scan.percent else scan.found
 
 
 # What a line outside any block must start with to be more than text to the
@@ -182,28 +171,82 @@ def _continue_block(scan: _LineScan, index: int, line: str) -> None:
 _OPENERS = " <`~"
 
 
+def _candidates(lines: list[str], first_line: int) -> list[int]:
+    """The lines of the body that may matter to the scan: any other line is
+    text that changes nothing outside a block, and closes no fence (a closing
+    fence starts with a space or its own character)."""
+    return [
+        index
+        for index in range(first_line, len(lines))
+        if (line := lines[index])[:1] in _OPENERS or "%%" in line or "\r" in line
+    ]
+
+
+@dataclass(slots=True)
+class _LineScan:
+    """Where `markers_by_lines` is: the markers found, and the block it is in."""
+
+    code: list[range]  # the front matter, fences and HTML blocks, up to the line scanned
+    found: list[tuple[int, str]] = field(default_factory=list)
+    fence: str = ""  # the opening run of the fence we are in
+    opened: int = 0  # the line that fence opened on
+    # The lines outside code holding `%%` that may open or close a comment (an
+    # indented fence is looked through only if none of its lines can).
+    percent: list[int] = field(default_factory=list)
+    skip: int = -1  # the last line of a block looked through from its first
+
+
+def _close_fence(scan: _LineScan, index: int, line: str) -> None:
+    """A line inside a top-level fence: perhaps its end (then all of it is code)."""
+    if _closes(line, scan.fence):
+        scan.code.append(range(scan.opened, index + 1))
+        scan.fence = ""
+
+
+def _look_through(scan: _LineScan, start: int, end: int) -> None:
+    """Lines `start` to `end` are one HTML block (a comment is one too): code, looked through."""
+    scan.code.append(range(start, end + 1))
+    scan.skip = end
+
+
+def _comment_end(lines: list[str], start: int) -> int:
+    """The line on which an HTML comment opened on line `start` ends (the last line if none)."""
+    for index in range(start, len(lines)):
+        if "-->" in lines[index]:
+            return index
+    return len(lines) - 1
+
+
+def _html_block_end(lines: list[str], start: int) -> int:
+    """The last line of an HTML block opened on line `start`: the one before a blank line."""
+    for index in range(start + 1, len(lines)):
+        if _is_blank(lines[index]):
+            return index - 1
+    return len(lines) - 1
+
+
 def _scan_top_level(scan: _LineScan, lines: list[str], index: int, line: str) -> bool:
     """A line outside any block: a marker, the start of a block, or a `%%`;
     False when markdown-it must decide. A line that starts with none of
     `_OPENERS` and holds no `%%` is text: it changes nothing."""
-    if _HTML_BLOCK.match(line):
-        scan.code.add(index)
-        scan.html = True
-    elif line.startswith("<!--"):
-        scan.code.add(index)
-        scan.comment = "-->" not in line
+    if line.startswith("<!--"):
+        _look_through(scan, index, _comment_end(lines, index))
         if line.startswith(BEGIN):
             scan.found.append((index, "begin"))
         elif line.startswith(END):
             scan.found.append((index, "end"))
+    elif line[0] == "<":
+        if not _HTML_BLOCK.match(line):
+            return False  # other HTML
+        _look_through(scan, index, _html_block_end(lines, index))
     elif opening := _FENCE.match(line):
         return _open_fence(scan, lines, index, opening)
     elif _RISKY.match(line):
-        return False  # other HTML, or a fence or HTML block that may sit in a list
+        return False  # a fence or HTML that is indented: it may sit in a list
     elif "%%" in line:
         if line[0] in " \t" and _toggles(line) and not _no_indented_code(lines, index, scan.code):
             return False  # perhaps in an indented code block, where it would not
-        scan.percent = True
+        scan.percent.append(index)
     return True
 
 
@@ -224,7 +267,7 @@ def _columns(line: str) -> int:
     return column
 
 
-def _no_indented_code(lines: list[str], index: int, code: set[int]) -> bool:
+def _no_indented_code(lines: list[str], index: int, code: list[range]) -> bool:
     """Whether an indented line outside fences and HTML blocks is surely no
     top-level indented code block: it is indented less than four columns, or,
     with no blank line between, the nearest line above it indented less is
@@ -234,7 +277,7 @@ def _no_indented_code(lines: list[str], index: int, code: set[int]) -> bool:
         return True
     for above in range(index - 1, -1, -1):
         line = lines[above].rstrip("\r\n")
-        if above in code or not line.strip(" \t"):
+        if any(above in span for span in code) or not line.strip(" \t"):
             return False
         if _columns(line) < 4:
             if _THEMATIC_BREAK.match(line):
@@ -250,8 +293,7 @@ def _open_fence(scan: _LineScan, lines: list[str], index: int, opening: re.Match
     if run[0] == "`" and "`" in info:
         return False  # not a fence: markdown-it reads it as text
     if not indent:
-        scan.code.add(index)
-        scan.fence = run
+        scan.fence, scan.opened = run, index
     elif _toggles(lines[index]) or (end := _indented_fence_end(lines, index, run, len(indent))) is None:
         return False
     else:
@@ -280,5 +322,4 @@ def markers_by_tokens(text: str, lines: list[str], first_line: int) -> list[tupl
                 markers.append((token.map[0], "begin"))
             elif head.startswith(END):
                 markers.append((token.map[0], "end"))
-    commented = _commented_lines(lines, code)
-    return [(index, kind) for index, kind in markers if index not in commented]
+    return _uncommented(markers, lines, [i for i, line in enumerate(lines) if "%%" in line and i not in code])

@@ -11,15 +11,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import tzinfo
-from pathlib import PurePosixPath
 from typing import Any
 
 from followup_md.blocks import find_block, read_tasks, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
-from followup_md.facts import check_choices, coerce_facts, has_offset
+from followup_md.facts import check_choices, coerce_facts, file_stem, has_offset
 from followup_md.model import Note, NoteFile, Problem, ReadFile, TaskSyntax
-from followup_md.recognition import folder_type, key_warnings, note_type, surely_not_ours, type_hint
+from followup_md.recognition import (
+    folder_type,
+    key_warnings,
+    note_type,
+    our_keys,
+    surely_not_ours,
+    type_hint,
+)
 from followup_md.yamlcore import MAX_FRONT_MATTER, load_mapping
 
 MAX_NOTE_BYTES = 8 << 20  # a follow-up note is a few KB; a larger file is left alone
@@ -53,15 +59,17 @@ def split_front_matter(text: str) -> tuple[str | None, int]:
     if first == -1 or text[:first].lstrip("\ufeff").rstrip() != "---":
         return None, 0
     start = first + 1
-    position = start
-    while True:
+    opening = text.find("\n---", first)  # a closing line starts with ---: only those are looked at
+    while opening != -1:
+        position = opening + 1
         end = text.find("\n", position)
         line = text[position:] if end == -1 else text[position:end]
         if line.rstrip() == "---":
             return text[start:position], (len(text) if end == -1 else end + 1)
         if end == -1:
-            raise ValueError(0)
-        position = end + 1
+            break
+        opening = text.find("\n---", end)
+    raise ValueError(0)
 
 
 def read_note(
@@ -87,12 +95,13 @@ def read_note(
     if not isinstance(front, _Front):
         return front  # not ours, or ours and broken
     try:
-        kind, uses = note_type(front.raw, front.lines, path, config, folder)
+        keys = our_keys(front.raw, front.lines, config, path)
+        kind, uses = note_type(front.raw, keys, front.lines, path, config, folder)
         if kind is None:
             return None
         if front.conflict is not None:
             return _conflict_problem(path, text, front.conflict)
-        return _assemble(path, data, front, kind, uses, config, syntax, tz)
+        return _assemble(path, data, front, keys, kind, uses, config, syntax, tz)
     except NoteError as error:
         return Problem(path, error.line or 1, error.message)
 
@@ -131,8 +140,14 @@ def _not_utf8(
         front, _ = split_front_matter(lossy)
     except ValueError:
         front = None
-    ours = folder is not None or (front is not None and type_hint(front, config))
-    return Problem(path, error.line or 1 if ours else 0, error.message)
+    return Problem(path, error.line or 1 if _looks_ours(front, config, folder) else 0, error.message)
+
+
+def _looks_ours(front: str | None, config: Config, folder: tuple[str, str] | None) -> bool:
+    """Whether a file looks ours without YAML's word (a folder rule, or a
+    `type:` line of ours in `front`): then a problem with it is listed at its
+    line, not only counted. Asked only of a file with a problem."""
+    return folder is not None or (front is not None and type_hint(front, config) is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,18 +170,17 @@ def _read_front(
     try:
         front, body_start = split_front_matter(text)
     except ValueError:
-        if folder or type_hint(text, config):
+        if _looks_ours(text, config, folder):
             return Problem(path, 1, "front matter opened with --- on line 1 is never closed")
         return None
     # Only candidates get here: YAML has the last word on which notes are ours.
-    hinted = folder is not None or (front is not None and type_hint(front, config) is not None)
     conflict = _first_conflict(text)
-    if conflict is not None and hinted:
+    if conflict is not None and _looks_ours(front, config, folder):
         return _conflict_problem(path, text, conflict)
     try:
         raw, lines = load_mapping(front, path, 2) if front is not None else ({}, {})
     except NoteError as error:
-        return Problem(path, error.line or 1 if hinted else 0, error.message)
+        return Problem(path, error.line or 1 if _looks_ours(front, config, folder) else 0, error.message)
     return _Front(text, raw, lines, body_start, conflict)
 
 
@@ -184,6 +198,7 @@ def _assemble(
     path: str,
     data: bytes,
     front: _Front,
+    keys: dict[str, str],
     kind: str,
     uses: set[tuple[str, str]],
     config: Config,
@@ -193,15 +208,15 @@ def _assemble(
     """The Note of a file that is ours: typed facts, the managed block and its
     tasks, near-miss keys, and every setting that shaped it."""
     text = front.text
-    facts, sources = coerce_facts(front.raw, front.lines, config, path, tz)
+    facts, sources = coerce_facts(front.raw, keys, front.lines, path, tz)
     uses |= check_choices(facts, sources, config, path)
     text_lines = split_lines(text)
     block = find_block(text, text_lines, path, front.body_start)
     uses |= {("keys", ours) for ours in sources if ours in config.keys}
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1 or len(text)] else "\n"
-    name = facts.get("name") or PurePosixPath(path).stem
+    name = facts.get("name") or file_stem(path)
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
-    warnings = key_warnings(front.raw, front.lines, config, path)
+    warnings = key_warnings(front.raw, keys, front.lines, config, path)
     zoned = has_offset(front.raw.values())
     return Note(
         path, kind, name, facts, data, newline, block, tasks, zoned, sources, warnings, frozenset(uses)

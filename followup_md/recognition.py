@@ -124,7 +124,7 @@ def surely_not_ours(data: bytes, config: Config) -> bool:
     if b"\\" in front:
         return False  # a double-quoted escape can spell any key
     folded = _folded(front)
-    if any(_folded(tag.encode()) in folded for tag in config.tags):
+    if config.tags and any(_folded(tag.encode()) in folded for tag in config.tags):
         return False
     key = config.key("type")
     spelled = _folded(key.encode())
@@ -175,9 +175,10 @@ def folder_type(path: str, config: Config) -> tuple[str, str] | None:
     return None
 
 
-def _our_keys(raw: Mapping[str, Any], lines: Mapping[str, int], config: Config, path: str) -> dict[str, str]:
-    """our key -> the note's key holding it. Obsidian's property names ignore
-    case, so `Met` and `met` in one note are the same property twice."""
+def our_keys(raw: Mapping[str, Any], lines: Mapping[str, int], config: Config, path: str) -> dict[str, str]:
+    """our key -> the note's key holding it, in the note's order. Obsidian's
+    property names ignore case, so `Met` and `met` in one note are the same
+    property twice: a NoteError."""
     keys: dict[str, str] = {}
     for theirs in raw:
         for ours in config.ours_for(theirs):
@@ -195,6 +196,7 @@ def _our_keys(raw: Mapping[str, Any], lines: Mapping[str, int], config: Config, 
 
 def note_type(
     raw: Mapping[str, Any],
+    keys: Mapping[str, str],
     lines: Mapping[str, int],
     path: str,
     config: Config,
@@ -203,8 +205,8 @@ def note_type(
     """Our type for a note from its parsed front matter, and the settings that
     gave it (the slow, sure path that `surely_not_ours` must agree with). A
     `type` value decides (a list: the one value of ours in it); without one, a
-    folder or tag rule. NoteError for two types, or a near miss of one."""
-    keys = _our_keys(raw, lines, config, path)
+    folder or tag rule. NoteError for two types, or a near miss of one.
+    `keys` are the note's `our_keys`."""
     uses: set[tuple[str, str]] = {("folders", folder[0])} if folder else set()
     uses |= {("keys", ours) for ours in ("type", "tags") if ours in keys and ours in config.keys}
     tagged = _tag_type(raw.get(keys.get("tags", "")), config, uses)
@@ -242,6 +244,8 @@ def _unquoted_link(item: Any) -> Any:
 
 def _tag_type(tags: Any, config: Config, uses: set[tuple[str, str]]) -> str | None:
     """The type the first tag of ours gives (every tag of ours counts as used)."""
+    if not config.tags:
+        return None  # no tag rules (most vaults)
     names = [
         name.lstrip("#") for name in (tags if isinstance(tags, list) else [tags]) if isinstance(name, str)
     ]
@@ -251,11 +255,12 @@ def _tag_type(tags: Any, config: Config, uses: set[tuple[str, str]]) -> str | No
 
 
 def key_warnings(
-    raw: Mapping[str, Any], lines: Mapping[str, int], config: Config, path: str
+    raw: Mapping[str, Any], keys: Mapping[str, str], lines: Mapping[str, int], config: Config, path: str
 ) -> tuple[Problem, ...]:
     """A key of the note that is no key of ours but a near miss of one (or of a
     renamed one) is probably a typo that silently changes the steps."""
-    unknown = [theirs for theirs in raw if not config.ours_for(theirs)]
+    ours = set(keys.values())
+    unknown = [theirs for theirs in raw if theirs not in ours]
     if not unknown:
         return ()
     known = sorted({config.key(ours) for ours in KEY_KINDS})

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from followup_md.errors import NoteError
@@ -113,12 +113,22 @@ def _value(node: yaml.Node) -> Any:
 
 MAX_FRONT_MATTER = 64 * 1024  # characters; a real one is a few hundred
 MAX_DEPTH = 32  # nested lists and maps; flat keys need one or two
+_WIDEST = 2 * MAX_DEPTH * 4  # the widest indentation let through (spaces before a line's text)
 
 
 def _too_deep(text: str) -> bool:
     """Whether flow collections (`[[[…`) or indentation nest deeper than
     MAX_DEPTH: libyaml's composer recurses per level and crashes the process
-    (not an exception) somewhere past ten thousand."""
+    (not an exception) somewhere past ten thousand. Most front matter has too
+    few brackets to nest that deep and no run of spaces that wide: it is not
+    looked at character by character."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH and " " * (_WIDEST + 1) not in text:
+        return False
+    return _flow_too_deep(text) or _widest_indent(text) > _WIDEST
+
+
+def _flow_too_deep(text: str) -> bool:
+    """Whether flow collections nest deeper than MAX_DEPTH (brackets in quotes aside)."""
     depth = 0
     quote = ""
     for char in text:
@@ -135,8 +145,12 @@ def _too_deep(text: str) -> bool:
             depth -= 1
         elif char == "\n":
             quote = ""  # a quote does not run past the line for this purpose
-    widest = max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
-    return widest > 2 * MAX_DEPTH * 4
+    return False
+
+
+def _widest_indent(text: str) -> int:
+    """The most spaces any line starts with."""
+    return max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
 
 
 def _first_anchor(text: str) -> int | None:
@@ -253,7 +267,7 @@ def simple_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[str
     at = 0
     for number, found in enumerate(_SIMPLE_LINE.finditer(text)):
         key, plain, quoted = found.groups()
-        if found.start() != at or key in lines or not isinstance(_resolved(key), str):
+        if found.start() != at or key in lines or not _is_name(key):
             return None
         values[key] = quoted if quoted is not None else _resolved(plain or "")
         lines[key] = first_line + number
@@ -261,14 +275,28 @@ def simple_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[str
     return (values, lines) if at == len(text) else None
 
 
-_TYPED_FIRST = frozenset(first for _, _, firsts in _IMPLICIT for first in firsts)
+def _types_by_first() -> dict[str, list[tuple[re.Pattern[str], Callable[[str], Any]]]]:
+    """The implicit types a plain scalar may have by its first character, in
+    the resolver's order, each with how `_value` makes it."""
+    table: dict[str, list[tuple[re.Pattern[str], Callable[[str], Any]]]] = {}
+    for tag, pattern, firsts in _IMPLICIT:
+        for first in firsts:
+            table.setdefault(first, []).append((pattern, _SCALARS[tag]))
+    return table
+
+
+_TYPES_BY_FIRST = _types_by_first()
+
+
+@lru_cache(maxsize=4096)  # the vault's key names (128 characters at most): bounded over a long watch
+def _is_name(key: str) -> bool:
+    """Whether the resolver keeps a plain key as a string (not `null`, `true`…)."""
+    return isinstance(_resolved(key), str)
 
 
 def _resolved(plain: str) -> Any:
     """A plain scalar's value as the resolver and `_value` make it."""
-    if plain[:1] not in _TYPED_FIRST:
-        return plain
-    for tag, pattern, first in _IMPLICIT:
-        if plain[:1] in first and pattern.match(plain):
-            return _SCALARS[tag](plain)
+    for pattern, convert in _TYPES_BY_FIRST.get(plain[:1], ()):
+        if pattern.match(plain):
+            return convert(plain)
     return plain

@@ -10,7 +10,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from followup_md.blocks import (
+    _BEGIN_LINE,
     _FIELDS,
+    _LINE,
+    _PLAN,
+    TASK_LINE,
+    _task_parts,
     decode_lines,
     find_block,
     find_own_block,
@@ -19,7 +24,15 @@ from followup_md.blocks import (
     split_lines,
 )
 from followup_md.errors import NoteError
-from followup_md.markers import _OPENERS, _LineScan, _scan_top_level, markers_by_lines, markers_by_tokens
+from followup_md.markers import (
+    _OPENERS,
+    _candidates,
+    _closes,
+    _LineScan,
+    _scan_top_level,
+    markers_by_lines,
+    markers_by_tokens,
+)
 from followup_md.model import Problem, TaskSyntax
 
 BEGIN = "<!-- followup-md:begin (generated; tick boxes or change dates freely) -->"
@@ -275,6 +288,10 @@ FRONTS = st.sampled_from(["", "---\ntype: x\n---\n", "---\ntype: x\n%% odd %%\n-
 @example(["text", "      %%", BEGIN, "%%", END], "")  # paragraph continuation: the %% counts
 @example(["# heading", "      %%", BEGIN, END], "")  # indented code after a heading: it does not
 @example(["- - -", "      %%", BEGIN, END], "")  # a thematic break, not a list item
+@example(["<!--", BEGIN, "-->", BEGIN, END], "")  # a comment is looked through to its `-->`
+@example(["<div>", BEGIN, "%%", "", BEGIN, END], "")  # an HTML block, to the blank line
+@example(["<!--", "a\rb", "-->", BEGIN, END], "")  # a lone \r in a block looked through
+@example(["```", "text", " ```", BEGIN, "~~~", END], "")  # a fence closes on a line the scan picks
 def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: str) -> None:
     text = front + "\n".join(body) + "\n"
     lines = split_lines(text)
@@ -291,11 +308,13 @@ def test_the_line_scan_agrees_with_markdown_it(body: list[str], front: str) -> N
 def test_lines_the_scan_skips_change_nothing(line: str, others: list[str], percent: bool) -> None:
     """The line scan hands a line to `_scan_top_level` only if it starts with
     one of `_OPENERS` or holds `%%`: on any other, the scan's answer is True
-    and its state is as before."""
+    and its state is as before. Nor can such a line close a fence."""
     if not line or line[0] in _OPENERS or "%%" in line:
         return
     lines = [*others, line + "\n", *others]
-    scan = _LineScan(code={0}, found=[(0, "begin")], percent=percent)
+    assert len(others) not in _candidates(lines, 0) or "\r" in line
+    assert not any(_closes(lines[len(others)], fence) for fence in ("```", "~~~", "````"))
+    scan = _LineScan(code=[range(1)], found=[(0, "begin")], percent=[0] if percent else [])
     before = repr(scan)
     assert _scan_top_level(scan, lines, len(others), lines[len(others)])
     assert repr(scan) == before
@@ -306,6 +325,23 @@ def test_only_newlines_end_lines() -> None:
     assert split_lines(text) == ["a\x0cb\u2028c\x1ed\n", "\n", BEGIN + "\n", "\n", END + "\n"]
     block = find_block(text, split_lines(text), "n.md")
     assert block is not None and (block.begin, block.end) == (2, 4)
+
+
+@settings(max_examples=1000)
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(
+            st.sampled_from(["\n", "\r", "x", " ", *"\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"]), max_size=12
+        ).map("".join),
+    )
+)
+@example("a\n\r")
+@example("\r\r\n")
+@example("a\x0bb\x0b")
+def test_lines_are_split_as_the_plain_pattern_splits_them(text: str) -> None:
+    """Every line separator str.splitlines knows, anywhere: only `\n` ends a line."""
+    assert split_lines(text) == _LINE.findall(text)
 
 
 @pytest.mark.parametrize(
@@ -324,6 +360,47 @@ def test_a_carriage_return_alone_ends_no_line(text: str) -> None:
     except NoteError:
         return  # reported at its line, as any broken block
     assert block is None or lines[block.begin].startswith(BEGIN)
+
+
+@settings(max_examples=1000)
+@given(
+    st.lists(
+        st.sampled_from(["a", "-", "=", "2026-11-20", "..", " ", ")", "(", "<!--", "-->"]), max_size=10
+    ).map("".join)
+)
+def test_the_windows_are_read_after_the_begin_marker_as_from_the_whole_line(after: str) -> None:
+    line = _BEGIN_LINE + after
+    assert _PLAN.findall(line, len(_BEGIN_LINE)) == _PLAN.findall(line)
+
+
+TASK_PARTS = [
+    "- [",
+    "x",
+    " ",
+    "]",
+    "] ",
+    "^fu-",
+    "^",
+    "fu-",
+    "a-1",
+    "Z",
+    "\t",
+    "\n",
+    "\r",
+    "📅 2026-11-20",
+    "-",
+]
+
+
+@settings(max_examples=2000)
+@given(st.one_of(st.text(), st.lists(st.sampled_from(TASK_PARTS), max_size=12).map("".join)))
+@example("- [ ]  ^fu-x")
+@example("- [x] a ^fu-b ^fu-c \t")
+@example("- [ ] a ^fu-b^fu-c")
+@example("- [ ] a ^fu-b\n")
+def test_task_lines_are_split_as_the_plain_pattern_splits_them(line: str) -> None:
+    found = TASK_LINE.match(line)
+    assert _task_parts(line) == (found and found.groups())
 
 
 # The fields' patterns as first written (the oracle for the faster ones).

@@ -128,6 +128,30 @@ def test_a_generated_vault_rarely_needs_markdown_it(parses: list[str], tmp_path:
     assert len(parses) <= len(with_blocks) // 50  # bodies with an indented fence or other HTML
 
 
+def test_a_note_is_recognised_by_yaml_alone_unless_it_has_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `type:` line read without YAML (`recognition.type_hint`) only
+    decides whether a broken note's problem is listed: a sound note never
+    pays for it."""
+    from followup_md import parse, recognition
+    from followup_md.model import Problem
+
+    hints: list[str] = []
+    real = recognition.type_hint
+
+    def counting(front: str, config: Config) -> str | None:
+        hints.append(front)
+        return real(front, config)
+
+    monkeypatch.setattr(parse, "type_hint", counting)
+    sound = ("---\ntype: contact\nmet: 2026-11-19\n---\n" + BODY).encode()
+    assert isinstance(read_note("n.md", sound, Config(), TaskSyntax(), UTC_ZONE), Note)
+    assert hints == []
+    broken = b"---\ntype: contact\nmet: [2026-11-19\n---\n"
+    problem = read_note("n.md", broken, Config(), TaskSyntax(), UTC_ZONE)
+    assert isinstance(problem, Problem) and problem.line == 4  # listed: it looks ours
+    assert hints == ["type: contact\nmet: [2026-11-19\n"]
+
+
 def test_a_rescan_of_common_notes_never_loads_markdown_it_or_pyyaml(make_vault: MakeVault) -> None:
     """Common bodies need no CommonMark parser, `name: value` front matter no
     YAML library: neither is imported; front matter with a list loads PyYAML."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,11 +13,19 @@ from hypothesis import strategies as st
 
 from followup_md.config import Config
 from followup_md.errors import NoteError
-from followup_md.facts import parse_link, parse_moment
+from followup_md.facts import file_name, file_stem, parse_link, parse_moment
 from followup_md.model import Link, Moment, Problem, TaskSyntax
 from followup_md.parse import _CONFLICT, _first_conflict, read_note, split_front_matter
 from followup_md.recognition import near_miss
-from followup_md.yamlcore import _load_with_yaml, load_mapping, simple_mapping
+from followup_md.yamlcore import (
+    MAX_DEPTH,
+    _flow_too_deep,
+    _load_with_yaml,
+    _too_deep,
+    _widest_indent,
+    load_mapping,
+    simple_mapping,
+)
 
 from .helpers import UTC_ZONE, note_from, problem_from
 
@@ -342,6 +351,68 @@ def test_simple_front_matter_reads_as_libyaml_reads_it(lines: list[str], ended: 
     fast = simple_mapping(text, 2)
     if fast is not None:
         assert repr(fast) == repr(_load_with_yaml(text, "n.md", 2))
+
+
+@settings(max_examples=2000)
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(st.sampled_from(["/", ".", "..", "a", "b.md", " ", ".md", "\\"]), max_size=8).map("".join),
+    )
+)
+@example("a/.")
+@example("a/")
+@example(".md")
+@example("a.")
+def test_file_names_are_read_as_pathlib_reads_them(path: str) -> None:
+    assert (file_name(path), file_stem(path)) == (PurePosixPath(path).name, PurePosixPath(path).stem)
+
+
+def _split_by_lines(text: str) -> tuple[str | None, int]:
+    """`split_front_matter` read line by line (the oracle for its search)."""
+    lines = text.split("\n")
+    if len(lines) < 2 or lines[0].lstrip("\ufeff").rstrip() != "---":
+        return None, 0
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if closing is None:
+        raise ValueError(0)
+    body = sum(len(line) + 1 for line in lines[:closing])
+    return text[len(lines[0]) + 1 : body], min(body + len(lines[closing]) + 1, len(text))
+
+
+@settings(max_examples=2000)
+@given(
+    st.lists(
+        st.sampled_from(["---", "--- ", "----", "-", "\n", "\r", "a: b", " ", "\ufeff", "\t"]), max_size=12
+    ).map("".join)
+)
+@example("---\n---")
+@example("---\n---\n")
+@example("---\na\n--- \t\r\nb")
+def test_front_matter_is_split_as_line_by_line(text: str) -> None:
+    try:
+        expected: object = _split_by_lines(text)
+    except ValueError:
+        expected = ValueError
+    try:
+        assert split_front_matter(text) == expected
+    except ValueError:
+        assert expected is ValueError
+
+
+NESTING = ["[", "{", "]", "}", "[" * 16, "{" * 16, '"', "'", "\n", "x", " ", " " * 128, "\r", "\u2028"]
+
+
+@settings(max_examples=2000)
+@given(st.one_of(st.text(), st.lists(st.sampled_from(NESTING), max_size=30).map("".join)))
+@example("[" * 33)
+@example("[" * 32 + "]" + "{")
+@example('"' + "[" * 40)
+@example(" " * 257 + "x")
+@example("x\r" + " " * 257 + "x")
+def test_front_matter_too_deep_is_found_as_the_full_scan_finds_it(text: str) -> None:
+    """The shortcut (too few brackets, no run of spaces that wide) never hides what the full scan finds."""
+    assert _too_deep(text) == (_flow_too_deep(text) or _widest_indent(text) > 2 * MAX_DEPTH * 4)
 
 
 @settings(max_examples=1000)

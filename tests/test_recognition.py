@@ -12,7 +12,7 @@ from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.model import Note, Problem, TaskSyntax
 from followup_md.parse import decode_note, read_note, split_front_matter
-from followup_md.recognition import note_type, surely_not_ours
+from followup_md.recognition import note_type, our_keys, surely_not_ours
 from followup_md.yamlcore import load_mapping
 
 from .helpers import UTC_ZONE, note_from, problem_from
@@ -134,7 +134,7 @@ def _slow_verdict(data: bytes, config: Config) -> str | None:
     except NoteError:
         return "unreadable"
     try:
-        return note_type(raw, lines, "n.md", config)[0]
+        return note_type(raw, our_keys(raw, lines, config, "n.md"), lines, "n.md", config)[0]
     except NoteError:
         return "problem"
 
