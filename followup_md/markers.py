@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import compress, product
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -163,7 +164,45 @@ def markers_by_lines(lines: list[str], first_line: int) -> list[tuple[int, str]]
             _close_fence(scan, index, line)
         elif not _scan_top_level(scan, lines, index, line):
             return None
+    if scan.unsure:
+        return _either_way(scan, lines)
     return _uncommented(scan.found, lines, scan.percent) if scan.percent else scan.found
+
+
+MAX_UNSURE = 4  # runs of lines that may or may not open or close a comment: 16 readings at most
+
+
+def _either_way(scan: _LineScan, lines: list[str]) -> list[tuple[int, str]] | None:
+    """The markers outside `%%` comments if every reading of the unsure lines
+    (in an indented code block, where they would not open or close one, or
+    not) gives the same; None when markdown-it must decide. Unsure lines with
+    only lines indented four columns or more between them are read alike: a
+    line like that after an indented code block's line continues it, and after
+    any other text it is text too (an indented code block interrupts no
+    paragraph)."""
+    runs = _runs(scan.unsure, lines)
+    if len(runs) > MAX_UNSURE:
+        return None
+    readings = set()
+    for toggles in product((False, True), repeat=len(runs)):
+        toggling = [index for run in compress(runs, toggles) for index in run]
+        readings.add(tuple(_uncommented(scan.found, lines, sorted([*scan.percent, *toggling]))))
+    return list(readings.pop()) if len(readings) == 1 else None
+
+
+def _runs(unsure: list[int], lines: list[str]) -> list[list[int]]:
+    """The unsure lines (each indented four columns or more) grouped into runs
+    of lines indented so, blank lines between them ending a run."""
+    runs: list[list[int]] = []
+    for index in unsure:
+        if runs and all(
+            lines[between].strip(" \t\r\n") and _columns(lines[between]) >= 4
+            for between in range(runs[-1][-1] + 1, index)
+        ):
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
 
 
 # What a line outside any block must start with to be more than text to the
@@ -193,6 +232,8 @@ class _LineScan:
     # The lines outside code holding `%%` that may open or close a comment (an
     # indented fence is looked through only if none of its lines can).
     percent: list[int] = field(default_factory=list)
+    # Lines like those that may sit in an indented code block (where they would not).
+    unsure: list[int] = field(default_factory=list)
     skip: int = -1  # the last line of a block looked through from its first
 
 
@@ -245,8 +286,9 @@ def _scan_top_level(scan: _LineScan, lines: list[str], index: int, line: str) ->
         return False  # a fence or HTML that is indented: it may sit in a list
     elif "%%" in line:
         if line[0] in " \t" and _toggles(line) and not _no_indented_code(lines, index, scan.code):
-            return False  # perhaps in an indented code block, where it would not
-        scan.percent.append(index)
+            scan.unsure.append(index)  # perhaps in an indented code block, where it would not
+        else:
+            scan.percent.append(index)
     return True
 
 

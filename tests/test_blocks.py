@@ -285,6 +285,23 @@ FRONTS = st.sampled_from(["", "---\ntype: x\n---\n", "---\ntype: x\n%% odd %%\n-
 @example(
     ["- a", "    - private:", "      %%", "      secret", "      %%", BEGIN, END], ""
 )  # a comment in a list
+@example(  # a fence closing above: in a list or in indented code, the comment holds no marker
+    [
+        "1. install",
+        "   ```bash",
+        "   make",
+        "   ```",
+        "    - private:",
+        "      %%",
+        "      x",
+        "      %%",
+        BEGIN,
+        END,
+    ],
+    "",
+)
+@example(["1. a", "   ```", "   ```", "    - b", "      %%", "", "      %%", BEGIN, END], "")  # two runs
+@example(["1. a", "   ```", "   ```", "    - b", "      %%", BEGIN, "      %%", END], "")  # it matters
 @example(["text", "      %%", BEGIN, "%%", END], "")  # paragraph continuation: the %% counts
 @example(["# heading", "      %%", BEGIN, END], "")  # indented code after a heading: it does not
 @example(["- - -", "      %%", BEGIN, END], "")  # a thematic break, not a list item
