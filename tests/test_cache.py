@@ -551,6 +551,21 @@ def test_an_edit_outside_front_matter_and_block_is_replayed_without_planning(
     assert sorted(planned) == ["Acme.md", "People/Jane.md"]  # more edits than the limit: planned
 
 
+def test_closing_the_fence_a_note_ends_in_is_never_replayed(make_vault: MakeVault) -> None:
+    """A note without a block that ends inside an open code fence plans no
+    write, only a problem; closing the fence (an edit below the front matter,
+    with no block) lets the block be added: it must be, not the problem replayed."""
+    root = make_vault({"Acme.md": APPLICATION + "# Acme\n\n```\ncode\n"})
+    sync(root)
+    age(root)
+    assert "unclosed code fence" in sync(root)[1]
+    with (root / "Acme.md").open("a") as handle:
+        handle.write("```\n")
+    out, err = sync(root)
+    assert "updated 1 note" in out and err == ""
+    assert "followup-md:begin" in (root / "Acme.md").read_text()
+
+
 def test_a_notes_tier_not_the_one_its_record_indexed_is_never_read_in_part(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
