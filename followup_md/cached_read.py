@@ -72,9 +72,11 @@ class Probe:
 
 
 def probe_vault(root: Path, config: Config, settings: VaultSettings, today: date) -> Probe:
-    key = fingerprint(root)
     odd: list[tuple[str, str]] = []
     stats = dict(walk_notes(root, config, settings, odd=odd, mapper=_stat_on_every_core))
+    # The `.md` names that are not regular files (a symlink, a FIFO) are in the
+    # output but not in `stats`: one added or gone is a change like any other.
+    key = fingerprint(root) + repr(sorted(item for item in odd if item[1] != LEFTOVER)).encode()
     due = read_own(root, config.due_file)
     ics = read_own(root, config.ics_file) if config.ics_file else None
     stats_md = read_own(root, config.stats_file) if config.stats_file else None

@@ -566,6 +566,27 @@ def test_closing_the_fence_a_note_ends_in_is_never_replayed(make_vault: MakeVaul
     assert "followup-md:begin" in (root / "Acme.md").read_text()
 
 
+@pytest.mark.parametrize("edited", [False, True])
+def test_a_symlink_or_fifo_named_like_a_note_is_seen_by_the_next_sync(
+    make_vault: MakeVault, edited: bool
+) -> None:
+    """A `.md` name that is not a regular file is reported (and counted in
+    Due.md), though it has no stat in the run record: one added since the
+    last run is never left out, by a no-op run or a replayed edit."""
+    root = make_vault(EDITED)
+    sync(root)
+    age(root)
+    sync(root)
+    os.symlink("Acme.md", root / "Link.md")
+    os.mkfifo(root / "Pipe.md")
+    if edited:
+        _edited(root, [("People/Jane.md", "append")])
+    _, err = sync(root)
+    assert "2 other files could not be read" in err
+    shutil.rmtree(root / ".followup-md")
+    assert sync(root)[1] == err
+
+
 def test_a_notes_tier_not_the_one_its_record_indexed_is_never_read_in_part(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
