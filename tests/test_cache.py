@@ -587,6 +587,46 @@ def test_a_symlink_or_fifo_named_like_a_note_is_seen_by_the_next_sync(
     assert sync(root)[1] == err
 
 
+CRAFTED_RUNS: dict[str, Callable[[RunRecord], RunRecord]] = {
+    "an index of strings": lambda run: replace(run, tier=("abc", "def")),  # type: ignore[arg-type]
+    "an index that is a number": lambda run: replace(run, tier=5),  # type: ignore[arg-type]
+    "a part reaching far": lambda run: replace(run, tier=((run.tier[0][0], 0, 1 << 62), *run.tier[1:])),
+    "a part at a fraction": lambda run: replace(run, tier=(("", 0.5, 3.5), *run.tier[1:])),  # type: ignore[arg-type]
+    "a part ending before it starts": lambda run: replace(
+        run, tier=((run.tier[0][0], run.tier[0][2], run.tier[0][1]), *run.tier[1:])
+    ),
+    "a part without its offsets": lambda run: replace(run, tier=(("",), *run.tier[1:])),  # type: ignore[arg-type]
+    "stats that are a list": lambda run: replace(run, stats=[]),  # type: ignore[arg-type]
+    "a saved time that is text": lambda run: replace(run, saved_ns="x"),  # type: ignore[arg-type]
+    "an output that is a number": lambda run: replace(run, stdout=5),  # type: ignore[arg-type]
+    "errors that are a number": lambda run: replace(run, stderr=5),  # type: ignore[arg-type]
+}
+
+
+@pytest.mark.parametrize("edited", [False, True])
+@pytest.mark.parametrize("crafted", sorted(CRAFTED_RUNS))
+def test_a_run_record_of_the_wrong_types_is_thrown_away(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, crafted: str, edited: bool
+) -> None:
+    """A crafted run.pickle is built by the constructor of anything: a field
+    of another type, or an index of the notes tier pointing out of its file,
+    makes it not ours (a no-op run, or a replayed edit, would crash on it)."""
+    from followup_md import cache
+    from followup_md.write import write_own
+
+    monkeypatch.setattr(cache, "PART", 2)
+    root = make_vault(EDITED)
+    sync(root)
+    age(root)
+    said = sync(root)
+    run = load_run(root)
+    assert run is not None and len(run.tier) == 4
+    write_own(root, ".followup-md/run.pickle", cache._dump(1, [CRAFTED_RUNS[crafted](run)]))
+    if edited:
+        _edited(root, [("book.md", "body word")])  # not ours, in the last part of three
+    assert sync(root) == said
+
+
 def test_a_notes_tier_not_the_one_its_record_indexed_is_never_read_in_part(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
