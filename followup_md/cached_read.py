@@ -195,7 +195,7 @@ def _renew(part: NotesTier, rel: str, entry: ReadFile) -> None:
     entries[rel] = entry
     for table in (plans, lines):
         for key, known in table.items():
-            if known[0] is old:
+            if isinstance(known, tuple) and known and known[0] is old:
                 table[key] = (entry.result, *known[1:])
 
 
@@ -205,12 +205,17 @@ def _plans_alike(old: ReadFile | None, new: ReadFile | None, plan: Any) -> bool:
     with the same bytes in its managed block, and the plan made from it is kept."""
     if old is None or new is None:
         return old is None and new is None
+    if not isinstance(old, ReadFile):  # a crafted notes tier holds anything
+        return False
     before, after = old.result, new.result
-    if not (isinstance(before, Note) and isinstance(after, Note)):
+    if not (isinstance(before, Note) and isinstance(after, Note) and isinstance(before.data, bytes)):
         return False
-    if plan is None or plan[0] is not before:  # a plan is kept only if it wrote nothing
+    if not (isinstance(plan, tuple) and len(plan) == 4 and plan[0] is before):
         return False
-    if plan[3][3] is not None:  # its problem (a note ending in an open fence) reads the text
+    outcome = plan[3]
+    if not (isinstance(outcome, tuple) and len(outcome) == 5) or outcome[2] is not None:
+        return False  # a plan is kept only if it wrote nothing
+    if outcome[3] is not None:  # its problem (a note ending in an open fence) reads the text
         return False
     same_note = replace(before, data=b"") == replace(after, data=b"")
     return same_note and _block_bytes(before) == _block_bytes(after)

@@ -627,6 +627,53 @@ def test_a_run_record_of_the_wrong_types_is_thrown_away(
     assert sync(root) == said
 
 
+def _crafted_tier(name: str, tier: Any) -> None:
+    """The notes tier with the entry, plan or a Due.md line of People/Raj.md
+    replaced by what a crafted pickle may hold."""
+    entries, plans, lines = tier
+    rel = "People/Raj.md"
+    if name == "an entry that is a number":
+        entries[rel] = 5
+    elif name == "an entry that is a note":
+        entries[rel] = entries[rel].result
+    elif name == "a note whose bytes are text":
+        entries[rel] = replace(entries[rel], result=replace(entries[rel].result, data="x"))
+    elif name == "a plan cut short":
+        plans[rel] = plans[rel][:1]
+    else:
+        lines[next(key for key in lines if key[0].note == rel)] = 5
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        "an entry that is a number",
+        "an entry that is a note",
+        "a note whose bytes are text",
+        "a plan cut short",
+        "a line that is a number",
+    ],
+)
+def test_a_replay_from_a_crafted_notes_tier_never_crashes(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, crafted: str
+) -> None:
+    """The part of the notes tier that holds an edited note is what a crafted
+    pickle made it (objects of any allowed type): it may only not serve."""
+    from followup_md import cache
+
+    monkeypatch.setattr(cache, "PART", 2)
+    root = make_vault(EDITED)
+    sync(root)
+    age(root)
+    said = sync(root)
+    run, loaded = load_run(root), cache.load_notes(root)
+    assert run is not None and loaded is not None
+    _crafted_tier(crafted, loaded[0])
+    cache.save(root, run, loaded[0], loaded[1])
+    _edited(root, [("People/Raj.md", "append")])
+    assert sync(root) == said
+
+
 def test_a_notes_tier_not_the_one_its_record_indexed_is_never_read_in_part(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
