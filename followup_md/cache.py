@@ -198,7 +198,9 @@ def _well_formed(run: RunRecord) -> bool:
     """Whether a record's fields have the types a run gives them (a crafted
     one is built whole by its constructor, of anything): what is printed, the
     mtime compared with, and the index of the notes tier, whose parts each
-    start where the one before ends (so a part is never read out of the file)."""
+    start where the one before ends (so a part is never read out of the file),
+    their first paths in order (else a note is looked for in a part that does
+    not hold it, and a note that is no longer ours would look as if it never was)."""
     if not (
         isinstance(run.key, bytes)
         and isinstance(run.today, date)
@@ -211,7 +213,13 @@ def _well_formed(run: RunRecord) -> bool:
         and isinstance(run.tier, tuple)
     ):
         return False
-    end = None
+    end, first = None, None
+    for entry in run.tier[:-1]:  # the notes' parts, by their first paths (see `part_of`)
+        if not (isinstance(entry, tuple) and entry and isinstance(entry[0], str)):
+            return False
+        if first is not None and entry[0] <= first:
+            return False
+        first = entry[0]
     for entry in run.tier:
         if not (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[0], str)):
             return False

@@ -627,6 +627,37 @@ def test_a_run_record_of_the_wrong_types_is_thrown_away(
     assert sync(root) == said
 
 
+def test_a_run_record_whose_parts_are_out_of_order_is_thrown_away(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index's first paths are searched as sorted: out of order, a note is
+    looked for in a part that does not hold it, and one that is no longer ours
+    looks as if it never was (its exchange would still count, from the tier)."""
+    from followup_md import cache
+    from followup_md.write import write_own
+
+    monkeypatch.setattr(cache, "PART", 2)
+    root = make_vault(EDITED)
+    sync(root)
+    age(root)
+    sync(root)
+    run = load_run(root)
+    assert run is not None and [first for first, _, _ in run.tier] == [
+        "Acme.md",
+        "Log/lost.md",
+        "People/Raj.md",
+        "",
+    ]
+    (first, start, end), (second, after, last) = run.tier[:2]
+    crafted = replace(run, tier=((second, start, end), (first, after, last), *run.tier[2:]))
+    write_own(root, ".followup-md/run.pickle", cache._dump(1, [crafted]))
+    path = root / "Log" / "call.md"
+    path.write_text(path.read_text().replace("type: log", "type: book"))
+    said = sync(root)
+    shutil.rmtree(root / ".followup-md")
+    assert sync(root) == said
+
+
 def _crafted_tier(name: str, tier: Any) -> None:
     """The notes tier with the entry, plan or a Due.md line of People/Raj.md
     replaced by what a crafted pickle may hold."""
