@@ -90,6 +90,24 @@ def test_a_note_is_written_only_once_quiet_but_due_at_once(make_vault: MakeVault
     assert not watcher.apply_batch({"Acme.md": False, "Due.md": False})  # our own writes
 
 
+def test_a_note_the_watcher_has_not_read_yet_is_read_by_the_next_sync(make_vault: MakeVault) -> None:
+    """The watcher stops (Ctrl-C) before it takes the events of a note just
+    made and of a file just made ours: the record it leaves never says they
+    are as it read them (not ours), so the next `sync` reads them."""
+    from .test_cache import age, sync
+
+    root = make_vault({"Acme.md": APPLICATION, "Other.md": "just text\n"})
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None)
+    watcher.start()
+    watcher.sync()
+    (root / "New.md").write_text(APPLICATION.replace("Acme", "Initech"))
+    (root / "Other.md").write_text(APPLICATION.replace("Acme", "Hooli"))
+    age(root)  # older than the record: trusted if it says so
+    watcher.record()
+    out, _ = sync(root)
+    assert "3 follow-up notes read, updated 2 notes" in out
+
+
 def test_a_quiet_note_is_written_from_the_last_plan_unless_the_day_changed(make_vault: MakeVault) -> None:
     root = make_vault({})
     clock = FakeClock()
