@@ -108,6 +108,25 @@ def test_a_note_the_watcher_has_not_read_yet_is_read_by_the_next_sync(make_vault
     assert "3 follow-up notes read, updated 2 notes" in out
 
 
+def test_a_note_not_yet_quiet_when_the_watch_stops_is_written_by_the_next_sync(make_vault: MakeVault) -> None:
+    """Ctrl-C while a new note waits to be quiet: its block is still owed, so
+    the record left must not make the next `sync` a no-op."""
+    from .test_cache import sync
+
+    root = make_vault({})
+    clock = FakeClock()
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
+    watcher.scan()
+    watcher.sync()
+    (root / "Acme.md").write_text(APPLICATION)
+    assert watcher.apply_batch({"Acme.md": False})
+    watcher.sync()
+    assert watcher.deferred == {"Acme.md"}
+    watcher.record()
+    assert "updated 1 note" in sync(root)[0]
+    assert "^fu-confirm" in (root / "Acme.md").read_text()
+
+
 def test_a_quiet_note_is_written_from_the_last_plan_unless_the_day_changed(make_vault: MakeVault) -> None:
     root = make_vault({})
     clock = FakeClock()
