@@ -156,8 +156,8 @@ class Watcher:
         """Leave the cache as a sync would, so that the next `sync` finds nothing
         to do (the model's entries carry the stat they were read at: a note that
         changed since is read again)."""
-        if self.plan is None or self.pending or self.failed:
-            return  # a write still owed (a note not quiet yet) must not look like a clean run
+        if self.plan is None or self.pending or self.failed or self._due_changed():
+            return  # a write owed (a note not quiet yet, a tick not taken) must not look like a clean run
         probe = probe_vault(self.root, self.config, self.settings, self.plan.today)
         for rel, stat in list(probe.stats.items()):
             if rel not in self.read and self.walked.get(rel) != stat:

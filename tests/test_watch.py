@@ -127,6 +127,24 @@ def test_a_note_not_yet_quiet_when_the_watch_stops_is_written_by_the_next_sync(m
     assert "^fu-confirm" in (root / "Acme.md").read_text()
 
 
+def test_a_tick_the_watcher_has_not_taken_is_taken_by_the_next_sync(make_vault: MakeVault) -> None:
+    """Ctrl-C just after a tick in Due.md, its event not taken: the record
+    left must not say Due.md is as the last plan read it."""
+    from .test_cache import age, sync
+
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    age(root)
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=0)
+    watcher.start()
+    watcher.sync()
+    due = root / "Due.md"
+    due.write_text(due.read_text().replace("- [ ]", "- [x]", 1))
+    watcher.record()
+    assert "updated 1 note" in sync(root)[0]
+    assert "- [x]" in (root / "Acme.md").read_text()
+
+
 def test_a_quiet_note_is_written_from_the_last_plan_unless_the_day_changed(make_vault: MakeVault) -> None:
     root = make_vault({})
     clock = FakeClock()
