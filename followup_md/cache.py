@@ -185,13 +185,51 @@ def _identity(found: os.stat_result) -> tuple[int, int, int, int]:
 
 def load_run(root: Path) -> RunRecord | None:
     parts = _load(root, "run.pickle")
-    if not parts or not isinstance(run := parts[0], RunRecord):
+    if not parts or not isinstance(run := parts[0], RunRecord) or not _well_formed(run):
         return None
     for stats in parts[1:]:  # see `_run_parts`
         if not isinstance(stats, dict):
             return None
         run.stats.update(stats)
     return run
+
+
+def _well_formed(run: RunRecord) -> bool:
+    """Whether a record's fields have the types a run gives them (a crafted
+    one is built whole by its constructor, of anything): what is printed, the
+    mtime compared with, and the index of the notes tier, whose parts each
+    start where the one before ends (so a part is never read out of the file),
+    their first paths in order (else a note is looked for in a part that does
+    not hold it, and a note that is no longer ours would look as if it never was)."""
+    if not (
+        isinstance(run.key, bytes)
+        and isinstance(run.today, date)
+        and isinstance(run.stats, dict)
+        and isinstance(run.own, tuple)
+        and type(run.saved_ns) is int
+        and isinstance(run.stdout, str)
+        and isinstance(run.stderr, list)
+        and all(isinstance(line, str) for line in run.stderr)
+        and isinstance(run.tier, tuple)
+    ):
+        return False
+    end, first = None, None
+    for entry in run.tier[:-1]:  # the notes' parts, by their first paths (see `part_of`)
+        if not (isinstance(entry, tuple) and entry and isinstance(entry[0], str)):
+            return False
+        if first is not None and entry[0] <= first:
+            return False
+        first = entry[0]
+    for entry in run.tier:
+        if not (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[0], str)):
+            return False
+        _, start, stop = entry
+        if type(start) is not int or type(stop) is not int or end not in (None, start):
+            return False
+        if not 0 <= start < stop:
+            return False
+        end = stop
+    return True
 
 
 STATS_PART = 10_000  # files

@@ -72,9 +72,11 @@ class Probe:
 
 
 def probe_vault(root: Path, config: Config, settings: VaultSettings, today: date) -> Probe:
-    key = fingerprint(root)
     odd: list[tuple[str, str]] = []
     stats = dict(walk_notes(root, config, settings, odd=odd, mapper=_stat_on_every_core))
+    # The `.md` names that are not regular files (a symlink, a FIFO) are in the
+    # output but not in `stats`: one added or gone is a change like any other.
+    key = fingerprint(root) + repr(sorted(item for item in odd if item[1] != LEFTOVER)).encode()
     due = read_own(root, config.due_file)
     ics = read_own(root, config.ics_file) if config.ics_file else None
     stats_md = read_own(root, config.stats_file) if config.stats_file else None
@@ -193,7 +195,7 @@ def _renew(part: NotesTier, rel: str, entry: ReadFile) -> None:
     entries[rel] = entry
     for table in (plans, lines):
         for key, known in table.items():
-            if known[0] is old:
+            if isinstance(known, tuple) and known and known[0] is old:
                 table[key] = (entry.result, *known[1:])
 
 
@@ -203,10 +205,17 @@ def _plans_alike(old: ReadFile | None, new: ReadFile | None, plan: Any) -> bool:
     with the same bytes in its managed block, and the plan made from it is kept."""
     if old is None or new is None:
         return old is None and new is None
-    before, after = old.result, new.result
-    if not (isinstance(before, Note) and isinstance(after, Note)):
+    if not isinstance(old, ReadFile):  # a crafted notes tier holds anything
         return False
-    if plan is None or plan[0] is not before:  # a plan is kept only if it wrote nothing
+    before, after = old.result, new.result
+    if not (isinstance(before, Note) and isinstance(after, Note) and isinstance(before.data, bytes)):
+        return False
+    if not (isinstance(plan, tuple) and len(plan) == 4 and plan[0] is before):
+        return False
+    outcome = plan[3]
+    if not (isinstance(outcome, tuple) and len(outcome) == 5) or outcome[2] is not None:
+        return False  # a plan is kept only if it wrote nothing
+    if outcome[3] is not None:  # its problem (a note ending in an open fence) reads the text
         return False
     same_note = replace(before, data=b"") == replace(after, data=b"")
     return same_note and _block_bytes(before) == _block_bytes(after)

@@ -130,7 +130,11 @@ def _spawn(
     """A child taking pieces from `queue` until none are left, each piece's
     results pickled into its spool, then a notice of where they are sent."""
     spool = os.memfd_create("followup-md", os.MFD_CLOEXEC)
-    read_end, write_end = os.pipe()
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        os.close(spool)  # never left open at the limit of open files, once for every child
+        raise
     try:
         pid = os.fork()
     except OSError:

@@ -22,7 +22,7 @@ from followup_md.app import apply_plan, plan_vault
 from followup_md.cached_read import probe_vault, read_own, record_run
 from followup_md.errors import ConfigError
 from followup_md.layout import SETTINGS_FILES
-from followup_md.model import FileChange, Note, NoteFile, Problem, ReadFile, stat_of
+from followup_md.model import FileChange, Note, NoteFile, Problem, ReadFile, Stat, stat_of
 from followup_md.output import problem_lines, quiet_line
 from followup_md.parse import read_entry
 from followup_md.safe_read import read_file
@@ -76,6 +76,8 @@ class Watcher:
         self.config = load_config(root)
         self.settings = read_settings(root, self.config)
         self.read: dict[str, ReadFile] = {}
+        # Each file's stat as `start` read it (most are not ours, so not in `read`).
+        self.walked: dict[str, Stat] = {}
         self.memo = PlanMemo()
         self.touched: dict[str, float] = {}
         self.due_seen: bytes | None = None  # Due.md's digest as the last plan read it or we wrote it
@@ -147,15 +149,19 @@ class Watcher:
         probe = probe_vault(self.root, self.config, self.settings, self.today_of())
         remove_leftovers(self.root, probe.leftovers)
         self.read = plan_vault(self.root, self.config, self.settings, probe).read
+        self.walked = dict(probe.stats)
         self.memo = probe.memo or PlanMemo()
 
     def record(self) -> None:
         """Leave the cache as a sync would, so that the next `sync` finds nothing
         to do (the model's entries carry the stat they were read at: a note that
         changed since is read again)."""
-        if self.plan is None:
-            return
+        if self.plan is None or self.pending or self.failed or self._due_changed():
+            return  # a write owed (a note not quiet yet, a tick not taken) must not look like a clean run
         probe = probe_vault(self.root, self.config, self.settings, self.plan.today)
+        for rel, stat in list(probe.stats.items()):
+            if rel not in self.read and self.walked.get(rel) != stat:
+                del probe.stats[rel]  # new or changed since read (its event not taken): read next time
         output = (quiet_line(self.plan), problem_lines(self.plan))
         probe.memo = self.memo
         record_run(self.root, probe, dict(self.read), {}, self.config, self.settings, output)

@@ -234,7 +234,7 @@ def test_the_watcher_starts_from_the_cache_and_leaves_it_as_a_sync_would(
         return read_file(vault_root, rel)
 
     monkeypatch.setattr(cached_read, "read_file", counted)
-    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None)
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=0)  # Beta is written at once
     watcher.start()
     assert read_files == ["Due.md"]  # every note came from the cache
     assert watcher.follow_up_count == 2
@@ -250,3 +250,4 @@ def test_the_watcher_starts_from_the_cache_and_leaves_it_as_a_sync_would(
         == "followup-md: 2 follow-up notes read, nothing to update; 2 this week (as of 2026-11-20)\n"
     )
     assert "Gamma" in (root / "Due.md").read_text("utf-8")
+    assert "^fu-confirm" in (root / "Beta.md").read_text("utf-8")

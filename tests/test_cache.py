@@ -551,6 +551,160 @@ def test_an_edit_outside_front_matter_and_block_is_replayed_without_planning(
     assert sorted(planned) == ["Acme.md", "People/Jane.md"]  # more edits than the limit: planned
 
 
+def test_closing_the_fence_a_note_ends_in_is_never_replayed(make_vault: MakeVault) -> None:
+    """A note without a block that ends inside an open code fence plans no
+    write, only a problem; closing the fence (an edit below the front matter,
+    with no block) lets the block be added: it must be, not the problem replayed."""
+    root = make_vault({"Acme.md": APPLICATION + "# Acme\n\n```\ncode\n"})
+    sync(root)
+    age(root)
+    assert "unclosed code fence" in sync(root)[1]
+    with (root / "Acme.md").open("a") as handle:
+        handle.write("```\n")
+    out, err = sync(root)
+    assert "updated 1 note" in out and err == ""
+    assert "followup-md:begin" in (root / "Acme.md").read_text()
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_a_symlink_or_fifo_named_like_a_note_is_seen_by_the_next_sync(
+    make_vault: MakeVault, edited: bool
+) -> None:
+    """A `.md` name that is not a regular file is reported (and counted in
+    Due.md), though it has no stat in the run record: one added since the
+    last run is never left out, by a no-op run or a replayed edit."""
+    root = make_vault(EDITED)
+    sync(root)
+    age(root)
+    sync(root)
+    os.symlink("Acme.md", root / "Link.md")
+    os.mkfifo(root / "Pipe.md")
+    if edited:
+        _edited(root, [("People/Jane.md", "append")])
+    _, err = sync(root)
+    assert "2 other files could not be read" in err
+    shutil.rmtree(root / ".followup-md")
+    assert sync(root)[1] == err
+
+
+CRAFTED_RUNS: dict[str, Callable[[RunRecord], RunRecord]] = {
+    "an index of strings": lambda run: replace(run, tier=("abc", "def")),  # type: ignore[arg-type]
+    "an index that is a number": lambda run: replace(run, tier=5),  # type: ignore[arg-type]
+    "a part reaching far": lambda run: replace(run, tier=((run.tier[0][0], 0, 1 << 62), *run.tier[1:])),
+    "a part at a fraction": lambda run: replace(run, tier=(("", 0.5, 3.5), *run.tier[1:])),  # type: ignore[arg-type]
+    "a part ending before it starts": lambda run: replace(
+        run, tier=((run.tier[0][0], run.tier[0][2], run.tier[0][1]), *run.tier[1:])
+    ),
+    "a part without its offsets": lambda run: replace(run, tier=(("",), *run.tier[1:])),  # type: ignore[arg-type]
+    "stats that are a list": lambda run: replace(run, stats=[]),  # type: ignore[arg-type]
+    "a saved time that is text": lambda run: replace(run, saved_ns="x"),  # type: ignore[arg-type]
+    "an output that is a number": lambda run: replace(run, stdout=5),  # type: ignore[arg-type]
+    "errors that are a number": lambda run: replace(run, stderr=5),  # type: ignore[arg-type]
+}
+
+
+@pytest.mark.parametrize("edited", [False, True])
+@pytest.mark.parametrize("crafted", sorted(CRAFTED_RUNS))
+def test_a_run_record_of_the_wrong_types_is_thrown_away(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, crafted: str, edited: bool
+) -> None:
+    """A crafted run.pickle is built by the constructor of anything: a field
+    of another type, or an index of the notes tier pointing out of its file,
+    makes it not ours (a no-op run, or a replayed edit, would crash on it)."""
+    from followup_md import cache
+    from followup_md.write import write_own
+
+    monkeypatch.setattr(cache, "PART", 2)
+    root = make_vault(EDITED)
+    sync(root)
+    age(root)
+    said = sync(root)
+    run = load_run(root)
+    assert run is not None and len(run.tier) == 4
+    write_own(root, ".followup-md/run.pickle", cache._dump(1, [CRAFTED_RUNS[crafted](run)]))
+    if edited:
+        _edited(root, [("book.md", "body word")])  # not ours, in the last part of three
+    assert sync(root) == said
+
+
+def test_a_run_record_whose_parts_are_out_of_order_is_thrown_away(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index's first paths are searched as sorted: out of order, a note is
+    looked for in a part that does not hold it, and one that is no longer ours
+    looks as if it never was (its exchange would still count, from the tier)."""
+    from followup_md import cache
+    from followup_md.write import write_own
+
+    monkeypatch.setattr(cache, "PART", 2)
+    root = make_vault(EDITED)
+    sync(root)
+    age(root)
+    sync(root)
+    run = load_run(root)
+    assert run is not None and [first for first, _, _ in run.tier] == [
+        "Acme.md",
+        "Log/lost.md",
+        "People/Raj.md",
+        "",
+    ]
+    (first, start, end), (second, after, last) = run.tier[:2]
+    crafted = replace(run, tier=((second, start, end), (first, after, last), *run.tier[2:]))
+    write_own(root, ".followup-md/run.pickle", cache._dump(1, [crafted]))
+    path = root / "Log" / "call.md"
+    path.write_text(path.read_text().replace("type: log", "type: book"))
+    said = sync(root)
+    shutil.rmtree(root / ".followup-md")
+    assert sync(root) == said
+
+
+def _crafted_tier(name: str, tier: Any) -> None:
+    """The notes tier with the entry, plan or a Due.md line of People/Raj.md
+    replaced by what a crafted pickle may hold."""
+    entries, plans, lines = tier
+    rel = "People/Raj.md"
+    if name == "an entry that is a number":
+        entries[rel] = 5
+    elif name == "an entry that is a note":
+        entries[rel] = entries[rel].result
+    elif name == "a note whose bytes are text":
+        entries[rel] = replace(entries[rel], result=replace(entries[rel].result, data="x"))
+    elif name == "a plan cut short":
+        plans[rel] = plans[rel][:1]
+    else:
+        lines[next(key for key in lines if key[0].note == rel)] = 5
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        "an entry that is a number",
+        "an entry that is a note",
+        "a note whose bytes are text",
+        "a plan cut short",
+        "a line that is a number",
+    ],
+)
+def test_a_replay_from_a_crafted_notes_tier_never_crashes(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, crafted: str
+) -> None:
+    """The part of the notes tier that holds an edited note is what a crafted
+    pickle made it (objects of any allowed type): it may only not serve."""
+    from followup_md import cache
+
+    monkeypatch.setattr(cache, "PART", 2)
+    root = make_vault(EDITED)
+    sync(root)
+    age(root)
+    said = sync(root)
+    run, loaded = load_run(root), cache.load_notes(root)
+    assert run is not None and loaded is not None
+    _crafted_tier(crafted, loaded[0])
+    cache.save(root, run, loaded[0], loaded[1])
+    _edited(root, [("People/Raj.md", "append")])
+    assert sync(root) == said
+
+
 def test_a_notes_tier_not_the_one_its_record_indexed_is_never_read_in_part(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -171,6 +171,25 @@ def test_no_fork_to_be_had_means_the_work_is_done_here(monkeypatch: pytest.Monke
     assert forks == [1] and _no_children_left()
 
 
+def test_no_pipe_to_be_had_leaves_no_file_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the limit of open files a child's spool is made but not its pipe:
+    the spool is closed (a watcher would leak one for every child, each run)."""
+    pipes: list[int] = []
+    real_pipe = os.pipe
+
+    def limited() -> tuple[int, int]:
+        if pipes:
+            raise OSError(24, "Too many open files")  # EMFILE
+        pipes.append(1)
+        return real_pipe()
+
+    before = sorted(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, "pipe", limited)
+    assert fork_map(str, list(range(30)), 3) == [str(n) for n in range(30)]
+    monkeypatch.undo()
+    assert sorted(os.listdir("/proc/self/fd")) == before and _no_children_left()
+
+
 def _walk_vault(root: Path) -> None:
     """Folders of uneven sizes (more files than a batch), and what a walk leaves out."""
     for folder, count in (

@@ -90,6 +90,61 @@ def test_a_note_is_written_only_once_quiet_but_due_at_once(make_vault: MakeVault
     assert not watcher.apply_batch({"Acme.md": False, "Due.md": False})  # our own writes
 
 
+def test_a_note_the_watcher_has_not_read_yet_is_read_by_the_next_sync(make_vault: MakeVault) -> None:
+    """The watcher stops (Ctrl-C) before it takes the events of a note just
+    made and of a file just made ours: the record it leaves never says they
+    are as it read them (not ours), so the next `sync` reads them."""
+    from .test_cache import age, sync
+
+    root = make_vault({"Acme.md": APPLICATION, "Other.md": "just text\n"})
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None)
+    watcher.start()
+    watcher.sync()
+    (root / "New.md").write_text(APPLICATION.replace("Acme", "Initech"))
+    (root / "Other.md").write_text(APPLICATION.replace("Acme", "Hooli"))
+    age(root)  # older than the record: trusted if it says so
+    watcher.record()
+    out, _ = sync(root)
+    assert "3 follow-up notes read, updated 2 notes" in out
+
+
+def test_a_note_not_yet_quiet_when_the_watch_stops_is_written_by_the_next_sync(make_vault: MakeVault) -> None:
+    """Ctrl-C while a new note waits to be quiet: its block is still owed, so
+    the record left must not make the next `sync` a no-op."""
+    from .test_cache import sync
+
+    root = make_vault({})
+    clock = FakeClock()
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
+    watcher.scan()
+    watcher.sync()
+    (root / "Acme.md").write_text(APPLICATION)
+    assert watcher.apply_batch({"Acme.md": False})
+    watcher.sync()
+    assert watcher.deferred == {"Acme.md"}
+    watcher.record()
+    assert "updated 1 note" in sync(root)[0]
+    assert "^fu-confirm" in (root / "Acme.md").read_text()
+
+
+def test_a_tick_the_watcher_has_not_taken_is_taken_by_the_next_sync(make_vault: MakeVault) -> None:
+    """Ctrl-C just after a tick in Due.md, its event not taken: the record
+    left must not say Due.md is as the last plan read it."""
+    from .test_cache import age, sync
+
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    age(root)
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=0)
+    watcher.start()
+    watcher.sync()
+    due = root / "Due.md"
+    due.write_text(due.read_text().replace("- [ ]", "- [x]", 1))
+    watcher.record()
+    assert "updated 1 note" in sync(root)[0]
+    assert "- [x]" in (root / "Acme.md").read_text()
+
+
 def test_a_quiet_note_is_written_from_the_last_plan_unless_the_day_changed(make_vault: MakeVault) -> None:
     root = make_vault({})
     clock = FakeClock()
