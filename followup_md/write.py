@@ -109,6 +109,18 @@ def _write_new(path: Path, data: Content, mode: int | None, fsync: bool = True) 
     return temp
 
 
+def _holds(fd: int, data: bytes) -> bool:
+    """Whether the file holds exactly `data`, compared a chunk at a time (a
+    Due.md of megabytes is not read whole beside its old and new bytes)."""
+    offset = 0
+    with memoryview(data) as expected:
+        while chunk := os.pread(fd, 1 << 20, offset):
+            if expected[offset : offset + len(chunk)] != chunk:
+                return False
+            offset += len(chunk)
+    return offset == len(data)
+
+
 def _read_all(fd: int) -> bytes:
     chunks, offset = [], 0
     while chunk := os.pread(fd, 1 << 20, offset):
@@ -158,7 +170,7 @@ def _commit(staged: _Staged) -> _Placed | None:
         if change.stat is not None:
             old_fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         _check_unchanged(path, change)  # again, just before replacing
-        if old_fd is not None and change.old is not None and _read_all(old_fd) != change.old:
+        if old_fd is not None and change.old is not None and not _holds(old_fd, change.old):
             # Same size and mtime, other bytes (`cp -p`, `touch -r`, a crafted cache):
             # the new text was planned from something that is not on disk.
             raise _stale(change)

@@ -148,3 +148,27 @@ def test_a_write_into_the_old_file_around_the_replace_is_kept(
     else:
         assert (tmp_path / "n4.md").read_bytes() == b"old\ntyped\n"
     assert (tmp_path / "n3.md").read_bytes() == b"new\n"
+
+
+@pytest.mark.parametrize(
+    ("on_disk", "expected", "same"),
+    [
+        (b"", b"", True),
+        (b"x" * (3 << 20), b"x" * (3 << 20), True),  # three chunks of a megabyte
+        (b"x" * (3 << 20), b"x" * (2 << 20) + b"y" + b"x" * ((1 << 20) - 1), False),  # the third differs
+        (b"x" * (2 << 20), b"x" * (2 << 20) + b"x", False),  # cut short
+        (b"x" * (2 << 20) + b"x", b"x" * (2 << 20), False),  # longer
+    ],
+)
+def test_the_stale_guard_compares_a_file_a_chunk_at_a_time(
+    tmp_path: Path, on_disk: bytes, expected: bytes, same: bool
+) -> None:
+    from followup_md.write import _holds
+
+    path = tmp_path / "Due.md"
+    path.write_bytes(on_disk)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert _holds(fd, expected) is same
+    finally:
+        os.close(fd)
