@@ -139,6 +139,9 @@ class PlanMemo:
 NoteOutcome = tuple[list[Step], list[Waiting], bytes | None, Problem | None, list[Problem]]
 
 
+NO_EXCHANGE = Exchange()  # one for every note no log note is about (most of them)
+
+
 def _plan_note(
     note: Note, exchange: Exchange, config: Config, syntax: TaskSyntax, today: date
 ) -> NoteOutcome:
@@ -337,19 +340,19 @@ def _outcomes(
     todo: list[str] = []
     for path, note in notes.items():
         known = memo.notes.get(path) if memo is not None else None
-        if known is not None and known[0] is note and known[1:3] == (found.get(path, Exchange()), today):
+        if known is not None and known[0] is note and known[1:3] == (found.get(path, NO_EXCHANGE), today):
             outcomes[path] = known[3]
         else:
             todo.append(path)
 
     def plan(path: str) -> NoteOutcome:
-        return _plan_note(notes[path], found.get(path, Exchange()), config, syntax, today)
+        return _plan_note(notes[path], found.get(path, NO_EXCHANGE), config, syntax, today)
 
     planned = mapper(plan, todo)
     for path, outcome in zip(todo, planned, strict=True):
         outcomes[path] = outcome
         if memo is not None:
-            memo.notes[path] = (notes[path], found.get(path, Exchange()), today, outcome)
+            memo.notes[path] = (notes[path], found.get(path, NO_EXCHANGE), today, outcome)
     if memo is not None:
         for gone in memo.notes.keys() - notes.keys():
             del memo.notes[gone]

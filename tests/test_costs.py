@@ -646,3 +646,33 @@ def test_lines_already_in_step_are_kept_without_splitting_their_fields(
     note.write_text(note.read_text("utf-8").replace(" #followup", " #followup ⏫", 1), "utf-8")
     rescan()
     assert len(splits) == 1 and "⏫" in note.read_text("utf-8")
+
+
+def test_what_notes_repeat_is_held_once(make_vault: MakeVault) -> None:
+    """The settings that shaped a note, where each key was written and every
+    date are one object for all the notes that repeat them: as parsed, and as
+    the notes tier loads (a 100,000-note vault holds them tens of thousands of
+    times over)."""
+    from click.testing import CliRunner
+
+    from followup_md.cache import load_notes
+    from followup_md.cli import cli
+
+    people = {
+        f"People/P{i:03}.md": f"---\ntype: contact\nmet: 2026-11-1{i % 2}\ncompany: C{i}\n---\n"
+        for i in range(250)
+    }
+    config = Config()
+    syntax = TaskSyntax()
+    first, second = (read_note(rel, people[rel].encode(), config, syntax) for rel in sorted(people)[:2])
+    assert isinstance(first, Note) and isinstance(second, Note)
+    assert first.uses is second.uses
+    assert all(first.sources[key] is second.sources[key] for key in ("type", "company"))
+    root = make_vault(people)
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    tier = load_notes(root)
+    assert tier is not None
+    notes = [entry.result for entry in tier[0][0].values()]
+    assert len({id(note.facts["met"]) for note in notes}) == 2  # two days, from three parts
+    assert len({id(note.uses) for note in notes}) <= 3  # one a part at most
