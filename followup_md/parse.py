@@ -218,7 +218,7 @@ def _assemble(
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
     warnings = key_warnings(front.raw, keys, front.lines, config, path)
     zoned = has_offset(front.raw.values())
-    sources = {_shared(ours): _shared(source) for ours, source in sources.items()}
+    sources = {ours: _shared(source) for ours, source in sources.items()}  # our names are shared already
     shaped_by = _shared(frozenset(uses))
     return Note(path, kind, name, facts, data, newline, block, tasks, zoned, sources, warnings, shaped_by)
 
