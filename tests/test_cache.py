@@ -464,6 +464,18 @@ EDITS: dict[str, Callable[[str], str]] = {
 }
 
 
+def _synced_in_parts(make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, tuple[str, str]]:
+    """The EDITED vault synced twice (the second run plans the notes the first
+    wrote), its notes tier in parts of two notes; and what the second run said."""
+    from followup_md import cache
+
+    monkeypatch.setattr(cache, "PART", 2)
+    root = make_vault(EDITED)
+    sync(root)
+    age(root)
+    return root, sync(root)
+
+
 def _edited(root: Path, edits: list[tuple[str, str]]) -> None:
     for rel, edit in edits:
         path = root / rel
@@ -614,11 +626,7 @@ def test_a_run_record_of_the_wrong_types_is_thrown_away(
     from followup_md import cache
     from followup_md.write import write_own
 
-    monkeypatch.setattr(cache, "PART", 2)
-    root = make_vault(EDITED)
-    sync(root)
-    age(root)
-    said = sync(root)
+    root, said = _synced_in_parts(make_vault, monkeypatch)
     run = load_run(root)
     assert run is not None and len(run.tier) == 4
     write_own(root, ".followup-md/run.pickle", cache._dump(1, [CRAFTED_RUNS[crafted](run)]))
@@ -636,11 +644,7 @@ def test_a_run_record_whose_parts_are_out_of_order_is_thrown_away(
     from followup_md import cache
     from followup_md.write import write_own
 
-    monkeypatch.setattr(cache, "PART", 2)
-    root = make_vault(EDITED)
-    sync(root)
-    age(root)
-    sync(root)
+    root, _ = _synced_in_parts(make_vault, monkeypatch)
     run = load_run(root)
     assert run is not None and [first for first, _, _ in run.tier] == [
         "Acme.md",
@@ -692,11 +696,7 @@ def test_a_replay_from_a_crafted_notes_tier_never_crashes(
     pickle made it (objects of any allowed type): it may only not serve."""
     from followup_md import cache
 
-    monkeypatch.setattr(cache, "PART", 2)
-    root = make_vault(EDITED)
-    sync(root)
-    age(root)
-    said = sync(root)
+    root, said = _synced_in_parts(make_vault, monkeypatch)
     run, loaded = load_run(root), cache.load_notes(root)
     assert run is not None and loaded is not None
     _crafted_tier(crafted, loaded[0])
@@ -708,14 +708,9 @@ def test_a_replay_from_a_crafted_notes_tier_never_crashes(
 def test_a_notes_tier_not_the_one_its_record_indexed_is_never_read_in_part(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from followup_md import cache
     from followup_md.cache import load_part
 
-    monkeypatch.setattr(cache, "PART", 2)
-    root = make_vault(EDITED)
-    sync(root)
-    age(root)
-    said = sync(root)
+    root, said = _synced_in_parts(make_vault, monkeypatch)
     run = load_run(root)
     assert run is not None and len(run.tier) == 4  # three parts of notes and the link index's
     assert all(load_part(root, run, index) is not None for index in range(3))
