@@ -81,7 +81,7 @@ class Config:
     _ours: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_ours", _reverse_keys(tuple(sorted(self.keys.items()))))
+        object.__setattr__(self, "_ours", _reverse_keys(self.keys))
 
     def zone(self) -> tzinfo | None:
         """The vault's time zone, or None for the machine's local zone."""
@@ -108,8 +108,8 @@ class Config:
         return self.lines.get(f"{section}.{name}", 1)
 
 
-def _reverse_keys(renames: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, ...]]:
-    keys = dict(renames)
+def _reverse_keys(keys: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """Our keys by the vault's key that holds them, casefolded (`[keys]` renames ours)."""
     reverse: dict[str, list[str]] = {}
     for ours in KEY_KINDS:
         reverse.setdefault(keys.get(ours, ours).casefold(), []).append(ours)

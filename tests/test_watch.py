@@ -70,7 +70,9 @@ def test_debouncer_remembers_folders() -> None:
     assert debouncer.take() == {"x": True}
 
 
-def test_a_note_is_written_only_once_quiet_but_due_at_once(make_vault: MakeVault) -> None:
+def _acme_not_yet_quiet(make_vault: MakeVault) -> tuple[Path, Watcher, FakeClock]:
+    """A watcher of an empty vault that has just seen a new note, planned it
+    into Due.md and holds its write until the note is quiet for 2 s."""
     root = make_vault({})
     clock = FakeClock()
     watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
@@ -79,6 +81,11 @@ def test_a_note_is_written_only_once_quiet_but_due_at_once(make_vault: MakeVault
     (root / "Acme.md").write_text(APPLICATION)
     assert watcher.apply_batch({"Acme.md": False})
     watcher.sync()
+    return root, watcher, clock
+
+
+def test_a_note_is_written_only_once_quiet_but_due_at_once(make_vault: MakeVault) -> None:
+    root, watcher, clock = _acme_not_yet_quiet(make_vault)
     assert "Acme" in (root / "Due.md").read_text()
     assert (root / "Acme.md").read_text() == APPLICATION
     assert watcher.deferred == {"Acme.md"}
@@ -113,14 +120,7 @@ def test_a_note_not_yet_quiet_when_the_watch_stops_is_written_by_the_next_sync(m
     the record left must not make the next `sync` a no-op."""
     from .test_cache import sync
 
-    root = make_vault({})
-    clock = FakeClock()
-    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
-    watcher.scan()
-    watcher.sync()
-    (root / "Acme.md").write_text(APPLICATION)
-    assert watcher.apply_batch({"Acme.md": False})
-    watcher.sync()
+    root, watcher, _ = _acme_not_yet_quiet(make_vault)
     assert watcher.deferred == {"Acme.md"}
     watcher.record()
     assert "updated 1 note" in sync(root)[0]
