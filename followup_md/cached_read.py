@@ -365,10 +365,8 @@ def _kept_plans(
     if memo is None:
         return {}, {}
 
-    def current(note: Note) -> bool:
-        entry = read.get(note.path)
-        return entry is not None and entry.result is note and note.path not in written
-
-    plans = {path: known for path, known in memo.notes.items() if current(known[0]) and known[3][2] is None}
-    lines = {key: known for key, known in memo.lines.items() if current(known[0])}
+    # The notes as read and not written, by identity (`read` holds them alive)
+    current = {id(entry.result) for rel, entry in read.items() if rel not in written}
+    plans = {rel: plan for rel, plan in memo.notes.items() if id(plan[0]) in current and plan[3][2] is None}
+    lines = {key: known for key, known in memo.lines.items() if id(known[0]) in current}
     return plans, lines

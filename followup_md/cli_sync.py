@@ -99,7 +99,7 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     """Write a plan, say what it did, and record the run for the next one."""
     from followup_md.app import apply_plan
     from followup_md.cached_read import keep_for_record, record_run
-    from followup_md.output import problem_lines, quiet_line, sync_line
+    from followup_md.output import counts, problem_lines, quiet_line, sync_line
 
     probe, read, plan = planned.probe, planned.read, planned.plan
     del planned
@@ -112,8 +112,9 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     _echo_err([f"followup-md: {error}" for error in skipped])
     notes = sum(1 for path in written if path in plan.notes)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
-    _say(sync_line(plan, what))
-    quiet = quiet_line(plan)
+    tally = counts(plan)  # sorts every step: once for both lines
+    _say(sync_line(plan, what, tally))
+    quiet = quiet_line(plan, tally)
     del plan  # let its notes go before the cache reads back what was written
     for rel in config.own_files:  # not read back: Due.md's megabytes need not wait for the record
         written.pop(rel, None)

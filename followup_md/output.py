@@ -33,16 +33,16 @@ def counts(plan: SyncPlan) -> str:
     return summary(group_steps(plan.steps, plan.today), waiting, plan.problems) or "nothing due"
 
 
-def sync_line(plan: SyncPlan, what: str) -> str:
+def sync_line(plan: SyncPlan, what: str, tally: str | None = None) -> str:
     """A sync's summary: how many follow-up notes it read (a silent zero shows),
-    what it wrote, the counts."""
+    what it wrote, the counts (`tally`: `counts(plan)`, when the caller has it)."""
     read = f"{len(plan.notes)} follow-up note{'s' if len(plan.notes) != 1 else ''} read"
-    return f"followup-md: {read}, {what}; {counts(plan)} (as of {plan.today})"
+    return f"followup-md: {read}, {what}; {tally or counts(plan)} (as of {plan.today})"
 
 
-def quiet_line(plan: SyncPlan) -> str:
+def quiet_line(plan: SyncPlan, tally: str | None = None) -> str:
     """What a sync that had nothing to write says."""
-    return sync_line(plan, "nothing to update")
+    return sync_line(plan, "nothing to update", tally)
 
 
 def _within(steps: list[Step], plan: SyncPlan, days: int | None) -> list[Step]:
