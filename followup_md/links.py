@@ -15,6 +15,7 @@ systems hand out names in NFD, editors type NFC).
 from __future__ import annotations
 
 import difflib
+import heapq
 import posixpath
 import re
 import unicodedata
@@ -51,6 +52,7 @@ class LinkIndex:
         self.names: dict[str, list[str]] = {}
         self.aliases: dict[str, list[str]] = {}
         self._grams: dict[str, tuple[str, ...]] | None = None
+        self._common: dict[str, frozenset[str]] = {}  # the runs most names hold, as sets (see `_pool`)
         # What was looked up, by its key: (target, source folder) -> the note;
         # (name, limit) -> the suggestions (with the name's three-letter runs).
         self._resolved: dict[tuple[str, str], tuple[frozenset[str], str | None]] = {}
@@ -128,7 +130,7 @@ class LinkIndex:
 
     def _search(self, key: str, limit: int) -> Suggested:
         pool, floor = self._pool(key)
-        near = difflib.get_close_matches(key, pool, n=limit, cutoff=CUTOFF)
+        near = close_matches(key, pool, limit)
         found = [path for known in near for path in self.names.get(known, self.aliases.get(known, []))]
         return Suggested(
             key, floor, SUGGEST_POOL - len(pool), frozenset(near), list(dict.fromkeys(found))[:limit]
@@ -167,11 +169,11 @@ class LinkIndex:
         of people) are counted only for the names a rarer run found, when
         SUGGEST_POOL of those share more runs than any other name could (the
         common ones, at most); else every name is counted."""
-        postings = sorted((self._by_gram().get(gram, ()) for gram in _grams(key)), key=len)
-        limit = (len(self.names) + len(self.aliases)) // COMMON_GRAM
-        rare = [names for names in postings if len(names) <= limit]
-        common = postings[len(rare) :]
-        shared = _shared_runs(rare)
+        by_gram, common_sets = self._by_gram(), self._common
+        runs = sorted(_grams(key), key=lambda gram: len(by_gram.get(gram, ())))
+        postings = [by_gram.get(gram, ()) for gram in runs]
+        common = [common_sets[gram] for gram in runs if gram in common_sets]
+        shared = _shared_runs(postings[: len(postings) - len(common)])
         found = set(shared)
         for names in common:
             shared.update(found.intersection(names))
@@ -191,6 +193,8 @@ class LinkIndex:
                 for gram in _grams(known):
                     grams.setdefault(gram, []).append(known)
             self._grams = {gram: tuple(names) for gram, names in grams.items()}
+            limit = (len(self.names) + len(self.aliases)) // COMMON_GRAM
+            self._common = {gram: frozenset(names) for gram, names in grams.items() if len(names) > limit}
         return self._grams
 
 
@@ -273,6 +277,29 @@ def _typed(value: object, kinds: tuple[type, ...]) -> TypeGuard[tuple[Any, ...]]
 # What an index resolved ((target, source folder) -> the names a new note
 # would need to change it, the note) and suggested ((name, limit) -> ...).
 Lookups = tuple[dict[tuple[str, str], tuple[frozenset[str], str | None]], dict[tuple[str, int], Suggested]]
+
+
+def close_matches(key: str, names: Iterable[str], limit: int) -> list[str]:
+    """`difflib.get_close_matches(key, names, limit, CUTOFF)`, the same list,
+    with fewer full comparisons: the names are tried by their `quick_ratio`
+    (an upper bound of their similarity), best first, until no name left can
+    displace the `limit` chosen (a tie on similarity goes to the greater name,
+    as there)."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(key)
+    bounds: list[tuple[float, str]] = []
+    for name in names:
+        matcher.set_seq1(name)
+        if matcher.real_quick_ratio() >= CUTOFF and (bound := matcher.quick_ratio()) >= CUTOFF:
+            bounds.append((bound, name))
+    chosen: list[tuple[float, str]] = []  # a heap: the least chosen first
+    for bound, name in sorted(bounds, reverse=True):
+        if len(chosen) == limit and bound < chosen[0][0]:
+            break
+        matcher.set_seq1(name)
+        if (score := matcher.ratio()) >= CUTOFF:
+            (heapq.heappush if len(chosen) < limit else heapq.heappushpop)(chosen, (score, name))
+    return [name for _, name in sorted(chosen, reverse=True)]
 
 
 def _shared_runs(postings: Iterable[Iterable[str]]) -> Counter[str]:

@@ -22,7 +22,15 @@ from followup_md import links
 from followup_md.cli import cli
 from followup_md.config import parse_config
 from followup_md.diagnose import contradictions, unused_settings
-from followup_md.links import LinkIndex, _grams, _key, _most_shared, _shared_runs, percent_encoded
+from followup_md.links import (
+    LinkIndex,
+    _grams,
+    _key,
+    _most_shared,
+    _shared_runs,
+    close_matches,
+    percent_encoded,
+)
 from followup_md.model import Exchange
 from followup_md.rules import merge_exchange, plan_note
 
@@ -313,6 +321,19 @@ def test_suggestions_from_the_trigram_pool_are_difflibs_own(names: list[str], wa
     expected = list(dict.fromkeys(path for key in near for path in index.names[key]))[:3]
     if all(_grams(key) & _grams(_key(wanted)) for key in near):
         assert index.suggest(wanted) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcde ", min_size=0, max_size=9), max_size=40, unique=True),
+    st.text(alphabet="abcde ", min_size=0, max_size=9),
+    st.integers(1, 5),
+)
+@example(["cbacc", "bcbb", "bcbc", "aab", "caa", "aa"], "bbcba", 1)  # a bound equal to the least chosen
+def test_close_matches_are_difflibs_own(names: list[str], key: str, limit: int) -> None:
+    """Comparing in full only the names whose upper bound can still win gives
+    difflib's own answer, its order and its ties included."""
+    assert close_matches(key, names, limit) == difflib.get_close_matches(key, names, n=limit, cutoff=0.6)
 
 
 @given(st.dictionaries(st.text(alphabet="abc", max_size=4), st.integers(1, 6)), st.integers(1, 30))
