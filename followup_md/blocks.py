@@ -144,6 +144,20 @@ def _day(text: str) -> date | None:
     return day if in_range(day) else None
 
 
+def block_span(data: bytes, block: Block) -> tuple[int, int]:
+    """Where a block's lines, its markers with them, lie in the note's bytes
+    (start, stop: the end marker's line ending included), counted from the
+    end: a block is most often a note's last lines, so few are walked."""
+    after = data.count(b"\n") + (not data.endswith(b"\n")) - block.end - 1  # lines below the block
+    at = len(data)
+    for _ in range(after):
+        at = data.rfind(b"\n", 0, at - 1) + 1  # where the line ending at `at` starts
+    stop = at
+    for _ in range(block.end - block.begin + 1):
+        at = data.rfind(b"\n", 0, at - 1) + 1
+    return at, stop
+
+
 def inner_lines(lines: list[str], block: Block) -> list[str]:
     """The lines between a block's markers, without their line endings."""
     return [line.rstrip("\r\n") for line in lines[block.begin + 1 : block.end]]

@@ -9,8 +9,8 @@ from datetime import date
 
 from followup_md.blocks import (
     TASK_LINE,
+    block_span,
     find_block,
-    inner_lines,
     parse_task,
     split_lines,
 )
@@ -187,14 +187,14 @@ def _postponed(note: Note, task: TaskLine) -> tuple[date, date] | None:
 
 
 def render_inner(
-    note: Note, lines: list[str], steps: Sequence[Step], syntax: TaskSyntax, tag: str
+    note: Note, existing: list[str], steps: Sequence[Step], syntax: TaskSyntax, tag: str
 ) -> tuple[list[str], list[Step]]:
-    """The block's new inner lines (`lines` are the note's), keeping history and
-    the user's own lines in place; a step a fact or a log note completed becomes
-    a done line. Returns the lines and the open steps in the order they appear."""
+    """The block's new inner lines (`existing`: its lines now, without their
+    endings), keeping history and the user's own lines in place; a step a fact
+    or a log note completed becomes a done line. Returns the lines and the open
+    steps in the order they appear."""
     open_steps = {step.id: step for step in steps if step.status == "open"}
     settled = {step.id: step for step in steps if step.status == "done" and step.reason}
-    existing = inner_lines(lines, note.block) if note.block is not None else []
     out, shown, seen, last_task = _kept_lines(note, existing, open_steps, settled, syntax, tag)
     fresh = [step for step in steps if step.id not in seen and (step.id in open_steps or step.id in settled)]
     new = [step for step in fresh if step.status == "open"]
@@ -217,8 +217,9 @@ def _kept_lines(
     out: list[str] = []
     shown: list[Step] = []
     seen: set[str] = set()
-    parsed = [(line, parse_task(line, syntax)) for line in existing]
-    copies = Counter(task.step for _, task in parsed if task)
+    own = _own_lines(note, open_steps, syntax, tag)
+    parsed = [(line, own.get(line) or parse_task(line, syntax)) for line in existing]
+    copies = Counter(task.step if isinstance(task, TaskLine) else task.id for _, task in parsed if task)
     last_task = -1
     for line, task in parsed:
         if task is None:
@@ -226,11 +227,15 @@ def _kept_lines(
             if _MARK.match(line):
                 last_task = len(out) - 1
             continue
-        if task.step in seen:
+        step = task.step if isinstance(task, TaskLine) else task.id
+        if step in seen:
             out.append(line)  # a second line with the same id is the user's (a copy they made)
             continue
-        seen.add(task.step)
-        kept = _kept_task(note, line, task, open_steps, settled, copies[task.step] > 1, syntax, tag)
+        seen.add(step)
+        if isinstance(task, Step):  # the open line its step renders: it stays
+            kept: tuple[str, Step | None] | None = (line, task)
+        else:
+            kept = _kept_task(note, line, task, open_steps, settled, copies[step] > 1, syntax, tag)
         if kept is None:
             continue
         out.append(kept[0])
@@ -238,6 +243,17 @@ def _kept_lines(
             shown.append(kept[1])
         last_task = len(out) - 1
     return out, shown, seen, last_task
+
+
+def _own_lines(note: Note, open_steps: dict[str, Step], syntax: TaskSyntax, tag: str) -> dict[str, Step]:
+    """The lines that are exactly what an open step renders, where its first
+    line is open: `_kept_task` would keep such a line as it is, showing its
+    step, so it need not be parsed."""
+    return {
+        render_task(step, syntax, tag): step
+        for step in open_steps.values()
+        if (task := note.tasks.get(step.id)) is not None and task.status == "open"
+    }
 
 
 def _kept_task(
@@ -290,24 +306,30 @@ def _with_added(out: list[str], added: list[str], last_task: int) -> list[str]:
     return out
 
 
-def render_note(
-    note: Note, text: str, steps: Sequence[Step], syntax: TaskSyntax, tag: str, heading: str
-) -> str:
-    """The note's new text (`text` is its current one): only the managed block
-    changes, or is appended."""
-    lines = split_lines(text)
-    inner, shown = render_inner(note, lines, steps, syntax, tag)
-    nl = note.newline
-    block_lines = [begin_marker(shown), *inner]
+def render_note(note: Note, steps: Sequence[Step], syntax: TaskSyntax, tag: str, heading: str) -> bytes:
+    """The note's new bytes (its `data` are its current ones): only the managed
+    block changes, or is appended. Only the block's own lines are decoded and
+    split; the bytes around it are copied (a note's text is often made of four
+    bytes a character, one emoji in it is enough)."""
     if note.block is None:
-        if not any(_MARK.match(line) for line in inner):
-            return text
-        if text and not text.endswith("\n"):
-            text += nl
-        if text.strip() and not text.endswith(nl + nl) and not text.endswith("\n\n"):
-            text += nl
-        return text + heading + nl + nl + nl.join(block_lines) + nl + END + nl
-    before = "".join(lines[: note.block.begin])
-    end_line = lines[note.block.end]
-    after = "".join(lines[note.block.end + 1 :])
-    return before + nl.join(block_lines) + nl + end_line + after
+        return _appended(note, steps, syntax, tag, heading)
+    start, stop = block_span(note.data, note.block)
+    lines = split_lines(note.data[start:stop].decode("utf-8"))
+    inner, shown = render_inner(note, [line.rstrip("\r\n") for line in lines[1:-1]], steps, syntax, tag)
+    nl = note.newline
+    block = (nl.join([begin_marker(shown), *inner]) + nl + lines[-1]).encode("utf-8")
+    return note.data if block == note.data[start:stop] else note.data[:start] + block + note.data[stop:]
+
+
+def _appended(note: Note, steps: Sequence[Step], syntax: TaskSyntax, tag: str, heading: str) -> bytes:
+    """The bytes of a note without a block, with one appended when it has a
+    step to show."""
+    inner, shown = render_inner(note, [], steps, syntax, tag)
+    if not any(_MARK.match(line) for line in inner):
+        return note.data
+    text, nl = note.text, note.newline
+    if text and not text.endswith("\n"):
+        text += nl
+    if text.strip() and not text.endswith(nl + nl) and not text.endswith("\n\n"):
+        text += nl
+    return (text + heading + nl + nl + nl.join([begin_marker(shown), *inner]) + nl + END + nl).encode("utf-8")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 
 from followup_md.agenda import DueLineMemo, due_ticks
-from followup_md.blocks import rename_steps, split_lines
+from followup_md.blocks import block_span, rename_steps, split_lines
 from followup_md.config import Config
 from followup_md.diagnose import broken_links, contradictions, unresolved_links, unused_settings
 from followup_md.journal import exchanges
@@ -83,16 +83,15 @@ def renamed_steps(note: Note, renames: dict[str, str]) -> Note:
     return replace(note, data=text.encode("utf-8"), block=block, tasks=tasks)
 
 
-def _guarded(note: Note, old: str, new: str) -> str:
+def _guarded(note: Note, old: bytes, new: bytes) -> bytes:
     """The hard guarantee: every byte outside the block is what was read."""
     if new == old:
         return new
     if note.block is None:
         ok = new.startswith(old)
     else:
-        lines = split_lines(old)
-        before = "".join(lines[: note.block.begin])
-        after = "".join(lines[note.block.end + 1 :])
+        start, stop = block_span(old, note.block)
+        before, after = old[:start], old[stop:]
         ok = new.startswith(before) and new.endswith(after) and len(new) >= len(before) + len(after)
     if not ok:  # pragma: no cover - a bug, never user input
         raise AssertionError(f"{note.path}: refusing to write bytes outside the managed block")
@@ -161,19 +160,18 @@ def _planned(
     """`_plan_note` but the warnings."""
     if note.type == "log":
         return [], [], None, None
-    old = text = note.text
+    old = note.data
     renames = round_renames(note)
     if renames:  # a vault from before round ids were dates: the ✅ stay with their rounds
         note = renamed_steps(note, renames)
-        text = note.text
     try:
         steps, waiting = plan_note(note, exchange, config, today)
     except (OverflowError, ValueError):  # a bound missed where dates are read: this note only
         return [], [], None, Problem(note.path, 1, f"a date is too far from {today} to compute with")
-    new = _guarded(note, old, render_note(note, text, steps, syntax, config.tag, config.heading))
-    if note.block is None and new != old and not block_found(new, note.path):
-        return steps, waiting, None, Problem(note.path, old.count("\n") + 1, UNCLOSED_AT_END)
-    return steps, waiting, (new.encode("utf-8") if new != old else None), None
+    new = _guarded(note, old, render_note(note, steps, syntax, config.tag, config.heading))
+    if note.block is None and new != old and not block_found(new.decode("utf-8"), note.path):
+        return steps, waiting, None, Problem(note.path, old.count(b"\n") + 1, UNCLOSED_AT_END)
+    return steps, waiting, (new if new != old else None), None
 
 
 def plan_read(

@@ -16,6 +16,7 @@ from followup_md.blocks import (
     _PLAN,
     TASK_LINE,
     _task_parts,
+    block_span,
     decode_lines,
     find_block,
     find_own_block,
@@ -33,7 +34,7 @@ from followup_md.markers import (
     markers_by_lines,
     markers_by_tokens,
 )
-from followup_md.model import Problem, TaskSyntax
+from followup_md.model import Block, Problem, TaskSyntax
 
 BEGIN = "<!-- followup-md:begin (generated; tick boxes or change dates freely) -->"
 END = "<!-- followup-md:end -->"
@@ -45,6 +46,28 @@ def _find(text: str) -> object:
 
 def test_no_markers_no_block() -> None:
     assert _find("# Title\n\nbody\n") is None
+
+
+@given(
+    st.lists(
+        st.text(alphabet="a\r\n\u2028é", max_size=4).map(lambda t: t.replace("\n", "") + "\n"), max_size=12
+    ),
+    st.text(alphabet="a\r\u2028", max_size=3),
+    st.data(),
+)
+def test_a_blocks_span_is_where_its_lines_are(lines: list[str], last: str, data: st.DataObject) -> None:
+    """The bytes `block_span` finds from the end are the block's lines as
+    `split_lines` counts them, line endings and an unended last line included."""
+    text = "".join(lines) + last
+    counted = split_lines(text)
+    if not counted:
+        return
+    begin = data.draw(st.integers(0, len(counted) - 1))
+    end = data.draw(st.integers(begin, len(counted) - 1))
+    encoded = text.encode("utf-8")
+    start, stop = block_span(encoded, Block(begin, end, {}))
+    assert encoded[start:stop].decode("utf-8") == "".join(counted[begin : end + 1])
+    assert encoded[:start].decode("utf-8") == "".join(counted[:begin])
 
 
 def test_block_lines_and_plan() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
+from unittest.mock import patch
 
 import pytest
 from hypothesis import assume, given, settings
@@ -10,13 +12,18 @@ from hypothesis import strategies as st
 
 from followup_md import render
 from followup_md.blocks import parse_task
+from followup_md.config import Config
 from followup_md.links import mailto
-from followup_md.model import Step, TaskSyntax
+from followup_md.markers import BEGIN, BEGIN_TEXT, END
+from followup_md.model import Note, Step, TaskSyntax
+from followup_md.parse import read_note
 from followup_md.render import render_task
 
 from . import tasks_grammar
 
 D = date(2026, 11, 20)
+BLOCK_BEGIN = f"{BEGIN} {BEGIN_TEXT} -->"
+BLOCK_END = END
 
 
 def _step(
@@ -234,3 +241,43 @@ def test_a_line_that_is_its_steps_rendering_merges_to_itself(
     task = parse_task(line, syntax)
     assume(task is not None and task.step == step.id)  # what a block's line must be to be merged
     assert render.merge_task(line, step, syntax, tag) == line
+
+
+LINE_KINDS = st.sampled_from(["own", "own", "ticked", "edited", "postponed", "user", "blank", "unknown id"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), LINE_KINDS), max_size=9), st.booleans(), st.integers(0, 5))
+def test_a_line_its_step_renders_stays_as_parsing_it_would_keep_it(
+    picks: list[tuple[int, str]], dataview: bool, ticked: int
+) -> None:
+    """The lines kept unparsed (`render._own_lines`) give the block that
+    parsing every line gives: copies, ticks (in the note or in Due.md), edits,
+    user lines around them."""
+    syntax = TaskSyntax(dataview=dataview)
+    steps = [
+        Step("n.md", f"s{n}", D + timedelta(days=n), D + timedelta(days=2 * n), f"Do thing {n}")
+        for n in range(4)
+    ] + [Step("n.md", "s4", D, D, "Done thing", status="done", reason="logged", done=D)]
+    lines = []
+    for number, kind in picks:
+        own = render_task(steps[number], syntax, "#followup")
+        lines.append(
+            {
+                "own": own,
+                "ticked": own.replace("- [ ]", "- [x]", 1),
+                "edited": own.replace("thing", "my thing", 1),
+                "postponed": own.replace(str(steps[number].due), "2027-01-05"),
+                "user": f"my own line {number}",
+                "blank": "",
+                "unknown id": own.replace(f"^fu-s{number}", f"^fu-gone{number}"),
+            }[kind]
+        )
+    text = "---\ntype: contact\n---\n" + BLOCK_BEGIN + "\n" + "\n".join(lines) + "\n" + BLOCK_END + "\n"
+    note = read_note("n.md", text.encode(), Config(), syntax)
+    assert isinstance(note, Note)
+    if (task := note.tasks.get(f"s{ticked}")) is not None:  # ticked in Due.md (`sync._ticked`)
+        note = replace(note, tasks={**note.tasks, task.step: replace(task, status="done", done=D)})
+    fast = render.render_inner(note, lines, steps, syntax, "#followup")
+    with patch.object(render, "_own_lines", lambda *_: {}):
+        assert render.render_inner(note, lines, steps, syntax, "#followup") == fast
