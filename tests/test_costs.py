@@ -326,24 +326,38 @@ def test_the_watcher_keeps_its_link_index_and_suggestions_while_names_stay(
 
 
 def test_what_was_read_is_left_out_of_the_collectors_walks(make_vault: MakeVault) -> None:
-    """Once the vault is read, its notes live through the run: the cycle
-    collector never walks them again (a recruiter's vault spent a quarter of a
-    sync after one edit in full collections)."""
+    """No collection runs while the vault is read and planned (objects by the
+    million, no cycle among them), and once it is, its notes live through the
+    run: the cycle collector never walks them (a recruiter's vault spent a
+    quarter of a sync after one edit in full collections)."""
     import gc
 
     from followup_md.app import plan_vault
     from followup_md.cached_read import probe_vault
     from followup_md.vault import load_config, read_settings
 
-    root = make_vault({"Acme.md": "---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\n"})
+    notes = {
+        f"n{n}.md": f"---\ntype: application\ncompany: C{n}\napplied: 2026-11-18\n---\n" for n in range(300)
+    }
+    root = make_vault(notes)
     config = load_config(root)
     settings = read_settings(root, config)
+    probe = probe_vault(root, config, settings, TODAY)
+    collections: list[int] = []
+    thresholds = gc.get_threshold()
+    gc.callbacks.append(
+        lambda phase, info: collections.append(info["generation"]) if phase == "start" else None
+    )
+    gc.set_threshold(10, 1, 1)  # a collection after every few objects made, while the collector runs
     try:
-        planned = plan_vault(root, config, settings, probe_vault(root, config, settings, TODAY))
-        note = planned.read["Acme.md"].result
+        planned = plan_vault(root, config, settings, probe)
+        assert collections == []
+        note = planned.read["n1.md"].result
         walked = {id(found) for generation in range(3) for found in gc.get_objects(generation)}
         assert isinstance(note, Note) and id(note) not in walked and id(note.facts) not in walked
     finally:
+        gc.callbacks.pop()
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
