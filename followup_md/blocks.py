@@ -12,7 +12,7 @@ from datetime import date
 
 from followup_md.errors import NoteError
 from followup_md.markers import BEGIN, BEGIN_TEXT, MARKER_WORD, markers_by_lines, markers_by_tokens
-from followup_md.model import Block, TaskLine, TaskStatus, TaskSyntax, in_range
+from followup_md.model import Block, TaskLine, TaskStatus, TaskSyntax, in_range, shared
 
 _PLAN = re.compile(r"([A-Za-z0-9-]+)=(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?")
 # The begin marker as we write it, before its windows: no window can be in it
@@ -141,7 +141,7 @@ def _day(text: str) -> date | None:
         day = date.fromisoformat(text)
     except ValueError:
         return None
-    return day if in_range(day) else None
+    return shared(day) if in_range(day) else None
 
 
 def block_span(data: bytes, block: Block) -> tuple[int, int]:

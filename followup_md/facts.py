@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from followup_md.config import Config
 from followup_md.errors import NoteError
-from followup_md.model import YEARS, Link, Moment, in_range
+from followup_md.model import YEARS, Link, Moment, in_range, shared
 from followup_md.schema import CHANNELS, DIRECTIONS, KEY_KINDS, LONGEST, STATUSES, parse_duration, too_long
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -57,9 +57,9 @@ def _days(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> tupl
         if isinstance(moment, datetime):
             local = _local(moment, tz)
             later = (local.astimezone(UTC) + _DAY_LONG).astimezone(tz)
-            return local.date(), later.date()
+            return shared(local.date()), shared(later.date())
         if moment is not None:
-            return moment, moment + _DAY
+            return shared(moment), shared(moment + _DAY)
     except ValueError:
         raise NoteError(f"{key}: {_shown(value)} is not a real date", path, line) from None
     except OverflowError:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from operator import attrgetter
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 # Dates outside these years are typos (0026 for 2026) or "never" (9999-12-31):
 # refused where they are read, they keep every window's arithmetic far from
@@ -27,6 +27,23 @@ Stat = tuple[int, int]  # (st_mtime_ns, st_size): what a file looked like when r
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+_SHARED: dict[Any, Any] = {}
+SHARED_MAX = 1 << 16  # values kept: far more than a vault's days, keys, lines and settings make
+
+
+def shared(value: T) -> T:
+    """One object for each value that notes and steps repeat (a day, a key's
+    name, where it was written, the settings that shaped a note): a vault of
+    10,000 notes holds the same few thousand of them again and again, in
+    memory and in every pickle (the cache's, the forked children's), which
+    writes an object once and refers to it after (a recruiter's 10,000 notes
+    and plans held 78,510 day objects for 122 days: pickling a day costs as
+    much as a task line's other fields)."""
+    if len(_SHARED) >= SHARED_MAX:
+        _SHARED.clear()
+    return cast(T, _SHARED.setdefault(value, value))
 
 
 class Mapper(Protocol):

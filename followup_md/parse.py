@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any, cast
+from typing import Any
 
 from followup_md.blocks import find_block, read_tasks, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.facts import check_choices, coerce_facts, file_stem, has_offset
-from followup_md.model import Note, NoteFile, Problem, ReadFile, T, TaskSyntax
+from followup_md.model import Note, NoteFile, Problem, ReadFile, TaskSyntax, shared
 from followup_md.recognition import (
     folder_type,
     key_warnings,
@@ -218,23 +218,9 @@ def _assemble(
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
     warnings = key_warnings(front.raw, keys, front.lines, config, path)
     zoned = has_offset(front.raw.values())
-    sources = {ours: _shared(source) for ours, source in sources.items()}  # our names are shared already
-    shaped_by = _shared(frozenset(uses))
+    sources = {ours: shared(source) for ours, source in sources.items()}  # our names are shared already
+    shaped_by = shared(frozenset(uses))
     return Note(path, kind, name, facts, data, newline, block, tasks, zoned, sources, warnings, shaped_by)
-
-
-_SHARED: dict[Any, Any] = {}
-SHARED_MAX = 1 << 16  # values kept: far more than a vault's keys, lines and settings make
-
-
-def _shared(value: T) -> T:
-    """One object for each value that notes repeat (a key's name, where it
-    was written, the settings that shaped a note): a vault of 10,000 notes
-    holds the same few thousand of them again and again, in memory and in
-    the cache (which pickles an object once for all its notes in a part)."""
-    if len(_SHARED) >= SHARED_MAX:
-        _SHARED.clear()
-    return cast(T, _SHARED.setdefault(value, value))
 
 
 def _conflict_problem(path: str, text: str, at: int) -> Problem:

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from followup_md.config import Config
-from followup_md.model import Exchange, Note, Step, Waiting
+from followup_md.model import Exchange, Note, Step, Waiting, shared
 from followup_md.planner import before_weekend, skip_weekend
 from followup_md.rules_contacts import ContactRules
 from followup_md.rules_interviews import InterviewRules
@@ -56,6 +56,7 @@ def _finish(step: Step, note: Note, config: Config, snooze: date | None) -> Step
             due = before_weekend(due)
             due = due if snooze is None or due >= snooze else skip_weekend(snooze)
             start = min(start, due)
+    start, due = shared(start), shared(due)  # one object a day in every pickle of the plan
     step = replace(step, start=start, due=due, planned=(start, due))
     task = note.tasks.get(step.id)
     recorded = note.block.planned.get(step.id) if note.block is not None else None

@@ -15,8 +15,9 @@ import pytest
 
 from followup_md import blocks, markers
 from followup_md.config import Config
-from followup_md.model import Note, NoteFile, TaskSyntax, VaultSettings, stat_of
+from followup_md.model import Exchange, Note, NoteFile, TaskSyntax, VaultSettings, stat_of
 from followup_md.parse import read_note
+from followup_md.rules import plan_note
 from followup_md.safe_read import read_file
 from followup_md.sync import plan_sync
 
@@ -325,15 +326,18 @@ def test_the_watcher_keeps_its_link_index_and_suggestions_while_names_stay(
     assert built == [2, 3, 4, 5] and not any("Jane Doo" in problem.message for problem in fixed.problems)
 
 
-def test_what_was_read_is_left_out_of_the_collectors_walks(make_vault: MakeVault) -> None:
+def test_what_was_read_is_left_out_of_the_collectors_walks(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No collection runs while the vault is read and planned (objects by the
     million, no cycle among them), and once it is, its notes live through the
     run: the cycle collector never walks them (a recruiter's vault spent a
     quarter of a sync after one edit in full collections)."""
     import gc
 
-    from followup_md.app import plan_vault
-    from followup_md.cached_read import probe_vault
+    from followup_md import app
+    from followup_md.cached_read import probe_vault, read_vault
+    from followup_md.sync import plan_read
     from followup_md.vault import load_config, read_settings
 
     notes = {
@@ -343,14 +347,26 @@ def test_what_was_read_is_left_out_of_the_collectors_walks(make_vault: MakeVault
     config = load_config(root)
     settings = read_settings(root, config)
     probe = probe_vault(root, config, settings, TODAY)
-    collections: list[int] = []
+    working: list[str] = []  # the stage running now
+    collections: list[str] = []
+
+    def staged(name: str, work: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            working.append(name)
+            try:
+                return work(*args, **kwargs)
+            finally:
+                working.pop()
+
+        return run
+
+    monkeypatch.setattr(app, "read_vault", staged("read", read_vault))
+    monkeypatch.setattr(app, "plan_read", staged("plan", plan_read))
     thresholds = gc.get_threshold()
-    gc.callbacks.append(
-        lambda phase, info: collections.append(info["generation"]) if phase == "start" else None
-    )
+    gc.callbacks.append(lambda phase, _: collections.extend(working) if phase == "start" else None)
     gc.set_threshold(10, 1, 1)  # a collection after every few objects made, while the collector runs
     try:
-        planned = plan_vault(root, config, settings, probe)
+        planned = app.plan_vault(root, config, settings, probe)
         assert collections == []
         note = planned.read["n1.md"].result
         walked = {id(found) for generation in range(3) for found in gc.get_objects(generation)}
@@ -682,6 +698,10 @@ def test_what_notes_repeat_is_held_once(make_vault: MakeVault) -> None:
     assert isinstance(first, Note) and isinstance(second, Note)
     assert first.uses is second.uses
     assert all(first.sources[key] is second.sources[key] for key in ("type", "company"))
+    third = read_note("People/P002.md", people["People/P002.md"].encode(), config, syntax)
+    assert isinstance(third, Note) and third.facts["met"] is first.facts["met"]  # a day: one object
+    mine, theirs = (plan_note(note, Exchange(), config, TODAY)[0][0] for note in (first, third))
+    assert mine.due == theirs.due and mine.due is theirs.due  # and a step's day, however computed
     root = make_vault(people)
     result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
