@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from followup_md.errors import NoteError
 from followup_md.markers import BEGIN, BEGIN_TEXT, MARKER_WORD, markers_by_lines, markers_by_tokens
@@ -134,6 +135,7 @@ def _paired(markers: list[tuple[int, str]], lines: list[str], path: str) -> Bloc
     return Block(start, end, planned)
 
 
+@lru_cache(maxsize=4096)  # a block's dates are few: the same days again and again
 def _day(text: str) -> date | None:
     """An ISO date written in a block, None if it is no real day in range
     (the block is the user's to edit: a typo there is not an error)."""
