@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 from unittest.mock import patch
+from urllib.parse import quote
 
 import pytest
 from hypothesis import assume, given, settings
@@ -102,6 +104,14 @@ def test_mailto_line_breaks_are_crlf_as_rfc_6068_requires() -> None:
     url = mailto("jane@x.example", "Hi", "Hi Jane,\n\nThanks.\r\nBest,\rMe\n")
     assert url.endswith("&body=Hi%20Jane%2C%0D%0A%0D%0AThanks.%0D%0ABest%2C%0D%0AMe%0D%0A")
     assert "%0A" not in url.replace("%0D%0A", "")
+
+
+@given(st.text(alphabet="a \r\n%é"))
+def test_mailto_writes_any_body_as_quote_writes_its_line_breaks_made_crlf(body: str) -> None:
+    """The line breaks made CRLF by three replacements, as a regex would make them."""
+    crlf = re.sub(r"\r\n|\r|\n", "\r\n", body)
+    url = mailto("a@x.example", "Hi", body)
+    assert url.endswith(f"&body={quote(crlf, safe='')}")
 
 
 def test_the_load_chart_shows_overdue_steps_and_the_next_two_weeks() -> None:
