@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from followup_md.model import Link
 
@@ -77,16 +77,52 @@ def fill(template: str, words: Mapping[str, str]) -> str:
     )
 
 
+class _Alternative(NamedTuple):
+    """One alternative of a text, prepared once: the placeholders it needs,
+    its flags first (the cheap test that most often rules it out), and a
+    `str.format` string that writes it filled given their values in that
+    order (literal braces doubled), or, when it has no value to write
+    (`fixed`), the text itself, filled and tidied."""
+
+    needs: tuple[str, ...]
+    form: str
+    fixed: bool
+
+
 @cache
-def _names(text: str) -> tuple[str, ...]:
-    return tuple(FIELD.findall(text))
+def _alternatives(texts: Texts) -> tuple[_Alternative, ...]:
+    alternatives = []
+    for text in texts:
+        pieces = FIELD.split(text)  # literal, name, literal, ..., literal
+        literals, names = pieces[::2], pieces[1::2]
+        needs = sorted(dict.fromkeys(names), key=lambda name: not name.startswith("?"))
+        slots = ["" if name.startswith("?") else f"{{{needs.index(name)}}}" for name in names]
+        if not any(slots):
+            alternatives.append(_Alternative(tuple(needs), tidy("".join(literals)), True))
+            continue
+        form = "".join(
+            literal.replace("{", "{{").replace("}", "}}") + slot
+            for literal, slot in zip(literals, [*slots, ""], strict=True)
+        )
+        alternatives.append(_Alternative(tuple(needs), form, False))
+    return tuple(alternatives)
 
 
 def choose(texts: Texts, words: Mapping[str, str]) -> str:
-    """The first alternative whose placeholders all have a value, filled."""
-    for text in texts:
-        if all(words.get(name) for name in _names(text)):
-            return tidy(fill(text, words))
+    """The first alternative whose placeholders all have a value, filled
+    (`fill` and `tidy` do the same; see `_alternatives`)."""
+    for needs, form, fixed in _alternatives(texts):
+        values = []
+        for name in needs:
+            try:
+                value = words[name]
+            except KeyError:  # as Mapping.get, a frame less
+                break
+            if not value:
+                break
+            values.append(value)
+        else:
+            return form if fixed else tidy(form.format(*values))
     return ""
 
 

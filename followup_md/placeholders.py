@@ -103,9 +103,10 @@ class Words(Mapping[str, str]):
         self.known: dict[str, str] = {}
 
     def __getitem__(self, name: str) -> str:
-        if name not in self.known:
-            self.known[name] = _WORDS[name](self)
-        return self.known[name]
+        value = self.known.get(name)
+        if value is None:
+            value = self.known[name] = _WORDS[name](self)
+        return value
 
     def __iter__(self) -> Iterator[str]:
         return iter(_WORDS)

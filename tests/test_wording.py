@@ -19,7 +19,7 @@ from followup_md.catalogue import CATALOGUE, entry_key
 from followup_md.cli import cli
 from followup_md.links import copy_email, link_index, recipient_email
 from followup_md.model import Note, NoteFile, Step
-from followup_md.phrasing import _UNTIDY, Sender, join_words, shown
+from followup_md.phrasing import _UNTIDY, FIELD, Sender, choose, fill, join_words, shown, tidy
 from followup_md.placeholders import PLACEHOLDERS, note_person, words_for
 from followup_md.safe_read import read_file
 from followup_md.sync import SyncPlan, plan_sync
@@ -426,3 +426,27 @@ def test_untidy_text_is_found_as_the_plain_pattern_finds_it(text: str) -> None:
     untidy text exactly where the plain pattern does."""
     plain = re.compile(r"\S\s[\s,.;:?!]|\s$", re.MULTILINE)
     assert bool(_UNTIDY.search(text)) == bool(plain.search(text))
+
+
+# Texts and values for `choose`'s differential test: placeholders (known or
+# not, flags, a digit's name), braces, spacing and punctuation `tidy` sees.
+_PIECES = ("{a}", "{b}", "{?c}", "{?d}", "{e}", "{0}", "{?}", "{", "}", " ", "  ", ",", "?", "x", "\n", "\t")
+_VALUES = ("", "x", " y ", "a,b", "{a}", "{0}", "  ", "\n", ", z")
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join), max_size=4),
+    st.dictionaries(st.sampled_from(("a", "b", "?c", "?d", "0")), st.sampled_from(_VALUES)),
+)
+def test_choose_writes_what_fill_and_tidy_write(texts: list[str], words: dict[str, str]) -> None:
+    """`choose` prepares each text once (a format string, its flags tested
+    first); it picks and writes what the plain way does."""
+
+    def plain() -> str:
+        for text in texts:
+            if all(words.get(name) for name in FIELD.findall(text)):
+                return tidy(fill(text, words))
+        return ""
+
+    assert choose(tuple(texts), words) == plain()
