@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from followup_md.catalogue_in_touch import IN_TOUCH
 from followup_md.catalogue_interviews import INTERVIEWS
@@ -32,6 +33,7 @@ CATALOGUE: Mapping[str, Entry] = {**REACHING_OUT, **INTERVIEWS, **IN_TOUCH}
 ROUND = re.compile(r"^(?:r(\d+)-)?(.*?)(?:-(\d+))?$")
 
 
+@lru_cache(maxsize=4096)  # a vault's ids repeat (`nudge`, a day's `thank-you-20261119`)
 def step_kind(step_id: str) -> str:
     """`r2-check-in-1` -> `check-in`, `thank-you-2` -> `thank-you`, `manual-20261125` -> `manual`."""
     found = ROUND.match(step_id)
