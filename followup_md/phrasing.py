@@ -56,10 +56,25 @@ class Entry:
 _UNTIDY = re.compile(r"\s(?:(?<=\S\s)[\s,.;:?!]|$)", re.MULTILINE)
 
 
+# Each ASCII character's class for `_surely_tidy`: white space (as `\s`
+# means it), a punctuation mark `_UNTIDY` looks for after it, or another.
+_TIDY_CLASSES = bytes(32 if chr(c).isspace() else 44 if chr(c) in ",.;:?!" else 120 for c in range(256))
+
+
+def _surely_tidy(text: str) -> bool:
+    """Whether `_UNTIDY` surely finds nothing in an ASCII `text`: no white
+    space before more of it or a punctuation mark, nor at its end. Its
+    characters' classes are two byte scans where the regex tries each space."""
+    if not text.isascii():
+        return False
+    classes = text.encode().translate(_TIDY_CLASSES)
+    return b"  " not in classes and b" ," not in classes and not classes.endswith(b" ")
+
+
 def tidy(text: str) -> str:
     """Single spaces, no space before punctuation, no trailing blanks (a
     line's indentation is kept)."""
-    if not _UNTIDY.search(text):
+    if _surely_tidy(text) or not _UNTIDY.search(text):
         return text
     lines = []
     for line in text.split("\n"):

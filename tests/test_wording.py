@@ -19,7 +19,7 @@ from followup_md.catalogue import CATALOGUE, entry_key
 from followup_md.cli import cli
 from followup_md.links import copy_email, link_index, recipient_email
 from followup_md.model import Note, NoteFile, Step
-from followup_md.phrasing import _UNTIDY, FIELD, Sender, choose, fill, join_words, shown, tidy
+from followup_md.phrasing import _UNTIDY, FIELD, Sender, _surely_tidy, choose, fill, join_words, shown, tidy
 from followup_md.placeholders import PLACEHOLDERS, note_person, words_for
 from followup_md.safe_read import read_file
 from followup_md.sync import SyncPlan, plan_sync
@@ -426,6 +426,18 @@ def test_untidy_text_is_found_as_the_plain_pattern_finds_it(text: str) -> None:
     untidy text exactly where the plain pattern does."""
     plain = re.compile(r"\S\s[\s,.;:?!]|\s$", re.MULTILINE)
     assert bool(_UNTIDY.search(text)) == bool(plain.search(text))
+
+
+@settings(max_examples=1000)
+@given(st.one_of(st.text(), st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0,.;:?!ab")))
+def test_text_surely_tidy_is_text_the_pattern_finds_tidy(text: str) -> None:
+    """`_surely_tidy` (a byte scan of ASCII texts) never passes a text that
+    `_UNTIDY` would find untidy, and turns an ASCII text away only for white
+    space before more of it or a punctuation mark, or at its end."""
+    if _surely_tidy(text):
+        assert not _UNTIDY.search(text)
+    elif text.isascii():
+        assert re.search(r"\s[\s,.;:?!]|\s$", text, re.MULTILINE)
 
 
 # Texts and values for `choose`'s differential test: placeholders (known or
