@@ -398,7 +398,11 @@ def mailto(address: str, subject: str, body: str, cc: str = "") -> str:
 
 def _email_of(note: Note) -> str | None:
     """The first address of the note's `email` (one address, or a list of them)."""
-    return next((email for email in note.facts.get("email", ()) if "@" in email), None)
+    emails: Iterable[str] = note.facts.get("email", ())
+    for email in emails:
+        if "@" in email:
+            return email
+    return None
 
 
 def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str | None:

@@ -64,7 +64,6 @@ def draft_email(
             head, body = "Subject: " + choose(entry.subject, words), template
         lines = [tidy(fill(line, words)) if FIELD.search(line) else line for line in body.split("\n")]
         return tidy(fill(head[8:], words)).strip(), "\n".join(lines).strip("\n") + "\n"
-    sentences = [choose(texts, words) for texts in entry.body]
-    paragraph = " ".join(sentence for sentence in sentences if sentence)
+    paragraph = " ".join(filter(None, [choose(texts, words) for texts in entry.body]))
     body = f"{words['greeting']}\n\n{paragraph}\n\n{words['signature']}\n"
     return choose(entry.subject, words), body
