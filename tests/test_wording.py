@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -15,6 +17,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from followup_md import phrasing
 from followup_md.catalogue import CATALOGUE, entry_key
 from followup_md.cli import cli
 from followup_md.links import copy_email, link_index, recipient_email
@@ -462,3 +465,31 @@ def test_choose_writes_what_fill_and_tidy_write(texts: list[str], words: dict[st
         return ""
 
     assert choose(tuple(texts), words) == plain()
+
+
+class _Counted:
+    """A compiled pattern whose uses are counted (under `name` in `uses`)."""
+
+    def __init__(self, name: str, pattern: re.Pattern[str], uses: Counter[str]) -> None:
+        self.name, self.pattern, self.uses = name, pattern, uses
+
+    def __getattr__(self, attr: str) -> Any:
+        self.uses[self.name] += 1
+        return getattr(self.pattern, attr)
+
+
+def test_the_words_of_a_vault_match_no_pattern_once_each_text_is_prepared(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counts, not a clock: a text is split at its placeholders once, when
+    first chosen from (not filled by a regex each time), and the example
+    vault's actions and drafts are tidy ASCII that no regex has to test."""
+    uses: Counter[str] = Counter()
+    monkeypatch.setattr(phrasing, "FIELD", _Counted("FIELD", phrasing.FIELD, uses))
+    monkeypatch.setattr(phrasing, "_UNTIDY", _Counted("_UNTIDY", phrasing._UNTIDY, uses))
+    phrasing._alternatives.cache_clear()
+    first = _all_drafts(example)
+    assert uses["FIELD"] > 0 and uses["_UNTIDY"] == 0
+    uses.clear()
+    assert _all_drafts(example) == first
+    assert uses == {}
