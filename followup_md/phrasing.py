@@ -63,8 +63,8 @@ _TIDY_CLASSES = bytes(32 if chr(c).isspace() else 44 if chr(c) in ",.;:?!" else 
 
 def _surely_tidy(text: str) -> bool:
     """Whether `_UNTIDY` surely finds nothing in an ASCII `text`: no white
-    space before more of it or a punctuation mark, nor at its end. Its
-    characters' classes are two byte scans where the regex tries each space."""
+    space before more of it or a punctuation mark, nor at its end. Two scans
+    of its characters' classes (a byte table), where the regex tries every space."""
     if not text.isascii():
         return False
     classes = text.encode().translate(_TIDY_CLASSES)
@@ -106,6 +106,7 @@ class _Alternative(NamedTuple):
 
 @cache
 def _alternatives(texts: Texts) -> tuple[_Alternative, ...]:
+    """Each alternative of `texts`, prepared (made once a text, not at each use)."""
     alternatives = []
     for text in texts:
         pieces = FIELD.split(text)  # literal, name, literal, ..., literal
