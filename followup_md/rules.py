@@ -10,7 +10,6 @@ them in order and gives each step its final window.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -57,14 +56,14 @@ def _finish(step: Step, note: Note, config: Config, snooze: date | None) -> Step
             due = due if snooze is None or due >= snooze else skip_weekend(snooze)
             start = min(start, due)
     start, due = shared(start), shared(due)  # one object a day in every pickle of the plan
-    step = replace(step, start=start, due=due, planned=(start, due))
+    planned = (start, due)
     task = note.tasks.get(step.id)
     recorded = note.block.planned.get(step.id) if note.block is not None else None
     if step.status == "open" and task is not None and task.due is not None and recorded:
         shown = (min(task.start or task.due, task.due), task.due)
         if shown != recorded:
-            step = replace(step, start=shown[0], due=shown[1])
-    return step
+            start, due = shown
+    return step.moved(start, due, planned)
 
 
 def plan_note(

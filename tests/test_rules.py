@@ -8,13 +8,14 @@ follow-up (the windows), 003 the old follow through (referral sources),
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import pytest
 
 from followup_md.config import Config
-from followup_md.model import Entry, Exchange
+from followup_md.model import Entry, Exchange, Step
 from followup_md.planner import add_interval, before_weekend, skip_weekend
 
 from .helpers import note_from, steps_of, windows
@@ -938,3 +939,17 @@ def test_a_dormant_contact_is_drafted_a_catch_up_not_a_nice_to_meet_you() -> Non
 def test_log_notes_get_no_steps() -> None:
     steps, waiting = steps_of("type: log\ndate: 2026-11-20\nwith: '[[Maya]]'\n", D)
     assert (steps, waiting) == ([], [])
+
+
+def test_a_step_moved_is_the_step_replaced() -> None:
+    """`Step.moved` writes every field out: one field added to Step and not
+    to it would be lost from every step the rules make."""
+    values: dict[str, object] = {}
+    for number, field in enumerate(fields(Step)):
+        day = date(2026, 1, 1 + number)
+        values[field.name] = (
+            (day, day) if field.name == "planned" else day if "date" in str(field.type) else f"v{number}"
+        )
+    step = Step(**cast(dict[str, Any], values))
+    window = (date(2026, 2, 1), date(2026, 2, 2), (date(2026, 2, 3), date(2026, 2, 4)))
+    assert step.moved(*window) == replace(step, start=window[0], due=window[1], planned=window[2])
