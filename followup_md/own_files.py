@@ -11,11 +11,19 @@ from dataclasses import replace
 from datetime import date
 from io import BytesIO
 
-from followup_md.agenda import DUE_BEGIN_TEXT, DueLineMemo, own_pieces, own_text, render_due
+from followup_md.agenda import (
+    DUE_BEGIN_TEXT,
+    DueLineMemo,
+    agenda_line,
+    is_waiting,
+    own_pieces,
+    own_text,
+    render_due,
+)
 from followup_md.blocks import decode_lines, find_block, find_own_block, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
-from followup_md.links import LinkIndex
+from followup_md.links import LinkIndex, copy_email, recipient_email
 from followup_md.model import (
     Block,
     Exchange,
@@ -136,9 +144,6 @@ def due_change(
     lines, block, problem = read_as
     if problem is not None:
         return []
-    checkboxes = config.due_checkboxes == "always" or (
-        config.due_checkboxes == "auto" and not settings.tasks_plugin
-    )
     inner = render_due(
         steps,
         notes,
@@ -147,7 +152,7 @@ def due_change(
         unreadable,
         today,
         config.link_style,
-        checkboxes,
+        _checkboxes(config, settings),
         memo,
         config.sender,
         config.due_file,
@@ -155,6 +160,43 @@ def due_change(
         mapper,
     )
     return own_change(config.due_file, due, lines, block, inner)
+
+
+def _checkboxes(config: Config, settings: VaultSettings) -> bool:
+    """Whether Due.md's lines are tasks: always, never, or when the Tasks plugin
+    would not take them for the notes' own."""
+    mode = config.due_checkboxes
+    return mode == "always" or (mode == "auto" and not settings.tasks_plugin)
+
+
+def due_lines(
+    steps: Sequence[Step],
+    notes: Mapping[str, Note],
+    today: date,
+    config: Config,
+    settings: VaultSettings,
+    names: LinkIndex,
+) -> list[tuple[Step, tuple[str | None, str], str]]:
+    """The Due.md lines of these steps (one note's) that Due.md shows, each with
+    the addresses it was written for: what `render_due` would make of them, made
+    where the note is planned (on every core), for its memo."""
+    checkboxes = _checkboxes(config, settings)
+    made = []
+    for step in steps:
+        if step.status == "open" and not is_waiting(step, today):
+            emails = (recipient_email(step, notes, names), copy_email(step, notes, names))
+            line = agenda_line(
+                step,
+                notes[step.note],
+                emails,
+                today,
+                config.link_style,
+                checkboxes,
+                config.sender,
+                config.due_file,
+            )
+            made.append((step, emails, line))
+    return made
 
 
 def stats_change(

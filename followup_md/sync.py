@@ -36,6 +36,7 @@ from followup_md.own_files import (
     OwnRead,
     block_found,
     due_change,
+    due_lines,
     ics_change,
     outside_block,
     read_own,
@@ -202,12 +203,12 @@ def plan_read(
     names = _link_index(notes, memo)
     found = exchanges(notes, names)
     problems += unused_settings(config, notes.values(), paths)
+    lines: DueLineMemo = memo.lines if memo is not None else {}  # filled as notes are planned
     steps, waiting, noted, changes = _plan_notes(
-        read, notes, ticks, found, names, config, settings, today, memo, mapper
+        read, notes, ticks, found, names, config, settings, today, memo, lines, mapper
     )
     problems += noted
     problems.sort(key=lambda problem: (problem.path, problem.line))
-    lines = memo.lines if memo is not None else None
     changes += due_change(
         due,
         due_read,
@@ -297,17 +298,19 @@ def _plan_notes(
     settings: VaultSettings,
     today: date,
     memo: PlanMemo | None,
+    lines: DueLineMemo,
     mapper: Mapper,
 ) -> tuple[list[Step], list[Waiting], list[Problem], list[FileChange]]:
     """Every note planned in path order, Due.md's ticks applied first (`notes`
-    is updated with them): the steps, why notes wait, problems, changed notes."""
+    is updated with them): the steps, why notes wait, problems, changed notes;
+    `lines` takes the Due.md lines of the notes planned."""
     steps: list[Step] = []
     waiting: list[Waiting] = []
     problems: list[Problem] = []
     changes: list[FileChange] = []
     for path in sorted(notes):
         notes[path] = _ticked(notes[path], ticks, today)
-    outcomes = _outcomes(notes, found, config, settings.syntax, today, memo, mapper)
+    outcomes = _outcomes(notes, found, names, config, settings, today, memo, lines, mapper)
     names.suggest_ahead(broken_links(notes.values(), names), mapper)
     for path in sorted(notes):
         note = notes[path]
@@ -325,15 +328,17 @@ def _plan_notes(
 def _outcomes(
     notes: Mapping[str, Note],
     found: Mapping[str, Exchange],
+    names: LinkIndex,
     config: Config,
-    syntax: TaskSyntax,
+    settings: VaultSettings,
     today: date,
     memo: PlanMemo | None,
+    lines: DueLineMemo,
     mapper: Mapper,
 ) -> dict[str, NoteOutcome]:
     """Each note's outcome: what the memo kept of planning the same note before,
-    or planned now (all of them by one `mapper` call); the memo is left
-    holding this round's."""
+    or planned now (all of them by one `mapper` call, each with its Due.md
+    lines, which go to `lines`); the memo is left holding this round's."""
     outcomes: dict[str, NoteOutcome] = {}
     todo: list[str] = []
     for path, note in notes.items():
@@ -343,12 +348,15 @@ def _outcomes(
         else:
             todo.append(path)
 
-    def plan(path: str) -> NoteOutcome:
-        return _plan_note(notes[path], found.get(path, NO_EXCHANGE), config, syntax, today)
+    def plan(path: str) -> tuple[NoteOutcome, list[tuple[Step, tuple[str | None, str], str]]]:
+        outcome = _plan_note(notes[path], found.get(path, NO_EXCHANGE), config, settings.syntax, today)
+        return outcome, due_lines(outcome[0], notes, today, config, settings, names)
 
     planned = mapper(plan, todo)
-    for path, outcome in zip(todo, planned, strict=True):
+    for path, (outcome, made) in zip(todo, planned, strict=True):
         outcomes[path] = outcome
+        for step, emails, line in made:
+            lines[(step, today)] = (notes[path], emails, line)
         if memo is not None:
             memo.notes[path] = (notes[path], found.get(path, NO_EXCHANGE), today, outcome)
     if memo is not None:

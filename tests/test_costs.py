@@ -228,7 +228,7 @@ def test_a_sync_after_one_edit_plans_that_note_alone(
     and takes the rest from the cache."""
     from click.testing import CliRunner
 
-    from followup_md import agenda, sync
+    from followup_md import agenda, own_files, sync
     from followup_md.cli import cli
 
     people = {
@@ -248,7 +248,8 @@ def test_a_sync_after_one_edit_plans_that_note_alone(
         return agenda_line(step, note, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(sync, "_plan_note", counted_plan)
-    monkeypatch.setattr(agenda, "agenda_line", counted_line)
+    monkeypatch.setattr(agenda, "agenda_line", counted_line)  # the lines of notes served from the cache
+    monkeypatch.setattr(own_files, "agenda_line", counted_line)  # those made where a note is planned
 
     def run() -> None:
         planned.clear()
@@ -273,6 +274,35 @@ def test_a_sync_after_one_edit_plans_that_note_alone(
     watcher.start()  # from the cache, as sync starts
     watcher.sync()
     assert planned == [] and lines == []
+
+
+def test_due_md_lines_are_made_where_their_notes_are_planned(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note's Due.md lines are made beside its plan (on every core), not in a
+    second round over every step once all are planned: rendering Due.md then
+    only reads them back."""
+    from followup_md import agenda, own_files
+    from followup_md.sync import plan_sync
+
+    made: list[str] = []
+    agenda_line = agenda.agenda_line
+
+    def counted(where: str) -> Callable[..., str]:
+        def line(*args: Any) -> str:
+            made.append(where)
+            return agenda_line(*args)
+
+        return line
+
+    monkeypatch.setattr(agenda, "agenda_line", counted("after"))
+    monkeypatch.setattr(own_files, "agenda_line", counted("planned"))
+    files = [
+        NoteFile(f"P{n}.md", f"---\ntype: contact\nmet: 2026-11-1{n}\n---\n".encode(), None) for n in range(5)
+    ]
+    plan = plan_sync(files, None, Config(), VaultSettings(), TODAY, UTC_ZONE)
+    due = next(change.new for change in plan.changes if change.path == "Due.md").decode()
+    assert made == ["planned"] * 5 and due.count("](P") + due.count("[[P") >= 5
 
 
 def test_the_watcher_keeps_its_link_index_and_suggestions_while_names_stay(
