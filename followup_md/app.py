@@ -87,10 +87,12 @@ def _plan(read: dict[str, ReadFile], probe: Probe, config: Config, settings: Vau
     )
 
 
-def _on_every_core(func: Callable[[T], R], items: Sequence[T], /, weight: int = 1) -> list[R]:
-    """The per-note work of planning (each note's plan, each Due.md line, each
-    broken link's suggestions), shared among the machine's cores."""
-    return fork_map(func, items, min_share=max(1, PLAN_SHARE // weight))
+def _on_every_core(
+    func: Callable[[T], R], items: Sequence[T], /, meanwhile: Callable[[], object] | None = None
+) -> list[R]:
+    """The per-note work of planning (each note's plan and Due.md lines; a
+    Due.md line the memo holds no more), shared among the machine's cores."""
+    return fork_map(func, items, min_share=PLAN_SHARE, meanwhile=meanwhile)
 
 
 @dataclass

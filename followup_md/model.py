@@ -50,14 +50,20 @@ class Mapper(Protocol):
     """`[func(item) for item in items]`, however it is computed: `serially`, or
     (chosen at the IO edge) shared among the machine's cores. The pure stages
     take one for their per-note work and must get what `serially` gives.
-    `weight` is how many notes' work one item is about: work is shared out
-    only when there is enough of it to be worth a fork."""
+    `meanwhile` is the caller's own work, done in this process (its effects
+    kept) while the items are shared out; before them when they are not."""
 
-    def __call__(self, func: Callable[[T], R], items: Sequence[T], /, weight: int = 1) -> list[R]: ...
+    def __call__(
+        self, func: Callable[[T], R], items: Sequence[T], /, meanwhile: Callable[[], object] | None = None
+    ) -> list[R]: ...
 
 
-def serially(func: Callable[[T], R], items: Sequence[T], /, weight: int = 1) -> list[R]:
-    """The plain mapper: one item after the other, here."""
+def serially(
+    func: Callable[[T], R], items: Sequence[T], /, meanwhile: Callable[[], object] | None = None
+) -> list[R]:
+    """The plain mapper: `meanwhile`, then one item after the other, here."""
+    if meanwhile is not None:
+        meanwhile()
     return [func(item) for item in items]
 
 

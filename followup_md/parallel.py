@@ -47,12 +47,15 @@ def fork_map(
     workers: int | None = None,
     progress: Callable[[int], object] | None = None,
     min_share: int = MIN_SHARE,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[R]:
     """`[func(item) for item in items]`, in that order, shared among `workers`
     processes (default: what `workers_for` says of `min_share`). `func` must not write
     anything: a child's side effects are lost with it. `progress(n)` is told
     of n more items done, in the parent only: its own as they are done, the
-    children's when they are in.
+    children's when they are in. `meanwhile` is the caller's own work, done
+    by the parent once the children are at the items (before the items, when
+    there are no children), before it takes any of them.
 
     The items are cut into CHUNKS pieces a process, which the processes take
     in turn from a queue as they finish the last: a child pickles each piece's
@@ -61,6 +64,8 @@ def fork_map(
     (pickling makes a child's slower) and little is left to load at the end."""
     workers = workers_for(len(items), min_share) if workers is None else workers
     if workers < 2 or not items:
+        if meanwhile is not None:
+            meanwhile()
         return [_counted(func, item, progress) for item in items]
     size = -(-len(items) // (workers * CHUNKS))
     pieces = [items[start : start + size] for start in range(0, len(items), size)]
@@ -72,6 +77,8 @@ def fork_map(
             with contextlib.suppress(OSError):  # no process or file to be had (a limit): less help
                 child = _spawn(func, pieces, queue, children.values())
                 children[child.pid] = child
+        if meanwhile is not None:
+            meanwhile()
         while (number := _taken(queue)) is not None:
             done[number] = [_counted(func, item, progress) for item in pieces[number]]
             _gather(children, done, progress, wait=False)

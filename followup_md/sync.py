@@ -6,7 +6,7 @@ the same plan and differ only in what they do with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 
@@ -310,8 +310,10 @@ def _plan_notes(
     changes: list[FileChange] = []
     for path in sorted(notes):
         notes[path] = _ticked(notes[path], ticks, today)
-    outcomes = _outcomes(notes, found, names, config, settings, today, memo, lines, mapper)
-    names.suggest_ahead(broken_links(notes.values(), names), mapper)
+    broken = broken_links(notes.values(), names)
+    outcomes = _outcomes(
+        notes, found, names, config, settings, today, memo, lines, mapper, lambda: names.suggest_ahead(broken)
+    )
     for path in sorted(notes):
         note = notes[path]
         note_steps, note_waiting, new, problem, checked = outcomes[path]
@@ -335,10 +337,12 @@ def _outcomes(
     memo: PlanMemo | None,
     lines: DueLineMemo,
     mapper: Mapper,
+    meanwhile: Callable[[], object],
 ) -> dict[str, NoteOutcome]:
     """Each note's outcome: what the memo kept of planning the same note before,
     or planned now (all of them by one `mapper` call, each with its Due.md
-    lines, which go to `lines`); the memo is left holding this round's."""
+    lines, which go to `lines`, while this process does `meanwhile`); the memo
+    is left holding this round's."""
     outcomes: dict[str, NoteOutcome] = {}
     todo: list[str] = []
     for path, note in notes.items():
@@ -352,7 +356,7 @@ def _outcomes(
         outcome = _plan_note(notes[path], found.get(path, NO_EXCHANGE), config, settings.syntax, today)
         return outcome, due_lines(outcome[0], notes, today, config, settings, names)
 
-    planned = mapper(plan, todo)
+    planned = mapper(plan, todo, meanwhile=meanwhile)
     for path, (outcome, made) in zip(todo, planned, strict=True):
         outcomes[path] = outcome
         for step, emails, line in made:

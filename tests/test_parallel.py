@@ -19,10 +19,12 @@ from hypothesis import strategies as st
 from followup_md import parallel, vault
 from followup_md.app import plan_vault
 from followup_md.cached_read import probe_vault
+from followup_md.config import Config
 from followup_md.layout import LEFTOVER, TEMP_SUFFIX
-from followup_md.links import SEARCH_WEIGHT, LinkIndex
-from followup_md.model import Mapper, R, Stat, T, serially
+from followup_md.links import LinkIndex
+from followup_md.model import Mapper, NoteFile, R, Stat, T, TaskSyntax, VaultSettings, serially
 from followup_md.parallel import fork_map, workers_for
+from followup_md.parse import read_entry
 from followup_md.vault import load_config, read_settings
 
 from .conftest import REPO, TODAY, MakeVault
@@ -221,7 +223,9 @@ def test_the_walk_shared_among_processes_finds_what_one_finds(tmp_path: Path, wo
     one = walked(serially)
     assert len(one[0]) == 3 + vault.BATCH + 40 + 7 + 1
     assert [why for _, why in one[1]].count(LEFTOVER) == 1 and len(one[1]) == 3
-    assert walked(lambda func, items, weight=1: fork_map(func, items, workers)) == one
+    assert (
+        walked(lambda func, items, meanwhile=None: fork_map(func, items, workers, meanwhile=meanwhile)) == one
+    )
     assert _no_children_left()
 
 
@@ -230,7 +234,9 @@ def test_a_file_or_folder_gone_between_listing_and_stat_is_left_out(tmp_path: Pa
     config = load_config(tmp_path)
     settings_ = read_settings(tmp_path, config)
 
-    def removing(func: Callable[[T], R], items: Sequence[T], /, weight: int = 1) -> list[R]:
+    def removing(
+        func: Callable[[T], R], items: Sequence[T], /, meanwhile: Callable[[], object] | None = None
+    ) -> list[R]:
         (tmp_path / "n1.md").unlink()
         shutil.rmtree(tmp_path / "Big" / "Deeper")
         return serially(func, items)
@@ -240,32 +246,48 @@ def test_a_file_or_folder_gone_between_listing_and_stat_is_left_out(tmp_path: Pa
     assert not any(rel.startswith("Big/Deeper/") for rel in found)
 
 
-def test_suggestions_made_ahead_by_several_processes_are_those_made_one_by_one() -> None:
-    paths = [f"People/Person {n}.md" for n in range(300)] + [f"Firms/Company {n}.md" for n in range(40)]
-    aliases = {"People/Person 7.md": ["Pat Seven"], "Firms/Company 3.md": ["ACME"]}
-    broken = [
-        "Person 730421 (gone)",
-        "Pat Sevn",
-        "acme corp",
-        "Compny 3",
-        "Nobody at all",
-        "Person 12",
-        "Pat Sevn",
-    ]
-    one = LinkIndex(paths, aliases)
-    expected = [one.suggest(name) for name in broken]
-    calls: list[tuple[int, int]] = []
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_callers_own_work_is_done_here_while_the_items_are_shared_out(workers: int) -> None:
+    """`meanwhile` runs once, in the parent (what it does is kept), whether the
+    items are shared out or not, and changes nothing of the results."""
+    done: list[int] = []
+    squares = fork_map(lambda n: n * n, range(2000), workers, meanwhile=lambda: done.append(os.getpid()))
+    assert squares == [n * n for n in range(2000)] and done == [os.getpid()]
+    assert _no_children_left()
 
-    def forking(func: Callable[[T], R], items: Sequence[T], /, weight: int = 1) -> list[R]:
-        calls.append((len(items), weight))
-        return fork_map(func, items, 2)
 
-    ahead = LinkIndex(paths, aliases)
-    ahead.suggest_ahead(broken, forking)
-    ahead.suggest_ahead(broken, forking)  # all known: nothing searched again
-    assert calls == [(len(set(broken)), SEARCH_WEIGHT)]
-    assert [ahead.suggest(name) for name in broken] == expected
-    assert ahead.lookups[1] == one.lookups[1]
+def test_a_syncs_suggestions_are_made_while_its_notes_are_planned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken link's "did you mean" search (a whole index each) is the
+    parent's own work while the notes are planned on the other cores: it is
+    searched once, in this process, and gives what a search on its own does."""
+    from followup_md.sync import plan_read
+
+    notes = {f"People/Person {n}.md": "---\ntype: contact\nmet: 2026-11-10\n---\n" for n in range(300)}
+    notes["Log/Call.md"] = "---\ntype: log\ndate: 2026-11-12\nwith: ['[[Person 730421 (gone)]]']\n---\n"
+    read = {
+        path: read_entry(NoteFile(path, text.encode(), None), Config(), TaskSyntax())
+        for path, text in notes.items()
+    }
+    searched: list[int] = []
+    search = LinkIndex._search
+
+    def counted(index: LinkIndex, key: str, limit: int) -> object:
+        searched.append(os.getpid())
+        return search(index, key, limit)
+
+    monkeypatch.setattr(LinkIndex, "_search", counted)
+    mapped: list[int] = []
+
+    def forking(
+        func: Callable[[T], R], items: Sequence[T], /, meanwhile: Callable[[], object] | None = None
+    ) -> list[R]:
+        mapped.append(len(items))
+        return fork_map(func, items, 2, meanwhile=meanwhile)
+
+    plan = plan_read(read, None, Config(), VaultSettings(), date(2026, 11, 20), mapper=forking)
+    assert searched == [os.getpid()] and mapped == [len(notes), 0]  # then no Due.md line left to make
+    alone = plan_read(read, None, Config(), VaultSettings(), date(2026, 11, 20))
+    assert plan.problems == alone.problems and any("did you mean" in p.message for p in plan.problems)
     assert _no_children_left()
 
 
