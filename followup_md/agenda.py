@@ -166,8 +166,10 @@ def recorded_date(text: str) -> date | None:
         return None
 
 
-# (step, today) -> (its note, its addressee's emails, its line), kept by the watcher
-DueLineMemo = dict[tuple[Step, date], tuple[Note, tuple[str | None, str], str]]
+# (a step's note, its id, today) -> (its note, its addressee's emails, its line,
+# the step), kept by the watcher and the cache. Keyed by names, not by the step
+# itself: hashing a step hashes all its fields, twice for every line of a sync.
+DueLineMemo = dict[tuple[str, str, date], tuple[Note, tuple[str | None, str], str, Step]]
 
 
 def render_due(
@@ -230,9 +232,12 @@ def _section_lines(
     fields) again and again was most of the time a sync after one edit spent
     here."""
     shown = [step for group in groups.values() for step in group]
-    keys = [(step, today) for step in shown]
+    keys = [(step.note, step.id, today) for step in shown]
     emails = [(recipient_email(step, notes, names), copy_email(step, notes, names)) for step in shown]
-    lines = [_remembered(memo, key, notes[key[0].note], mail) for key, mail in zip(keys, emails, strict=True)]
+    lines = [
+        _remembered(memo, key, step, notes[step.note], mail)
+        for key, step, mail in zip(keys, shown, emails, strict=True)
+    ]
     missing = [at for at, line in enumerate(lines) if line is None]
 
     def line_of(at: int) -> str:
@@ -242,7 +247,7 @@ def _section_lines(
     for at, line in zip(missing, mapper(line_of, missing), strict=True):
         lines[at] = line
         if memo is not None:
-            memo[keys[at]] = (notes[shown[at].note], emails[at], line)
+            memo[keys[at]] = (notes[shown[at].note], emails[at], line, shown[at])
     if memo is not None and len(memo) > len(keys):  # keep only this round's lines: steps change over weeks
         current = set(keys)
         for gone in [key for key in memo if key not in current]:
@@ -252,12 +257,19 @@ def _section_lines(
 
 
 def _remembered(
-    memo: DueLineMemo | None, key: tuple[Step, date], note: Note, emails: tuple[str | None, str]
+    memo: DueLineMemo | None,
+    key: tuple[str, str, date],
+    step: Step,
+    note: Note,
+    emails: tuple[str | None, str],
 ) -> str | None:
-    """The memo's line for a step, while its note is the same object and its
+    """The memo's line for a step, while the step is the same (most often the
+    very object: a plan kept holds it), its note the same object and its
     addressee's emails the same."""
     known = memo.get(key) if memo is not None else None
-    return known[2] if known is not None and known[0] is note and known[1] == emails else None
+    if not (isinstance(known, tuple) and len(known) == 4) or known[0] is not note or known[1] != emails:
+        return None  # none, another's, or what a crafted cache holds
+    return known[2] if (known[3] is step or known[3] == step) and isinstance(known[2], str) else None
 
 
 def _problem_lines(problems: Sequence[Problem], unreadable: int) -> list[str]:

@@ -53,8 +53,9 @@ CACHE_LIMIT = 1 << 30  # bytes: a pickle larger than this is not ours
 # Bumped when the same bytes are read into different facts (2: company, role
 # and name hold a link's display text), or a kept plan or the notes tier
 # changes shape (3: a plan holds its warnings; 4: the tier ends with the link
-# index's suggestions), which the types' fields cannot show.
-READING = 4
+# index's suggestions; 5: a Due.md line is kept by its step's note and id, with
+# the step), which the types' fields cannot show.
+READING = 5
 
 
 def _layout() -> str:
@@ -362,7 +363,7 @@ def _parts(tier: NotesTier) -> list[NotesTier]:
     read, plans, lines = tier
     by_note: dict[str, dict[Any, Any]] = {}
     for key, line in lines.items():
-        by_note.setdefault(key[0].note, {})[key] = line
+        by_note.setdefault(key[0], {})[key] = line
     paths = sorted(read)
     parts: list[NotesTier] = []
     for start in range(0, len(paths), PART):

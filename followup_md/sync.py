@@ -360,7 +360,7 @@ def _outcomes(
     for path, (outcome, made) in zip(todo, planned, strict=True):
         outcomes[path] = outcome
         for step, emails, line in made:
-            lines[(step, today)] = (notes[path], emails, line)
+            lines[(step.note, step.id, today)] = (notes[path], emails, line, step)
         if memo is not None:
             memo.notes[path] = (notes[path], found.get(path, NO_EXCHANGE), today, outcome)
     if memo is not None:

@@ -676,7 +676,7 @@ def _crafted_tier(name: str, tier: Any) -> None:
     elif name == "a plan cut short":
         plans[rel] = plans[rel][:1]
     else:
-        lines[next(key for key in lines if key[0].note == rel)] = 5
+        lines[next(key for key in lines if key[0] == rel)] = 5
 
 
 @pytest.mark.parametrize(

@@ -522,7 +522,7 @@ def test_a_sync_writes_with_a_memo_of_only_what_the_cache_will_keep(
     def checked(root: Any, plan: Any, *args: Any) -> Any:
         gc.collect()
         for memo in (o for o in gc.get_objects() if isinstance(o, PlanMemo)):
-            lines = sorted({note.path for note, _, _ in memo.lines.values()})
+            lines = sorted({known[0].path for known in memo.lines.values()})
             memos.append((memo.index, sorted(memo.notes), lines))
         return apply_plan(root, plan, *args)
 
