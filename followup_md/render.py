@@ -33,8 +33,8 @@ _BLOCK_ID = re.compile(r" ?\^fu-[A-Za-z0-9-]+[ \t]*$")
 
 def task_text(text: str) -> str:
     """User text for a task line: one line, without the emoji the Tasks plugin
-    reads as fields (they cannot be escaped), Markdown-escaped."""
-    return escape_markdown(one_line(_TASK_FIELD_CHARS.sub("", text)))
+    reads as fields (they cannot be escaped; ASCII holds none), Markdown-escaped."""
+    return escape_markdown(one_line(text if text.isascii() else _TASK_FIELD_CHARS.sub("", text)))
 
 
 def _fields(syntax: TaskSyntax, start: date | None, due: date, done: date | None) -> str:

@@ -39,6 +39,11 @@ def test_canonical_task_line() -> None:
     assert line == "- [ ] Send Jane a thank-you email #followup 🛫 2026-11-20 📅 2026-11-21 ^fu-thank-you"
 
 
+def test_ascii_text_holds_no_tasks_field_character() -> None:
+    """What lets `task_text` pass ASCII text by without looking for them."""
+    assert not any(render._TASK_FIELD_CHARS.search(chr(code)) for code in range(128))
+
+
 def test_no_start_field_when_start_is_due() -> None:
     line = render_task(_step(start=date(2026, 11, 21)), TaskSyntax(), "#followup")
     assert line == "- [ ] Send Jane a thank-you email #followup 📅 2026-11-21 ^fu-thank-you"
