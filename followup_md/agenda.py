@@ -233,11 +233,9 @@ def _section_lines(
     here."""
     shown = [step for group in groups.values() for step in group]
     keys = [(step.note, step.id, today) for step in shown]
-    emails = [(recipient_email(step, notes, names), copy_email(step, notes, names)) for step in shown]
-    lines = [
-        _remembered(memo, key, step, notes[step.note], mail)
-        for key, step, mail in zip(keys, shown, emails, strict=True)
-    ]
+    remembered = [_remembered(memo, key, step, notes, names) for key, step in zip(keys, shown, strict=True)]
+    emails = [mail for mail, _ in remembered]
+    lines = [line for _, line in remembered]
     missing = [at for at, line in enumerate(lines) if line is None]
 
     def line_of(at: int) -> str:
@@ -260,16 +258,24 @@ def _remembered(
     memo: DueLineMemo | None,
     key: tuple[str, str, date],
     step: Step,
-    note: Note,
-    emails: tuple[str | None, str],
-) -> str | None:
-    """The memo's line for a step, while the step is the same (most often the
-    very object: a plan kept holds it), its note the same object and its
-    addressee's emails the same."""
+    notes: Mapping[str, Note],
+    names: LinkIndex,
+) -> tuple[tuple[str | None, str], str | None]:
+    """The addresses a step's email is for, and the memo's line for it while
+    still good: the step the same (most often the very object: a plan kept
+    holds it), its note the same object, the addresses the same. Those of a
+    step to the note's own person that copies no source are its note's own,
+    so the memo's stand without being sought again."""
+    note = notes[step.note]
     known = memo.get(key) if memo is not None else None
-    if not (isinstance(known, tuple) and len(known) == 4) or known[0] is not note or known[1] != emails:
-        return None  # none, another's, or what a crafted cache holds
-    return known[2] if (known[3] is step or known[3] == step) and isinstance(known[2], str) else None
+    if not (isinstance(known, tuple) and len(known) == 4 and isinstance(known[2], str)):
+        known = None  # none, or what a crafted cache holds
+    elif known[0] is not note or not (known[3] is step or known[3] == step):
+        known = None
+    elif not step.via and "referred_by" not in note.facts and isinstance(known[1], tuple):
+        return known[1], known[2]
+    emails = (recipient_email(step, notes, names), copy_email(step, notes, names))
+    return emails, (known[2] if known is not None and known[1] == emails else None)
 
 
 def _problem_lines(problems: Sequence[Problem], unreadable: int) -> list[str]:

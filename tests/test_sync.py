@@ -424,13 +424,22 @@ def test_planning_with_a_memo_gives_the_same_plan(make_vault: MakeVault) -> None
     read = {rel: entry(rel) for rel, _ in walk_notes(root, config, settings)}
     memo = PlanMemo()
     maya = "people/Maya Chen.md"
-    for day in (date(2026, 11, 20), date(2026, 11, 20), date(2026, 11, 27)):
+    email = "email: maya.chen@brightline.example"
+    rounds = [(date(2026, 11, 20), ""), (date(2026, 11, 20), "maya@new.example"), (date(2026, 11, 27), "")]
+    for day, address in rounds:
+        # one note changes between plans (its place; its address, which the
+        # emails to and copied to the people she referred and introduced
+        # carry), the rest are the same objects
         edit(root, maya, ("where: the PyData NYC meetup", f"where: meetup {day}"))
-        read[maya] = entry(maya)  # one note changes between plans, the rest are the same objects
+        if address:
+            edit(root, maya, (email, f"email: {address}"))
+        read[maya] = entry(maya)
         assert plan_read(read, None, config, settings, day, memo) == plan_read(
             read, None, config, settings, day
         )
         edit(root, maya, (f"where: meetup {day}", "where: the PyData NYC meetup"))
+        if address:
+            edit(root, maya, (f"email: {address}", email))
 
 
 def test_one_vault_gives_the_same_bytes_in_every_time_zone(make_vault: MakeVault) -> None:
