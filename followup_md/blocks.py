@@ -152,7 +152,7 @@ def block_span(data: bytes, block: Block) -> tuple[int, int]:
     end: a block is most often a note's last lines, so few are walked.
     ValueError for a block not within the note's lines (a crafted cache's:
     never walked, its count may be any)."""
-    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    lines = data.count(b"\n") + (data[-1:] not in (b"", b"\n"))
     if not 0 <= block.begin <= block.end < lines:
         raise ValueError(block)
     after = lines - block.end - 1  # lines below the block

@@ -726,9 +726,10 @@ def test_a_notes_tier_not_the_one_its_record_indexed_is_never_read_in_part(
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("lines", [(0, 10**12), (-(10**12), -(10**12)), (3, 1), (50, 60), (-1, 2)])
+@pytest.mark.parametrize("empty", [False, True])
+@pytest.mark.parametrize("lines", [(0, 10**12), (-(10**12), -(10**12)), (3, 1), (50, 60), (-1, 2), (0, 0)])
 def test_a_crafted_block_reaching_out_of_its_note_neither_hangs_nor_crashes(
-    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, lines: tuple[int, int]
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, lines: tuple[int, int], empty: bool
 ) -> None:
     """A note served from a crafted notes tier whose block's lines are not
     within its bytes: the block is never looked for line by line (a count of
@@ -742,7 +743,8 @@ def test_a_crafted_block_reaching_out_of_its_note_neither_hangs_nor_crashes(
     entries, plans, _ = loaded[0]
     rel = "People/Raj.md"
     note = entries[rel].result
-    entries[rel] = replace(entries[rel], result=replace(note, block=Block(*lines, note.block.planned)))
+    block = Block(*lines, note.block.planned)
+    entries[rel] = replace(entries[rel], result=replace(note, block=block, data=b"" if empty else note.data))
     del plans[rel]  # planned again
     cache.save(root, run, loaded[0], loaded[1])
     before = (root / rel).read_bytes()
