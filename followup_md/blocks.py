@@ -149,8 +149,13 @@ def _day(text: str) -> date | None:
 def block_span(data: bytes, block: Block) -> tuple[int, int]:
     """Where a block's lines, its markers with them, lie in the note's bytes
     (start, stop: the end marker's line ending included), counted from the
-    end: a block is most often a note's last lines, so few are walked."""
-    after = data.count(b"\n") + (not data.endswith(b"\n")) - block.end - 1  # lines below the block
+    end: a block is most often a note's last lines, so few are walked.
+    ValueError for a block not within the note's lines (a crafted cache's:
+    never walked, its count may be any)."""
+    lines = data.count(b"\n") + (data[-1:] not in (b"", b"\n"))
+    if not 0 <= block.begin <= block.end < lines:
+        raise ValueError(block)
+    after = lines - block.end - 1  # lines below the block
     at = len(data)
     for _ in range(after):
         at = data.rfind(b"\n", 0, at - 1) + 1  # where the line ending at `at` starts

@@ -169,7 +169,15 @@ def _planned(
         steps, waiting = plan_note(note, exchange, config, today)
     except (OverflowError, ValueError):  # a bound missed where dates are read: this note only
         return [], [], None, Problem(note.path, 1, f"a date is too far from {today} to compute with")
-    new = _guarded(note, old, render_note(note, steps, syntax, config.tag, config.heading))
+    try:
+        new = _guarded(note, old, render_note(note, steps, syntax, config.tag, config.heading))
+    except ValueError:  # a block not within the note's lines: a crafted cache's note, never one read
+        return (
+            [],
+            [],
+            None,
+            Problem(note.path, 1, "the cache's copy of this note is not the note; delete .followup-md"),
+        )
     if note.block is None and new != old and not block_found(new.decode("utf-8"), note.path):
         return steps, waiting, None, Problem(note.path, old.count(b"\n") + 1, UNCLOSED_AT_END)
     return steps, waiting, (new if new != old else None), None

@@ -723,3 +723,31 @@ def test_a_notes_tier_not_the_one_its_record_indexed_is_never_read_in_part(
     assert run is not None and all(load_part(root, run, index) is not None for index in range(3))
     crafted = replace(run, tier=((run.tier[0][0], run.tier[0][1] + 1, run.tier[0][2]), *run.tier[1:]))
     assert load_part(root, crafted, 0) is None
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("empty", [False, True])
+@pytest.mark.parametrize("lines", [(0, 10**12), (-(10**12), -(10**12)), (3, 1), (50, 60), (-1, 2), (0, 0)])
+def test_a_crafted_block_reaching_out_of_its_note_neither_hangs_nor_crashes(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, lines: tuple[int, int], empty: bool
+) -> None:
+    """A note served from a crafted notes tier whose block's lines are not
+    within its bytes: the block is never looked for line by line (a count of
+    10**12 lines walked was a hang), and nothing is written of it."""
+    from followup_md import cache
+    from followup_md.model import Block
+
+    root, _ = _synced_in_parts(make_vault, monkeypatch)
+    run, loaded = load_run(root), cache.load_notes(root)
+    assert run is not None and loaded is not None
+    entries, plans, _ = loaded[0]
+    rel = "People/Raj.md"
+    note = entries[rel].result
+    block = Block(*lines, note.block.planned)
+    entries[rel] = replace(entries[rel], result=replace(note, block=block, data=b"" if empty else note.data))
+    del plans[rel]  # planned again
+    cache.save(root, run, loaded[0], loaded[1])
+    before = (root / rel).read_bytes()
+    _edited(root, [("People/Jane.md", "front matter")])
+    sync(root)
+    assert (root / rel).read_bytes() == before
