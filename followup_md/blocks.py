@@ -149,13 +149,19 @@ def _day(text: str) -> date | None:
 def block_span(data: bytes, block: Block) -> tuple[int, int]:
     """Where a block's lines, its markers with them, lie in the note's bytes
     (start, stop: the end marker's line ending included), counted from the
-    end: a block is most often a note's last lines, so few are walked.
+    end: a block is most often a note's last lines, so few are walked (when
+    many would be, the note's lines are split and measured in one go).
     ValueError for a block not within the note's lines (a crafted cache's:
     never walked, its count may be any)."""
     lines = data.count(b"\n") + (data[-1:] not in (b"", b"\n"))
     if not 0 <= block.begin <= block.end < lines:
         raise ValueError(block)
     after = lines - block.end - 1  # lines below the block
+    if after + block.end - block.begin >= WALK_LIMIT:
+        ends = data.split(b"\n")  # each line but its `\n`
+        start = sum(map(len, ends[: block.begin])) + block.begin
+        stop = start + sum(map(len, ends[block.begin : block.end + 1])) + block.end - block.begin + 1
+        return start, min(stop, len(data))  # the last line may end without a `\n`
     at = len(data)
     for _ in range(after):
         at = data.rfind(b"\n", 0, at - 1) + 1  # where the line ending at `at` starts
@@ -163,6 +169,9 @@ def block_span(data: bytes, block: Block) -> tuple[int, int]:
     for _ in range(block.end - block.begin + 1):
         at = data.rfind(b"\n", 0, at - 1) + 1
     return at, stop
+
+
+WALK_LIMIT = 256  # lines: more are found by one split of the note than walked one by one
 
 
 def inner_lines(lines: list[str], block: Block) -> list[str]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from followup_md import blocks
 from followup_md.blocks import (
     _BEGIN_LINE,
     _FIELDS,
@@ -53,11 +55,15 @@ def test_no_markers_no_block() -> None:
         st.text(alphabet="a\r\n\u2028é", max_size=4).map(lambda t: t.replace("\n", "") + "\n"), max_size=12
     ),
     st.text(alphabet="a\r\u2028", max_size=3),
+    st.integers(0, 12),
     st.data(),
 )
-def test_a_blocks_span_is_where_its_lines_are(lines: list[str], last: str, data: st.DataObject) -> None:
-    """The bytes `block_span` finds from the end are the block's lines as
-    `split_lines` counts them, line endings and an unended last line included."""
+def test_a_blocks_span_is_where_its_lines_are(
+    lines: list[str], last: str, walk: int, data: st.DataObject
+) -> None:
+    """The bytes `block_span` finds from the end (or, past `walk` lines, by
+    splitting the note) are the block's lines as `split_lines` counts them,
+    line endings and an unended last line included."""
     text = "".join(lines) + last
     counted = split_lines(text)
     if not counted:
@@ -65,8 +71,9 @@ def test_a_blocks_span_is_where_its_lines_are(lines: list[str], last: str, data:
     begin = data.draw(st.integers(0, len(counted) - 1))
     end = data.draw(st.integers(begin, len(counted) - 1))
     encoded = text.encode("utf-8")
-    start, stop = block_span(encoded, Block(begin, end, {}))
-    assert encoded[start:stop].decode("utf-8") == "".join(counted[begin : end + 1])
+    with patch.object(blocks, "WALK_LIMIT", walk):
+        start, stop = block_span(encoded, Block(begin, end, {}))
+    assert stop <= len(encoded) and encoded[start:stop].decode("utf-8") == "".join(counted[begin : end + 1])
     assert encoded[:start].decode("utf-8") == "".join(counted[:begin])
 
 
