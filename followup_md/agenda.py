@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from itertools import chain
 from typing import cast
@@ -150,6 +150,8 @@ def summary(sections: Mapping[State, Sequence[Step]], waiting: int, problems: Se
     return " · ".join(f"{n} {label}" for n, label in counts if n)
 
 
+_OPEN, _TICKED = "- [ ] ", "- [x] "  # a Due.md line with a checkbox, as written and as ticked
+
 AS_OF = " — as of "  # ends Due.md's summary line, before the date it was computed for
 
 
@@ -186,17 +188,28 @@ def render_due(
     index: str = "Due.md",
     names: LinkIndex | None = None,
     mapper: Mapper = serially,
+    held: Collection[tuple[str, str]] = (),
 ) -> list[str]:
     """The lines between the markers of Due.md (at vault path `index`; Markdown
     links are relative to its folder). `memo` keeps lines from one call to
     the next (the watcher's); a line is reused while its note is the same object
     and its addressee's email is unchanged. `names`: the notes' link index, when
-    the caller has built it; `mapper` renders the lines the memo does not hold."""
+    the caller has built it; `mapper` renders the lines the memo does not hold.
+    `held`: the (note, step) whose tick its note cannot take yet: its line
+    stays ticked, so that the tick is taken once the note can."""
     groups = group_steps(steps, today)
     names = names or link_index(notes)
     sections = _section_lines(
         groups, notes, today, style, checkboxes, memo, sender or Sender(), index, names, mapper
     )
+    if held:  # ticked in Due.md, not yet in their notes: they stay ticked
+        for state, lines in sections.items():
+            lines[:] = [
+                _TICKED + line[len(_OPEN) :]
+                if (step.note, step.id) in held and line.startswith(_OPEN)
+                else line
+                for step, line in zip(groups[state], lines, strict=True)
+            ]
     waits = [
         f"- {note_link(notes[note], step_id, style, index)}{_details(notes[note])}: {markdown_text(reason)}"
         for note, step_id, reason in waiting_rows(steps, waiting, today)

@@ -108,6 +108,7 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     keep_for_record(probe, read, {change.path for change in plan.changes})
     applied = apply_plan(root, plan, config.due_file)
     skipped, written, held = applied.skipped, applied.written, applied.held
+    owed = any(path in written for path, _ in plan.held)  # a tick in Due.md waits for the block just written
     del applied
     _echo_err([f"followup-md: {error}" for error in skipped])
     notes = sum(1 for path in written if path in plan.notes)
@@ -118,7 +119,7 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
     del plan  # let its notes go before the cache reads back what was written
     for rel in config.own_files:  # not read back: Due.md's megabytes need not wait for the record
         written.pop(rel, None)
-    if not skipped and not held:  # a write still owed must not look like a clean run
+    if not skipped and not held and not owed:  # a write still owed must not look like a clean run
         record_run(root, probe, read, written, config, settings, (quiet, problems))
 
 

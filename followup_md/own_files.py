@@ -6,7 +6,7 @@ whether a block appended to a file (one of these, or a note) reads back. Pure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from io import BytesIO
@@ -138,9 +138,11 @@ def due_change(
     memo: DueLineMemo | None,
     names: LinkIndex,
     mapper: Mapper,
+    held: Collection[tuple[str, str]] = (),
 ) -> list[FileChange]:
     """Due.md rendered from every step, and its change (none, and nothing
-    rendered, while the one read is broken)."""
+    rendered, while the one read is broken); `held`: the (note, step) ticks
+    that stay ticked in it."""
     lines, block, problem = read_as
     if problem is not None:
         return []
@@ -158,6 +160,7 @@ def due_change(
         config.due_file,
         names,
         mapper,
+        held,
     )
     return own_change(config.due_file, due, lines, block, inner)
 

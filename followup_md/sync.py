@@ -60,6 +60,8 @@ class SyncPlan:
     unreadable: tuple[Problem, ...]
     changes: tuple[FileChange, ...] = field(default=())
     ticked: frozenset[str] = frozenset()  # notes that take a tick from Due.md: written before it
+    # Ticks that stay in Due.md, their note without its block yet: (note, step)
+    held: frozenset[tuple[str, str]] = frozenset()
 
 
 def _ticked(note: Note, ticks: Mapping[tuple[str, str], int], today: date) -> Note:
@@ -212,7 +214,7 @@ def plan_read(
     found = exchanges(notes, names)
     problems += unused_settings(config, notes.values(), paths)
     lines: DueLineMemo = memo.lines if memo is not None else {}  # filled as notes are planned
-    steps, waiting, noted, changes = _plan_notes(
+    steps, waiting, noted, changes, held = _plan_notes(
         read, notes, ticks, found, names, config, settings, today, memo, lines, mapper
     )
     problems += noted
@@ -231,6 +233,7 @@ def plan_read(
         lines,
         names,
         mapper,
+        held,
     )
     changes += stats_change(stats_md, stats_read, notes, steps, found, config, today)
     changes += ics_change(ics, steps, notes, today, config)
@@ -243,6 +246,7 @@ def plan_read(
         tuple(unreadable),
         tuple(changes),
         ticked,
+        frozenset(held),
     )
 
 
@@ -308,14 +312,16 @@ def _plan_notes(
     memo: PlanMemo | None,
     lines: DueLineMemo,
     mapper: Mapper,
-) -> tuple[list[Step], list[Waiting], list[Problem], list[FileChange]]:
+) -> tuple[list[Step], list[Waiting], list[Problem], list[FileChange], set[tuple[str, str]]]:
     """Every note planned in path order, Due.md's ticks applied first (`notes`
-    is updated with them): the steps, why notes wait, problems, changed notes;
+    is updated with them): the steps, why notes wait, problems, changed notes,
+    and the ticks that stay in Due.md (their note cannot take them yet);
     `lines` takes the Due.md lines of the notes planned."""
     steps: list[Step] = []
     waiting: list[Waiting] = []
     problems: list[Problem] = []
     changes: list[FileChange] = []
+    held: set[tuple[str, str]] = set()
     for path in sorted(notes):
         notes[path] = _ticked(notes[path], ticks, today)
     broken = broken_links(notes.values(), names)
@@ -328,11 +334,13 @@ def _plan_notes(
         problems += [*note.warnings, *unresolved_links(note, names), *checked]
         steps += note_steps
         waiting += note_waiting
+        kept = _ticks_held(path, note, ticks)
+        held.update(kept)  # taken from Due.md by the sync after the one that gives the note its block
         if problem is not None:
-            problems += [problem, *_ticks_held(path, note, ticks, config.due_file)]
+            problems += [problem, *(_tick_held(config.due_file, number, key) for key, number in kept.items())]
         if new is not None:
             changes.append(FileChange(path, note.data, new, read[path].file.stat))
-    return steps, waiting, problems, changes
+    return steps, waiting, problems, changes, held
 
 
 def _outcomes(
@@ -377,15 +385,18 @@ def _outcomes(
     return outcomes
 
 
-def _ticks_held(path: str, note: Note, ticks: Mapping[tuple[str, str], int], due_file: str) -> list[Problem]:
-    """Due.md's ticks for a note that cannot take its block yet: each one said, not lost."""
-    return [
-        Problem(
-            due_file,
-            number,
-            f"your tick of {step} for {path} cannot be recorded until that note "
-            f"can take its follow-up block (see {path})",
-        )
-        for (target, step), number in ticks.items()
-        if target == path and note.block is None
-    ]
+def _ticks_held(path: str, note: Note, ticks: Mapping[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+    """Due.md's ticks for a note without its block yet, by their line: they
+    stay ticked in Due.md (see `agenda.render_due`), never lost, until the
+    note has the block that takes them."""
+    return {key: number for key, number in ticks.items() if key[0] == path and note.block is None}
+
+
+def _tick_held(due_file: str, number: int, key: tuple[str, str]) -> Problem:
+    path, step = key
+    return Problem(
+        due_file,
+        number,
+        f"your tick of {step} for {path} cannot be recorded until that note "
+        f"can take its follow-up block (see {path})",
+    )

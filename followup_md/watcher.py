@@ -230,7 +230,8 @@ class Watcher:
         self.plan = plan
         self.due_seen = _digest(due.data) if due is not None else None
         self.stats.syncs += 1
-        self._write(plan)
+        if self._write(plan):
+            return self.sync()
         problems = [str(problem) for problem in plan.problems]
         if self.verbose:
             for line in problems:
@@ -254,13 +255,17 @@ class Watcher:
         if self.plan is None or self.failed or self.today_of() != self.today:
             self.sync()
             return
-        self._write(replace(self.plan, changes=self.pending))
+        if self._write(replace(self.plan, changes=self.pending)):
+            self.sync()
+            return
         if self.on_sync is not None:
             self.on_sync(self.plan)
 
-    def _write(self, plan: SyncPlan) -> None:
+    def _write(self, plan: SyncPlan) -> bool:
         """Apply the plan's changes but those of notes touched too lately
-        (`deferred`); what is held back is kept in `pending`."""
+        (`deferred`); what is held back is kept in `pending`. True when a
+        note took its first block while Due.md held a tick for it: a plan
+        of the notes as written takes the tick."""
         now = self.clock()
         self.touched = {p: t for p, t in self.touched.items() if now - t < self.note_quiet}
         self.deferred = {c.path for c in plan.changes if c.path in self.touched}
@@ -279,6 +284,7 @@ class Watcher:
         if wrote:
             self.echo(f"{datetime.now():%H:%M:%S} {self._status(wrote)}")
         self.changed = []
+        return any(path in applied.written for path, _ in plan.held)
 
     def _status(self, wrote: list[str]) -> str:
         """`Jane.md changed: updated Due.md and 1 note` (every path with --verbose)."""

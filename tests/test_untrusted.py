@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -610,18 +611,38 @@ def test_new_refuses_a_name_too_long_for_the_file_system(vault: Path) -> None:
     assert sorted(p.name for p in vault.iterdir()) == ["Good.md"]
 
 
-def test_a_tick_for_a_note_that_cannot_take_a_block_is_reported(vault: Path) -> None:
+def test_a_tick_for_a_note_that_cannot_take_a_block_is_reported_and_kept(vault: Path) -> None:
+    """The tick stays in Due.md (SPEC 6: never lost when Due.md is written
+    again), said on every run alike, with or without the cache, until the note
+    can take it."""
     (vault / "Fenced.md").write_text(GOOD + "```\nunclosed fence\n")
     synced(vault)
     due = (vault / "Due.md").read_text()
     line = next(line for line in due.splitlines() if "Fenced" in line and line.startswith("- [ ]"))
     (vault / "Due.md").write_text(due.replace(line, line.replace("- [ ]", "- [x]")))
     number = due.splitlines().index(line) + 1
-    done = synced(vault)
-    assert (
+    said = (
         f"Due.md:{number}: your tick of confirm for Fenced.md cannot be recorded until that note "
-        "can take its follow-up block (see Fenced.md)" in done.stderr
+        "can take its follow-up block (see Fenced.md)"
     )
+    runs, left = [], []
+    for cache in (True, True, False):
+        if not cache:
+            shutil.rmtree(vault / ".followup-md")
+        runs.append(synced(vault))
+        left.append((vault / "Due.md").read_text())
+    assert all(said in done.stderr for done in runs)
+    assert [done.stderr for done in runs[1:]] == [runs[0].stderr] * 2 and left[1:] == [left[0]] * 2
+    assert line.replace("- [ ]", "- [x]") in left[0] and line not in left[0]
+    (vault / "Fenced.md").write_text(GOOD + "```\nfence closed\n```\n")
+    done = synced(vault)  # the note takes its block; the tick waits in Due.md for it
+    assert said not in done.stderr and "^fu-confirm" in (vault / "Fenced.md").read_text()
+    assert line.replace("- [ ]", "- [x]") in (vault / "Due.md").read_text()
+    synced(vault)
+    assert (
+        "- [x] " in (vault / "Fenced.md").read_text() and "^fu-confirm" in (vault / "Fenced.md").read_text()
+    )
+    assert "Fenced" not in (vault / "Due.md").read_text().split("## Problems")[0].split("# Follow-ups")[1]
 
 
 def test_a_huge_sparse_note_is_never_read_whole(vault: Path) -> None:

@@ -577,3 +577,32 @@ def test_a_dead_emitter_is_noticed() -> None:
 
     assert not watch_events.watching(Observer(True, False))
     assert watch_events.watching(Observer(True, True))
+
+
+def test_a_tick_waiting_in_due_md_for_a_notes_first_block_is_taken_once_it_has_one(
+    make_vault: MakeVault,
+) -> None:
+    """A note that cannot take its block (an open fence at its end) leaves
+    Due.md's tick there; once the fence is closed, the watcher writes the
+    block and takes the tick into it in the same round, as two syncs would."""
+    fenced = APPLICATION + "```\nunclosed fence\n"
+    root = make_vault({"Acme.md": fenced})
+    clock = FakeClock()
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
+    watcher.start()
+    watcher.sync()
+    due = (root / "Due.md").read_text()
+    line = next(line for line in due.splitlines() if "Acme" in line and line.startswith("- [ ]"))
+    ticked = line.replace("- [ ]", "- [x]")
+    (root / "Due.md").write_text(due.replace(line, ticked))
+    watcher.sync()
+    assert ticked in (root / "Due.md").read_text()
+    (root / "Acme.md").write_text(fenced + "```\n")
+    assert watcher.apply_batch({"Acme.md": False})
+    watcher.sync()  # the note is not quiet yet: its block waits, and so does the tick
+    assert "^fu-confirm" not in (root / "Acme.md").read_text() and ticked in (root / "Due.md").read_text()
+    clock.now += 2.0
+    watcher.write_quiet()
+    note = (root / "Acme.md").read_text()
+    assert "- [x] " in note and "^fu-confirm" in note
+    assert line not in (root / "Due.md").read_text() and ticked not in (root / "Due.md").read_text()
