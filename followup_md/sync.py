@@ -315,13 +315,16 @@ def _plan_notes(
 ) -> tuple[list[Step], list[Waiting], list[Problem], list[FileChange], set[tuple[str, str]]]:
     """Every note planned in path order, Due.md's ticks applied first (`notes`
     is updated with them): the steps, why notes wait, problems, changed notes,
-    and the ticks that stay in Due.md (their note cannot take them yet);
-    `lines` takes the Due.md lines of the notes planned."""
+    and the ticks that stay in Due.md (their note has no block to take them
+    yet); `lines` takes the Due.md lines of the notes planned."""
     steps: list[Step] = []
     waiting: list[Waiting] = []
     problems: list[Problem] = []
     changes: list[FileChange] = []
     held: set[tuple[str, str]] = set()
+    by_note: dict[str, dict[tuple[str, str], int]] = {}
+    for key, number in ticks.items():
+        by_note.setdefault(key[0], {})[key] = number
     for path in sorted(notes):
         notes[path] = _ticked(notes[path], ticks, today)
     broken = broken_links(notes.values(), names)
@@ -334,8 +337,10 @@ def _plan_notes(
         problems += [*note.warnings, *unresolved_links(note, names), *checked]
         steps += note_steps
         waiting += note_waiting
-        kept = _ticks_held(path, note, ticks)
-        held.update(kept)  # taken from Due.md by the sync after the one that gives the note its block
+        # A tick for a note without its block stays in Due.md: taken by the sync
+        # after the one that gives the note its block
+        kept = by_note.get(path, {}) if note.block is None else {}
+        held.update(kept)
         if problem is not None:
             problems += [problem, *(_tick_held(config.due_file, number, key) for key, number in kept.items())]
         if new is not None:
@@ -385,14 +390,8 @@ def _outcomes(
     return outcomes
 
 
-def _ticks_held(path: str, note: Note, ticks: Mapping[tuple[str, str], int]) -> dict[tuple[str, str], int]:
-    """Due.md's ticks for a note without its block yet, by their line: they
-    stay ticked in Due.md (see `agenda.render_due`), never lost, until the
-    note has the block that takes them."""
-    return {key: number for key, number in ticks.items() if key[0] == path and note.block is None}
-
-
 def _tick_held(due_file: str, number: int, key: tuple[str, str]) -> Problem:
+    """Due.md's tick (on line `number`) for a note that cannot take its block: said, and kept there."""
     path, step = key
     return Problem(
         due_file,
