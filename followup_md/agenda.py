@@ -246,9 +246,12 @@ def _section_lines(
     here."""
     shown = [step for group in groups.values() for step in group]
     keys = [(step.note, step.id, today) for step in shown]
-    remembered = [_remembered(memo, key, step, notes, names) for key, step in zip(keys, shown, strict=True)]
-    emails = [mail for mail, _ in remembered]
-    lines = [line for _, line in remembered]
+    emails: list[tuple[str | None, str]] = []
+    lines: list[str | None] = []
+    for key, step in zip(keys, shown, strict=True):
+        mail, line = _remembered(memo, key, step, notes, names)
+        emails.append(mail)
+        lines.append(line)
     missing = [at for at, line in enumerate(lines) if line is None]
 
     def line_of(at: int) -> str:
