@@ -60,7 +60,7 @@ class SyncPlan:
     unreadable: tuple[Problem, ...]
     changes: tuple[FileChange, ...] = field(default=())
     ticked: frozenset[str] = frozenset()  # notes that take a tick from Due.md: written before it
-    # Ticks that stay in Due.md, their note without its block yet: (note, step)
+    # Ticks that stay in Due.md, their note's block without that step yet: (note, step)
     held: frozenset[tuple[str, str]] = frozenset()
 
 
