@@ -9,8 +9,9 @@ Two rules hold here for every caller:
 * A tick in Due.md is consumed only once it is in its note: Due.md is written
   after the notes, and not at all while a note that takes one of its ticks is
   deferred (the watcher) or could not be written; the line of a tick whose
-  note has no block yet stays ticked (`SyncPlan.held`), and a run that gives
-  such a note its block is not recorded as clean (the next run takes it).
+  note's block does not hold its step yet (no block, or a write of it deferred
+  or failed) stays ticked (`SyncPlan.held`), and a run that writes such a note
+  is not recorded as clean (the next run takes it).
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ class SyncPlan:
     unreadable: tuple[Problem, ...]
     changes: tuple[FileChange, ...] = field(default=())
     ticked: frozenset[str] = frozenset()  # notes that take a tick from Due.md: written before it
-    # Ticks that stay in Due.md, their note without its block yet: (note, step)
+    # Ticks that stay in Due.md, their note's block without that step yet: (note, step)
     held: frozenset[tuple[str, str]] = frozenset()
 
 
@@ -337,12 +337,15 @@ def _plan_notes(
         problems += [*note.warnings, *unresolved_links(note, names), *checked]
         steps += note_steps
         waiting += note_waiting
-        # A tick for a note without its block stays in Due.md: taken by the sync
-        # after the one that gives the note its block
-        kept = by_note.get(path, {}) if note.block is None else {}
+        # A tick for a step its note's block does not hold yet (no block, or a
+        # write of it deferred or failed) stays in Due.md: taken by the sync
+        # after the one that gives the note that step
+        kept = {key: number for key, number in by_note.get(path, {}).items() if key[1] not in note.tasks}
         held.update(kept)
-        if problem is not None:
+        if problem is not None and note.block is None:
             problems += [problem, *(_tick_held(config.due_file, number, key) for key, number in kept.items())]
+        elif problem is not None:
+            problems.append(problem)
         if new is not None:
             changes.append(FileChange(path, note.data, new, read[path].file.stat))
     return steps, waiting, problems, changes, held

@@ -264,8 +264,8 @@ class Watcher:
     def _write(self, plan: SyncPlan) -> bool:
         """Apply the plan's changes but those of notes touched too lately
         (`deferred`); what is held back is kept in `pending`. True when a
-        note took its first block while Due.md held a tick for it: a plan
-        of the notes as written takes the tick."""
+        note was written while Due.md held a tick for a step its block did
+        not hold: a plan of the notes as written takes the tick."""
         now = self.clock()
         self.touched = {p: t for p, t in self.touched.items() if now - t < self.note_quiet}
         self.deferred = {c.path for c in plan.changes if c.path in self.touched}

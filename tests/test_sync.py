@@ -497,3 +497,28 @@ def test_today_is_the_vaults_day_wherever_the_machine_is(make_vault: MakeVault) 
         after = datetime.now(ZoneInfo(zone)).date()
         assert result.exit_code == 0, result.output
         assert f"(as of {before})" in result.stdout or f"(as of {after})" in result.stdout
+
+
+def test_a_tick_in_due_md_for_a_step_its_notes_block_lacks_is_kept_until_the_note_has_it(
+    make_vault: MakeVault,
+) -> None:
+    """The user deletes a task line from a note's block and ticks the step in
+    Due.md before the next sync: the tick stays in Due.md while the sync puts
+    the step back in the note, and the sync after takes it (it was dropped:
+    only a note without any block kept Due.md's ticks)."""
+    root = make_vault({"Ann.md": "---\ntype: contact\nmet: 2026-11-18\nasked: 2026-11-10\n---\n"})
+    sync(root)
+    note = read(root, "Ann.md")
+    nudge = next(line for line in note.splitlines(keepends=True) if line.endswith("^fu-nudge\n"))
+    edit(root, "Ann.md", (nudge, ""))
+    line = next(line for line in read(root, "Due.md").splitlines() if "fu-nudge" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [x] ")))
+    sync(root)
+    assert line.replace("- [ ] ", "- [x] ") in read(root, "Due.md") and "^fu-nudge" in read(root, "Ann.md")
+    sync(root)
+    assert any(
+        row.startswith("- [x] ") and row.endswith("^fu-nudge") for row in read(root, "Ann.md").splitlines()
+    )
+    assert "fu-nudge" not in read(root, "Due.md")
+    done = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat(), "--check"])
+    assert done.exit_code == 0, done.output

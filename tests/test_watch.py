@@ -606,3 +606,35 @@ def test_a_tick_waiting_in_due_md_for_a_notes_first_block_is_taken_once_it_has_o
     note = (root / "Acme.md").read_text()
     assert "- [x] " in note and "^fu-confirm" in note
     assert line not in (root / "Due.md").read_text() and ticked not in (root / "Due.md").read_text()
+
+
+def test_a_tick_for_a_step_whose_note_write_is_deferred_is_kept_until_the_note_takes_it(
+    make_vault: MakeVault,
+) -> None:
+    """A note with a block gains a step (a fact added); its write waits for the
+    note to go quiet, Due.md shows the step at once, and the user ticks it
+    there: the tick stays in Due.md until the note holds the step, then goes
+    into it (it was lost: the note had a block, so the tick was not held)."""
+    contact = "---\ntype: contact\nmet: 2026-11-18\n---\n"
+    root = make_vault({"Ann.md": contact})
+    clock = FakeClock()
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
+    watcher.start()
+    watcher.sync()
+    text = (root / "Ann.md").read_text()
+    (root / "Ann.md").write_text(text.replace("met: 2026-11-18\n", "met: 2026-11-18\nasked: 2026-11-20\n"))
+    assert watcher.apply_batch({"Ann.md": False})
+    watcher.sync()  # the note is not quiet yet: Due.md shows the nudge, the note not yet
+    assert "^fu-nudge" not in (root / "Ann.md").read_text()
+    due = (root / "Due.md").read_text()
+    line = next(line for line in due.splitlines() if "fu-nudge" in line and line.startswith("- [ ]"))
+    ticked = line.replace("- [ ]", "- [x]")
+    (root / "Due.md").write_text(due.replace(line, ticked))
+    assert watcher.apply_batch({"Due.md": False})
+    watcher.sync()
+    assert ticked in (root / "Due.md").read_text()
+    clock.now += 2.0
+    watcher.write_quiet()
+    note = (root / "Ann.md").read_text()
+    assert any(row.startswith("- [x] ") and "^fu-nudge" in row for row in note.splitlines())
+    assert "fu-nudge" not in (root / "Due.md").read_text()
