@@ -11,7 +11,7 @@ Two rules hold here for every caller:
   deferred (the watcher) or could not be written; the line of a tick whose
   note's block does not hold its step yet (no block, or a write of it deferred
   or failed) stays ticked (`SyncPlan.held`), and a run that writes such a note
-  is not recorded as clean (the next run takes it).
+  is not recorded as clean: a second pass takes the tick (`sync`, `watch`).
 """
 
 from __future__ import annotations

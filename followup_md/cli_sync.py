@@ -40,10 +40,17 @@ def sync(vault: Path | None, today: str | None, check: bool, dry_run: bool, as_o
 
 
 def _sync(
-    vault: Path | None, day: date, check: bool = False, dry_run: bool = False, as_of_index: bool = False
+    vault: Path | None,
+    day: date,
+    check: bool = False,
+    dry_run: bool = False,
+    as_of_index: bool = False,
+    again: bool = True,
 ) -> None:
     """The main job. `as_of_index`: `day` is the date Due.md records, when it
-    records one."""
+    records one. `again`: a tick Due.md held for a step just written into its
+    note is taken by a second pass (as `watch` does), so that the sync after
+    this one has nothing to do."""
     from followup_md.cached_read import probe_vault, replay_edits
 
     root, config, settings = _open(vault)
@@ -70,15 +77,16 @@ def _sync(
 
     reader = _progress(root, config, settings)
     if not (check or dry_run):  # no local here holds the plan: `_apply` lets it go before the record
-        _apply(root, config, settings, plan_vault(root, config, settings, probe, reader))
+        if _apply(root, config, settings, plan_vault(root, config, settings, probe, reader)) and again:
+            _sync(vault, day, again=False)
         return
     plan = plan_vault(root, config, settings, probe, reader).plan
     _echo_err(problem_lines(plan))
     _show_changes(plan, dry_run)
     if check and plan.changes:
         where = "" if vault is None or str(vault) == "." else f" {shlex.quote(str(vault))}"
-        again = f"followup-md sync{where}"
-        raise CheckFailed(f"run `{again}` to update them (then add them to the commit)")
+        command = f"followup-md sync{where}"
+        raise CheckFailed(f"run `{command}` to update them (then add them to the commit)")
 
 
 def _show_changes(plan: Any, diff: bool) -> None:
@@ -95,8 +103,10 @@ def _show_changes(plan: Any, diff: bool) -> None:
         _say(diff_text, nl=False, keep="\n\t")
 
 
-def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
-    """Write a plan, say what it did, and record the run for the next one."""
+def _apply(root: Path, config: Any, settings: Any, planned: Any) -> bool:
+    """Write a plan, say what it did, and record the run for the next one;
+    True (nothing recorded) when a tick Due.md held waits for a step just
+    written into its note."""
     from followup_md.app import apply_plan
     from followup_md.cached_read import keep_for_record, record_run
     from followup_md.output import counts, problem_lines, quiet_line, sync_line
@@ -121,6 +131,7 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> None:
         written.pop(rel, None)
     if not skipped and not held and not owed:  # a write still owed must not look like a clean run
         record_run(root, probe, read, written, config, settings, (quiet, problems))
+    return owed
 
 
 def _recorded_day(root: Path, due_file: str) -> date | None:

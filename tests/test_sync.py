@@ -504,8 +504,9 @@ def test_a_tick_in_due_md_for_a_step_its_notes_block_lacks_is_kept_until_the_not
 ) -> None:
     """The user deletes a task line from a note's block and ticks the step in
     Due.md before the next sync: the tick stays in Due.md while the sync puts
-    the step back in the note, and the sync after takes it (it was dropped:
-    only a note without any block kept Due.md's ticks)."""
+    the step back in the note, and its second pass takes it (it was dropped:
+    only a note without any block kept Due.md's ticks), so a check after has
+    nothing to do."""
     root = make_vault({"Ann.md": "---\ntype: contact\nmet: 2026-11-18\nasked: 2026-11-10\n---\n"})
     sync(root)
     note = read(root, "Ann.md")
@@ -513,8 +514,6 @@ def test_a_tick_in_due_md_for_a_step_its_notes_block_lacks_is_kept_until_the_not
     edit(root, "Ann.md", (nudge, ""))
     line = next(line for line in read(root, "Due.md").splitlines() if "fu-nudge" in line)
     edit(root, "Due.md", (line, line.replace("- [ ] ", "- [x] ")))
-    sync(root)
-    assert line.replace("- [ ] ", "- [x] ") in read(root, "Due.md") and "^fu-nudge" in read(root, "Ann.md")
     sync(root)
     assert any(
         row.startswith("- [x] ") and row.endswith("^fu-nudge") for row in read(root, "Ann.md").splitlines()
