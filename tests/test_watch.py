@@ -587,14 +587,8 @@ def test_a_tick_waiting_in_due_md_for_a_notes_first_block_is_taken_once_it_has_o
     block and takes the tick into it in the same round, as two syncs would."""
     fenced = APPLICATION + "```\nunclosed fence\n"
     root = make_vault({"Acme.md": fenced})
-    clock = FakeClock()
-    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
-    watcher.start()
-    watcher.sync()
-    due = (root / "Due.md").read_text()
-    line = next(line for line in due.splitlines() if "Acme" in line and line.startswith("- [ ]"))
-    ticked = line.replace("- [ ]", "- [x]")
-    (root / "Due.md").write_text(due.replace(line, ticked))
+    watcher, clock = _started(root)
+    line, ticked = _ticked_in_due(root, "Acme")
     watcher.sync()
     assert ticked in (root / "Due.md").read_text()
     (root / "Acme.md").write_text(fenced + "```\n")
@@ -617,19 +611,13 @@ def test_a_tick_for_a_step_whose_note_write_is_deferred_is_kept_until_the_note_t
     into it (it was lost: the note had a block, so the tick was not held)."""
     contact = "---\ntype: contact\nmet: 2026-11-18\n---\n"
     root = make_vault({"Ann.md": contact})
-    clock = FakeClock()
-    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
-    watcher.start()
-    watcher.sync()
+    watcher, clock = _started(root)
     text = (root / "Ann.md").read_text()
     (root / "Ann.md").write_text(text.replace("met: 2026-11-18\n", "met: 2026-11-18\nasked: 2026-11-20\n"))
     assert watcher.apply_batch({"Ann.md": False})
     watcher.sync()  # the note is not quiet yet: Due.md shows the nudge, the note not yet
     assert "^fu-nudge" not in (root / "Ann.md").read_text()
-    due = (root / "Due.md").read_text()
-    line = next(line for line in due.splitlines() if "fu-nudge" in line and line.startswith("- [ ]"))
-    ticked = line.replace("- [ ]", "- [x]")
-    (root / "Due.md").write_text(due.replace(line, ticked))
+    _, ticked = _ticked_in_due(root, "fu-nudge")
     assert watcher.apply_batch({"Due.md": False})
     watcher.sync()
     assert ticked in (root / "Due.md").read_text()
@@ -638,3 +626,22 @@ def test_a_tick_for_a_step_whose_note_write_is_deferred_is_kept_until_the_note_t
     note = (root / "Ann.md").read_text()
     assert any(row.startswith("- [x] ") and "^fu-nudge" in row for row in note.splitlines())
     assert "fu-nudge" not in (root / "Due.md").read_text()
+
+
+def _started(root: Path) -> tuple[Watcher, FakeClock]:
+    """A watcher of `root` that has read it and synced once; a note's write
+    waits for it to be quiet for 2 s of its clock."""
+    clock = FakeClock()
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=2.0, clock=clock)
+    watcher.start()
+    watcher.sync()
+    return watcher, clock
+
+
+def _ticked_in_due(root: Path, mark: str) -> tuple[str, str]:
+    """Tick the open line of Due.md that holds `mark`: the line, and as ticked."""
+    due = (root / "Due.md").read_text()
+    line = next(line for line in due.splitlines() if mark in line and line.startswith("- [ ]"))
+    ticked = line.replace("- [ ]", "- [x]")
+    (root / "Due.md").write_text(due.replace(line, ticked))
+    return line, ticked
