@@ -315,8 +315,8 @@ def _plan_notes(
 ) -> tuple[list[Step], list[Waiting], list[Problem], list[FileChange], set[tuple[str, str]]]:
     """Every note planned in path order, Due.md's ticks applied first (`notes`
     is updated with them): the steps, why notes wait, problems, changed notes,
-    and the ticks that stay in Due.md (their note has no block to take them
-    yet); `lines` takes the Due.md lines of the notes planned."""
+    and the ticks that stay in Due.md (their note's block does not hold the
+    step yet); `lines` takes the Due.md lines of the notes planned."""
     steps: list[Step] = []
     waiting: list[Waiting] = []
     problems: list[Problem] = []
@@ -338,14 +338,14 @@ def _plan_notes(
         steps += note_steps
         waiting += note_waiting
         # A tick for a step its note's block does not hold yet (no block, or a
-        # write of it deferred or failed) stays in Due.md: taken by the sync
-        # after the one that gives the note that step
+        # write of it deferred or failed) stays in Due.md: taken by a second
+        # pass once the step is written into the note
         kept = {key: number for key, number in by_note.get(path, {}).items() if key[1] not in note.tasks}
         held.update(kept)
-        if problem is not None and note.block is None:
-            problems += [problem, *(_tick_held(config.due_file, number, key) for key, number in kept.items())]
-        elif problem is not None:
+        if problem is not None:
             problems.append(problem)
+            if note.block is None:  # it cannot take one: each tick is said
+                problems += [_tick_held(config.due_file, number, key) for key, number in kept.items()]
         if new is not None:
             changes.append(FileChange(path, note.data, new, read[path].file.stat))
     return steps, waiting, problems, changes, held
