@@ -25,7 +25,7 @@ from followup_md.config import Config
 from followup_md.errors import WriteError
 from followup_md.model import R, ReadFile, T, VaultSettings
 from followup_md.parallel import collector_paused, fork_map
-from followup_md.sync import SyncPlan, plan_read
+from followup_md.sync import PlanMemo, SyncPlan, plan_read
 from followup_md.write import apply_changes
 
 PLAN_SHARE = 100  # notes or lines: fewer a core than this are done faster than a fork is made
@@ -58,16 +58,31 @@ def plan_vault(
     still freed when no longer referenced)."""
     with collector_paused(freeze=True):
         read = reader(probe) if reader is not None else read_vault(root, config, settings, probe)
-        planned = Planned(probe, read, _plan(read, probe, config, settings))
+        try:
+            planned = Planned(probe, read, _plan(read, probe, config, settings))
+        except Exception:
+            if not probe.cached:
+                raise  # a bug: nothing the cache served
+            # What a crafted or damaged notes tier served (its objects of the
+            # allowed types, their fields of any) made the plan fail: the
+            # cache only ever saves time, so every note it served is read
+            # again, and its plans and lines go with it (none is copied).
+            probe.memo, probe.tier_file = PlanMemo(), None
+            return read_again(root, config, settings, probe, read, sorted(probe.cached))
         owed = [change.path for change in planned.plan.changes if change.path in probe.cached]
-        return read_again(root, config, settings, planned, owed) if owed else planned
+        return read_again(root, config, settings, probe, read, owed) if owed else planned
 
 
 def read_again(
-    root: Path, config: Config, settings: VaultSettings, planned: Planned, paths: Collection[str]
+    root: Path,
+    config: Config,
+    settings: VaultSettings,
+    probe: Probe,
+    read: dict[str, ReadFile],
+    paths: Collection[str],
 ) -> Planned:
-    """Read `paths` again from the disk (just written, or about to be) and plan anew."""
-    probe, read = planned.probe, planned.read
+    """Read `paths` again from the disk (just written, or about to be) into
+    `read` and `probe`, and plan anew."""
     for rel in paths:
         if not read_from_disk(root, rel, config, settings, probe, read):
             probe.stats.pop(rel, None)

@@ -44,7 +44,9 @@ def done(note: str, step: str, on: str | None, vault: Path | None, today: str | 
     planned = plan_vault(root, config, settings, probe_vault(root, config, settings, day))
     target = _note_of(planned.plan, root, note)
     step = _step_of(planned.plan, target, step).id
-    planned = read_again(root, config, settings, planned, [target.path])  # tick what is on disk
+    planned = read_again(
+        root, config, settings, planned.probe, planned.read, [target.path]
+    )  # tick what is on disk
     target = _note_of(planned.plan, root, target.path)
     change = next((c for c in planned.plan.changes if c.path == target.path), None)
     text = change.new.decode("utf-8") if change else target.text
@@ -52,7 +54,9 @@ def done(note: str, step: str, on: str | None, vault: Path | None, today: str | 
     stat = planned.read[target.path].file.stat
     write_atomic(root, FileChange(target.path, target.data, ticked.encode("utf-8"), stat))
     _say(f"followup-md: {target.path}: {step} done on {when}")
-    _apply(root, config, settings, read_again(root, config, settings, planned, [target.path]))
+    _apply(
+        root, config, settings, read_again(root, config, settings, planned.probe, planned.read, [target.path])
+    )
 
 
 def _draft_help() -> str:

@@ -675,20 +675,30 @@ def _crafted_tier(name: str, tier: Any) -> None:
         entries[rel] = replace(entries[rel], result=replace(entries[rel].result, data="x"))
     elif name == "a plan cut short":
         plans[rel] = plans[rel][:1]
-    else:
+    elif name == "a line that is a number":
         lines[next(key for key in lines if key[0] == rel)] = 5
+    else:  # a field of the note of another type: "<field> that is/are <kind>"
+        field, kind = name.split(" that ")
+        value = {"a number": 5, "text": "x", "none": None, "a tuple": (1,)}[kind.split(" ", 1)[1]]
+        note = replace(entries[rel].result, **{field.replace("its ", ""): value})
+        entries[rel] = replace(entries[rel], result=note)
 
 
-@pytest.mark.parametrize(
-    "crafted",
-    [
-        "an entry that is a number",
-        "an entry that is a note",
-        "a note whose bytes are text",
-        "a plan cut short",
-        "a line that is a number",
-    ],
-)
+CRAFTED = [
+    "an entry that is a number",
+    "an entry that is a note",
+    "a note whose bytes are text",
+    "a plan cut short",
+    "a line that is a number",
+    "its facts that are a number",
+    "its tasks that are text",
+    "its block that is a tuple",
+    "its warnings that are none",
+    "its name that is a number",
+]
+
+
+@pytest.mark.parametrize("crafted", CRAFTED)
 def test_a_replay_from_a_crafted_notes_tier_never_crashes(
     make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, crafted: str
 ) -> None:
@@ -703,6 +713,41 @@ def test_a_replay_from_a_crafted_notes_tier_never_crashes(
     cache.save(root, run, loaded[0], loaded[1])
     _edited(root, [("People/Raj.md", "append")])
     assert sync(root) == said
+
+
+@pytest.mark.parametrize("crafted", CRAFTED)
+def test_a_full_run_from_a_crafted_notes_tier_says_and_writes_what_one_without_it_does(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, crafted: str
+) -> None:
+    """Another note's front matter edited (no replay: the notes are planned,
+    most of them served from the tier): an entry of the crafted tier without
+    the shape of a file read is read again, and a plan that fails on a served
+    note's fields is made again from the disk, with none of the tier's plans
+    and lines; then the next run serves from a sound tier."""
+    from followup_md import cache
+
+    root, _ = _synced_in_parts(make_vault, monkeypatch)
+    run, loaded = load_run(root), cache.load_notes(root)
+    assert run is not None and loaded is not None
+    _crafted_tier(crafted, loaded[0])
+    cache.save(root, run, loaded[0], loaded[1])
+    _edited(root, [("People/Jane.md", "front matter")])
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns(".followup-md"))
+    assert sync(root) == sync(clean)
+    assert _files(root) == _files(clean)
+    (root / "book.md").write_text("---\ntype: book\n---\nread\n")  # not a no-op
+    (clean / "book.md").write_text("---\ntype: book\n---\nread\n")
+    assert sync(root) == sync(clean)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    """Every file of the vault but the cache's, by path."""
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".followup-md" not in path.parts
+    }
 
 
 def test_a_notes_tier_not_the_one_its_record_indexed_is_never_read_in_part(
