@@ -220,8 +220,10 @@ class Watcher:
 
     # Planning and writing
 
-    def sync(self) -> SyncPlan:
-        """Plan from the model; write Due.md now and quiet notes; defer the rest."""
+    def sync(self, again: bool = True) -> SyncPlan:
+        """Plan from the model; write Due.md now and quiet notes; defer the rest.
+        `again`: a tick Due.md held for a step just written into its note is
+        taken by a second plan, at once (never a third: see `cli_sync._sync`)."""
         self.today = self.today_of()
         due = read_own(self.root, self.config.due_file)
         ics = read_own(self.root, self.config.ics_file) if self.config.ics_file else None
@@ -230,8 +232,8 @@ class Watcher:
         self.plan = plan
         self.due_seen = _digest(due.data) if due is not None else None
         self.stats.syncs += 1
-        if self._write(plan):
-            return self.sync()
+        if self._write(plan) and again:
+            return self.sync(again=False)
         problems = [str(problem) for problem in plan.problems]
         if self.verbose:
             for line in problems:

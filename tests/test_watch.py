@@ -628,6 +628,22 @@ def test_a_tick_for_a_step_whose_note_write_is_deferred_is_kept_until_the_note_t
     assert "fu-nudge" not in (root / "Due.md").read_text()
 
 
+def test_a_held_tick_is_planned_again_once_never_more(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that takes a note Due.md held a tick for has the watcher plan
+    again at once, as `sync` does; a second pass that says so again (a tick
+    its note never takes) is not followed by a third: the watcher waits for
+    the next change, never plans in a loop."""
+    root = make_vault({"Acme.md": APPLICATION})
+    watcher, _ = _started(root)
+    write = Watcher._write
+    monkeypatch.setattr(Watcher, "_write", lambda self, plan: write(self, plan) or True)
+    syncs = watcher.stats.syncs
+    watcher.sync()
+    assert watcher.stats.syncs == syncs + 2
+
+
 def _started(root: Path) -> tuple[Watcher, FakeClock]:
     """A watcher of `root` that has read it and synced once; a note's write
     waits for it to be quiet for 2 s of its clock."""
