@@ -205,15 +205,14 @@ def render_due(
     if held:  # ticked in Due.md, not yet in their notes: they stay ticked
         for state, lines in sections.items():
             lines[:] = [
-                _TICKED + line[len(_OPEN) :]
-                if (step.note, step.id) in held and line.startswith(_OPEN)
-                else line
+                _still_ticked(line) if (step.note, step.id) in held else line
                 for step, line in zip(groups[state], lines, strict=True)
             ]
-    waits = [
-        f"- {note_link(notes[note], step_id, style, index)}{_details(notes[note])}: {markdown_text(reason)}"
-        for note, step_id, reason in waiting_rows(steps, waiting, today)
-    ]
+    waits = []
+    for note, step_id, reason in waiting_rows(steps, waiting, today):  # a step ticked may wait since
+        link = note_link(notes[note], step_id, style, index)
+        line = f"- {link}{_details(notes[note])}: {markdown_text(reason)}"
+        waits.append(_still_ticked(line) if (note, step_id) in held else line)
     problem_lines = _problem_lines(problems, unreadable)
     line = summary(groups, len(waits), problems) or "Nothing to follow up"
     out = ["", "# Follow-ups", "", f"{line}{AS_OF}{today}", "", *load_chart(groups, notes, today)]
@@ -225,6 +224,13 @@ def render_due(
     if problem_lines:
         out += ["## Problems", "", *problem_lines, ""]
     return out
+
+
+def _still_ticked(line: str) -> str:
+    """A Due.md line of a step as the user ticked it, kept: with its checkbox
+    ticked, or one added (a line without one, ticked by hand: `- [x] ` typed
+    in, as when `due_checkboxes` is off, or a step that waits since)."""
+    return _TICKED + (line[len(_OPEN) :] if line.startswith(_OPEN) else line[len("- ") :])
 
 
 def _section_lines(

@@ -645,6 +645,44 @@ def test_a_tick_for_a_note_that_cannot_take_a_block_is_reported_and_kept(vault: 
     assert run(vault, "sync", "--check").returncode == 0
 
 
+@pytest.mark.parametrize("shape", ["a line without a checkbox", "a step that waits since"])
+def test_a_tick_kept_for_a_note_that_cannot_take_a_block_stays_in_any_line(vault: Path, shape: str) -> None:
+    """The kept tick of a line Due.md writes without a checkbox (`due_checkboxes`
+    off: `- [x] ` typed in by hand), or of a step that has moved to the
+    Waiting section since (a promised date added): it was dropped when Due.md
+    was written again, as only a line's own checkbox was kept ticked."""
+    fence = "```\nunclosed fence\n"
+    asked = "---\ntype: contact\nasked: 2026-11-10\n---\n"
+    if shape == "a line without a checkbox":
+        (vault / "followup-md.toml").write_text('due_checkboxes = "never"\n')
+    (vault / "Fenced.md").write_text(asked + fence)
+    synced(vault)
+    due = (vault / "Due.md").read_text()
+    line = next(line for line in due.splitlines() if "Fenced" in line and "fu-nudge" in line)
+    ticked = "- [x] " + line.removeprefix("- [ ] ").removeprefix("- ")
+    (vault / "Due.md").write_text(due.replace(line, ticked))
+    if shape == "a step that waits since":
+        promised = "---\ntype: contact\nasked: 2026-11-10\nexpected: 2026-11-30\n---\n"
+        (vault / "Fenced.md").write_text(promised + fence)
+    done = synced(vault)
+    kept = [row for row in (vault / "Due.md").read_text().splitlines() if "fu-nudge" in row]
+    assert "your tick of nudge for Fenced.md cannot be recorded" in done.stderr
+    assert len(kept) == 1 and kept[0].startswith("- [x] "), kept
+    if shape == "a step that waits since":
+        assert "promised by 2026-11-30" in kept[0]
+    assert synced(vault).stderr == done.stderr and run(vault, "sync", "--check").returncode == 0
+    note = (vault / "Fenced.md").read_text()
+    (vault / "Fenced.md").write_text(
+        note + "```\n"
+    )  # the fence closed: the note takes its block and the tick
+    synced(vault)
+    assert any(
+        row.startswith("- [x] ") and "^fu-nudge" in row
+        for row in (vault / "Fenced.md").read_text().split("\n")
+    )
+    assert "fu-nudge" not in (vault / "Due.md").read_text() and run(vault, "sync", "--check").returncode == 0
+
+
 def test_a_huge_sparse_note_is_never_read_whole(vault: Path) -> None:
     with (vault / "Huge.md").open("wb") as handle:
         handle.write(b"---\ntype: contact\nmet: 2026-11-18\n---\n")
