@@ -796,3 +796,34 @@ def test_a_crafted_block_reaching_out_of_its_note_neither_hangs_nor_crashes(
     _edited(root, [("People/Jane.md", "front matter")])
     sync(root)
     assert (root / rel).read_bytes() == before
+
+
+def _crafted_again(root: Path, craft: Callable[[Any], None]) -> None:
+    """The vault's notes tier made what `craft` makes of it, by the cache's own writer."""
+    from followup_md import cache
+
+    run, loaded = load_run(root), cache.load_notes(root)
+    assert run is not None and loaded is not None
+    craft(loaded[0])
+    cache.save(root, run, loaded[0], loaded[1])
+
+
+def test_a_replay_from_a_tier_whose_block_bounds_only_equal_the_notes_never_crashes(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crafted note equal to the one read again (a block starting at 1.0
+    where the note's starts at 1) passed `_plans_alike`'s comparison, then
+    its block's lines were cut by those bounds: a TypeError, every sync."""
+    root, said = _synced_in_parts(make_vault, monkeypatch)
+    rel = "People/Raj.md"
+
+    def craft(tier: Any) -> None:
+        entries, plans, _ = tier
+        note = entries[rel].result
+        crafted = replace(note, block=replace(note.block, begin=float(note.block.begin)))
+        entries[rel] = replace(entries[rel], result=crafted)
+        plans[rel] = (crafted, *plans[rel][1:])
+
+    _crafted_again(root, craft)
+    _edited(root, [(rel, "append")])
+    assert sync(root) == said
