@@ -371,5 +371,9 @@ def _kept_plans(
     # The notes as read and not written, by identity (`read` holds them alive)
     current = {id(entry.result) for rel, entry in read.items() if rel not in written}
     plans = {rel: plan for rel, plan in memo.notes.items() if id(plan[0]) in current and plan[3][2] is None}
-    lines = {key: known for key, known in memo.lines.items() if id(known[0]) in current}
+    lines = {
+        key: known  # a line a plan never rendered is what the cache held: anything
+        for key, known in memo.lines.items()
+        if isinstance(known, tuple) and known and id(known[0]) in current
+    }
     return plans, lines

@@ -827,3 +827,25 @@ def test_a_replay_from_a_tier_whose_block_bounds_only_equal_the_notes_never_cras
     _crafted_again(root, craft)
     _edited(root, [(rel, "append")])
     assert sync(root) == said
+
+
+def test_a_due_line_no_plan_renders_is_never_kept_by_its_shape(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Due.md line of the tier for no step (a number, in a crafted one) is
+    dropped when Due.md is rendered; with a Due.md that cannot be (not UTF-8)
+    it reached the record, which took it for a line: a TypeError, every sync."""
+    root, _ = _synced_in_parts(make_vault, monkeypatch)
+    rel = "People/Raj.md"
+    (root / "Due.md").write_bytes((root / "Due.md").read_bytes() + b"\xff\n")
+    sync(root)
+
+    def craft(tier: Any) -> None:
+        lines = tier[2]
+        lines[(rel, "fu-none", next(key for key in lines if key[0] == rel)[2])] = 5
+
+    _crafted_again(root, craft)
+    _edited(root, [("People/Jane.md", "front matter")])
+    clean = sync(root)
+    shutil.rmtree(root / ".followup-md")
+    assert sync(root) == clean
