@@ -525,7 +525,8 @@ def _save(root: Path, run: RunRecord, firsts: list[str], notes: Callable[[list[i
     tier (by `notes`, which is given the list to fill with where its header
     and each part end; `firsts`: each part's first path), then the run with
     the tier's mtime and index; a failure (read-only vault, full disk, a cache
-    file that is a link or a FIFO) is not an error."""
+    file that is a link or a FIFO, a crafted tier's object nested too deep to
+    pickle again) is not an error."""
     from followup_md.write import write_own
 
     ignore = f"{CACHE_DIR}/.gitignore"
@@ -537,7 +538,7 @@ def _save(root: Path, run: RunRecord, firsts: list[str], notes: Callable[[list[i
         run.saved_ns = os.lstat(root / NOTES_FILE).st_mtime_ns
         run.tier = tuple(zip(firsts, ends[:-1], ends[1:], strict=True))
         write_own(root, f"{CACHE_DIR}/run.pickle", _dump(*_run_parts(run)))
-    except (OSError, WriteError):
+    except (OSError, WriteError, RecursionError):  # RecursionError: a crafted tier's nesting, kept
         return
 
 

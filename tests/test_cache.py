@@ -849,3 +849,36 @@ def test_a_due_line_no_plan_renders_is_never_kept_by_its_shape(
     clean = sync(root)
     shutil.rmtree(root / ".followup-md")
     assert sync(root) == clean
+
+
+def test_a_tier_nested_too_deep_to_pickle_again_is_not_saved(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A crafted tier's note holding an object nested deeper than the
+    recursion limit (loaded, as unpickling does not recurse) served into a
+    part pickled again (a new day plans it again): the save's RecursionError
+    crashed every sync. The cache is then not saved; the output stands."""
+    root, _ = _synced_in_parts(make_vault, monkeypatch)
+    rel = "People/Raj.md"
+    deep: Any = ()
+    for _ in range(3 * sys.getrecursionlimit()):
+        deep = (deep,)
+
+    def craft(tier: Any) -> None:
+        entries, plans, _ = tier
+        crafted = replace(entries[rel].result, sources={"deep": deep})
+        entries[rel] = replace(entries[rel], result=crafted)
+        plans[rel] = (crafted, *plans[rel][1:])
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(5 * limit)  # the crafting pickler recurses
+    try:
+        _crafted_again(root, craft)
+    finally:
+        sys.setrecursionlimit(limit)
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns(".followup-md"))
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", "2026-11-21"])
+    assert result.exit_code == 0, result.exception
+    assert result.stdout == CliRunner().invoke(cli, ["sync", str(clean), "--today", "2026-11-21"]).stdout
+    assert _files(root) == _files(clean)
