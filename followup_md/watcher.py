@@ -93,6 +93,9 @@ class Watcher:
         self.mail_every = mail_every  # seconds; None: `[mail] check_every` minutes
         self.next_mail = clock()  # the first check comes once the watch has started
         self.mail_since: date | None = None
+        # Served from the notes tier by `start`: read again from the disk if a
+        # plan fails on them (a crafted tier's fields, planned again: a new day)
+        self.cached: set[str] = set()
 
     def current_identity(self) -> tuple[int, int] | None:
         """The vault folder's (device, inode) now; None when it is gone."""
@@ -151,6 +154,7 @@ class Watcher:
         self.read = plan_vault(self.root, self.config, self.settings, probe).read
         self.walked = dict(probe.stats)
         self.memo = probe.memo or PlanMemo()
+        self.cached = set(probe.cached)
 
     def record(self) -> None:
         """Leave the cache as a sync would, so that the next `sync` finds nothing
@@ -228,7 +232,13 @@ class Watcher:
         due = read_own(self.root, self.config.due_file)
         ics = read_own(self.root, self.config.ics_file) if self.config.ics_file else None
         stats_md = read_own(self.root, self.config.stats_file) if self.config.stats_file else None
-        plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md)
+        try:
+            plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md)
+        except Exception:
+            if not self.cached:
+                raise  # a bug: nothing the cache served
+            self._read_cached_again()
+            plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md)
         self.plan = plan
         self.due_seen = _digest(due.data) if due is not None else None
         self.stats.syncs += 1
@@ -246,6 +256,15 @@ class Watcher:
         if self.on_sync is not None:
             self.on_sync(plan)
         return plan
+
+    def _read_cached_again(self) -> None:
+        """Every note `start` served from the notes tier read again from the
+        disk, and the plans of the tier forgotten (as `app.plan_vault` does)."""
+        for rel in sorted(self.cached):
+            self.read.pop(rel, None)
+            self._load(rel)
+        self.cached = set()
+        self.memo = PlanMemo()
 
     def write_quiet(self) -> None:
         """Write the deferred notes that have gone quiet. Anything new since the

@@ -882,3 +882,34 @@ def test_a_tier_nested_too_deep_to_pickle_again_is_not_saved(
     assert result.exit_code == 0, result.exception
     assert result.stdout == CliRunner().invoke(cli, ["sync", str(clean), "--today", "2026-11-21"]).stdout
     assert _files(root) == _files(clean)
+
+
+def test_a_watch_started_from_a_crafted_tier_plans_its_notes_again_from_the_disk(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crafted note served with its own plan (so `start`'s plan reuses it,
+    and does not fail) is kept in the watcher's model: the next day plans it
+    again, and its facts (an interview that is a number) crashed the watch.
+    The watcher then reads again what the cache served, as `sync` does."""
+    from followup_md.watcher import Watcher
+
+    root, _ = _synced_in_parts(make_vault, monkeypatch)
+    rel = "People/Raj.md"
+
+    def craft(tier: Any) -> None:
+        entries, plans, _ = tier
+        crafted = replace(entries[rel].result, facts={**entries[rel].result.facts, "interview": 5})
+        entries[rel] = replace(entries[rel], result=crafted)
+        plans[rel] = (crafted, *plans[rel][1:])
+
+    _crafted_again(root, craft)
+    day = [date(2026, 11, 20)]
+    watcher = Watcher(root, today=lambda: day[0], echo=lambda _: None)
+    watcher.start()
+    watcher.sync()
+    day[0] = date(2026, 11, 21)
+    plan = watcher.sync()
+    shutil.rmtree(root / ".followup-md")
+    fresh = Watcher(root, today=lambda: day[0], echo=lambda _: None)
+    fresh.start()
+    assert replace(fresh.sync(), changes=()) == replace(plan, changes=())  # Due.md: written by the first
