@@ -19,10 +19,11 @@ parts, then each part pickled on its own (see `_dump`):
   each part that is as it was loaded (`TierFile`) and pickles the others. A
   run record without its notes tier serves no note: every note is read again.
 
-Both are versioned and thrown away silently when stale, unreadable or from
-another version; deleting the folder changes no output. A file modified within
-a second of the save is never trusted to its stat (its next change could keep
-the same mtime and size). The folder carries its own `.gitignore`.
+Both are versioned and thrown away silently when stale, unreadable, from
+another version or not the very file written there (see `_STAMP`); deleting
+the folder changes no output. A file modified within a second of the save is
+never trusted to its stat (its next change could keep the same mtime and
+size). The folder carries its own `.gitignore`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import struct
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -174,6 +176,8 @@ def _load(root: Path, name: str, ends: list[int] | None = None) -> list[Any] | N
         if handle is None:
             return None
         with handle, collector_paused(freeze=True):
+            if not _stamped(handle):
+                return None
             version, count = _Unpickler(handle).load()
             if version != (FORMAT, __version__) or not isinstance(count, int):
                 return None
@@ -187,6 +191,26 @@ def _load(root: Path, name: str, ends: list[int] | None = None) -> list[Any] | N
             return parts
     except Exception:
         return None
+
+
+# A cache file's first bytes: a mark and the file's own inode number, which its
+# writer knows (the temp file's, kept by the rename into place) and no one
+# shipping a file can: a cache file copied, extracted or cloned with a vault
+# holds another file's number, and is never unpickled. (A crafted pickle runs
+# no code, but one of a few kilobytes can make unpickling hash a tuple for
+# ever, and a vault is untrusted input.)
+_STAMP = struct.Struct("<8sQ")
+_MARK = b"fu-md\x00c\x01"
+
+
+def _stamp(handle: BinaryIO) -> None:
+    """Begin a cache file being written with its stamp (see `_STAMP`)."""
+    handle.write(_STAMP.pack(_MARK, os.fstat(handle.fileno()).st_ino))
+
+
+def _stamped(handle: BinaryIO) -> bool:
+    """Whether an open cache file begins with its own stamp (read past it)."""
+    return handle.read(_STAMP.size) == _STAMP.pack(_MARK, os.fstat(handle.fileno()).st_ino)
 
 
 def _identity(found: os.stat_result) -> tuple[int, int, int, int]:
@@ -339,7 +363,7 @@ def _tier_file(root: Path, run: RunRecord) -> Iterator[BinaryIO | None]:
             handle = open_regular(folder / "notes.pickle", CACHE_LIMIT)
     if handle is not None:
         found = os.fstat(handle.fileno())
-        if (found.st_mtime_ns, found.st_size) != (run.saved_ns, run.tier[-1][2]):
+        if (found.st_mtime_ns, found.st_size) != (run.saved_ns, run.tier[-1][2]) or not _stamped(handle):
             handle.close()
             handle = None
     if handle is None:
@@ -390,6 +414,7 @@ def _dump(
     ends = [] if ends is None else ends
 
     def dump(handle: BinaryIO) -> None:
+        _stamp(handle)
         with collector_paused():
             pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(((FORMAT, __version__), count))
             ends.append(handle.tell())
@@ -502,6 +527,7 @@ def _spliced(
     pickled in place of their own (`ends`: as `_dump` gives them)."""
 
     def dump(handle: BinaryIO) -> None:
+        _stamp(handle)
         pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(((FORMAT, __version__), len(index)))
         ends.append(handle.tell())
         for number, (_, start, end) in enumerate(index):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from followup_md import __version__
 from followup_md.cache import RunRecord, load_run
 from followup_md.cached_read import replay_edits  # as it is, whatever a test puts in its place
 from followup_md.cli import cli
@@ -913,3 +915,42 @@ def test_a_watch_started_from_a_crafted_tier_plans_its_notes_again_from_the_disk
     fresh = Watcher(root, today=lambda: day[0], echo=lambda _: None)
     fresh.start()
     assert replace(fresh.sync(), changes=()) == replace(plan, changes=())  # Due.md: written by the first
+
+
+def _nested_key() -> bytes:
+    """A pickle of a dict keyed by a tuple of 2**64 leaves, made of 64 shared
+    pairs (a few hundred bytes): hashing it, as unpickling a dict key does,
+    never ends."""
+    ops = [pickle.PROTO + b"\x05", pickle.EMPTY_DICT, pickle.EMPTY_TUPLE, pickle.MEMOIZE]
+    for index in range(64):
+        get = pickle.LONG_BINGET + index.to_bytes(4, "little")
+        ops += [get, get, pickle.TUPLE2, pickle.MEMOIZE]
+    ops += [pickle.BININT1 + b"\x01", pickle.SETITEM, pickle.STOP]
+    return b"".join(ops)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("name", ["run.pickle", "notes.pickle"])
+def test_a_cache_file_not_written_in_its_place_is_never_unpickled(
+    make_vault: MakeVault, tmp_path: Path, name: str
+) -> None:
+    """A cache shipped with a cloned vault, copied or extracted: each file
+    begins with its own inode number, which only its writer knows, so a file
+    that is not the one written there is rebuilt, never unpickled (one crafted
+    to make unpickling hash a tuple for ever would hang every command)."""
+    from followup_md import cache
+
+    root = make_vault({"Jane Doe.md": JANE, "Log.md": LOG})
+    sync(root)
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)  # new files, new inode numbers: nothing of the cache serves
+    assert load_run(copy) is None and cache.load_notes(copy) is None
+    assert load_run(root) is not None and cache.load_notes(root) is not None
+    crafted = tmp_path / name
+    with crafted.open("wb") as handle:  # as the cache's writer would: stamped for this very file
+        handle.write(cache._STAMP.pack(cache._MARK, os.fstat(handle.fileno()).st_ino))
+        handle.write(pickle.dumps(((cache.FORMAT, __version__), 1)) + _nested_key())
+    shutil.copyfile(crafted, root / ".followup-md" / name)  # shipped with the vault
+    (root / "Jane Doe.md").write_text(JANE + "Notes: coffee\n")
+    (copy / "Jane Doe.md").write_text(JANE + "Notes: coffee\n")
+    assert sync(root) == sync(copy)
