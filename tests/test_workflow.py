@@ -132,6 +132,22 @@ def test_draft_prints_a_specific_email(example: Path) -> None:
     )
 
 
+def test_an_interviewer_linked_to_a_person_note_is_written_to_at_its_address(make_vault: MakeVault) -> None:
+    # the interviewer's own note has the address (as `mail` matches it): the draft's
+    # link and Due.md's used to have none, saying to add `email:` to a note that had it
+    root = make_vault(
+        {
+            "people/Dana Ortiz.md": "---\ntype: contact\nemail: dana@globex.example\naliases: [DO]\n---\n",
+            "Globex.md": '---\ntype: interview\ncompany: Globex\ninterviewer: "[[DO]]"\ninterview: 2026-11-19\n---\n',
+        }
+    )
+    link = in_vault(root, "draft", "Globex", "--mailto")
+    assert link.exit_code == 0, link.stderr
+    assert link.stdout.startswith("mailto:dana@globex.example?subject=Thank%20you")
+    assert invoke(root, "sync", str(root)).exit_code == 0
+    assert "(mailto:dana@globex.example?subject=Thank%20you" in (root / "Due.md").read_text()
+
+
 def test_a_referral_copies_its_source_and_says_who_referred_you(example: Path) -> None:
     result = in_vault(example, "draft", "Lena Novak", "reach-out")
     assert result.stdout.startswith(
