@@ -167,8 +167,9 @@ def check(vault: Path | None, today: str | None, show_all: bool) -> None:
     if zoned and not config.timezone:
         from followup_md.vault import machine_zone
 
+        more = f" (and {len(zoned) - 1} more)" if len(zoned) > 1 else ""
         _say(
-            f"followup-md: warning: {zoned[0]} (and {len(zoned) - 1} more) holds date-times with UTC "
+            f"followup-md: warning: {zoned[0]}{more} holds date-times with UTC "
             "offsets, whose day depends on the machine's time zone; set "
             f'`timezone = "{machine_zone() or "Europe/Paris"}"` in followup-md.toml so every machine '
             "computes the same dates",

@@ -478,6 +478,9 @@ def test_check_warns_once_about_offsets_without_a_vault_time_zone(make_vault: Ma
     assert result.stderr.startswith(
         "followup-md: warning: A.md (and 1 more) holds date-times with UTC offsets"
     )
+    (root / "B.md").unlink()  # one note alone is named, never "(and 0 more)"
+    alone = CliRunner().invoke(cli, ["check", str(root), "--today", TODAY.isoformat()]).stderr
+    assert alone.startswith("followup-md: warning: A.md holds date-times with UTC offsets")
     (root / "followup-md.toml").write_text('timezone = "UTC"\n')
     assert CliRunner().invoke(cli, ["check", str(root), "--today", TODAY.isoformat()]).stderr == ""
 
