@@ -49,6 +49,35 @@ def test_first_sync_appends_a_block_under_a_heading(make_vault: MakeVault) -> No
     )
 
 
+def test_a_comment_after_a_task_lines_id_keeps_the_line_ours(make_vault: MakeVault) -> None:
+    # `%% sent from my phone %%` after the block id made the line the user's own:
+    # its tick was never read and a second, unticked line with the same id was added
+    two = "---\ntype: interview\ncompany: Acme\ninterview: 2026-11-16\nreferred_by: Bo\n---\n"
+    root = make_vault({"Acme.md": two})
+    sync(root)
+    edit(
+        root,
+        "Acme.md",
+        ("- [ ] Send", "- [x] Send"),
+        ("^fu-thank-you-20261116", "^fu-thank-you-20261116 %% sent from my phone %%"),
+        ("^fu-loop-in-source-20261116", "^fu-loop-in-source-20261116 <!-- ask Bo -->"),
+    )
+    sync(root)
+    after = read(root, "Acme.md")
+    assert after.count("^fu-thank-you-20261116") == 1
+    assert "✅ 2026-11-20 ^fu-thank-you-20261116 %% sent from my phone %%\n" in after
+    assert "thank-you-20261116" not in read(root, "Due.md")
+    result = CliRunner().invoke(
+        cli, ["done", "Acme", "loop-in-source", "--vault", str(root), "--on", "2026-11-19"]
+    )
+    assert result.exit_code == 0, result.output
+    done = read(root, "Acme.md")
+    assert "- [x] Email Bo" in done
+    assert "✅ 2026-11-19 ^fu-loop-in-source-20261116 <!-- ask Bo -->\n" in done
+    sync(root)
+    assert read(root, "Acme.md") == done
+
+
 def test_second_sync_changes_nothing_and_keeps_mtimes(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": APPLICATION})
     sync(root)
