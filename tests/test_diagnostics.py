@@ -276,7 +276,15 @@ def test_the_sync_summary_says_a_silent_zero(make_vault: MakeVault) -> None:
     code, out, _ = run("sync", root, *DAY)
     assert (code, out) == (
         0,
-        "followup-md: 0 follow-up notes read, updated 0 notes; nothing due (as of 2026-11-20)\n",
+        "followup-md: 0 follow-up notes read, updated Due.md; nothing due (as of 2026-11-20)\n",
+    )
+    # a new day rewrites Due.md alone: said as such, never "updated 0 notes"
+    (root / "Acme.md").write_text("---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\n")
+    assert "updated 1 note;" in run("sync", root, *DAY)[1]
+    code, out, _ = run("sync", root, "--today", "2026-11-21")
+    assert (code, out) == (
+        0,
+        "followup-md: 1 follow-up note read, updated Due.md; 1 this week (as of 2026-11-21)\n",
     )
 
 
