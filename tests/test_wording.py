@@ -271,6 +271,26 @@ def test_no_text_has_a_slot_left_empty_or_greets_a_company(
             assert greeting != f"Hi {company.split()[0]},", (note.path, step.id, greeting)
 
 
+@pytest.mark.parametrize(
+    ("contact", "greeting"),
+    [
+        ("Dana Ortiz", "Hi Dana,"),
+        ("Dr. Sarah Connor", "Hi Dr. Connor,"),  # was "Hi Dr.,"
+        ("Mr. Smith", "Hi Mr. Smith,"),  # was "Hi Mr.,"
+        ("Hooli HR", "Hello,"),  # was "Hi Hooli,": the company greeted as a person
+        ("Talent Acquisition", "Hello,"),
+        ("recruiting@hooli.example", "Hello,"),  # was "Hi recruiting@hooli.example,"
+        ("the panel", "Hello,"),  # was "Hi the,"
+    ],
+)
+def test_a_greeting_names_a_person_never_a_title_alone_a_team_or_an_address(
+    contact: str, greeting: str
+) -> None:
+    note = note_from(f"type: application\ncompany: Hooli\ncontact: {contact}\napplied: 2026-11-16\n")
+    _, body = draft_email(Step(note.path, "confirm", TODAY, TODAY), note, Sender())
+    assert body.split("\n", 1)[0] == greeting
+
+
 def test_every_placeholder_of_the_catalogue_is_known_and_computed() -> None:
     used = {
         name
