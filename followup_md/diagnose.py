@@ -74,6 +74,16 @@ def unresolved_links(note: Note, index: LinkIndex) -> list[Problem]:
     return problems
 
 
+def undated_log(note: Note, date_key: str) -> list[Problem]:
+    """A log note without a date (`date_key`, the vault's name for `date`): its
+    exchange would count for nobody, unsaid."""
+    if note.type != "log" or note.facts.get("date") is not None:
+        return []
+    line = note.sources.get("type", ("type", 1))[1]
+    message = f"a log note without `{date_key}:`, so this exchange counts for nobody; add the day it happened"
+    return [Problem(note.path, line, message)]
+
+
 def contradictions(note: Note, facts: Mapping[str, object], steps: Sequence[Step]) -> list[Problem]:
     """Facts that contradict each other or leave a rule with nothing to count
     from: what is wrong, what the rules did instead, and the fix. `facts` are

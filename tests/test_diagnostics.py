@@ -174,6 +174,21 @@ def test_a_log_whose_link_reaches_no_note_is_a_problem(make_vault: MakeVault) ->
     assert (code, out) == (1, "followup-md: 2 follow-up notes checked, 1 problem\n")
 
 
+def test_a_log_without_a_date_is_a_problem_not_a_silent_miss(make_vault: MakeVault) -> None:
+    log = '---\ntype: log\nwith: "[[Ivy Chen]]"\ndirection: sent\n---\n'
+    root = make_vault(
+        {"people/Ivy Chen.md": "---\ntype: contact\nmet: 2026-11-19\n---\n", "logs/call.md": log}
+    )
+    code, out, err = run("check", root, *DAY)
+    assert (
+        err
+        == "logs/call.md:2: a log note without `date:`, so this exchange counts for nobody; add the day it happened\n"
+    )
+    assert (code, out) == (1, "followup-md: 2 follow-up notes checked, 1 problem\n")
+    (root / "followup-md.toml").write_text('[keys]\ndate = "When"\n')
+    assert "without `When:`" in run("check", root, *DAY)[2]
+
+
 def _contradictions(front: str) -> list[str]:
     note = note_from(front)
     facts = dict(note.facts)
