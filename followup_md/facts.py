@@ -227,8 +227,10 @@ def _bool(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> bool
 
 
 def _count(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> int:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value)  # a text property holding a number (Obsidian writes `"3"`)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _wrong(key, "a whole number", value, path, line)
+        raise _wrong(key, "a whole number, 0 or more", value, path, line)
     return value
 
 

@@ -110,6 +110,10 @@ def test_facts_are_typed_by_key() -> None:
     assert note.facts["phone"] == "5551234"
 
 
+def test_a_count_written_as_text_is_read_as_obsidian_shows_it() -> None:
+    assert note_from('type: interview\nmax_followups: "3"\n').facts["max_followups"] == 3
+
+
 def test_name_defaults_to_the_file_stem() -> None:
     assert note_from("type: contact\n", path="people/Ann Lee.md").name == "Ann Lee"
 
@@ -168,7 +172,11 @@ BAD = [
     ),
     (
         b"---\ntype: contact\nmax_followups: two\n---\n",
-        "note.md:3: max_followups: expected a whole number, got 'two'",
+        "note.md:3: max_followups: expected a whole number, 0 or more, got 'two'",
+    ),
+    (
+        b"---\ntype: contact\nmax_followups: -1\n---\n",
+        "note.md:3: max_followups: expected a whole number, 0 or more, got -1",  # was "a whole number"
     ),
     (
         b"---\ntype: contact\ncadence: often\n---\n",
