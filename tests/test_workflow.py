@@ -100,6 +100,17 @@ def test_done_ticks_the_step_and_syncs(example: Path) -> None:
     assert "Globex - Analytics Engineer#^fu-thank-you" not in (example / "Due.md").read_text()
 
 
+def test_done_refuses_a_day_that_has_not_come(example: Path) -> None:
+    # `--on 2026-12-25` (a typo for 2025?) was written as a ✅ date five weeks ahead
+    before = (example / "people" / "Maya Chen.md").read_bytes()
+    result = in_vault(example, "done", "Maya Chen", "reconnect", "--on", "2026-12-25")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "followup-md: --on 2026-12-25 is after today (2026-11-20); a step is done on a day that has come\n"
+    )
+    assert (example / "people" / "Maya Chen.md").read_bytes() == before
+
+
 def test_done_by_path_and_unknown_steps(example: Path) -> None:
     result = in_vault(example, "done", str(example / "people" / "Maya Chen.md"), "nope")
     assert result.exit_code == 2
