@@ -18,7 +18,7 @@ from followup_md.errors import CheckFailed, FollowupError
 @click.command()
 @click.argument("note")
 @click.argument("step")
-@click.option("--on", "on", metavar="YYYY-MM-DD", help="The day it was done, today or earlier.")
+@click.option("--on", "on", metavar="YYYY-MM-DD", help="The day it was done (default: today; never later).")
 @VAULT_OPTION
 @TODAY
 def done(note: str, step: str, on: str | None, vault: Path | None, today: str | None) -> None:
