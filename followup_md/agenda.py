@@ -329,12 +329,14 @@ def own_pieces(
     the markers kept byte for byte (`lines` are the old file's, None when there
     is none). Pieces, so that Due.md (megabytes) can be encoded without its
     whole text held as well: one wide character in it (the summary's dash)
-    makes a str two or four bytes a character."""
-    ours = chain([f"{BEGIN} {begin_text} -->\n"], (line + "\n" for line in inner))
+    makes a str two or four bytes a character. Lines end as the file's first
+    line does (CRLF in a file saved on Windows), as in a note's block."""
+    nl = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    ours = chain([f"{BEGIN} {begin_text} -->{nl}"], (line + nl for line in inner))
     if lines is None:
-        return chain(ours, [END, "\n"])
+        return chain(ours, [END, nl])
     if block is None:  # a Due.md of the user's own: our block goes below their text
         text = "".join(lines)
-        text = text if not text or text.endswith("\n") else text + "\n"
-        return chain([text, "\n" if text.strip() else ""], ours, [END, "\n"])
+        text = text if not text or text.endswith("\n") else text + nl
+        return chain([text, nl if text.strip() else ""], ours, [END, nl])
     return chain(lines[: block.begin], ours, lines[block.end :])

@@ -78,6 +78,22 @@ def test_a_comment_after_a_task_lines_id_keeps_the_line_ours(make_vault: MakeVau
     assert read(root, "Acme.md") == done
 
 
+def test_a_crlf_due_md_keeps_crlf_in_its_block_and_its_ticks_count(make_vault: MakeVault) -> None:
+    # the block of a Due.md saved on Windows was written with LF: a file of mixed line endings
+    root = make_vault({"Acme.md": APPLICATION, "Due.md": b"My dashboard\r\n"})
+    sync(root)
+    due = (root / "Due.md").read_bytes()
+    assert due.startswith(b"My dashboard\r\n\r\n<!-- followup-md:begin")
+    assert due.count(b"\n") == due.count(b"\r\n")
+    (root / "Due.md").write_bytes(due.replace(b"- [ ] **2026-11-25**", b"- [x] **2026-11-25**"))
+    sync(root)
+    assert "✅ 2026-11-20 ^fu-confirm" in read(root, "Acme.md")
+    due = (root / "Due.md").read_bytes()
+    assert due.count(b"\n") == due.count(b"\r\n")
+    sync(root)
+    assert (root / "Due.md").read_bytes() == due
+
+
 def test_second_sync_changes_nothing_and_keeps_mtimes(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": APPLICATION})
     sync(root)
