@@ -185,7 +185,12 @@ BAD = [
     (
         b"---\ntype: contact\nstatus: actve\n---\n",
         "note.md:3: status: 'actve' is not one of active, waiting, paused, closed, hired, withdrawn, "
-        "declined, rejected (map it in followup-md.toml [statuses])",
+        "declined, rejected (map it in followup-md.toml [statuses]); did you mean 'active'?",
+    ),
+    (
+        b"---\ntype: log\ndate: 2026-11-19\ndirection: recieved\n---\n",
+        "note.md:4: direction: expected sent, received, exchanged, got 'recieved' "
+        "(map it in followup-md.toml [directions]); did you mean 'received'?",
     ),
     (b"---\ntype: contact\nname: J\xe9r\xf4me\n---\n", "note.md:3: not UTF-8 text; save the note as UTF-8"),
     (
