@@ -94,6 +94,16 @@ def test_a_crlf_due_md_keeps_crlf_in_its_block_and_its_ticks_count(make_vault: M
     assert (root / "Due.md").read_bytes() == due
 
 
+def test_a_day_they_named_is_said_once_in_waiting(make_vault: MakeVault) -> None:
+    # was "they asked you to follow up on 2026-11-23; follow up from 2026-11-23"
+    note = "---\ntype: interview\ncompany: Acme\ninterview: 2026-11-16\nfollow_up_on: 2026-11-23\n---\n"
+    root = make_vault({"Acme.md": note})
+    sync(root)
+    assert "- [[Acme#^fu-follow-up-20261123|Acme]]: they asked you to follow up on 2026-11-23\n" in read(
+        root, "Due.md"
+    )
+
+
 def test_second_sync_changes_nothing_and_keeps_mtimes(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": APPLICATION})
     sync(root)
