@@ -405,9 +405,7 @@ def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> 
     note = notes[step.note]
     if step.via:
         path = names.resolve(step.via, step.note)
-        if path is None:
-            return None
-        note = notes[path]
+        return _email_of(notes[path]) if path is not None else None
     return _email_of(note) or _person_email(note, notes, names)
 
 
