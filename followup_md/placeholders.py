@@ -160,7 +160,8 @@ def _step_day(w: Words) -> str:
 
 _TITLES = frozenset({"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "professor", "sir", "dame"})
 _NO_NAME_START = frozenset({"the", "a", "an", "my", "our", "your", "their"})
-_TEAM_WORDS = frozenset({"hr", "recruiting", "recruitment", "careers", "jobs", "team", "hiring", "talent"})
+# Words of a team's name, never of a person's ("jobs" is not one: Steve Jobs).
+_TEAM_WORDS = frozenset({"hr", "recruiting", "recruitment", "careers", "team", "hiring", "talent"})
 
 
 def _first_name(w: Words) -> str:

@@ -277,6 +277,7 @@ def test_no_text_has_a_slot_left_empty_or_greets_a_company(
         ("Dana Ortiz", "Hi Dana,"),
         ("Dr. Sarah Connor", "Hi Dr. Connor,"),  # was "Hi Dr.,"
         ("Mr. Smith", "Hi Mr. Smith,"),  # was "Hi Mr.,"
+        ("Steve Jobs", "Hi Steve,"),
         ("Hooli HR", "Hello,"),  # was "Hi Hooli,": the company greeted as a person
         ("Talent Acquisition", "Hello,"),
         ("recruiting@hooli.example", "Hello,"),  # was "Hi recruiting@hooli.example,"
