@@ -60,6 +60,17 @@ def test_new_writes_the_right_front_matter_where_config_says(make_vault: MakeVau
     assert in_vault(root, "new", "person", "X").exit_code == 2
 
 
+def test_new_says_a_near_miss_key_it_was_given(make_vault: MakeVault) -> None:
+    # `--set intervewer=Dana` was written without a word, leaving `interviewer:` empty
+    root = make_vault({"followup-md.toml": ""})
+    result = in_vault(root, "new", "interview", "Acme - Dev", "--set", "intervewer=Dana")
+    assert result.exit_code == 0
+    assert result.stdout == "Acme - Dev.md\n"
+    assert result.stderr == (
+        "Acme - Dev.md:11: warning: 'intervewer' is not a key followup-md reads; did you mean 'interviewer'?\n"
+    )
+
+
 def test_new_uses_the_vaults_template(make_vault: MakeVault) -> None:
     root = make_vault(
         {
