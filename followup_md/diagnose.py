@@ -4,6 +4,7 @@ contradict each other. Each is reported with its place and the fix."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import PurePosixPath
@@ -113,6 +114,15 @@ def contradictions(note: Note, facts: Mapping[str, object], steps: Sequence[Step
             "contacted",
             f"{{key}}: {contacted} is before the referral on {referred}; the reach-out counts as done "
             "anyway. Fix whichever date is wrong",
+        )
+    shape = str(facts.get("format", "")).strip().lower()
+    if shape != "informational" and (
+        "informational" in shape or difflib.SequenceMatcher(None, shape, "informational").ratio() >= 0.8
+    ):
+        warn(
+            "format",
+            f"{{key}}: {facts['format']!r} is not `informational`, so this interview is followed up as "
+            "one for a job (status check-ins); write `format: informational` if no job is behind it",
         )
     recurring = any(step.id.startswith("keep-in-touch") for step in steps)
     if "cadence" in facts and facts.get("status") != "paused" and not recurring:

@@ -220,6 +220,12 @@ def _contradictions(front: str) -> list[str]:
             "note.md:3: warning: cadence: no date to count the interval from, so no keep-in-touch step; "
             "add `last_contact: YYYY-MM-DD` (or a dated fact, or a log note that links here)",
         ),
+        (  # was silent: status check-ins for a conversation with no job behind it
+            "type: interview\ninterview: 2026-11-12\nformat: informationnal\n",
+            "note.md:4: warning: format: 'informationnal' is not `informational`, so this interview is "
+            "followed up as one for a job (status check-ins); write `format: informational` if no job is "
+            "behind it",
+        ),
     ],
 )
 def test_contradictions_are_reported_with_the_fix(front: str, message: str) -> None:
@@ -234,6 +240,8 @@ def test_contradictions_are_reported_with_the_fix(front: str, message: str) -> N
         "type: referral\nreferred: 2026-11-12\ncontacted: 2026-11-13\n",
         "type: contact\ncadence: 3w\nmet: 2026-11-01\n",
         "type: contact\ncadence: 3w\nstatus: paused\n",
+        "type: interview\ninterview: 2026-11-12\nformat: Informational\n",
+        "type: interview\ninterview: 2026-11-12\nformat: zoom\n",
     ],
 )
 def test_consistent_facts_are_silent(front: str) -> None:
