@@ -124,6 +124,12 @@ def contradictions(note: Note, facts: Mapping[str, object], steps: Sequence[Step
             f"{{key}}: {facts['format']!r} is not `informational`, so this interview is followed up as "
             "one for a job (status check-ins); write `format: informational` if no job is behind it",
         )
+    emails = facts.get("email", ())
+    odd = [email for email in emails if "@" not in email] if isinstance(emails, tuple) else []
+    if odd:
+        warn(
+            "email", f"{{key}}: {odd[0]!r} is not an address, so no email link; write it as name@example.org"
+        )
     recurring = any(step.id.startswith("keep-in-touch") for step in steps)
     if "cadence" in facts and facts.get("status") != "paused" and not recurring:
         warn(

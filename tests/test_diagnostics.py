@@ -220,6 +220,11 @@ def _contradictions(front: str) -> list[str]:
             "note.md:3: warning: cadence: no date to count the interval from, so no keep-in-touch step; "
             "add `last_contact: YYYY-MM-DD` (or a dated fact, or a log note that links here)",
         ),
+        (  # was silent: no email link, and `draft --mailto` said to add the `email:` it had
+            "type: contact\nemail: [jane@x.example, jane at y dot example]\n",
+            "note.md:3: warning: email: 'jane at y dot example' is not an address, so no email link; "
+            "write it as name@example.org",
+        ),
         (  # was silent: status check-ins for a conversation with no job behind it
             "type: interview\ninterview: 2026-11-12\nformat: informationnal\n",
             "note.md:4: warning: format: 'informationnal' is not `informational`, so this interview is "
