@@ -122,10 +122,10 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> bool:
     del applied
     _echo_err([f"followup-md: {error}" for error in skipped])
     notes = sum(1 for path in written if path in plan.notes)
-    own = " and ".join(sorted(path for path in written if path in config.own_files))
+    own = sorted(path for path in written if path in config.own_files)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
     if written and not notes and own:  # "updated 0 notes" read as nothing written
-        what = f"updated {own}"
+        what = "updated " + (f"{', '.join(own[:-1])} and {own[-1]}" if len(own) > 1 else own[0])
     tally = counts(plan)  # sorts every step: once for both lines
     _say(sync_line(plan, what, tally))
     quiet = quiet_line(plan, tally)

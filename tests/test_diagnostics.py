@@ -314,6 +314,10 @@ def test_the_sync_summary_says_a_silent_zero(make_vault: MakeVault) -> None:
         0,
         "followup-md: 1 follow-up note read, updated Due.md; 1 this week (as of 2026-11-21)\n",
     )
+    (root / "followup-md.toml").write_text('stats_file = "Stats.md"\nics_file = "F.ics"\n')
+    assert "read, updated F.ics and Stats.md; " in run("sync", root, "--today", "2026-11-21")[1]
+    out = run("sync", root, "--today", "2026-11-22")[1]
+    assert out.startswith("followup-md: 1 follow-up note read, updated Due.md, F.ics and Stats.md; ")
 
 
 def test_near_miss_keys_reach_check_and_due_md(make_vault: MakeVault) -> None:
