@@ -133,7 +133,8 @@ def waiting_rows(
     nothing to do yet, and steps that wait on a promise."""
     rows: list[tuple[str, str | None, str]] = [(w.note, None, w.reason) for w in waiting]
     rows += [
-        (s.note, s.id, f"{s.waiting}; follow up from {s.start}")
+        # "they asked you to follow up on D" says the day already: not twice
+        (s.note, s.id, s.waiting if str(s.start) in s.waiting else f"{s.waiting}; follow up from {s.start}")
         for s in steps
         if s.status == "open" and is_waiting(s, today)
     ]
@@ -329,12 +330,14 @@ def own_pieces(
     the markers kept byte for byte (`lines` are the old file's, None when there
     is none). Pieces, so that Due.md (megabytes) can be encoded without its
     whole text held as well: one wide character in it (the summary's dash)
-    makes a str two or four bytes a character."""
-    ours = chain([f"{BEGIN} {begin_text} -->\n"], (line + "\n" for line in inner))
+    makes a str two or four bytes a character. Lines end as the file's first
+    line does (CRLF in a file saved on Windows), as in a note's block."""
+    nl = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    ours = chain([f"{BEGIN} {begin_text} -->{nl}"], (line + nl for line in inner))
     if lines is None:
-        return chain(ours, [END, "\n"])
+        return chain(ours, [END, nl])
     if block is None:  # a Due.md of the user's own: our block goes below their text
         text = "".join(lines)
-        text = text if not text or text.endswith("\n") else text + "\n"
-        return chain([text, "\n" if text.strip() else ""], ours, [END, "\n"])
+        text = text if not text or text.endswith("\n") else text + nl
+        return chain([text, nl if text.strip() else ""], ours, [END, nl])
     return chain(lines[: block.begin], ours, lines[block.end :])

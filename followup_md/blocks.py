@@ -19,11 +19,14 @@ _PLAN = re.compile(r"([A-Za-z0-9-]+)=(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2
 # The begin marker as we write it, before its windows: no window can be in it
 # or run into it (it holds no `=` and ends with `)`), so it is not searched.
 _BEGIN_LINE = f"{BEGIN} {BEGIN_TEXT}"
-TASK_LINE = re.compile(r"^- \[(?P<mark>.)\] (?P<body>.*?) ?\^fu-(?P<step>[A-Za-z0-9-]+)[ \t]*$")
+# What a user may write after the block id and still have the line read as
+# ours: comments (`%% sent from my phone %%`, `<!-- … -->`), kept where they are.
+_AFTER_ID = r"(?:[ \t]+(?:%%(?:(?!%%).)*%%|<!--(?:(?!-->).)*-->))*[ \t]*$"
+TASK_LINE = re.compile(r"^- \[(?P<mark>.)\] (?P<body>.*?) ?\^fu-(?P<step>[A-Za-z0-9-]+)" + _AFTER_ID)
 # TASK_LINE matched from the line's end: a greedy body backtracks to the one
-# `^fu-` that can end the line (no `^` may follow it) instead of trying every
-# length of body from the start; the space TASK_LINE leaves out is dropped after.
-_TASK_LINE_FROM_END = re.compile(r"- \[(.)\] (.*)\^fu-([A-Za-z0-9-]+)[ \t]*$")
+# `^fu-` that can end the line (only comments may follow it) instead of trying
+# every length of body from the start; the space TASK_LINE leaves out is dropped after.
+_TASK_LINE_FROM_END = re.compile(r"- \[(.)\] (.*)\^fu-([A-Za-z0-9-]+)" + _AFTER_ID)
 _ISO = r"(\d{4}-\d{2}-\d{2})"
 
 
@@ -226,6 +229,6 @@ def rename_steps(lines: list[str], block: Block, renames: dict[str, str]) -> lis
         found = TASK_LINE.match(out[index].rstrip("\r\n"))
         if found is not None and found.group(3) in renames:
             line = out[index]
-            at = line.rindex(f"^fu-{found.group(3)}")
-            out[index] = line[:at] + f"^fu-{renames[found.group(3)]}" + line[at + 4 + len(found.group(3)) :]
+            at, end = found.span("step")
+            out[index] = line[:at] + renames[found.group(3)] + line[end:]
     return out

@@ -47,9 +47,11 @@ def new(
     template = _vault_template(root, settings, kind)
     text = note_text(kind, name, parse_sets(sets), config, _today(today, vault), template)
     rel = _new_note_path(root, kind, name, config)
-    _check_new_note(root, rel, text, config, settings)
+    warnings = _check_new_note(root, rel, text, config, settings)
     write_atomic(root, FileChange(rel, None, text.encode("utf-8"), None))
     _say(rel)
+    for warning in warnings:  # a near-miss key (`--set intervewer=…`), said as sync would say it
+        _say(str(warning), err=True)
     if open_it:
         click.launch(str(root / rel))
 
@@ -85,8 +87,9 @@ def _new_note_path(root: Path, kind: str, name: str, config: Any) -> str:
     return rel
 
 
-def _check_new_note(root: Path, rel: str, text: str, config: Any, settings: Any) -> None:
-    """Refuse a new note that sync could not read, or whose file exists."""
+def _check_new_note(root: Path, rel: str, text: str, config: Any, settings: Any) -> list[Any]:
+    """Refuse a new note that sync could not read, or whose file exists; the
+    warnings sync would give it."""
     from followup_md.errors import UsageError
     from followup_md.model import Problem
     from followup_md.parse import read_note
@@ -96,6 +99,7 @@ def _check_new_note(root: Path, rel: str, text: str, config: Any, settings: Any)
         raise UsageError(f"{read.message}; nothing written")
     if (root / rel).exists():
         raise UsageError(f"{rel} already exists; followup-md never overwrites a note")
+    return list(read.warnings) if read is not None else []
 
 
 def _name_max(root: Path) -> int:

@@ -18,7 +18,7 @@ from followup_md.errors import CheckFailed, FollowupError
 @click.command()
 @click.argument("note")
 @click.argument("step")
-@click.option("--on", "on", metavar="YYYY-MM-DD", help="The day it was done (default: today).")
+@click.option("--on", "on", metavar="YYYY-MM-DD", help="The day it was done (default: today; never later).")
 @VAULT_OPTION
 @TODAY
 def done(note: str, step: str, on: str | None, vault: Path | None, today: str | None) -> None:
@@ -34,12 +34,15 @@ def done(note: str, step: str, on: str | None, vault: Path | None, today: str | 
     """
     from followup_md.app import plan_vault, read_again
     from followup_md.cached_read import probe_vault
+    from followup_md.errors import UsageError
     from followup_md.model import FileChange
     from followup_md.render import tick_step
     from followup_md.write import write_atomic
 
     day = _today(today, vault)
     when = _today(on, option="--on") if on else day
+    if when > day:
+        raise UsageError(f"--on {when} is after today ({day}); a step is done on a day that has come")
     root, config, settings = _open(vault)
     planned = plan_vault(root, config, settings, probe_vault(root, config, settings, day))
     target = _note_of(planned.plan, root, note)

@@ -122,7 +122,10 @@ def _apply(root: Path, config: Any, settings: Any, planned: Any) -> bool:
     del applied
     _echo_err([f"followup-md: {error}" for error in skipped])
     notes = sum(1 for path in written if path in plan.notes)
+    own = sorted(path for path in written if path in config.own_files)
     what = f"updated {notes} note{'s' if notes != 1 else ''}" if written else "nothing to update"
+    if written and not notes and own:  # "updated 0 notes" read as nothing written
+        what = "updated " + (f"{', '.join(own[:-1])} and {own[-1]}" if len(own) > 1 else own[0])
     tally = counts(plan)  # sorts every step: once for both lines
     _say(sync_line(plan, what, tally))
     quiet = quiet_line(plan, tally)
@@ -167,8 +170,9 @@ def check(vault: Path | None, today: str | None, show_all: bool) -> None:
     if zoned and not config.timezone:
         from followup_md.vault import machine_zone
 
+        more = f" (and {len(zoned) - 1} more)" if len(zoned) > 1 else ""
         _say(
-            f"followup-md: warning: {zoned[0]} (and {len(zoned) - 1} more) holds date-times with UTC "
+            f"followup-md: warning: {zoned[0]}{more} holds date-times with UTC "
             "offsets, whose day depends on the machine's time zone; set "
             f'`timezone = "{machine_zone() or "Europe/Paris"}"` in followup-md.toml so every machine '
             "computes the same dates",

@@ -4,6 +4,7 @@ contradict each other. Each is reported with its place and the fix."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import PurePosixPath
@@ -74,6 +75,16 @@ def unresolved_links(note: Note, index: LinkIndex) -> list[Problem]:
     return problems
 
 
+def undated_log(note: Note, date_key: str) -> list[Problem]:
+    """A log note without a date (`date_key`, the vault's name for `date`): its
+    exchange would count for nobody, unsaid."""
+    if note.type != "log" or note.facts.get("date") is not None:
+        return []
+    line = note.sources.get("type", ("type", 1))[1]
+    message = f"a log note without `{date_key}:`, so this exchange counts for nobody; add the day it happened"
+    return [Problem(note.path, line, message)]
+
+
 def contradictions(note: Note, facts: Mapping[str, object], steps: Sequence[Step]) -> list[Problem]:
     """Facts that contradict each other or leave a rule with nothing to count
     from: what is wrong, what the rules did instead, and the fix. `facts` are
@@ -103,6 +114,21 @@ def contradictions(note: Note, facts: Mapping[str, object], steps: Sequence[Step
             "contacted",
             f"{{key}}: {contacted} is before the referral on {referred}; the reach-out counts as done "
             "anyway. Fix whichever date is wrong",
+        )
+    shape = str(facts.get("format", "")).strip().lower()
+    if shape != "informational" and (
+        "informational" in shape or difflib.SequenceMatcher(None, shape, "informational").ratio() >= 0.8
+    ):
+        warn(
+            "format",
+            f"{{key}}: {facts['format']!r} is not `informational`, so this interview is followed up as "
+            "one for a job (status check-ins); write `format: informational` if no job is behind it",
+        )
+    emails = facts.get("email", ())
+    odd = [email for email in emails if "@" not in email] if isinstance(emails, tuple) else []
+    if odd:
+        warn(
+            "email", f"{{key}}: {odd[0]!r} is not an address, so no email link; write it as name@example.org"
         )
     recurring = any(step.id.startswith("keep-in-touch") for step in steps)
     if "cadence" in facts and facts.get("status") != "paused" and not recurring:

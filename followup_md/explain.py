@@ -16,7 +16,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from followup_md.blocks import split_lines
+from followup_md.blocks import TASK_LINE, split_lines
 from followup_md.config import Config
 from followup_md.links import LinkIndex
 from followup_md.model import Exchange, Link, Moment, Note, Problem, Step, Waiting
@@ -80,7 +80,8 @@ def _task_line(note: Note, step_id: str) -> int | None:
         return None
     lines = split_lines(note.text)
     for number in range(note.block.begin, note.block.end):
-        if lines[number].rstrip().endswith(f"^fu-{step_id}"):
+        found = TASK_LINE.match(lines[number].rstrip("\r\n"))
+        if found is not None and found["step"] == step_id:
             return number + 1
     return None
 

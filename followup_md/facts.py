@@ -7,6 +7,7 @@ Pure: the local time zone, where a date-time must become a day, is an argument.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -227,8 +228,10 @@ def _bool(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> bool
 
 
 def _count(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> int:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value)  # a text property holding a number (Obsidian writes `"3"`)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _wrong(key, "a whole number", value, path, line)
+        raise _wrong(key, "a whole number, 0 or more", value, path, line)
     return value
 
 
@@ -293,6 +296,10 @@ def check_choices(
         mapped = aliases.get(value, value.lower())
         if mapped not in known:
             theirs, line = sources[key]
-            raise NoteError(wrong.format(theirs=theirs, value=value, known=", ".join(known)), path, line)
+            near = difflib.get_close_matches(mapped, known, 1, 0.75)
+            meant = f"; did you mean {near[0]!r}?" if near else ""
+            raise NoteError(
+                wrong.format(theirs=theirs, value=value, known=", ".join(known)) + meant, path, line
+            )
         facts[key] = mapped
     return uses

@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 from followup_md.catalogue import CATALOGUE, entry_key
 from followup_md.markdown import escape_markdown, one_line
-from followup_md.model import Note, Step, pickled_by_fields
+from followup_md.model import Link, Note, Step, pickled_by_fields
 
 
 def fold(text: str) -> str:
@@ -399,14 +399,30 @@ def _email_of(note: Note) -> str | None:
 
 def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str | None:
     """The address of whoever the step writes to: the note's own person, or the
-    note that `step.via` links to (the source of a referral, the introducer)."""
+    note that `step.via` links to (the source of a referral, the introducer).
+    An application or interview without an `email` of its own writes to the
+    note its person (`interviewer`, else `contact`) links to, as `mail` matches."""
     note = notes[step.note]
     if step.via:
         path = names.resolve(step.via, step.note)
-        if path is None:
-            return None
-        note = notes[path]
-    return _email_of(note)
+        return _email_of(notes[path]) if path is not None else None
+    return _email_of(note) or _person_email(note, notes, names)
+
+
+def _person_email(note: Note, notes: Mapping[str, Note], names: LinkIndex) -> str | None:
+    """The `email` of the note that an application's or interview's person links
+    to: the one its texts greet (its `interviewer`, else its `contact`, never
+    one that only repeats the company)."""
+    if note.type not in ("application", "interview"):
+        return None
+    company = note.facts.get("company")
+    company_text = company.text if isinstance(company, Link) else str(company or "").strip()
+    for key in ("interviewer", "contact"):
+        person = note.facts.get(key)
+        if isinstance(person, Link) and person.text and person.text != company_text:
+            path = names.resolve(person.target, note.path)
+            return _email_of(notes[path]) if path is not None and path != note.path else None
+    return None
 
 
 def copy_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str:

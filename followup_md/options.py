@@ -58,7 +58,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "",
         "max_followups",
-        "int",
+        "count",
         2,
         "Check-ins without an answer before the tool stops suggesting more.",
         seed="004",

@@ -71,9 +71,16 @@ def _surely_tidy(text: str) -> bool:
     return b"  " not in classes and b" ," not in classes and not classes.endswith(b" ")
 
 
+# A value that ends a sentence of its own (`Foo, Inc.`, `an intro to their
+# CTO.`) before our full stop: two stops, never an ellipsis.
+_DOUBLED_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+
+
 def tidy(text: str) -> str:
-    """Single spaces, no space before punctuation, no trailing blanks (a
-    line's indentation is kept)."""
+    """Single spaces, no space before punctuation, no doubled full stop, no
+    trailing blanks (a line's indentation is kept)."""
+    if ".." in text:
+        text = _DOUBLED_STOP.sub(".", text)
     if _surely_tidy(text) or not _UNTIDY.search(text):
         return text
     lines = []

@@ -16,8 +16,8 @@ from followup_md.phrasing import Sender, join_words, shown, spoken_date
 # The placeholders a draft template may use (ours and the vault's own), with
 # what each holds. `draft --help`, the README and template validation read it.
 PLACEHOLDERS: Mapping[str, str] = {
-    "greeting": 'the greeting: "Hi Dana," or, when no person is known, "Hello,"',
-    "first_name": 'the first name of whom the email is to ("there" when unknown)',
+    "greeting": 'the greeting: "Hi Dana," or, when no person\'s name is known (a team, an address), "Hello,"',
+    "first_name": 'the first name of whom the email is to, or title and surname ("Dr. Connor"; else "there")',
     "recipient": "the full name of whom the email is to (empty when unknown)",
     "who": 'whom the email is to, or who they are ("the hiring team")',
     "who_at": 'who, with their company ("the hiring team at Hooli")',
@@ -158,13 +158,40 @@ def _step_day(w: Words) -> str:
     return spoken_date(date(*map(int, found.groups()))) if found else ""
 
 
+_TITLES = frozenset({"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "professor", "sir", "dame"})
+_NO_NAME_START = frozenset({"the", "a", "an", "my", "our", "your", "their"})
+# Words of a team's name, never of a person's ("jobs" is not one: Steve Jobs).
+_TEAM_WORDS = frozenset({"hr", "recruiting", "recruitment", "careers", "team", "hiring", "talent"})
+
+
+def _first_name(w: Words) -> str:
+    """How a greeting names whom the email is to: the first name, or a title
+    with the last name (`Dr. Connor`); "" when the recipient is no person's
+    name (an address, "the panel", "Hooli HR"), so no company or team is
+    greeted as a person."""
+    recipient = w["recipient"]
+    words = recipient.split()
+    company = w["company"].casefold()
+    if (
+        not words
+        or "@" in recipient
+        or words[0].casefold() in _NO_NAME_START
+        or any(word.casefold() in _TEAM_WORDS for word in words)
+        or (company and recipient.casefold().startswith(f"{company} "))
+    ):
+        return ""
+    if len(words) > 1 and words[0].casefold().rstrip(".") in _TITLES:
+        return f"{words[0]} {words[-1]}"
+    return words[0]
+
+
 def _status_is(status: str) -> Callable[[Words], str]:
     return lambda w: "yes" if w.facts.get("status") == status else ""
 
 
 _WORDS: Mapping[str, Callable[[Words], str]] = {
-    "greeting": lambda w: f"Hi {w['first_name']}," if w["recipient"] else "Hello,",
-    "first_name": lambda w: w["recipient"].split()[0] if w["recipient"] else "there",
+    "greeting": lambda w: f"Hi {first}," if (first := _first_name(w)) else "Hello,",
+    "first_name": lambda w: _first_name(w) or "there",
     "recipient": _recipient,
     "who": lambda w: w["recipient"] or w.entry.nobody,
     "who_at": _who_at,

@@ -28,9 +28,6 @@ _TASK_FIELD_CHARS = re.compile("[🔺⏫🔼🔽⏬🛫➕⏳⌛📅📆🗓⏰�
 _MARK = re.compile(r"^- \[.\]")
 
 
-_BLOCK_ID = re.compile(r" ?\^fu-[A-Za-z0-9-]+[ \t]*$")
-
-
 def task_text(text: str) -> str:
     """User text for a task line: one line, without the emoji the Tasks plugin
     reads as fields (they cannot be escaped; ASCII holds none), Markdown-escaped."""
@@ -139,17 +136,21 @@ def merge_task(line: str, step: Step, syntax: TaskSyntax, tag: str) -> str:
             merged.append(ours)
             ours = ""
     mark = "x" if done else found["mark"]
-    return f"- [{mark}] {head}{''.join(merged)}{ours} ^fu-{step.id}"
+    after = line[found.end("step") :].rstrip(" \t")  # the user's comments after the id
+    return f"- [{mark}] {head}{''.join(merged)}{ours} ^fu-{step.id}{after}"
 
 
 def mark_done(line: str, task: TaskLine, done: date, syntax: TaskSyntax) -> str:
     """A ticked line with its done date added before the block id (Tasks' order)."""
     line = _MARK.sub("- [x]", line) if task.status == "open" else line
     line = line.replace("- [X]", "- [x]", 1)
-    found = _BLOCK_ID.search(line)
+    found = TASK_LINE.match(line)
     assert found is not None  # parse_task only returns lines ending in a block id
+    at = found.start("step") - len("^fu-")
+    head = line[: at - 1] if line[at - 1] == " " else line[:at]
+    block_id = line[at:].rstrip(" \t")  # with the user's comments after it
     field = f"  [completion:: {done}]" if syntax.dataview else f" ✅ {done}"
-    return f"{line[: found.start()]}{field} {found.group().strip()}"
+    return f"{head}{field} {block_id}"
 
 
 def tick_step(text: str, path: str, step_id: str, day: date, syntax: TaskSyntax) -> str:

@@ -79,12 +79,15 @@ class ContactRules(Planner):
             self.add("update-source", day, day + self.days("update_source_due"), via=self.source)
 
     def no_contact(self) -> None:
-        """`contacted`, or the reach-out done (ticked or logged), starts the clock."""
+        """`contacted`, or the reach-out done (ticked or logged), starts the clock;
+        contact established, or their reply since, stops it."""
         day = self.happened("contacted") or self.done_on("reach-out")
         if day is None or not self.source:
             return
         due = day + self.days("no_contact_after")
-        contact = self.established()
+        replied = self.happened("replied")
+        answer = (replied, f"they replied {replied.isoformat()}") if replied and replied >= day else None
+        contact = self.established() or answer
         if contact is None:
             self.add("no-contact", due, due, via=self.source)
         elif self.shown_open("no-contact"):  # contact came: no longer needed

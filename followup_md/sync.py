@@ -13,7 +13,7 @@ from datetime import date, tzinfo
 from followup_md.agenda import DueLineMemo, due_ticks
 from followup_md.blocks import block_span, rename_steps, split_lines
 from followup_md.config import Config
-from followup_md.diagnose import broken_links, contradictions, unresolved_links, unused_settings
+from followup_md.diagnose import broken_links, contradictions, undated_log, unresolved_links, unused_settings
 from followup_md.journal import exchanges
 from followup_md.links import LinkIndex, Lookups, Suggested, link_index
 from followup_md.model import (
@@ -334,7 +334,12 @@ def _plan_notes(
     for path in sorted(notes):
         note = notes[path]
         note_steps, note_waiting, new, problem, checked = outcomes[path]
-        problems += [*note.warnings, *unresolved_links(note, names), *checked]
+        problems += [
+            *note.warnings,
+            *unresolved_links(note, names),
+            *undated_log(note, config.key("date")),
+            *checked,
+        ]
         steps += note_steps
         waiting += note_waiting
         # A tick for a step its note's block does not hold yet (no block, or a

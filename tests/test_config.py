@@ -162,6 +162,13 @@ def test_readme_rules_table_shows_the_default_windows() -> None:
         assert window.format(**defaults) in row, step
 
 
+def test_max_followups_is_a_count_of_check_ins_not_of_days() -> None:
+    assert parse_config("max_followups = 3\n").max_followups == 3
+    with pytest.raises(ConfigError) as error:
+        parse_config('max_followups = "3"\n')
+    assert str(error.value) == "followup-md.toml:1: max_followups must be a whole number from 0 to 65535"
+
+
 def test_the_mail_section_is_read_and_checked() -> None:
     config = parse_config(
         '[mail]\nme = ["a@example.org"]\nimap_host = "imap.example.org"\ncheck_every = 10\n'

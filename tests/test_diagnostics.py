@@ -174,6 +174,21 @@ def test_a_log_whose_link_reaches_no_note_is_a_problem(make_vault: MakeVault) ->
     assert (code, out) == (1, "followup-md: 2 follow-up notes checked, 1 problem\n")
 
 
+def test_a_log_without_a_date_is_a_problem_not_a_silent_miss(make_vault: MakeVault) -> None:
+    log = '---\ntype: log\nwith: "[[Ivy Chen]]"\ndirection: sent\n---\n'
+    root = make_vault(
+        {"people/Ivy Chen.md": "---\ntype: contact\nmet: 2026-11-19\n---\n", "logs/call.md": log}
+    )
+    code, out, err = run("check", root, *DAY)
+    assert (
+        err
+        == "logs/call.md:2: a log note without `date:`, so this exchange counts for nobody; add the day it happened\n"
+    )
+    assert (code, out) == (1, "followup-md: 2 follow-up notes checked, 1 problem\n")
+    (root / "followup-md.toml").write_text('[keys]\ndate = "When"\n')
+    assert "without `When:`" in run("check", root, *DAY)[2]
+
+
 def _contradictions(front: str) -> list[str]:
     note = note_from(front)
     facts = dict(note.facts)
@@ -205,6 +220,17 @@ def _contradictions(front: str) -> list[str]:
             "note.md:3: warning: cadence: no date to count the interval from, so no keep-in-touch step; "
             "add `last_contact: YYYY-MM-DD` (or a dated fact, or a log note that links here)",
         ),
+        (  # was silent: no email link, and `draft --mailto` said to add the `email:` it had
+            "type: contact\nemail: [jane@x.example, jane at y dot example]\n",
+            "note.md:3: warning: email: 'jane at y dot example' is not an address, so no email link; "
+            "write it as name@example.org",
+        ),
+        (  # was silent: status check-ins for a conversation with no job behind it
+            "type: interview\ninterview: 2026-11-12\nformat: informationnal\n",
+            "note.md:4: warning: format: 'informationnal' is not `informational`, so this interview is "
+            "followed up as one for a job (status check-ins); write `format: informational` if no job is "
+            "behind it",
+        ),
     ],
 )
 def test_contradictions_are_reported_with_the_fix(front: str, message: str) -> None:
@@ -219,6 +245,8 @@ def test_contradictions_are_reported_with_the_fix(front: str, message: str) -> N
         "type: referral\nreferred: 2026-11-12\ncontacted: 2026-11-13\n",
         "type: contact\ncadence: 3w\nmet: 2026-11-01\n",
         "type: contact\ncadence: 3w\nstatus: paused\n",
+        "type: interview\ninterview: 2026-11-12\nformat: Informational\n",
+        "type: interview\ninterview: 2026-11-12\nformat: zoom\n",
     ],
 )
 def test_consistent_facts_are_silent(front: str) -> None:
@@ -276,8 +304,20 @@ def test_the_sync_summary_says_a_silent_zero(make_vault: MakeVault) -> None:
     code, out, _ = run("sync", root, *DAY)
     assert (code, out) == (
         0,
-        "followup-md: 0 follow-up notes read, updated 0 notes; nothing due (as of 2026-11-20)\n",
+        "followup-md: 0 follow-up notes read, updated Due.md; nothing due (as of 2026-11-20)\n",
     )
+    # a new day rewrites Due.md alone: said as such, never "updated 0 notes"
+    (root / "Acme.md").write_text("---\ntype: application\ncompany: Acme\napplied: 2026-11-18\n---\n")
+    assert "updated 1 note;" in run("sync", root, *DAY)[1]
+    code, out, _ = run("sync", root, "--today", "2026-11-21")
+    assert (code, out) == (
+        0,
+        "followup-md: 1 follow-up note read, updated Due.md; 1 this week (as of 2026-11-21)\n",
+    )
+    (root / "followup-md.toml").write_text('stats_file = "Stats.md"\nics_file = "F.ics"\n')
+    assert "read, updated F.ics and Stats.md; " in run("sync", root, "--today", "2026-11-21")[1]
+    out = run("sync", root, "--today", "2026-11-22")[1]
+    assert out.startswith("followup-md: 1 follow-up note read, updated Due.md, F.ics and Stats.md; ")
 
 
 def test_near_miss_keys_reach_check_and_due_md(make_vault: MakeVault) -> None:

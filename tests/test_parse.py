@@ -110,6 +110,10 @@ def test_facts_are_typed_by_key() -> None:
     assert note.facts["phone"] == "5551234"
 
 
+def test_a_count_written_as_text_is_read_as_obsidian_shows_it() -> None:
+    assert note_from('type: interview\nmax_followups: "3"\n').facts["max_followups"] == 3
+
+
 def test_name_defaults_to_the_file_stem() -> None:
     assert note_from("type: contact\n", path="people/Ann Lee.md").name == "Ann Lee"
 
@@ -168,7 +172,11 @@ BAD = [
     ),
     (
         b"---\ntype: contact\nmax_followups: two\n---\n",
-        "note.md:3: max_followups: expected a whole number, got 'two'",
+        "note.md:3: max_followups: expected a whole number, 0 or more, got 'two'",
+    ),
+    (
+        b"---\ntype: contact\nmax_followups: -1\n---\n",
+        "note.md:3: max_followups: expected a whole number, 0 or more, got -1",  # was "a whole number"
     ),
     (
         b"---\ntype: contact\ncadence: often\n---\n",
@@ -177,7 +185,12 @@ BAD = [
     (
         b"---\ntype: contact\nstatus: actve\n---\n",
         "note.md:3: status: 'actve' is not one of active, waiting, paused, closed, hired, withdrawn, "
-        "declined, rejected (map it in followup-md.toml [statuses])",
+        "declined, rejected (map it in followup-md.toml [statuses]); did you mean 'active'?",
+    ),
+    (
+        b"---\ntype: log\ndate: 2026-11-19\ndirection: recieved\n---\n",
+        "note.md:4: direction: expected sent, received, exchanged, got 'recieved' "
+        "(map it in followup-md.toml [directions]); did you mean 'received'?",
     ),
     (b"---\ntype: contact\nname: J\xe9r\xf4me\n---\n", "note.md:3: not UTF-8 text; save the note as UTF-8"),
     (

@@ -418,6 +418,21 @@ RULES = [
         body="\n<!-- followup-md:begin -->\n\n- [ ] a #followup 📅 2026-11-10 ^fu-no-contact\n\n<!-- followup-md:end -->\n",
     ),
     Rule(
+        "003",
+        "a reply from the referral: never tell the source you could not reach them",
+        "type: referral\nreferred: 2026-11-01\nreferred_by: Maya\ncontacted: 2026-11-03\nreplied: 2026-11-05\n",
+        D,
+        {},
+    ),
+    Rule(
+        "003",
+        "a reply from the referral ends a no-contact step already shown",
+        "type: referral\nreferred: 2026-11-01\nreferred_by: Maya\ncontacted: 2026-11-03\nreplied: 2026-11-12\n",
+        D,
+        {"reach-out": ("done", "2026-11-03"), "no-contact": ("done", "2026-11-12")},
+        body="\n<!-- followup-md:begin -->\n\n- [ ] a #followup 📅 2026-11-10 ^fu-no-contact\n\n<!-- followup-md:end -->\n",
+    ),
+    Rule(
         "000",
         "thank the source and tell them the outcome: hired",
         "type: interview\nreferred_by: Maya\ninterview: 2026-11-10\nstatus: hired\nclosed: 2026-11-19\n",

@@ -49,6 +49,61 @@ def test_first_sync_appends_a_block_under_a_heading(make_vault: MakeVault) -> No
     )
 
 
+def test_a_comment_after_a_task_lines_id_keeps_the_line_ours(make_vault: MakeVault) -> None:
+    # `%% sent from my phone %%` after the block id made the line the user's own:
+    # its tick was never read and a second, unticked line with the same id was added
+    two = "---\ntype: interview\ncompany: Acme\ninterview: 2026-11-16\nreferred_by: Bo\n---\n"
+    root = make_vault({"Acme.md": two})
+    sync(root)
+    edit(
+        root,
+        "Acme.md",
+        ("- [ ] Send", "- [x] Send"),
+        ("^fu-thank-you-20261116", "^fu-thank-you-20261116 %% sent from my phone %%"),
+        ("^fu-loop-in-source-20261116", "^fu-loop-in-source-20261116 <!-- ask Bo -->"),
+    )
+    sync(root)
+    after = read(root, "Acme.md")
+    assert after.count("^fu-thank-you-20261116") == 1
+    assert "✅ 2026-11-20 ^fu-thank-you-20261116 %% sent from my phone %%\n" in after
+    assert "thank-you-20261116" not in read(root, "Due.md")
+    result = CliRunner().invoke(
+        cli, ["done", "Acme", "loop-in-source", "--vault", str(root), "--on", "2026-11-19"]
+    )
+    assert result.exit_code == 0, result.output
+    done = read(root, "Acme.md")
+    assert "- [x] Email Bo" in done
+    assert "✅ 2026-11-19 ^fu-loop-in-source-20261116 <!-- ask Bo -->\n" in done
+    sync(root)
+    assert read(root, "Acme.md") == done
+
+
+def test_a_crlf_due_md_keeps_crlf_in_its_block_and_its_ticks_count(make_vault: MakeVault) -> None:
+    # the block of a Due.md saved on Windows was written with LF: a file of mixed line endings
+    root = make_vault({"Acme.md": APPLICATION, "Due.md": b"My dashboard\r\n"})
+    sync(root)
+    due = (root / "Due.md").read_bytes()
+    assert due.startswith(b"My dashboard\r\n\r\n<!-- followup-md:begin")
+    assert due.count(b"\n") == due.count(b"\r\n")
+    (root / "Due.md").write_bytes(due.replace(b"- [ ] **2026-11-25**", b"- [x] **2026-11-25**"))
+    sync(root)
+    assert "✅ 2026-11-20 ^fu-confirm" in read(root, "Acme.md")
+    due = (root / "Due.md").read_bytes()
+    assert due.count(b"\n") == due.count(b"\r\n")
+    sync(root)
+    assert (root / "Due.md").read_bytes() == due
+
+
+def test_a_day_they_named_is_said_once_in_waiting(make_vault: MakeVault) -> None:
+    # was "they asked you to follow up on 2026-11-23; follow up from 2026-11-23"
+    note = "---\ntype: interview\ncompany: Acme\ninterview: 2026-11-16\nfollow_up_on: 2026-11-23\n---\n"
+    root = make_vault({"Acme.md": note})
+    sync(root)
+    assert "- [[Acme#^fu-follow-up-20261123|Acme]]: they asked you to follow up on 2026-11-23\n" in read(
+        root, "Due.md"
+    )
+
+
 def test_second_sync_changes_nothing_and_keeps_mtimes(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": APPLICATION})
     sync(root)
@@ -478,6 +533,9 @@ def test_check_warns_once_about_offsets_without_a_vault_time_zone(make_vault: Ma
     assert result.stderr.startswith(
         "followup-md: warning: A.md (and 1 more) holds date-times with UTC offsets"
     )
+    (root / "B.md").unlink()  # one note alone is named, never "(and 0 more)"
+    alone = CliRunner().invoke(cli, ["check", str(root), "--today", TODAY.isoformat()]).stderr
+    assert alone.startswith("followup-md: warning: A.md holds date-times with UTC offsets")
     (root / "followup-md.toml").write_text('timezone = "UTC"\n')
     assert CliRunner().invoke(cli, ["check", str(root), "--today", TODAY.isoformat()]).stderr == ""
 

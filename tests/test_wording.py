@@ -271,6 +271,40 @@ def test_no_text_has_a_slot_left_empty_or_greets_a_company(
             assert greeting != f"Hi {company.split()[0]},", (note.path, step.id, greeting)
 
 
+@pytest.mark.parametrize(
+    ("contact", "greeting"),
+    [
+        ("Dana Ortiz", "Hi Dana,"),
+        ("Dr. Sarah Connor", "Hi Dr. Connor,"),  # was "Hi Dr.,"
+        ("Mr. Smith", "Hi Mr. Smith,"),  # was "Hi Mr.,"
+        ("Steve Jobs", "Hi Steve,"),
+        ("Hooli HR", "Hello,"),  # was "Hi Hooli,": the company greeted as a person
+        ("Talent Acquisition", "Hello,"),
+        ("recruiting@hooli.example", "Hello,"),  # was "Hi recruiting@hooli.example,"
+        ("the panel", "Hello,"),  # was "Hi the,"
+    ],
+)
+def test_a_greeting_names_a_person_never_a_title_alone_a_team_or_an_address(
+    contact: str, greeting: str
+) -> None:
+    note = note_from(f"type: application\ncompany: Hooli\ncontact: {contact}\napplied: 2026-11-16\n")
+    _, body = draft_email(Step(note.path, "confirm", TODAY, TODAY), note, Sender())
+    assert body.split("\n", 1)[0] == greeting
+
+
+def test_a_value_ending_in_a_full_stop_is_not_followed_by_another() -> None:
+    # "the work at Foo, Inc.." and "follow up gently on an intro to their CTO.."
+    note = note_from('type: introduction\nintroduced: 2026-11-19\ncompany: "Foo, Inc."\n', path="Cy Pan.md")
+    _, body = draft_email(Step(note.path, "reach-out", TODAY, TODAY), note, Sender())
+    assert "the work at Foo, Inc. Would you" in body
+    help_note = note_from(
+        'type: help\nasked: 2026-11-10\npromise: "an intro to their CTO."\n', path="Ann Lee.md"
+    )
+    _, body = draft_email(Step(help_note.path, "nudge", TODAY, TODAY), help_note, Sender())
+    assert "on an intro to their CTO. Thank you" in body
+    assert tidy("Wait... and see.") == "Wait... and see."
+
+
 def test_every_placeholder_of_the_catalogue_is_known_and_computed() -> None:
     used = {
         name

@@ -60,6 +60,17 @@ def test_new_writes_the_right_front_matter_where_config_says(make_vault: MakeVau
     assert in_vault(root, "new", "person", "X").exit_code == 2
 
 
+def test_new_says_a_near_miss_key_it_was_given(make_vault: MakeVault) -> None:
+    # `--set intervewer=Dana` was written without a word, leaving `interviewer:` empty
+    root = make_vault({"followup-md.toml": ""})
+    result = in_vault(root, "new", "interview", "Acme - Dev", "--set", "intervewer=Dana")
+    assert result.exit_code == 0
+    assert result.stdout == "Acme - Dev.md\n"
+    assert result.stderr == (
+        "Acme - Dev.md:11: warning: 'intervewer' is not a key followup-md reads; did you mean 'interviewer'?\n"
+    )
+
+
 def test_new_uses_the_vaults_template(make_vault: MakeVault) -> None:
     root = make_vault(
         {
@@ -100,6 +111,17 @@ def test_done_ticks_the_step_and_syncs(example: Path) -> None:
     assert "Globex - Analytics Engineer#^fu-thank-you" not in (example / "Due.md").read_text()
 
 
+def test_done_refuses_a_day_that_has_not_come(example: Path) -> None:
+    # `--on 2026-12-25` (a typo for 2025?) was written as a ✅ date five weeks ahead
+    before = (example / "people" / "Maya Chen.md").read_bytes()
+    result = in_vault(example, "done", "Maya Chen", "reconnect", "--on", "2026-12-25")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "followup-md: --on 2026-12-25 is after today (2026-11-20); a step is done on a day that has come\n"
+    )
+    assert (example / "people" / "Maya Chen.md").read_bytes() == before
+
+
 def test_done_by_path_and_unknown_steps(example: Path) -> None:
     result = in_vault(example, "done", str(example / "people" / "Maya Chen.md"), "nope")
     assert result.exit_code == 2
@@ -130,6 +152,22 @@ def test_draft_prints_a_specific_email(example: Path) -> None:
         "followup-md: no email address for Bill Lumbergh, to whom the prepare-20261123 step is addressed; "
         "add `email:` to their note\n"
     )
+
+
+def test_an_interviewer_linked_to_a_person_note_is_written_to_at_its_address(make_vault: MakeVault) -> None:
+    # the interviewer's own note has the address (as `mail` matches it): the draft's
+    # link and Due.md's used to have none, saying to add `email:` to a note that had it
+    root = make_vault(
+        {
+            "people/Dana Ortiz.md": "---\ntype: contact\nemail: dana@globex.example\naliases: [DO]\n---\n",
+            "Globex.md": '---\ntype: interview\ncompany: Globex\ninterviewer: "[[DO]]"\ninterview: 2026-11-19\n---\n',
+        }
+    )
+    link = in_vault(root, "draft", "Globex", "--mailto")
+    assert link.exit_code == 0, link.stderr
+    assert link.stdout.startswith("mailto:dana@globex.example?subject=Thank%20you")
+    assert invoke(root, "sync", str(root)).exit_code == 0
+    assert "(mailto:dana@globex.example?subject=Thank%20you" in (root / "Due.md").read_text()
 
 
 def test_a_referral_copies_its_source_and_says_who_referred_you(example: Path) -> None:
