@@ -13,7 +13,15 @@ from typing import cast
 from urllib.parse import unquote
 
 from followup_md.due_chart import load_chart
-from followup_md.links import LinkIndex, copy_email, link_index, mailto, note_link, recipient_email
+from followup_md.links import (
+    LinkIndex,
+    copy_email,
+    link_index,
+    mailto,
+    note_link,
+    own_addresses,
+    recipient_email,
+)
 from followup_md.markdown import code_span, escape_markdown, one_line
 from followup_md.markers import BEGIN, END
 from followup_md.model import (
@@ -286,16 +294,16 @@ def _remembered(
 ) -> tuple[tuple[str | None, str], str | None]:
     """The addresses a step's email is for, and the memo's line for it while
     still good: the step the same (most often the very object: a plan kept
-    holds it), its note the same object, the addresses the same. Those of a
-    step to the note's own person that copies no source are its note's own,
-    so the memo's stand without being sought again."""
+    holds it), its note the same object, the addresses the same. Those that
+    come from the note alone (`links.own_addresses`) stand without being
+    sought again."""
     note = notes[step.note]
     known = memo.get(key) if memo is not None else None
     if not (isinstance(known, tuple) and len(known) == 4 and isinstance(known[2], str)):
         known = None  # none, or what a crafted cache holds
     elif known[0] is not note or not (known[3] is step or known[3] == step):
         known = None
-    elif not step.via and "referred_by" not in note.facts and isinstance(known[1], tuple):
+    elif own_addresses(step, note) and isinstance(known[1], tuple):
         return known[1], known[2]
     emails = (recipient_email(step, notes, names), copy_email(step, notes, names))
     return emails, (known[2] if known is not None and known[1] == emails else None)

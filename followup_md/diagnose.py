@@ -115,9 +115,11 @@ def contradictions(note: Note, facts: Mapping[str, object], steps: Sequence[Step
             f"{{key}}: {contacted} is before the referral on {referred}; the reach-out counts as done "
             "anyway. Fix whichever date is wrong",
         )
-    shape = str(facts.get("format", "")).strip().lower()
-    if shape != "informational" and (
-        "informational" in shape or difflib.SequenceMatcher(None, shape, "informational").ratio() >= 0.8
+    shape = str(facts.get("format", "")).strip().lower()  # most notes have none: no matcher is made
+    if (
+        shape
+        and shape != "informational"
+        and ("informational" in shape or difflib.SequenceMatcher(None, shape, "informational").ratio() >= 0.8)
     ):
         warn(
             "format",

@@ -409,11 +409,23 @@ def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> 
     return _email_of(note) or _person_email(note, notes, names)
 
 
+def own_addresses(step: Step, note: Note) -> bool:
+    """Whether the addresses of `step`'s email (`recipient_email`, `copy_email`)
+    come from its note alone: to the note's own person, with an address of its
+    own or no person linked to one (`_person_email`), copying no source."""
+    if step.via or "referred_by" in note.facts:
+        return False
+    return note.type not in _LINKED_PERSON or _email_of(note) is not None
+
+
+_LINKED_PERSON = frozenset({"application", "interview"})  # written to at their person's note's address
+
+
 def _person_email(note: Note, notes: Mapping[str, Note], names: LinkIndex) -> str | None:
     """The `email` of the note that an application's or interview's person links
     to: the one its texts greet (its `interviewer`, else its `contact`, never
     one that only repeats the company)."""
-    if note.type not in ("application", "interview"):
+    if note.type not in _LINKED_PERSON:
         return None
     company = note.facts.get("company")
     company_text = company.text if isinstance(company, Link) else str(company or "").strip()

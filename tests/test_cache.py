@@ -954,3 +954,25 @@ def test_a_cache_file_not_written_in_its_place_is_never_unpickled(
     (root / "Jane Doe.md").write_text(JANE + "Notes: coffee\n")
     (copy / "Jane Doe.md").write_text(JANE + "Notes: coffee\n")
     assert sync(root) == sync(copy)
+
+
+def test_a_due_line_kept_from_the_last_run_follows_an_address_in_another_note(make_vault: MakeVault) -> None:
+    """An interview whose interviewer links to a person note is written to at
+    that note's address: its Due.md line, kept from the last run while the
+    interview is unchanged, takes the address as it is now (the shortcut for
+    a note's own addresses does not hold for it)."""
+    root = make_vault(
+        {
+            "people/Dana Ortiz.md": "---\ntype: contact\nemail: dana@globex.example\n---\n",
+            "Globex.md": '---\ntype: interview\ncompany: Globex\ninterviewer: "[[Dana Ortiz]]"\n'
+            "interview: 2026-11-19\n---\n",
+        }
+    )
+    sync(root)
+    age(root)
+    sync(root)  # the interview's plan and lines, as written, kept
+    dana = root / "people" / "Dana Ortiz.md"
+    dana.write_text(dana.read_text().replace("dana@globex.example", "dana@hooli.example"))
+    sync(root)
+    due = (root / "Due.md").read_text()
+    assert "mailto:dana@hooli.example" in due and "globex.example" not in due
