@@ -706,6 +706,15 @@ def test_a_replay_from_a_crafted_notes_tier_never_crashes(
 ) -> None:
     """The part of the notes tier that holds an edited note is what a crafted
     pickle made it (objects of any allowed type): it may only not serve."""
+    root, said = _crafted_and_edited(make_vault, monkeypatch, crafted, ("People/Raj.md", "append"))
+    assert sync(root) == said
+
+
+def _crafted_and_edited(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch, crafted: str, edit: tuple[str, str]
+) -> tuple[Path, tuple[str, str]]:
+    """The EDITED vault synced in parts (see `_synced_in_parts`), its notes tier
+    crafted (`_crafted_tier`), then one note edited; and what the last sync said."""
     from followup_md import cache
 
     root, said = _synced_in_parts(make_vault, monkeypatch)
@@ -713,8 +722,8 @@ def test_a_replay_from_a_crafted_notes_tier_never_crashes(
     assert run is not None and loaded is not None
     _crafted_tier(crafted, loaded[0])
     cache.save(root, run, loaded[0], loaded[1])
-    _edited(root, [("People/Raj.md", "append")])
-    assert sync(root) == said
+    _edited(root, [edit])
+    return root, said
 
 
 @pytest.mark.parametrize("crafted", CRAFTED)
@@ -726,14 +735,7 @@ def test_a_full_run_from_a_crafted_notes_tier_says_and_writes_what_one_without_i
     the shape of a file read is read again, and a plan that fails on a served
     note's fields is made again from the disk, with none of the tier's plans
     and lines; then the next run serves from a sound tier."""
-    from followup_md import cache
-
-    root, _ = _synced_in_parts(make_vault, monkeypatch)
-    run, loaded = load_run(root), cache.load_notes(root)
-    assert run is not None and loaded is not None
-    _crafted_tier(crafted, loaded[0])
-    cache.save(root, run, loaded[0], loaded[1])
-    _edited(root, [("People/Jane.md", "front matter")])
+    root, _ = _crafted_and_edited(make_vault, monkeypatch, crafted, ("People/Jane.md", "front matter"))
     clean = tmp_path / "clean"
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns(".followup-md"))
     assert sync(root) == sync(clean)
