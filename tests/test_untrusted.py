@@ -683,6 +683,20 @@ def test_a_tick_kept_for_a_note_that_cannot_take_a_block_stays_in_any_line(vault
     assert "fu-nudge" not in (vault / "Due.md").read_text() and run(vault, "sync", "--check").returncode == 0
 
 
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("comment", ["<!--", "%%"])
+def test_a_task_line_of_many_ids_and_open_comments_is_read_in_time(vault: Path, comment: str) -> None:
+    """A line of the block made of `^fu-` ids each followed by a comment that
+    is never closed (a hostile note): finding which id ends the line tried
+    every comment to the line's end from each id (hours at 700 KB)."""
+    line = "- [ ] x" + f" ^fu-a {comment}" * 64_000
+    block = f"<!-- followup-md:begin -->\n{line}\n<!-- followup-md:end -->\n"
+    (vault / "Hostile.md").write_text(GOOD.replace("Acme", "Hooli") + block)
+    done = synced(vault)
+    assert done.returncode == 0, done.stderr
+    assert (vault / "Hostile.md").read_text().count("^fu-a") == 64_000  # the user's line, kept
+
+
 def test_a_huge_sparse_note_is_never_read_whole(vault: Path) -> None:
     with (vault / "Huge.md").open("wb") as handle:
         handle.write(b"---\ntype: contact\nmet: 2026-11-18\n---\n")
