@@ -227,9 +227,15 @@ def _bool(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> bool
     return value
 
 
+_COUNT_DIGITS = 18  # far more check-ins than anyone sends, far fewer digits than int() reads
+
+
 def _count(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> int:
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value)  # a text property holding a number (Obsidian writes `"3"`)
+    text = value.strip() if isinstance(value, str) else ""
+    # A text property holding a number (Obsidian writes `"3"`); int() refuses
+    # (ValueError) a text of more digits than 4300, which is no count either.
+    if text.isascii() and text.isdigit() and len(text) <= _COUNT_DIGITS:
+        value = int(text)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise _wrong(key, "a whole number, 0 or more", value, path, line)
     return value

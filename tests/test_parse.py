@@ -114,6 +114,12 @@ def test_a_count_written_as_text_is_read_as_obsidian_shows_it() -> None:
     assert note_from('type: interview\nmax_followups: "3"\n').facts["max_followups"] == 3
 
 
+def test_a_count_as_text_of_more_digits_than_python_reads_is_a_problem_not_a_crash() -> None:
+    # int() refuses a text of over 4300 digits (ValueError): a hostile note crashed every command
+    data = f'---\ntype: interview\nmax_followups: "{"1" * 5000}"\n---\n'.encode()
+    assert "max_followups: expected a whole number, 0 or more" in problem_from(data).message
+
+
 def test_name_defaults_to_the_file_stem() -> None:
     assert note_from("type: contact\n", path="people/Ann Lee.md").name == "Ann Lee"
 
