@@ -60,12 +60,17 @@ def core_loader() -> type[yaml.CSafeLoader]:
     return CoreLoader
 
 
-def _int(value: str) -> int:
+def _int(value: str) -> int | str:
     if value.startswith("0o"):
         return int(value[2:], 8)
     if value.startswith("0x"):
         return int(value[2:], 16)
+    if len(value.lstrip("+-")) > _MOST_DIGITS:  # int() would refuse it (ValueError): kept as the text it is
+        return value
     return int(value, 10)
+
+
+_MOST_DIGITS = 4300  # the decimal digits Python reads into an int (sys.get_int_max_str_digits)
 
 
 def _float(value: str) -> float:

@@ -120,6 +120,13 @@ def test_a_count_as_text_of_more_digits_than_python_reads_is_a_problem_not_a_cra
     assert "max_followups: expected a whole number, 0 or more" in problem_from(data).message
 
 
+@pytest.mark.parametrize("more", ["", "topics: [a, b]\n"], ids=["plain lines", "libyaml"])
+def test_an_integer_of_more_digits_than_python_reads_stays_its_text(more: str) -> None:
+    # int() refuses over 4300 decimal digits (ValueError): a hostile note crashed every command
+    digits = "1" * 5000
+    assert note_from(f"type: contact\n{more}phone: {digits}\n").facts["phone"] == digits
+
+
 def test_name_defaults_to_the_file_stem() -> None:
     assert note_from("type: contact\n", path="people/Ann Lee.md").name == "Ann Lee"
 
