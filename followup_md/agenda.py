@@ -141,8 +141,15 @@ def waiting_rows(
     nothing to do yet, and steps that wait on a promise."""
     rows: list[tuple[str, str | None, str]] = [(w.note, None, w.reason) for w in waiting]
     rows += [
-        # "they asked you to follow up on D" says the day already: not twice
-        (s.note, s.id, s.waiting if str(s.start) in s.waiting else f"{s.waiting}; follow up from {s.start}")
+        # "they asked you to follow up on D" says the day already: not twice (a
+        # day in the user's words, a promise's, says nothing of following up)
+        (
+            s.note,
+            s.id,
+            s.waiting
+            if s.waiting.endswith(f" follow up on {s.start}")
+            else f"{s.waiting}; follow up from {s.start}",
+        )
         for s in steps
         if s.status == "open" and is_waiting(s, today)
     ]

@@ -104,6 +104,14 @@ def test_a_day_they_named_is_said_once_in_waiting(make_vault: MakeVault) -> None
     )
 
 
+def test_a_day_in_the_users_own_words_leaves_the_day_to_follow_up_said(make_vault: MakeVault) -> None:
+    # the promise, the user's text, holds the day to nudge by chance: "follow up from" was dropped
+    note = "---\ntype: help\nasked: 2026-11-18\nexpected: 2026-11-22\npromise: an intro (2026-11-23 at the latest)\n---\n"
+    root = make_vault({"Sam.md": note})
+    sync(root)
+    assert "promised by 2026-11-22; follow up from 2026-11-23\n" in read(root, "Due.md")
+
+
 def test_second_sync_changes_nothing_and_keeps_mtimes(make_vault: MakeVault) -> None:
     root = make_vault({"Acme.md": APPLICATION})
     sync(root)
