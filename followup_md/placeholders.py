@@ -164,25 +164,46 @@ _NO_NAME_START = frozenset({"the", "a", "an", "my", "our", "your", "their"})
 _TEAM_WORDS = frozenset({"hr", "recruiting", "recruitment", "careers", "team", "hiring", "talent"})
 
 
+# What follows a name in the same value: a role or an address (`Sarah Lee
+# (Hiring Manager)`, `Jane Doe, HR`, `Dana Ortiz - Globex`, `Jo Li <jo@li.example>`).
+_ASIDE = re.compile(r"[(,<]| [-–—] ")
+_FIRST_NAME_TITLES = frozenset({"sir", "dame"})  # Sir Patrick, Dame Judi
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md"})
+
+
 def _first_name(w: Words) -> str:
     """How a greeting names whom the email is to: the first name, or a title
     with the last name (`Dr. Connor`); "" when the recipient is no person's
     name (an address, "the panel", "Hooli HR"), so no company or team is
-    greeted as a person."""
-    recipient = w["recipient"]
-    words = recipient.split()
+    greeted as a person. A role after the name (`Sarah Lee (Hiring Manager)`)
+    is no part of it."""
+    name = _ASIDE.split(w["recipient"], maxsplit=1)[0]
+    words = name.split()
     company = w["company"].casefold()
     if (
         not words
-        or "@" in recipient
+        or "@" in name
         or words[0].casefold() in _NO_NAME_START
         or any(word.casefold() in _TEAM_WORDS for word in words)
-        or (company and recipient.casefold().startswith(f"{company} "))
+        or (company and name.casefold().startswith(f"{company} "))
     ):
         return ""
-    if len(words) > 1 and words[0].casefold().rstrip(".") in _TITLES:
-        return f"{words[0]} {words[-1]}"
+    title = words[0].casefold().rstrip(".")
+    if len(words) > 1 and title in _TITLES:
+        return f"{words[0]} {_after_title(title, words[1:])}"
     return words[0]
+
+
+def _after_title(title: str, names: list[str]) -> str:
+    """The name a title goes with: the first name after Sir or Dame, else the
+    last name with its particles (`de la Cruz`) and without a suffix (`Jr.`)."""
+    if title in _FIRST_NAME_TITLES:
+        return names[0]
+    end = len(names)
+    while end > 1 and names[end - 1].casefold().rstrip(".") in _SUFFIXES:
+        end -= 1
+    last = next((at for at in range(1, end) if names[at].islower()), end - 1)
+    return " ".join(names[last:end])
 
 
 def _status_is(status: str) -> Callable[[Words], str]:

@@ -282,6 +282,13 @@ def test_no_text_has_a_slot_left_empty_or_greets_a_company(
         ("Talent Acquisition", "Hello,"),
         ("recruiting@hooli.example", "Hello,"),  # was "Hi recruiting@hooli.example,"
         ("the panel", "Hello,"),  # was "Hi the,"
+        # a role after the name was read as a team ("Hello,"), its last word as a surname
+        ("Sarah Lee - Hiring Manager", "Hi Sarah,"),  # was "Hello,"
+        ("Jane Doe, HR", "Hi Jane,"),
+        ("Dr. Jane Doe (Recruiter)", "Hi Dr. Doe,"),  # was "Hi Dr. (Recruiter),"
+        ("Ms. Ana de la Cruz", "Hi Ms. de la Cruz,"),  # was "Hi Ms. Cruz,"
+        ("Dr. Martin Luther King Jr.", "Hi Dr. King,"),  # was "Hi Dr. Jr.,"
+        ("Sir Patrick Stewart", "Hi Sir Patrick,"),  # was "Hi Sir Stewart,"
     ],
 )
 def test_a_greeting_names_a_person_never_a_title_alone_a_team_or_an_address(
