@@ -253,6 +253,14 @@ def test_consistent_facts_are_silent(front: str) -> None:
     assert _contradictions(front) == []
 
 
+def test_a_long_format_is_no_near_miss_and_is_not_matched_letter_by_letter() -> None:
+    # SequenceMatcher.ratio() takes time in the value's length (30 ms a note at 64 KB,
+    # every run); a value this long is no near miss of "informational" by its length alone
+    front = f"type: interview\ninterview: 2026-11-12\nformat: {'zoom call ' * 6000}\n"
+    with patch.object(difflib.SequenceMatcher, "get_matching_blocks", side_effect=AssertionError("matched")):
+        assert _contradictions(front) == []
+
+
 def test_the_vault_is_found_upward_like_git(make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_vault(
         {
