@@ -72,8 +72,9 @@ def _surely_tidy(text: str) -> bool:
 
 
 # A value that ends a sentence of its own (`Foo, Inc.`, `an intro to their
-# CTO.`) before our full stop: two stops, never an ellipsis.
-_DOUBLED_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+# CTO.`) before our full stop: two stops ending a sentence, never an ellipsis
+# nor two within a word (`v1..v2`, `main..dev`).
+_DOUBLED_STOP = re.compile(r"(?<!\.)\.\.(?!\S)")
 
 
 def tidy(text: str) -> str:

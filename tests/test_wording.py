@@ -310,6 +310,7 @@ def test_a_value_ending_in_a_full_stop_is_not_followed_by_another() -> None:
     _, body = draft_email(Step(help_note.path, "nudge", TODAY, TODAY), help_note, Sender())
     assert "on an intro to their CTO. Thank you" in body
     assert tidy("Wait... and see.") == "Wait... and see."
+    assert tidy("the v1..v2 move and main..dev") == "the v1..v2 move and main..dev"  # was "v1.v2", "main.dev"
 
 
 def test_every_placeholder_of_the_catalogue_is_known_and_computed() -> None:
