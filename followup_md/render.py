@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
@@ -83,30 +84,74 @@ def split_fields(body: str) -> tuple[str, list[tuple[str, str]]]:
     """A task body as the Tasks plugin splits it: the description, and the
     trailing fields in line order as (kind, text with its leading space); kind
     is "start", "due", "done" (ours) or "" (the user's: priority, recurrence,
-    ids, tags…)."""
+    ids, tags…). Fields are taken from the end without copying what is left."""
     fields: list[tuple[str, str]] = []
-    while body and (found := _trailing_field(body)):
-        fields.insert(0, (_OURS.get(found.lastgroup or "", ""), found[0]))
-        body = body[: found.start()]
-    return body, fields
+    starts = [found.start() for found in _FIELD_START.finditer(body)]
+    hashes = [start for start in starts if body[start] == "#"]
+    tags: dict[int, int] = {}
+    end = len(body)
+    while end and (found := _trailing_field(body, starts, end, (hashes, tags))):
+        fields.append((_OURS.get(found.lastgroup or "", ""), found[0]))
+        end = found.start()
+        while starts and starts[-1] >= end:
+            starts.pop()
+    fields.reverse()
+    return body[:end], fields
 
 
 # The characters a trailing field can start with (after its leading space).
 _FIELD_START = re.compile(r"[🛫📅📆🗓✅🔺⏫🔼🔽⏬➕⏳⌛❌⏰🔁🏁🆔⛔\[(#]")
+# What ends a tag (`_TRAILING_FIELD`'s tag holds none of these).
+_TAG_END = re.compile(r"[ !@#$%^&*(),.?\":{}|<>]")
 
 
-def _trailing_field(body: str) -> re.Match[str] | None:
-    """`_TRAILING_FIELD.search(body)`, without trying the pattern at every
-    position of the line: only where a field can start, leftmost first, each
-    with the white space before it (where the search's match would begin)."""
-    for start in _FIELD_START.finditer(body):
-        at = start.start()
+def _trailing_field(
+    body: str, starts: list[int], end: int, hashes: tuple[list[int], dict[int, int]]
+) -> re.Match[str] | None:
+    """`_TRAILING_FIELD.search(body[:end])`: the leftmost field start (of
+    `starts`, those before `end`) whose field, with the white space before it,
+    runs to `end`. In time linear in the line over all the calls of one body:
+    the rightmost such start is sought from the end, and only two kinds of
+    field can run over it from further left (no other holds a character a
+    field starts with): a Dataview field (`[key:: …]`, no `]` or `)` in it)
+    and a tag (no space or `#` in it). `hashes`: where each `#` is, and how
+    far the tag there can run (found when first needed)."""
+    at_hash, tags = hashes
+
+    def reaching(start: int) -> re.Match[str] | None:
+        at = start
         while at and body[at - 1].isspace():  # what `\s` matches in a str pattern
             at -= 1
-        found = _TRAILING_FIELD.match(body, at)
+        return _TRAILING_FIELD.match(body, at, end)
+
+    closed = body[end - 1] in "])"
+    after = max(body.rfind("]", 0, end - 1), body.rfind(")", 0, end - 1)) if closed else end
+
+    def may_reach(start: int) -> bool:  # what a field starting there scans is no longer than its field
+        if body[start] == "#":
+            if start not in tags:
+                stop = _TAG_END.search(body, start + 1)
+                tags[start] = stop.start() if stop else len(body)
+            return tags[start] >= end
+        return body[start] not in "[(" or start > after
+
+    last = next(
+        (i for i in range(len(starts) - 1, -1, -1) if may_reach(starts[i]) and reaching(starts[i])), None
+    )
+    if last is None:
+        return None
+    earlier = []
+    tag = at_hash[bisect_left(at_hash, starts[last]) - 1] if at_hash and at_hash[0] < starts[last] else -1
+    if body[starts[last]] != "#" and tag >= 0 and may_reach(tag):
+        earlier.append(tag)
+    if closed:
+        first = bisect_right(starts, after, 0, last)
+        earlier += [start for start in starts[first:last] if body[start] in "[("]
+    for start in sorted(earlier):
+        found = reaching(start)
         if found:
             return found
-    return None
+    return reaching(starts[last])
 
 
 def merge_task(line: str, step: Step, syntax: TaskSyntax, tag: str) -> str:

@@ -697,6 +697,20 @@ def test_a_task_line_of_many_ids_and_open_comments_is_read_in_time(vault: Path, 
     assert (vault / "Hostile.md").read_text().count("^fu-a") == 64_000  # the user's line, kept
 
 
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("field", [" #t", " 🔼", " [a:: b]"])
+def test_a_task_line_of_many_fields_is_merged_in_time(vault: Path, field: str) -> None:
+    """A line of our block holding thousands of the user's fields (a hostile
+    note): each was found by trying every field start from the line's start
+    again (22 s at 24 KB, hours at 1 MB)."""
+    line = "- [ ] x" + field * 100_000 + " ^fu-confirm"
+    block = f"<!-- followup-md:begin -->\n{line}\n<!-- followup-md:end -->\n"
+    (vault / "Hostile.md").write_text(GOOD.replace("Acme", "Hooli") + block)
+    done = synced(vault)
+    assert done.returncode == 0, done.stderr
+    assert (vault / "Hostile.md").read_text().count(field) == 100_000  # the user's fields, kept
+
+
 def test_a_huge_sparse_note_is_never_read_whole(vault: Path) -> None:
     with (vault / "Huge.md").open("wb") as handle:
         handle.write(b"---\ntype: contact\nmet: 2026-11-18\n---\n")
