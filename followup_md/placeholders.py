@@ -17,7 +17,8 @@ from followup_md.phrasing import Sender, join_words, shown, spoken_date
 # what each holds. `draft --help`, the README and template validation read it.
 PLACEHOLDERS: Mapping[str, str] = {
     "greeting": 'the greeting: "Hi Dana," or, when no person\'s name is known (a team, an address), "Hello,"',
-    "first_name": 'the first name of whom the email is to, or title and surname ("Dr. Connor"; else "there")',
+    "first_name": "the first name of whom the email is to, or a title with the name it goes with "
+    '("Dr. Connor", "Sir Patrick"; else "there")',
     "recipient": "the full name of whom the email is to (empty when unknown)",
     "who": 'whom the email is to, or who they are ("the hiring team")',
     "who_at": 'who, with their company ("the hiring team at Hooli")',
