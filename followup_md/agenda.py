@@ -205,6 +205,7 @@ def render_due(
     names: LinkIndex | None = None,
     mapper: Mapper = serially,
     held: Collection[tuple[str, str]] = (),
+    orphans: Sequence[str] = (),
 ) -> list[str]:
     """The lines between the markers of Due.md (at vault path `index`; Markdown
     links are relative to its folder). `memo` keeps lines from one call to
@@ -212,7 +213,9 @@ def render_due(
     and its addressee's email is unchanged. `names`: the notes' link index, when
     the caller has built it; `mapper` renders the lines the memo does not hold.
     `held`: the (note, step) whose tick its note cannot take yet: its line
-    stays ticked, so that the tick is taken once the note can."""
+    stays ticked, so that the tick is taken once the note can. `orphans`:
+    ticked lines whose note is not to be found, kept as they are, first (see
+    `orphan_number`)."""
     groups = group_steps(steps, today)
     names = names or link_index(notes)
     sections = _section_lines(
@@ -231,7 +234,10 @@ def render_due(
         waits.append(_still_ticked(line) if (note, step_id) in held else line)
     problem_lines = _problem_lines(problems, unreadable)
     line = summary(groups, len(waits), problems) or "Nothing to follow up"
-    out = ["", "# Follow-ups", "", f"{line}{AS_OF}{today}", "", *load_chart(groups, notes, today)]
+    out = ["", "# Follow-ups", "", f"{line}{AS_OF}{today}", ""]
+    if orphans:
+        out += [ORPHANS, "", *orphans, ""]
+    out += load_chart(groups, notes, today)
     for key, title in SECTIONS:
         if sections[key]:
             out += [f"## {title}", "", *sections[key], ""]
@@ -240,6 +246,17 @@ def render_due(
     if problem_lines:
         out += ["## Problems", "", *problem_lines, ""]
     return out
+
+
+ORPHANS = "## Ticks waiting for their note"
+_FIRST_ORPHAN = 7  # the first orphan's index among the lines `render_due` returns
+
+
+def orphan_number(begin: int, index: int) -> int:
+    """The line number in Due.md of the `index`th line `render_due` keeps
+    for an orphaned tick, Due.md's begin marker at line index `begin`: fixed,
+    so that a problem names that line before it is written."""
+    return begin + 2 + _FIRST_ORPHAN + index
 
 
 def _still_ticked(line: str) -> str:

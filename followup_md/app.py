@@ -102,6 +102,7 @@ def _plan(read: dict[str, ReadFile], probe: Probe, config: Config, settings: Vau
         stats_md=probe.stats_md,
         paths=probe.stats,
         mapper=_on_every_core,
+        moved=probe.moved,
     )
 
 

@@ -57,6 +57,7 @@ class Probe:
     cached: set[str] = field(default_factory=set)  # served from the notes tier, not read this run
     memo: PlanMemo | None = None  # what planning the notes served gave last time
     tier_file: TierFile | None = None  # where the notes served came from
+    moved: dict[str, str] = field(default_factory=dict)  # files moved since the last run: old path -> new
 
     @property
     def leftovers(self) -> list[str]:
@@ -234,9 +235,38 @@ def _block_bytes(note: Note) -> list[bytes]:
 def _trusted(probe: Probe) -> set[str] | None:
     """The files whose stat the last run's record trusts (None: there is no
     record). The probe lets go of the record: its stat map has served, and is
-    not held beside the notes tier (100,000 stats, held twice, are 16 MB)."""
+    not held beside the notes tier (100,000 stats, held twice, are 16 MB),
+    once it has told which files moved since (`moved_notes`)."""
     run, probe.run = probe.run, None
-    return run.trusted(probe.stats) if run is not None else None
+    if run is None:
+        return None
+    before, now = run.stats, probe.stats
+    probe.moved = moved_notes(
+        {rel: before[rel] for rel in before.keys() - now.keys()},
+        {rel: now[rel] for rel in now.keys() - before.keys()},
+    )
+    return run.trusted(now)
+
+
+def moved_notes(gone: Mapping[str, Stat], arrived: Mapping[str, Stat]) -> dict[str, str]:
+    """Which files gone since the last run (path -> the stat it had) are which
+    files new since (path -> stat now): the one new file with a gone one's stat
+    (a move or a rename keeps a file's mtime, to the nanosecond, and its size:
+    `mv`, `git mv`, a file manager). A stat two gone files or two new ones
+    share is no evidence."""
+    if not gone or not arrived:
+        return {}
+    olds = _by_stat(gone)
+    news = _by_stat({path: stat for path, stat in arrived.items() if stat in olds})
+    return {old: new for stat, new in news.items() if new is not None and (old := olds[stat]) is not None}
+
+
+def _by_stat(stats: Mapping[str, Stat]) -> dict[Stat, str | None]:
+    """Each stat's one path (None: more than one has it)."""
+    paths: dict[Stat, str | None] = {}
+    for path, stat in stats.items():
+        paths[stat] = None if stat in paths else path
+    return paths
 
 
 # One file read from the disk: its entry (None: not ours, gone, or not a

@@ -139,10 +139,11 @@ def due_change(
     names: LinkIndex,
     mapper: Mapper,
     held: Collection[tuple[str, str]] = (),
+    orphans: Sequence[str] = (),
 ) -> list[FileChange]:
     """Due.md rendered from every step, and its change (none, and nothing
     rendered, while the one read is broken); `held`: the (note, step) ticks
-    that stay ticked in it."""
+    that stay ticked in it; `orphans`: its ticked lines kept with no note."""
     lines, block, problem = read_as
     if problem is not None:
         return []
@@ -161,6 +162,7 @@ def due_change(
         names,
         mapper,
         held,
+        orphans,
     )
     return own_change(config.due_file, due, lines, block, inner)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 
-from followup_md.agenda import DueLineMemo, due_ticks
+from followup_md.agenda import DueLineMemo, due_ticks, orphan_number
 from followup_md.blocks import block_span, rename_steps, split_lines
 from followup_md.config import Config
 from followup_md.diagnose import broken_links, contradictions, undated_log, unresolved_links, unused_settings
@@ -196,16 +196,22 @@ def plan_read(
     stats_md: NoteFile | None = None,
     paths: Iterable[str] = (),
     mapper: Mapper = serially,
+    moved: Mapping[str, str] | None = None,
 ) -> SyncPlan:
     """Compute every step from files already read (the watcher keeps them).
     `ics` and `stats_md` are the calendar and Stats.md as read, when
     `ics_file` and `stats_file` are set; `paths` are all the vault's Markdown
     files, ours or not (to suggest the folder a setting meant); `mapper` plans
-    the notes the memo does not hold, and renders the Due.md lines it does not."""
+    the notes the memo does not hold, and renders the Due.md lines it does not;
+    `moved`: the notes moved since the last run (old path -> new, see
+    `cached_read.moved_notes`), for Due.md's ticks to follow them."""
     notes, problems, unreadable = _sorted_read(read)
     # Due.md: its ticks are input; a broken one is reported and not written.
     due_read = read_own(due, config.due_file)
     ticks = _due_md_ticks(due_read, config.due_file)
+    ticks, orphans = _placed(ticks, notes, moved or {})
+    orphan_lines, orphaned = _orphans(orphans, due_read, read, config.due_file)
+    problems += orphaned
     due_read = outside_block(due_read)  # its ticks taken, the lines between its markers can go
     stats_read = read_own(stats_md, config.stats_file)
     problems += [problem for problem in (due_read[2], stats_read[2]) if problem is not None]
@@ -234,6 +240,7 @@ def plan_read(
         names,
         mapper,
         held,
+        orphan_lines,
     )
     changes += stats_change(stats_md, stats_read, notes, steps, found, config, today)
     changes += ics_change(ics, steps, notes, today, config)
@@ -289,6 +296,46 @@ def _due_md_ticks(due_read: OwnRead, due_file: str) -> dict[tuple[str, str], int
     if due_block is None or due_lines is None:
         return {}
     return due_ticks(due_lines[due_block.begin + 1 : due_block.end], due_block.begin + 2, due_file)
+
+
+def _placed(
+    ticks: dict[tuple[str, str], int], notes: Mapping[str, Note], moved: Mapping[str, str]
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """Due.md's ticks by the note each goes to (a note `moved` since the last
+    run: its new path), and the ticks that have no note to go to."""
+    if all(path in notes for path, _ in ticks):
+        return ticks, {}
+    placed: dict[tuple[str, str], int] = {}
+    orphans: dict[tuple[str, str], int] = {}
+    for (path, step), number in ticks.items():
+        if path not in notes and moved.get(path) in notes:
+            path = moved[path]
+        (placed if path in notes else orphans)[(path, step)] = number
+    return placed, orphans
+
+
+def _orphans(
+    orphans: Mapping[tuple[str, str], int], due_read: OwnRead, read: Mapping[str, ReadFile], due_file: str
+) -> tuple[list[str], list[Problem]]:
+    """Due.md's ticked lines that have no note to go to, kept as they are (a
+    tick is never lost without a word: a note renamed or deleted outside
+    Obsidian, or one that cannot be read), with the problem each is, at
+    the line where Due.md will hold it."""
+    lines, block, _ = due_read
+    if not orphans or lines is None or block is None:
+        return [], []
+    kept, problems = [], []
+    for index, ((path, step), number) in enumerate(sorted(orphans.items(), key=lambda item: item[1])):
+        kept.append(lines[number - 1].rstrip("\r\n"))
+        message = (
+            f"your tick of {step} waits for {path} to be read (see its problem): "
+            "it is taken once the note is fixed"
+            if path in read
+            else f"your tick of {step} cannot be recorded: there is no follow-up note {path} (renamed, "
+            "deleted, or no longer a follow-up?); tick the step in its note, then delete this line"
+        )
+        problems.append(Problem(due_file, orphan_number(block.begin, index), message))
+    return kept, problems
 
 
 def _notes_ticked(ticks: Mapping[tuple[str, str], int], notes: Mapping[str, Note]) -> frozenset[str]:

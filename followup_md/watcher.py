@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from followup_md.app import apply_plan, plan_vault
-from followup_md.cached_read import probe_vault, read_own, record_run
+from followup_md.cached_read import moved_notes, probe_vault, read_own, record_run
 from followup_md.errors import ConfigError
 from followup_md.layout import SETTINGS_FILES
 from followup_md.model import FileChange, Note, NoteFile, Problem, ReadFile, Stat, stat_of
@@ -96,6 +96,10 @@ class Watcher:
         # Served from the notes tier by `start`: read again from the disk if a
         # plan fails on them (a crafted tier's fields, planned again: a new day)
         self.cached: set[str] = set()
+        # Notes gone and new since the last plan, with their stat: the moves
+        # among them (`moved_notes`) take Due.md's ticks along
+        self.gone: dict[str, Stat] = {}
+        self.arrived: dict[str, Stat] = {}
 
     def current_identity(self) -> tuple[int, int] | None:
         """The vault folder's (device, inode) now; None when it is gone."""
@@ -115,7 +119,7 @@ class Watcher:
         except OSError:
             found = None
         if found is None or not stat_module.S_ISREG(found.st_mode):
-            return self.read.pop(rel, None) is not None
+            return self._forget(rel)
         known = self.read.get(rel)
         if known is not None and known.file.stat == stat_of(found):
             return False  # our own write, read back: nothing new
@@ -126,14 +130,23 @@ class Watcher:
             self.read[rel] = ReadFile(NoteFile(rel, b"", None), problem)
             return True
         if got is None:
-            return self.read.pop(rel, None) is not None
+            return self._forget(rel)
         data, stat = got
         entry = read_entry(NoteFile(rel, data, stat), self.config, self.settings.syntax)
+        if known is None:
+            self.arrived[rel] = stat
         if known is not None and entry.result == known.result:
             self.read[rel] = entry
             return False
         self.read[rel] = entry
         return True
+
+    def _forget(self, rel: str) -> bool:
+        """A note gone from the model; True if it was in it."""
+        known = self.read.pop(rel, None)
+        if known is not None and known.file.stat is not None:
+            self.gone[rel] = known.file.stat
+        return known is not None
 
     def scan(self, under: str = "") -> bool:
         """Read every note (of one folder): the start, a new or moved folder, new
@@ -142,7 +155,7 @@ class Watcher:
         seen = {rel for rel, _ in walk_notes(self.root, self.config, self.settings, under)}
         gone = [r for r in self.read if r.startswith(prefix) and r not in seen]
         for rel in gone:
-            del self.read[rel]
+            self._forget(rel)
         changed = [self._load(rel) for rel in sorted(seen)]
         return bool(gone) or any(changed)
 
@@ -232,13 +245,20 @@ class Watcher:
         due = read_own(self.root, self.config.due_file)
         ics = read_own(self.root, self.config.ics_file) if self.config.ics_file else None
         stats_md = read_own(self.root, self.config.stats_file) if self.config.stats_file else None
+        moved = moved_notes(self.gone, self.arrived)
         try:
-            plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md)
+            plan = plan_read(
+                self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md, moved=moved
+            )
         except Exception:
             if not self.cached:
                 raise  # a bug: nothing the cache served
             self._read_cached_again()
-            plan = plan_read(self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md)
+            plan = plan_read(
+                self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md, moved=moved
+            )
+        self.gone.clear()
+        self.arrived.clear()
         self.plan = plan
         self.due_seen = _digest(due.data) if due is not None else None
         self.stats.syncs += 1

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from followup_md.agenda import due_ticks
+from followup_md.cached_read import moved_notes
 from followup_md.cli import cli
 
 from .conftest import TODAY, MakeVault
@@ -587,3 +588,103 @@ def test_a_tick_in_due_md_for_a_step_its_notes_block_lacks_is_kept_until_the_not
     assert "fu-nudge" not in read(root, "Due.md")
     done = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat(), "--check"])
     assert done.exit_code == 0, done.output
+
+
+def _tick_in_due(root: Path, mark: str) -> str:
+    """Tick the open line of Due.md that holds `mark`; the line as ticked."""
+    line = next(
+        line for line in read(root, "Due.md").splitlines() if mark in line and line.startswith("- [ ] ")
+    )
+    ticked = line.replace("- [ ] ", "- [x] ", 1)
+    edit(root, "Due.md", (line, ticked))
+    return ticked
+
+
+def test_a_tick_in_due_md_follows_its_note_moved_before_the_next_sync(make_vault: MakeVault) -> None:
+    """The user ticks a step in Due.md, then renames its note outside
+    Obsidian (`mv`, `git mv`: the link in Due.md still names the old path).
+    The move keeps the file's mtime and size, so the next sync knows it and
+    records the tick in the note where it is now (it was lost without a word)."""
+    root = make_vault({"Acme.md": APPLICATION, "Other.md": APPLICATION.replace("Acme", "Hooli")})
+    sync(root)
+    _tick_in_due(root, "[[Acme#^fu-confirm")
+    (root / "Jobs").mkdir()
+    (root / "Acme.md").rename(root / "Jobs" / "Acme Corp.md")
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    confirm = next(line for line in read(root, "Jobs/Acme Corp.md").splitlines() if "^fu-confirm" in line)
+    assert confirm.startswith("- [x] ") and "✅ 2026-11-20" in confirm
+    assert "- [ ] Email the hiring team at Hooli" in read(root, "Other.md")
+    assert "Acme Corp#^fu-confirm" not in read(root, "Due.md") and "problem" not in result.output
+
+
+def test_a_tick_in_due_md_with_no_note_to_go_to_is_kept_and_reported_at_its_line(
+    make_vault: MakeVault,
+) -> None:
+    """Without the evidence of a move (no cache, a new mtime), a tick whose
+    note is gone stays in Due.md, first, as a problem that names the line it
+    is on once written; the next sync changes nothing, `check` fails until
+    the user deletes the line."""
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    ticked = _tick_in_due(root, "[[Acme#^fu-confirm")
+    shutil.rmtree(root / ".followup-md")
+    (root / "Acme Corp.md").write_text(read(root, "Acme.md"), encoding="utf-8")
+    (root / "Acme.md").unlink()
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    due = read(root, "Due.md")
+    number = due.splitlines().index(ticked) + 1
+    message = (
+        "your tick of confirm cannot be recorded: there is no follow-up note Acme.md (renamed, "
+        "deleted, or no longer a follow-up?); tick the step in its note, then delete this line"
+    )
+    assert f"Due.md:{number}: {message}" in result.output and f"- `Due.md:{number}`: {message}" in due
+    assert due.splitlines()[number - 3] == "## Ticks waiting for their note"
+    assert "- [ ] " in read(root, "Acme Corp.md")  # not taken by a guess
+    sync(root)
+    assert read(root, "Due.md") == due
+    check = CliRunner().invoke(cli, ["check", str(root), "--today", TODAY.isoformat()])
+    assert check.exit_code == 1 and f"Due.md:{number}: {message}" in check.output
+    edit(root, "Due.md", (ticked + "\n", ""))
+    sync(root)
+    assert "Ticks waiting" not in read(root, "Due.md")
+    assert CliRunner().invoke(cli, ["check", str(root), "--today", TODAY.isoformat()]).exit_code == 0
+
+
+def test_a_tick_in_due_md_waits_for_its_broken_note_and_is_taken_once_it_is_fixed(
+    make_vault: MakeVault,
+) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    _tick_in_due(root, "[[Acme#^fu-confirm")
+    good = read(root, "Acme.md")
+    edit(root, "Acme.md", ("company: Acme\n", "company: [Acme\n"))
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert "your tick of confirm waits for Acme.md to be read (see its problem)" in result.output
+    (root / "Acme.md").write_text(good, encoding="utf-8")
+    sync(root)
+    assert "- [x] Email the hiring team at Acme" in read(root, "Acme.md")
+    assert "[[Acme#^fu-confirm" not in read(root, "Due.md")
+
+
+@pytest.mark.parametrize(
+    ("gone", "arrived", "moved"),
+    [
+        ({"a.md": (1, 5)}, {"b.md": (1, 5)}, {"a.md": "b.md"}),
+        ({"a.md": (1, 5)}, {"b.md": (1, 6)}, {}),  # another size: another file
+        ({"a.md": (1, 5)}, {"b.md": (2, 5)}, {}),  # another mtime: written since
+        ({"a.md": (1, 5)}, {"b.md": (1, 5), "c.md": (1, 5)}, {}),  # copies: which one?
+        ({"a.md": (1, 5), "z.md": (1, 5)}, {"b.md": (1, 5)}, {}),  # two gone: whose?
+        (
+            {"a.md": (1, 5), "x.md": (3, 5)},
+            {"b.md": (1, 5), "y.md": (3, 5)},
+            {"a.md": "b.md", "x.md": "y.md"},
+        ),
+        ({}, {"b.md": (1, 5)}, {}),
+    ],
+)
+def test_moved_notes_are_told_by_a_stat_only_one_gone_and_one_new_file_share(
+    gone: dict[str, tuple[int, int]], arrived: dict[str, tuple[int, int]], moved: dict[str, str]
+) -> None:
+    assert moved_notes(gone, arrived) == moved

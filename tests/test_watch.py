@@ -661,3 +661,21 @@ def _ticked_in_due(root: Path, mark: str) -> tuple[str, str]:
     ticked = line.replace("- [ ]", "- [x]")
     (root / "Due.md").write_text(due.replace(line, ticked))
     return line, ticked
+
+
+def test_a_tick_in_due_md_follows_its_note_moved_in_the_same_batch(make_vault: MakeVault) -> None:
+    """Due.md ticked and the note renamed outside Obsidian before the watcher
+    took the tick: the batch's gone and new files of one stat are a move,
+    and the tick goes to the note where it is now, as `sync` does."""
+    root = make_vault({"Acme.md": APPLICATION})
+    watcher, clock = _started(root)
+    _ticked_in_due(root, "[[Acme#^fu-confirm")
+    (root / "Acme.md").rename(root / "Acme Corp.md")
+    assert watcher.apply_batch({"Acme.md": False, "Acme Corp.md": False, "Due.md": False})
+    watcher.sync()
+    clock.now += 2.0
+    watcher.write_quiet()
+    confirm = next(line for line in (root / "Acme Corp.md").read_text().splitlines() if "^fu-confirm" in line)
+    assert confirm.startswith("- [x] ")
+    assert watcher.plan is not None and not watcher.plan.problems
+    assert "Ticks waiting" not in (root / "Due.md").read_text()
