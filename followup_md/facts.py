@@ -205,6 +205,15 @@ def _links(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> tup
     return tuple(link for link in links if link)
 
 
+def _people(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> Link | tuple[Link, ...]:
+    """Whom an application or interview is with: one person (a name or a
+    [[link]]) or several, as Obsidian writes a list property (a panel)."""
+    if not isinstance(value, list) or parse_link(value) is not None:
+        return _link(value, key, path, line, tz)
+    people = _links(value, key, path, line, tz)
+    return people[0] if len(people) == 1 else people
+
+
 def _words(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     if not all(isinstance(item, str | int | float) for item in items):
@@ -262,6 +271,7 @@ _COERCE: Mapping[str, Callable[[Any, str, str, int, tzinfo | None], Any]] = {
     "moments": _moments,
     "link": _link,
     "links": _links,
+    "people": _people,
     "list": _words,
     "label": _label,
     "bool": _bool,

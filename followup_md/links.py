@@ -382,19 +382,27 @@ def mailto(address: str, subject: str, body: str, cc: str = "") -> str:
     """A mailto: URL with every part percent-encoded (safe inside a Markdown link);
     line breaks in the body (CRLF, CR or LF) are CRLF, `%0D%0A`, as RFC 6068
     requires: each made LF first (CRLF before a lone CR), then each LF CRLF."""
-    encoded = percent_encoded(address.strip(), "@")
+    encoded = percent_encoded(address.strip(), "@,")  # addresses, comma-separated (RFC 6068)
     copy = f"cc={percent_encoded(cc.strip(), '@')}&" if cc else ""
     crlf = body.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
     return f"mailto:{encoded}?{copy}subject={percent_encoded(subject, '')}&body={percent_encoded(crlf, '')}"
 
 
-def _email_of(note: Note) -> str | None:
-    """The first address of the note's `email` (one address, or a list of them)."""
+def _email_of(note: Note, every: bool = False) -> str | None:
+    """The first address of the note's `email` (one address, or a list of
+    them); with `every`, each of them, comma-separated."""
     emails: Iterable[str] = note.facts.get("email", ())
-    for email in emails:
-        if "@" in email:
-            return email
-    return None
+    found = [email for email in emails if "@" in email]
+    if not found:
+        return None
+    return ",".join(found) if every else found[0]
+
+
+def people_of(note: Note, key: str) -> tuple[Any, ...]:
+    """The people of a note's `interviewer` or `contact`: one, several (a
+    panel), or none."""
+    value = note.facts.get(key)
+    return value if isinstance(value, tuple) else (value,) if value is not None else ()
 
 
 def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str | None:
@@ -406,7 +414,8 @@ def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> 
     if step.via:
         path = names.resolve(step.via, step.note)
         return _email_of(notes[path]) if path is not None else None
-    return _email_of(note) or _person_email(note, notes, names)
+    panel = any(len(people_of(note, key)) > 1 for key in ("interviewer", "contact"))
+    return _email_of(note, every=panel) or _person_email(note, notes, names)
 
 
 def own_addresses(step: Step, note: Note) -> bool:
@@ -430,10 +439,15 @@ def _person_email(note: Note, notes: Mapping[str, Note], names: LinkIndex) -> st
     company = note.facts.get("company")
     company_text = company.text if isinstance(company, Link) else str(company or "").strip()
     for key in ("interviewer", "contact"):
-        person = note.facts.get(key)
-        if isinstance(person, Link) and person.text and person.text != company_text:
-            path = names.resolve(person.target, note.path)
-            return _email_of(notes[path]) if path is not None and path != note.path else None
+        people = [
+            person
+            for person in people_of(note, key)
+            if isinstance(person, Link) and person.text and person.text != company_text
+        ]
+        if people:
+            paths = [names.resolve(person.target, note.path) for person in people]
+            found = [_email_of(notes[path]) for path in paths if path is not None and path != note.path]
+            return ",".join(dict.fromkeys(address for address in found if address)) or None
     return None
 
 

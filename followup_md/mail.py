@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 from followup_md.config import Config
 from followup_md.envelopes import Envelope, normal_message_id, parse_addresses
-from followup_md.links import WIKILINK_UNSAFE, LinkIndex, link_index
-from followup_md.model import FileChange, Note, printable
+from followup_md.links import WIKILINK_UNSAFE, LinkIndex, link_index, people_of
+from followup_md.model import FileChange, Link, Note, printable
 from followup_md.skeletons import folder_for, safe_file_name, yaml_scalar
 
 MAX_NAME_BYTES = 200  # of the 255 a file name may have, leaving room for ` (2).md`
@@ -48,10 +48,10 @@ def address_book(notes: Mapping[str, Note]) -> dict[str, tuple[str, ...]]:
             continue
         addresses = set(note_addresses(note))
         for key in ("contact", "interviewer"):
-            link = note.facts.get(key)
-            target = index.resolve(link.target, note.path) if link is not None else None
-            if target is not None:
-                addresses.update(note_addresses(notes[target]))
+            for person in people_of(note, key):
+                target = index.resolve(person.target, note.path) if isinstance(person, Link) else None
+                if target is not None:
+                    addresses.update(note_addresses(notes[target]))
         for address in addresses:
             book.setdefault(address, set()).add(note.path)
     return {address: tuple(sorted(paths)) for address, paths in book.items()}

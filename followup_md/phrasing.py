@@ -151,9 +151,12 @@ def choose(texts: Texts, words: Mapping[str, str]) -> str:
 
 
 def shown(value: Any) -> str:
-    """A fact as a person reads it: a link by its display text."""
+    """A fact as a person reads it: a link by its display text, several as a
+    person lists them ("Dana Ortiz and Sam Lee")."""
     if isinstance(value, Link):
         return value.text
+    if isinstance(value, tuple):
+        return join_words([shown(item) for item in value])
     return "" if value is None else str(value).strip()
 
 

@@ -174,13 +174,30 @@ _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md"})
 
 def _first_name(w: Words) -> str:
     """How a greeting names whom the email is to: the first name, or a title
-    with the last name (`Dr. Connor`); "" when the recipient is no person's
-    name (an address, "the panel", "Hooli HR"), so no company or team is
-    greeted as a person. A role after the name (`Sarah Lee (Hiring Manager)`)
-    is no part of it."""
-    name = _ASIDE.split(w["recipient"], maxsplit=1)[0]
-    words = name.split()
+    with the last name (`Dr. Connor`), of each (a panel: "Dana and Sam"); ""
+    when one is no person's name (an address, "the panel", "Hooli HR"), so
+    no company or team is greeted as a person."""
     company = w["company"].casefold()
+    firsts = [_greeted(name, company) for name in _recipients(w)]
+    return join_words(firsts) if all(firsts) else ""
+
+
+def _recipients(w: Words) -> list[str]:
+    """The name of each person the email is to: the people of a note's
+    `interviewer` or `contact` list (a panel), else the recipient."""
+    if w.entry.to == "person":
+        for key in ("interviewer", "contact"):
+            people = w.facts.get(key)
+            if isinstance(people, tuple) and shown(people) == w["recipient"]:
+                return [shown(person) for person in people]
+    return [w["recipient"]]
+
+
+def _greeted(recipient: str, company: str) -> str:
+    """`_first_name` of one recipient (`company` casefolded). A role after
+    the name (`Sarah Lee (Hiring Manager)`) is no part of it."""
+    name = _ASIDE.split(recipient, maxsplit=1)[0]
+    words = name.split()
     if (
         not words
         or "@" in name
@@ -239,6 +256,7 @@ _WORDS: Mapping[str, Callable[[Words], str]] = {
     "?urgent": lambda w: "yes" if w.facts.get("urgent") else "",
     "?call": lambda w: "yes" if w.channel == "call" else "",
     "?linkedin": lambda w: "yes" if w.channel == "linkedin" else "",
+    "?panel": lambda w: "yes" if len(_recipients(w)) > 1 else "",
     "step_day": _step_day,
     **{f"?{status}": _status_is(status) for status in ("hired", "rejected", "declined", "withdrawn")},
 }

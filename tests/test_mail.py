@@ -714,3 +714,14 @@ def test_the_senders_own_addresses_decide_the_direction_too() -> None:
 
     config = parse_config('[me]\nemails = ["Riley@Example.org"]\n[mail]\nme = ["riley@work.example"]\n')
     assert own_addresses(config) == {"riley@example.org", "riley@work.example"}
+
+
+def test_a_reply_from_any_of_a_panel_is_with_the_interview() -> None:
+    notes = _notes(
+        ("people/Dana Ortiz.md", "type: contact\nemail: dana@globex.example\n"),
+        ("people/Sam Lee.md", "type: contact\nemail: sam@globex.example\n"),
+        ("Globex.md", 'type: interview\ninterview: 2026-11-19\ninterviewer: ["[[Dana Ortiz]]", Sam Lee]\n'),
+    )
+    book = address_book(notes)
+    assert book["dana@globex.example"] == ("Globex.md", "people/Dana Ortiz.md")
+    assert book["sam@globex.example"] == ("Globex.md", "people/Sam Lee.md")

@@ -184,6 +184,10 @@ BAD = [
         "note.md:3: company: expected a single value, got ['A', 'B']",
     ),
     (
+        b"---\ntype: interview\ninterviewer: [Dana, {a: b}]\n---\n",
+        "note.md:3: interviewer: expected links to notes, got ['Dana', {'a': 'b'}]",
+    ),
+    (
         b"---\ntype: contact\nmax_followups: two\n---\n",
         "note.md:3: max_followups: expected a whole number, 0 or more, got 'two'",
     ),
@@ -452,3 +456,24 @@ def test_a_text_without_seven_angles_in_a_row_has_no_conflict(text: str) -> None
     """The shortcut finds the conflict marker the full search finds."""
     found = _CONFLICT.search(text)
     assert _first_conflict(text) == (found.start() if found else None)
+
+
+@pytest.mark.parametrize(
+    ("value", "people"),
+    [
+        ("Dana Ortiz", Link("Dana Ortiz", "Dana Ortiz")),
+        ("[[Dana Ortiz]]", Link("Dana Ortiz", "Dana Ortiz")),  # YAML's list of a list, unquoted
+        ("[Dana Ortiz]", Link("Dana Ortiz", "Dana Ortiz")),  # a list of one
+        (
+            '["[[Dana Ortiz|Dana]]", Sam Lee]',
+            (Link("Dana Ortiz", "Dana"), Link("Sam Lee", "Sam Lee")),
+        ),
+        ("\n  - Dana Ortiz\n  - Sam Lee", (Link("Dana Ortiz", "Dana Ortiz"), Link("Sam Lee", "Sam Lee"))),
+    ],
+)
+def test_an_interviewer_or_contact_is_one_person_or_a_panel(value: str, people: object) -> None:
+    """A list of people, as Obsidian writes a list property, was a problem that
+    cost the note every step; it is a panel, each by name or link."""
+    for key in ("interviewer", "contact"):
+        note = note_from(f"type: interview\n{key}: {value}\n")
+        assert note.facts[key] == people

@@ -688,3 +688,28 @@ def test_moved_notes_are_told_by_a_stat_only_one_gone_and_one_new_file_share(
     gone: dict[str, tuple[int, int]], arrived: dict[str, tuple[int, int]], moved: dict[str, str]
 ) -> None:
     assert moved_notes(gone, arrived) == moved
+
+
+def test_a_panel_interview_is_planned_and_its_emails_go_to_each_person(make_vault: MakeVault) -> None:
+    """`interviewer:` as a list (a panel) made the note a problem, with no
+    step at all; each person's address comes from the note their name links to."""
+    root = make_vault(
+        {
+            "Hooli.md": "---\ntype: interview\ncompany: Hooli\ninterview: 2026-11-19\n"
+            'interviewer:\n  - Dana Ortiz\n  - "[[Sam Lee]]"\n---\n',
+            "Dana Ortiz.md": "---\ntype: contact\nemail: dana@hooli.example\n---\n",
+            "Sam Lee.md": "---\ntype: contact\nemail: sam@hooli.example\n---\n",
+        }
+    )
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0 and "problem" not in result.output, result.output
+    assert "- [ ] Send Dana Ortiz and Sam Lee at Hooli a thank-you email" in read(root, "Hooli.md")
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-thank-you" in line)
+    assert (
+        "(mailto:dana@hooli.example,sam@hooli.example?subject=" in line
+        and "body=Hi%20Dana%20and%20Sam%2C" in line
+    )
+    draft = CliRunner().invoke(
+        cli, ["draft", "Hooli", "--mailto", "--vault", str(root), "--today", "2026-11-20"]
+    )
+    assert draft.output.startswith("mailto:dana@hooli.example,sam@hooli.example?"), draft.output

@@ -299,6 +299,30 @@ def test_a_greeting_names_a_person_never_a_title_alone_a_team_or_an_address(
     assert body.split("\n", 1)[0] == greeting
 
 
+@pytest.mark.parametrize(
+    ("panel", "greeting", "whom"),
+    [
+        ("[Dana Ortiz, Sam Lee]", "Hi Dana and Sam,", "Dana Ortiz and Sam Lee at Hooli"),
+        (
+            "[Dr. Sarah Connor, Sam Lee, Ana Ruiz]",
+            "Hi Dr. Connor, Sam and Ana,",
+            "Dr. Sarah Connor, Sam Lee and Ana Ruiz at Hooli",
+        ),
+        # a team among them: no one is greeted as a person, the company not said twice
+        ("[Dana Ortiz, Hooli HR]", "Hello,", "Dana Ortiz and Hooli HR"),
+        ("[Dana Ortiz]", "Hi Dana,", "Dana Ortiz at Hooli"),
+    ],
+)
+def test_a_panel_is_thanked_together_and_greeted_by_each_name(panel: str, greeting: str, whom: str) -> None:
+    note = note_from(f"type: interview\ncompany: Hooli\ninterview: 2026-11-19\ninterviewer: {panel}\n")
+    step = Step(note.path, "thank-you-20261119", TODAY, TODAY)
+    _, body = draft_email(step, note, Sender())
+    assert body.split("\n", 1)[0] == greeting
+    action, hint = action_text(step.id, note, "email")
+    assert action.startswith(f"Send {whom} a thank-you email within 24 hours")
+    assert hint.startswith("or one of its own to each" if " and " in whom else "or a handwritten note")
+
+
 def test_a_value_ending_in_a_full_stop_is_not_followed_by_another() -> None:
     # "the work at Foo, Inc.." and "follow up gently on an intro to their CTO.."
     note = note_from('type: introduction\nintroduced: 2026-11-19\ncompany: "Foo, Inc."\n', path="Cy Pan.md")
