@@ -139,6 +139,10 @@ def parse_link(value: Any) -> Link | None:
         # `key: [[Jane Doe]]` without quotes is a YAML list of a list.
         inner = value[0]
         if len(inner) == 1 and isinstance(inner[0], str):
+            found = _WIKILINK.match(f"[[{inner[0]}]]")  # `[[Sam Lee|Sam]]`: its alias, as quoted
+            if found is not None:
+                target = found.group(1).strip()
+                return Link(target, (found.group(2) or "").strip() or file_name(target))
             return Link(inner[0].strip(), inner[0].strip())
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         return None

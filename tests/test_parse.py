@@ -145,6 +145,9 @@ def test_empty_values_are_absent() -> None:
         ("[Jane](people/Jane%20Doe.md)", Link("people/Jane Doe", "Jane")),
         ("Jane Doe", Link("Jane Doe", "Jane Doe")),
         ([["Jane Doe"]], Link("Jane Doe", "Jane Doe")),  # unquoted [[Jane Doe]] in YAML
+        # unquoted, its alias and heading were part of the name ("Jane Doe|Jane")
+        ([["people/Jane Doe|Jane"]], Link("people/Jane Doe", "Jane")),
+        ([["Jane Doe#Work"]], Link("Jane Doe", "Jane Doe")),
     ],
 )
 def test_links(value: object, link: Link) -> None:
