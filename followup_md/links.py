@@ -433,7 +433,8 @@ _LINKED_PERSON = frozenset({"application", "interview"})  # written to at their 
 def _person_email(note: Note, notes: Mapping[str, Note], names: LinkIndex) -> str | None:
     """The `email` of the note that an application's or interview's person links
     to: the one its texts greet (its `interviewer`, else its `contact`, never
-    one that only repeats the company)."""
+    one that only repeats the company); a panel's, each, or None when one of
+    them has none."""
     if note.type not in _LINKED_PERSON:
         return None
     company = note.facts.get("company")
@@ -445,9 +446,14 @@ def _person_email(note: Note, notes: Mapping[str, Note], names: LinkIndex) -> st
             if isinstance(person, Link) and person.text and person.text != company_text
         ]
         if people:
-            paths = [names.resolve(person.target, note.path) for person in people]
-            found = [_email_of(notes[path]) for path in paths if path is not None and path != note.path]
-            return ",".join(dict.fromkeys(address for address in found if address)) or None
+            found = []
+            for person in people:
+                path = names.resolve(person.target, note.path)
+                address = _email_of(notes[path]) if path is not None and path != note.path else None
+                if address is None:
+                    return None  # to the others alone, an email that greets them all
+                found.append(address)
+            return ",".join(dict.fromkeys(found))
     return None
 
 

@@ -559,3 +559,24 @@ def test_the_words_of_a_vault_match_no_pattern_once_each_text_is_prepared(
     uses.clear()
     assert _all_drafts(example) == first
     assert uses == {}
+
+
+def test_a_panel_is_written_to_by_every_address_or_none() -> None:
+    """One of a panel without an address (no note, or a note without `email`)
+    made the email greet them all but go to the others only, without a word;
+    it now has no address, as a single person without one does."""
+    people = {
+        "Dana Ortiz.md": "type: contact\nemail: dana@hooli.example\n",
+        "Sam Lee.md": "type: contact\nemail: sam@hooli.example\n",
+        "Ana Ruiz.md": "type: contact\n",
+    }
+    for panel, to in [
+        ('["[[Dana Ortiz]]", "[[Sam Lee]]"]', "dana@hooli.example,sam@hooli.example"),
+        ('["[[Dana Ortiz]]", "[[Ana Ruiz]]"]', None),  # was dana@hooli.example alone
+        ('["[[Dana Ortiz]]", "[[Cy Pan]]"]', None),  # no note for Cy Pan
+        ('["[[Dana Ortiz]]", Hooli]', "dana@hooli.example"),  # the company is no one to write to
+    ]:
+        front = f"type: interview\ncompany: Hooli\ninterview: 2026-11-19\ninterviewer: {panel}\n"
+        notes = {path: note_from(text, path=path) for path, text in {**people, "Hooli.md": front}.items()}
+        step = Step("Hooli.md", "thank-you-20261119", TODAY, TODAY)
+        assert recipient_email(step, notes, link_index(notes)) == to, panel
