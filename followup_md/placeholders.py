@@ -203,7 +203,7 @@ def _greeted(recipient: str, company: str) -> str:
         or "@" in name
         or words[0].casefold() in _NO_NAME_START
         or any(word.casefold() in _TEAM_WORDS for word in words)
-        or (company and name.casefold().startswith(f"{company} "))
+        or (company and (name.casefold().startswith(f"{company} ") or name.strip().casefold() == company))
     ):
         return ""
     title = words[0].casefold().rstrip(".")

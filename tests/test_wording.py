@@ -310,6 +310,7 @@ def test_a_greeting_names_a_person_never_a_title_alone_a_team_or_an_address(
         ),
         # a team among them: no one is greeted as a person, the company not said twice
         ("[Dana Ortiz, Hooli HR]", "Hello,", "Dana Ortiz and Hooli HR"),
+        ("[Hooli, Dana Ortiz]", "Hello,", "Hooli and Dana Ortiz"),  # was "Hi Hooli and Dana,"
         ("[Dana Ortiz]", "Hi Dana,", "Dana Ortiz at Hooli"),
     ],
 )
