@@ -214,7 +214,10 @@ def _people(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> Li
     [[link]]) or several, as Obsidian writes a list property (a panel)."""
     if not isinstance(value, list) or parse_link(value) is not None:
         return _link(value, key, path, line, tz)
-    people = _links(value, key, path, line, tz)
+    once: dict[str, Link] = {}  # each person once (by the note named), not greeted twice
+    for link in _links(value, key, path, line, tz):
+        once.setdefault(link.target.casefold(), link)
+    people = tuple(once.values())
     return people[0] if len(people) == 1 else people
 
 

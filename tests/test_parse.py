@@ -472,6 +472,10 @@ def test_a_text_without_seven_angles_in_a_row_has_no_conflict(text: str) -> None
             (Link("Dana Ortiz", "Dana"), Link("Sam Lee", "Sam Lee")),
         ),
         ("\n  - Dana Ortiz\n  - Sam Lee", (Link("Dana Ortiz", "Dana Ortiz"), Link("Sam Lee", "Sam Lee"))),
+        # the same person twice was greeted twice ("Hi Dana and Dana,")
+        ('[Dana Ortiz, "[[Dana Ortiz]]"]', Link("Dana Ortiz", "Dana Ortiz")),
+        ('["[[Dana Ortiz|Dana]]", dana ortiz]', Link("Dana Ortiz", "Dana")),
+        ("[Dana Ortiz, Sam Lee, Dana Ortiz]", (Link("Dana Ortiz", "Dana Ortiz"), Link("Sam Lee", "Sam Lee"))),
     ],
 )
 def test_an_interviewer_or_contact_is_one_person_or_a_panel(value: str, people: object) -> None:
