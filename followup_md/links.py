@@ -414,8 +414,8 @@ def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> 
     if step.via:
         path = names.resolve(step.via, step.note)
         return _email_of(notes[path]) if path is not None else None
-    panel = any(len(people_of(note, key)) > 1 for key in ("interviewer", "contact"))
-    return _email_of(note, every=panel) or _person_email(note, notes, names)
+    greeted = next((people for key in ("interviewer", "contact") if (people := people_of(note, key))), ())
+    return _email_of(note, every=len(greeted) > 1) or _person_email(note, notes, names)
 
 
 def own_addresses(step: Step, note: Note) -> bool:

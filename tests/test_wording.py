@@ -581,3 +581,18 @@ def test_a_panel_is_written_to_by_every_address_or_none() -> None:
         notes = {path: note_from(text, path=path) for path, text in {**people, "Hooli.md": front}.items()}
         step = Step("Hooli.md", "thank-you-20261119", TODAY, TODAY)
         assert recipient_email(step, notes, link_index(notes)) == to, panel
+
+
+def test_only_the_greeted_panel_is_written_to_at_every_address_of_the_note() -> None:
+    """A `contact` list made the note's every `email` the address of the
+    thank-you to its one `interviewer`, who alone is greeted."""
+    front = (
+        "type: application\ncompany: Hooli\napplied: 2026-11-01\ncontact: [Ana Ruiz, Bo Chen]\n"
+        "interviewer: Cy Pan\ninterview: 2026-11-19\nemail: [cy@hooli.example, jobs@hooli.example]\n"
+    )
+    notes = {"Hooli.md": note_from(front, path="Hooli.md")}
+    step = Step("Hooli.md", "thank-you-20261119", TODAY, TODAY)
+    assert recipient_email(step, notes, link_index(notes)) == "cy@hooli.example"
+    panel = front.replace("interviewer: Cy Pan", "interviewer: [Cy Pan, Di Wu]")
+    notes = {"Hooli.md": note_from(panel, path="Hooli.md")}
+    assert recipient_email(step, notes, link_index(notes)) == "cy@hooli.example,jobs@hooli.example"
