@@ -395,7 +395,7 @@ def _email_of(note: Note, every: bool = False) -> str | None:
     found = [email for email in emails if "@" in email]
     if not found:
         return None
-    return ",".join(found) if every else found[0]
+    return ",".join(dict.fromkeys(found)) if every else found[0]  # each once
 
 
 def people_of(note: Note, key: str) -> tuple[Any, ...]:

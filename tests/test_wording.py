@@ -596,3 +596,6 @@ def test_only_the_greeted_panel_is_written_to_at_every_address_of_the_note() -> 
     panel = front.replace("interviewer: Cy Pan", "interviewer: [Cy Pan, Di Wu]")
     notes = {"Hooli.md": note_from(panel, path="Hooli.md")}
     assert recipient_email(step, notes, link_index(notes)) == "cy@hooli.example,jobs@hooli.example"
+    twice = panel.replace("jobs@hooli.example", "cy@hooli.example")  # was cy@hooli.example twice
+    notes = {"Hooli.md": note_from(twice, path="Hooli.md")}
+    assert recipient_email(step, notes, link_index(notes)) == "cy@hooli.example"
