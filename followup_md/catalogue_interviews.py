@@ -89,7 +89,7 @@ INTERVIEWS: Mapping[str, Entry] = {
             "Send {who_at} a thank-you email within 24 hours, relating it to what you discussed",
         ),
         hint=(
-            "{?panel}or one of its own to each, on what you talked about with them",
+            "{?panel}or a separate one to each, on what you talked about with them",
             "or a handwritten note, or an article on something you talked about",
         ),
         subject=("Thank you for the {role} interview", "Thank you for the interview"),

@@ -321,7 +321,7 @@ def test_a_panel_is_thanked_together_and_greeted_by_each_name(panel: str, greeti
     assert body.split("\n", 1)[0] == greeting
     action, hint = action_text(step.id, note, "email")
     assert action.startswith(f"Send {whom} a thank-you email within 24 hours")
-    assert hint.startswith("or one of its own to each" if " and " in whom else "or a handwritten note")
+    assert hint.startswith("or a separate one to each" if " and " in whom else "or a handwritten note")
 
 
 def test_a_value_ending_in_a_full_stop_is_not_followed_by_another() -> None:
