@@ -56,8 +56,9 @@ CACHE_LIMIT = 1 << 30  # bytes: a pickle larger than this is not ours
 # and name hold a link's display text), or a kept plan or the notes tier
 # changes shape (3: a plan holds its warnings; 4: the tier ends with the link
 # index's suggestions; 5: a Due.md line is kept by its step's note and id, with
-# the step), which the types' fields cannot show.
-READING = 5
+# the step; 6: an unquoted `[[Jane Doe|Jane]]` keeps its alias apart from the
+# name; a panel read once per person), which the types' fields cannot show.
+READING = 6
 
 
 def _layout() -> str:

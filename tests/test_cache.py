@@ -194,6 +194,19 @@ def test_a_new_front_matter_key_reads_every_note_again(
     assert cache.fingerprint(root) != before
 
 
+def test_a_note_read_into_other_facts_is_not_served_from_an_older_cache() -> None:
+    """An unquoted `[[Jane Doe|Jane]]` was read as the name `Jane Doe|Jane`;
+    it is now read as the quoted link. The same bytes read into other facts
+    need a new reading version, or a cache kept before serves the old name
+    (greeted as "Hi Jane Doe|Jane,", linked to no note) until the note is edited."""
+    from followup_md import cache
+    from followup_md.facts import parse_link
+    from followup_md.model import Link
+
+    assert parse_link([["Jane Doe|Jane"]]) == Link("Jane Doe", "Jane")
+    assert cache.READING >= 6
+
+
 def test_every_type_the_cache_stores_comes_back_equal_through_its_unpickler(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
