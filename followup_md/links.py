@@ -414,7 +414,7 @@ def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> 
     if step.via:
         path = names.resolve(step.via, step.note)
         return _email_of(notes[path]) if path is not None else None
-    greeted = next((people for key in ("interviewer", "contact") if (people := people_of(note, key))), ())
+    greeted = next((people for key in ("interviewer", "contact") if (people := _greeted(note, key))), [])
     return _email_of(note, every=len(greeted) > 1) or _person_email(note, notes, names)
 
 
@@ -437,14 +437,8 @@ def _person_email(note: Note, notes: Mapping[str, Note], names: LinkIndex) -> st
     them has none."""
     if note.type not in _LINKED_PERSON:
         return None
-    company = note.facts.get("company")
-    company_text = company.text if isinstance(company, Link) else str(company or "").strip()
     for key in ("interviewer", "contact"):
-        people = [
-            person
-            for person in people_of(note, key)
-            if isinstance(person, Link) and person.text and person.text != company_text
-        ]
+        people = _greeted(note, key)
         if people:
             found = []
             for person in people:
@@ -455,6 +449,18 @@ def _person_email(note: Note, notes: Mapping[str, Note], names: LinkIndex) -> st
                 found.append(address)
             return ",".join(dict.fromkeys(found))
     return None
+
+
+def _greeted(note: Note, key: str) -> list[Link]:
+    """The people of a note's `interviewer` or `contact` its texts greet: each
+    but one that only repeats the company (case aside)."""
+    company = note.facts.get("company")
+    company_text = company.text if isinstance(company, Link) else str(company or "").strip()
+    return [
+        person
+        for person in people_of(note, key)
+        if isinstance(person, Link) and person.text and person.text.casefold() != company_text.casefold()
+    ]
 
 
 def copy_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> str:

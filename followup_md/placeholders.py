@@ -58,10 +58,19 @@ def note_person(note: Note) -> str:
     if informational(note) and _PERSON_NAME.match(note.name):
         return note.name  # an informational interview's note is named after the person
     for key in ("interviewer", "contact"):
-        person = shown(facts.get(key))
+        person = shown(_panel(facts.get(key), company))
         if person and person != company:
             return person
     return ""
+
+
+def _panel(people: object, company: str) -> object:
+    """A note's `interviewer` or `contact`, a panel without the company among
+    it (no person to thank; case aside): one person left is that person."""
+    if not isinstance(people, tuple):
+        return people
+    left = tuple(person for person in people if shown(person).casefold() != company.casefold())
+    return left[0] if len(left) == 1 else left
 
 
 _PER_ROUND = frozenset({"prepare", "thank-you", "loop-in-source"})
@@ -187,7 +196,7 @@ def _recipients(w: Words) -> list[str]:
     `interviewer` or `contact` list (a panel), else the recipient."""
     if w.entry.to == "person":
         for key in ("interviewer", "contact"):
-            people = w.facts.get(key)
+            people = _panel(w.facts.get(key), w["company"])
             if isinstance(people, tuple) and shown(people) == w["recipient"]:
                 return [shown(person) for person in people]
     return [w["recipient"]]

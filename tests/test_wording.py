@@ -310,7 +310,9 @@ def test_a_greeting_names_a_person_never_a_title_alone_a_team_or_an_address(
         ),
         # a team among them: no one is greeted as a person, the company not said twice
         ("[Dana Ortiz, Hooli HR]", "Hello,", "Dana Ortiz and Hooli HR"),
-        ("[Hooli, Dana Ortiz]", "Hello,", "Hooli and Dana Ortiz"),  # was "Hi Hooli and Dana,"
+        # the company among them is no one to thank: was "Hi Hooli and Dana,", "Send Hooli and Dana Ortiz"
+        ("[Hooli, Dana Ortiz]", "Hi Dana,", "Dana Ortiz at Hooli"),
+        ("[hooli, Dana Ortiz, Sam Lee]", "Hi Dana and Sam,", "Dana Ortiz and Sam Lee at Hooli"),
         ("[Dana Ortiz]", "Hi Dana,", "Dana Ortiz at Hooli"),
     ],
 )
@@ -576,6 +578,7 @@ def test_a_panel_is_written_to_by_every_address_or_none() -> None:
         ('["[[Dana Ortiz]]", "[[Ana Ruiz]]"]', None),  # was dana@hooli.example alone
         ('["[[Dana Ortiz]]", "[[Cy Pan]]"]', None),  # no note for Cy Pan
         ('["[[Dana Ortiz]]", Hooli]', "dana@hooli.example"),  # the company is no one to write to
+        ('["[[Dana Ortiz]]", HOOLI]', "dana@hooli.example"),  # nor in other letters
     ]:
         front = f"type: interview\ncompany: Hooli\ninterview: 2026-11-19\ninterviewer: {panel}\n"
         notes = {path: note_from(text, path=path) for path, text in {**people, "Hooli.md": front}.items()}
