@@ -414,7 +414,7 @@ def recipient_email(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> 
     if step.via:
         path = names.resolve(step.via, step.note)
         return _email_of(notes[path]) if path is not None else None
-    greeted = next((people for key in ("interviewer", "contact") if (people := _greeted(note, key))), [])
+    greeted = next(filter(None, (greeted_people(note, key) for key in ("interviewer", "contact"))), [])
     return _email_of(note, every=len(greeted) > 1) or _person_email(note, notes, names)
 
 
@@ -438,7 +438,7 @@ def _person_email(note: Note, notes: Mapping[str, Note], names: LinkIndex) -> st
     if note.type not in _LINKED_PERSON:
         return None
     for key in ("interviewer", "contact"):
-        people = _greeted(note, key)
+        people = greeted_people(note, key)
         if people:
             found = []
             for person in people:
@@ -451,7 +451,7 @@ def _person_email(note: Note, notes: Mapping[str, Note], names: LinkIndex) -> st
     return None
 
 
-def _greeted(note: Note, key: str) -> list[Link]:
+def greeted_people(note: Note, key: str) -> list[Link]:
     """The people of a note's `interviewer` or `contact` its texts greet: each
     but one that only repeats the company (case aside)."""
     company = note.facts.get("company")

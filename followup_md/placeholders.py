@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 
 from followup_md.catalogue import CATALOGUE, ROUND, entry_key, informational
+from followup_md.links import greeted_people
 from followup_md.model import Moment, Note, Step
 from followup_md.phrasing import Sender, join_words, shown, spoken_date
 
@@ -58,19 +59,20 @@ def note_person(note: Note) -> str:
     if informational(note) and _PERSON_NAME.match(note.name):
         return note.name  # an informational interview's note is named after the person
     for key in ("interviewer", "contact"):
-        person = shown(_panel(facts.get(key), company))
+        person = shown(_panel(note, key))
         if person and person != company:
             return person
     return ""
 
 
-def _panel(people: object, company: str) -> object:
+def _panel(note: Note, key: str) -> object:
     """A note's `interviewer` or `contact`, a panel without the company among
-    it (no person to thank; case aside): one person left is that person."""
+    it (`greeted_people`): one person left is that person."""
+    people = note.facts.get(key)
     if not isinstance(people, tuple):
         return people
-    left = tuple(person for person in people if shown(person).casefold() != company.casefold())
-    return left[0] if len(left) == 1 else left
+    left = greeted_people(note, key)
+    return left[0] if len(left) == 1 else tuple(left)
 
 
 _PER_ROUND = frozenset({"prepare", "thank-you", "loop-in-source"})
@@ -196,7 +198,7 @@ def _recipients(w: Words) -> list[str]:
     `interviewer` or `contact` list (a panel), else the recipient."""
     if w.entry.to == "person":
         for key in ("interviewer", "contact"):
-            people = _panel(w.facts.get(key), w["company"])
+            people = _panel(w.note, key)
             if isinstance(people, tuple) and shown(people) == w["recipient"]:
                 return [shown(person) for person in people]
     return [w["recipient"]]
