@@ -76,12 +76,30 @@ def fingerprint(root: Path) -> bytes:
     """Everything besides the notes and the date that reading a note depends on,
     verbatim (the settings files are small, and comparing them is cheaper
     than loading a hash function on every run)."""
-    parts = [f"{FORMAT} {__version__} {time.tzname} {time.timezone}".encode()]
+    parts = [f"{FORMAT} {__version__} {time.tzname} {time.timezone}".encode(), _code()]
     parts.append(repr(sorted(KEY_KINDS.items())).encode())  # the facts a note is read into
     for name in SETTINGS_FILES:
         data = read_inside(root, name)
         parts.append(name.encode() + b"\0" + (data if data is not None else b"-") + b"\0")
     return b"".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _code() -> bytes:
+    """The package's own source files as installed (name, mtime, size): a
+    record made by other code (an upgrade, a `git pull` of an editable
+    install) is never trusted, even when the version number did not change:
+    its plans hold the texts and rules of that code."""
+    try:
+        with os.scandir(Path(__file__).parent) as entries:
+            found = sorted(
+                (entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
+                for entry in entries
+                if entry.name.endswith(".py")
+            )
+    except OSError:
+        return b"-"
+    return repr(found).encode()
 
 
 @dataclass

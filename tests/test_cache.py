@@ -194,6 +194,51 @@ def test_a_new_front_matter_key_reads_every_note_again(
     assert cache.fingerprint(root) != before
 
 
+def test_a_cache_made_by_other_code_is_not_trusted(
+    make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plans the cache keeps hold the texts and rules of the code that made
+    them: a `git pull` of an editable install (new wording, the version number
+    the same) said "nothing to update" and kept the old texts while the vault
+    did not change. The package's files are part of the record's key."""
+    from followup_md import cache, catalogue
+
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    age(root)
+    sync(root)  # recorded as aged: the next run is a no-op
+    entry = catalogue.CATALOGUE["confirm"]
+    monkeypatch.setitem(catalogue.CATALOGUE, "confirm", replace(entry, action=("Write to {who_at}",)))
+    sync(root)
+    assert (
+        "Write to the hiring team at Acme" not in (root / "Due.md").read_text()
+    )  # the code's files are the same
+    monkeypatch.setattr(cache, "_code", lambda: b"files of another version")
+    sync(root)
+    assert "Write to the hiring team at Acme" in (root / "Due.md").read_text()
+
+
+def test_the_code_in_the_cache_key_is_each_source_file_as_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from followup_md import cache
+
+    (tmp_path / "rules.py").write_text("A = 1\n")
+    (tmp_path / "notes.txt").write_text("not code\n")
+    monkeypatch.setattr(cache, "__file__", str(tmp_path / "cache.py"))
+    cache._code.cache_clear()
+    try:
+        before = cache._code()
+        (tmp_path / "notes.txt").write_text("still not code\n")
+        cache._code.cache_clear()
+        assert cache._code() == before
+        (tmp_path / "rules.py").write_text("A = 22\n")
+        cache._code.cache_clear()
+        assert cache._code() != before and b"rules.py" in before
+    finally:
+        cache._code.cache_clear()
+
+
 def test_a_note_read_into_other_facts_is_not_served_from_an_older_cache() -> None:
     """An unquoted `[[Jane Doe|Jane]]` was read as the name `Jane Doe|Jane`;
     it is now read as the quoted link. The same bytes read into other facts
