@@ -100,6 +100,8 @@ class Watcher:
         # among them (`moved_notes`) take Due.md's ticks along
         self.gone: dict[str, Stat] = {}
         self.arrived: dict[str, Stat] = {}
+        # The moves the cache's record told `start` (made while no watch ran)
+        self.moved: dict[str, str] = {}
 
     def current_identity(self) -> tuple[int, int] | None:
         """The vault folder's (device, inode) now; None when it is gone."""
@@ -168,6 +170,7 @@ class Watcher:
         self.walked = dict(probe.stats)
         self.memo = probe.memo or PlanMemo()
         self.cached = set(probe.cached)
+        self.moved = dict(probe.moved)
 
     def record(self) -> None:
         """Leave the cache as a sync would, so that the next `sync` finds nothing
@@ -245,7 +248,7 @@ class Watcher:
         due = read_own(self.root, self.config.due_file)
         ics = read_own(self.root, self.config.ics_file) if self.config.ics_file else None
         stats_md = read_own(self.root, self.config.stats_file) if self.config.stats_file else None
-        moved = moved_notes(self.gone, self.arrived)
+        moved = {**self.moved, **moved_notes(self.gone, self.arrived)}
         try:
             plan = plan_read(
                 self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md, moved=moved
@@ -259,6 +262,7 @@ class Watcher:
             )
         self.gone.clear()
         self.arrived.clear()
+        self.moved.clear()
         self.plan = plan
         self.due_seen = _digest(due.data) if due is not None else None
         self.stats.syncs += 1

@@ -679,3 +679,20 @@ def test_a_tick_in_due_md_follows_its_note_moved_in_the_same_batch(make_vault: M
     assert confirm.startswith("- [x] ")
     assert watcher.plan is not None and not watcher.plan.problems
     assert "Ticks waiting" not in (root / "Due.md").read_text()
+
+
+def test_a_tick_in_due_md_follows_its_note_moved_while_no_watch_ran(make_vault: MakeVault) -> None:
+    """Due.md ticked and the note renamed while the watch was off: the cache's
+    record tells the move at the start, and the watch's first sync takes the
+    tick into the note where it is now, as `sync` does (it was kept as a tick
+    with no note to go to)."""
+    root = make_vault({"Acme.md": APPLICATION})
+    _started(root)[0].record()  # the cache a `sync` leaves
+    _ticked_in_due(root, "[[Acme#^fu-confirm")
+    (root / "Acme.md").rename(root / "Acme Corp.md")
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=0.0)
+    watcher.start()
+    plan = watcher.sync()
+    confirm = next(line for line in (root / "Acme Corp.md").read_text().splitlines() if "^fu-confirm" in line)
+    assert confirm.startswith("- [x] ") and not plan.problems
+    assert "Ticks waiting" not in (root / "Due.md").read_text()
