@@ -41,7 +41,10 @@ from followup_md.wording import draft_email
 _DUE_TICK = re.compile(r"^- \[[xX]\] ")
 
 
-_DUE_TARGET = re.compile(r"\[\[([^\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^)\s]+?)#\^fu-([A-Za-z0-9-]+)\)")
+# A target holds no `[` (a wikilink's cannot) or `(` (a Markdown link's is
+# percent-encoded): each search from a `[[` or `](` stops at the next one, so
+# a hostile line of them is read in linear time (it tried each to the line's end)
+_DUE_TARGET = re.compile(r"\[\[([^\[\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^()\s]+?)#\^fu-([A-Za-z0-9-]+)\)")
 
 
 def due_ticks(lines: Iterable[str], first: int = 1, index: str = "Due.md") -> dict[tuple[str, str], int]:
