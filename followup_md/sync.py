@@ -352,6 +352,7 @@ def _orphans(
             f"your tick of {step} waits for {path} to be read (see its problem): "
             "it is taken once the note is fixed"
             if path in read
+            and isinstance(read[path].result, Problem)  # the watcher's read holds files not ours
             else f"your tick of {step} cannot be recorded: there is no follow-up note {path} (renamed, "
             "deleted, or no longer a follow-up?); tick the step in its note, then delete this line"
         )

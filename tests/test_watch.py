@@ -696,3 +696,20 @@ def test_a_tick_in_due_md_follows_its_note_moved_while_no_watch_ran(make_vault: 
     confirm = next(line for line in (root / "Acme Corp.md").read_text().splitlines() if "^fu-confirm" in line)
     assert confirm.startswith("- [x] ") and not plan.problems
     assert "Ticks waiting" not in (root / "Due.md").read_text()
+
+
+def test_a_tick_in_due_md_for_a_note_no_longer_ours_is_said_as_sync_says_it(make_vault: MakeVault) -> None:
+    """The watcher's model holds the files that are not ours too: a tick for a
+    note whose type was removed was said to wait for the note "to be read (see
+    its problem)", a problem there is not, where `sync` says there is no
+    follow-up note (and rewrote Due.md's Problems section after the watch)."""
+    root = make_vault({"Acme.md": APPLICATION})
+    watcher, _ = _started(root)
+    _ticked_in_due(root, "[[Acme#^fu-confirm")
+    (root / "Acme.md").write_text((root / "Acme.md").read_text().replace("type: application\n", ""))
+    assert watcher.apply_batch({"Acme.md": False, "Due.md": False})
+    plan = watcher.sync()
+    said = [problem.message for problem in plan.problems if problem.path == "Due.md"]
+    assert len(said) == 1 and said[0].startswith(
+        "your tick of confirm cannot be recorded: there is no follow-up note"
+    )
