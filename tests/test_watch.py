@@ -713,3 +713,28 @@ def test_a_tick_in_due_md_for_a_note_no_longer_ours_is_said_as_sync_says_it(make
     assert len(said) == 1 and said[0].startswith(
         "your tick of confirm cannot be recorded: there is no follow-up note"
     )
+
+
+def test_a_tick_that_follows_a_moved_note_is_kept_when_another_save_comes_first(
+    make_vault: MakeVault,
+) -> None:
+    """The move and the tick are planned; the note's write waits for it to be
+    quiet, Due.md's with it (it still names the old path). Another save before
+    then is planned again from Due.md as it is: the move was forgotten, and the
+    tick was said to have no note (and never reached it), where `sync` takes it."""
+    root = make_vault({"Acme.md": APPLICATION, "Other.md": APPLICATION.replace("Acme", "Hooli")})
+    watcher, clock = _started(root)
+    _ticked_in_due(root, "[[Acme#^fu-confirm")
+    (root / "Acme.md").rename(root / "Acme Corp.md")
+    assert watcher.apply_batch({"Acme.md": False, "Acme Corp.md": False, "Due.md": False})
+    watcher.sync()
+    clock.now += 0.5
+    (root / "Other.md").write_text((root / "Other.md").read_text() + "More notes.\n")
+    watcher.apply_batch({"Other.md": False})
+    plan = watcher.sync()
+    assert not plan.problems
+    clock.now += 2.0
+    watcher.write_quiet()
+    confirm = next(line for line in (root / "Acme Corp.md").read_text().splitlines() if "^fu-confirm" in line)
+    assert confirm.startswith("- [x] ")
+    assert "Ticks waiting" not in (root / "Due.md").read_text()
