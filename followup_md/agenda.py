@@ -247,11 +247,13 @@ def render_due(
     for key, title in SECTIONS:
         if sections[key]:
             out += [f"## {title}", ""]
-            _held_at(where, held, [(step.note, step.id) for step in groups[key]], len(out))
+            if where is not None and held:
+                _held_at(where, held, [(step.note, step.id) for step in groups[key]], len(out))
             out += [*sections[key], ""]
     if waits:
         out += ["## Waiting", ""]
-        _held_at(where, held, waited, len(out))
+        if where is not None and held:
+            _held_at(where, held, waited, len(out))
         out += [*waits, ""]
     if problem_lines:
         out += ["## Problems", "", *problem_lines, ""]
@@ -259,15 +261,13 @@ def render_due(
 
 
 def _held_at(
-    where: dict[tuple[str, str], int] | None,
+    where: dict[tuple[str, str], int],
     held: Collection[tuple[str, str]],
     keys: Sequence[tuple[str, str]],
     first: int,
 ) -> None:
     """Each held (note, step) among `keys`, the lines from index `first`, into
     `where` with its index (the first, if it has two)."""
-    if where is None or not held:
-        return
     for at, key in enumerate(keys, first):
         if key in held:
             where.setdefault(key, at)
