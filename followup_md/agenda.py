@@ -41,7 +41,10 @@ from followup_md.wording import draft_email
 _DUE_TICK = re.compile(r"^- \[[xX]\] ")
 
 
-_DUE_TARGET = re.compile(r"\[\[([^\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^)\s]+?)#\^fu-([A-Za-z0-9-]+)\)")
+# A target holds no `[` (a wikilink's cannot) or `(` (a Markdown link's is
+# percent-encoded): each search from a `[[` or `](` stops at the next one, so
+# a hostile line of them is read in linear time (it tried each to the line's end)
+_DUE_TARGET = re.compile(r"\[\[([^\[\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^()\s]+?)#\^fu-([A-Za-z0-9-]+)\)")
 
 
 def due_ticks(lines: Iterable[str], first: int = 1, index: str = "Due.md") -> dict[tuple[str, str], int]:
@@ -206,6 +209,7 @@ def render_due(
     mapper: Mapper = serially,
     held: Collection[tuple[str, str]] = (),
     orphans: Sequence[str] = (),
+    where: dict[tuple[str, str], int] | None = None,
 ) -> list[str]:
     """The lines between the markers of Due.md (at vault path `index`; Markdown
     links are relative to its folder). `memo` keeps lines from one call to
@@ -215,7 +219,8 @@ def render_due(
     `held`: the (note, step) whose tick its note cannot take yet: its line
     stays ticked, so that the tick is taken once the note can. `orphans`:
     ticked lines whose note is not to be found, kept as they are, first (see
-    `orphan_number`)."""
+    `orphan_number`). `where` is given the index of each held line among the
+    lines returned (a problem names it where it is written)."""
     groups = group_steps(steps, today)
     names = names or link_index(notes)
     sections = _section_lines(
@@ -227,11 +232,12 @@ def render_due(
                 _still_ticked(line) if (step.note, step.id) in held else line
                 for step, line in zip(groups[state], lines, strict=True)
             ]
-    waits = []
+    waits, waited = [], []
     for note, step_id, reason in waiting_rows(steps, waiting, today):  # a step ticked may wait since
         link = note_link(notes[note], step_id, style, index)
         line = f"- {link}{_details(notes[note])}: {markdown_text(reason)}"
         waits.append(_still_ticked(line) if (note, step_id) in held else line)
+        waited.append((note, step_id or ""))
     problem_lines = _problem_lines(problems, unreadable)
     line = summary(groups, len(waits), problems) or "Nothing to follow up"
     out = ["", "# Follow-ups", "", f"{line}{AS_OF}{today}", ""]
@@ -240,12 +246,31 @@ def render_due(
     out += load_chart(groups, notes, today)
     for key, title in SECTIONS:
         if sections[key]:
-            out += [f"## {title}", "", *sections[key], ""]
+            out += [f"## {title}", ""]
+            if where is not None and held:
+                _held_at(where, held, [(step.note, step.id) for step in groups[key]], len(out))
+            out += [*sections[key], ""]
     if waits:
-        out += ["## Waiting", "", *waits, ""]
+        out += ["## Waiting", ""]
+        if where is not None and held:
+            _held_at(where, held, waited, len(out))
+        out += [*waits, ""]
     if problem_lines:
         out += ["## Problems", "", *problem_lines, ""]
     return out
+
+
+def _held_at(
+    where: dict[tuple[str, str], int],
+    held: Collection[tuple[str, str]],
+    keys: Sequence[tuple[str, str]],
+    first: int,
+) -> None:
+    """Each held (note, step) among `keys`, the lines from index `first`, into
+    `where` with its index (the first, if it has two)."""
+    for at, key in enumerate(keys, first):
+        if key in held:
+            where.setdefault(key, at)
 
 
 ORPHANS = "## Ticks waiting for their note"

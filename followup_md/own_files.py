@@ -140,10 +140,12 @@ def due_change(
     mapper: Mapper,
     held: Collection[tuple[str, str]] = (),
     orphans: Sequence[str] = (),
+    where: dict[tuple[str, str], int] | None = None,
 ) -> list[FileChange]:
     """Due.md rendered from every step, and its change (none, and nothing
     rendered, while the one read is broken); `held`: the (note, step) ticks
-    that stay ticked in it; `orphans`: its ticked lines kept with no note."""
+    that stay ticked in it; `orphans`: its ticked lines kept with no note;
+    `where`: see `render_due`."""
     lines, block, problem = read_as
     if problem is not None:
         return []
@@ -163,6 +165,7 @@ def due_change(
         mapper,
         held,
         orphans,
+        where,
     )
     return own_change(config.due_file, due, lines, block, inner)
 

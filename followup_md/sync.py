@@ -220,28 +220,49 @@ def plan_read(
     found = exchanges(notes, names)
     problems += unused_settings(config, notes.values(), paths)
     lines: DueLineMemo = memo.lines if memo is not None else {}  # filled as notes are planned
-    steps, waiting, noted, changes, held = _plan_notes(
+    steps, waiting, noted, changes, held, said = _plan_notes(
         read, notes, ticks, found, names, config, settings, today, memo, lines, mapper
     )
     problems += noted
-    problems.sort(key=lambda problem: (problem.path, problem.line))
-    changes += due_change(
-        due,
-        due_read,
-        steps,
-        notes,
-        waiting,
-        problems,
-        len(unreadable),
-        today,
-        config,
-        settings,
-        lines,
-        names,
-        mapper,
-        held,
-        orphan_lines,
-    )
+
+    def due_md(
+        numbers: Mapping[tuple[str, str], int], where: dict[tuple[str, str], int] | None = None
+    ) -> tuple[list[Problem], list[FileChange]]:
+        """Every problem (the held ticks said at these lines), and Due.md's change."""
+        said_at = [*problems, *(_tick_held(config.due_file, numbers[key], key) for key in said)]
+        said_at.sort(key=lambda problem: (problem.path, problem.line))
+        return said_at, due_change(
+            due,
+            due_read,
+            steps,
+            notes,
+            waiting,
+            said_at,
+            len(unreadable),
+            today,
+            config,
+            settings,
+            lines,
+            names,
+            mapper,
+            held,
+            orphan_lines,
+            where,
+        )
+
+    where: dict[tuple[str, str], int] = {}
+    final, due_changes = due_md(said, where)
+    # A held tick is said at the line it is written to, not the one it was
+    # read at (the orphans put first, or a step new above it, move it down):
+    # else the next sync says it elsewhere, and a cached run's output is stale
+    block = due_read[1]
+    written = {
+        key: block.begin + 2 + where[key] if block is not None and key in where else said[key] for key in said
+    }
+    if written != said:
+        final, due_changes = due_md(written)
+    problems = final
+    changes += due_changes
     changes += stats_change(stats_md, stats_read, notes, steps, found, config, today)
     changes += ics_change(ics, steps, notes, today, config)
     return SyncPlan(
@@ -331,6 +352,7 @@ def _orphans(
             f"your tick of {step} waits for {path} to be read (see its problem): "
             "it is taken once the note is fixed"
             if path in read
+            and isinstance(read[path].result, Problem)  # the watcher's read holds files not ours
             else f"your tick of {step} cannot be recorded: there is no follow-up note {path} (renamed, "
             "deleted, or no longer a follow-up?); tick the step in its note, then delete this line"
         )
@@ -359,16 +381,26 @@ def _plan_notes(
     memo: PlanMemo | None,
     lines: DueLineMemo,
     mapper: Mapper,
-) -> tuple[list[Step], list[Waiting], list[Problem], list[FileChange], set[tuple[str, str]]]:
+) -> tuple[
+    list[Step],
+    list[Waiting],
+    list[Problem],
+    list[FileChange],
+    set[tuple[str, str]],
+    dict[tuple[str, str], int],
+]:
     """Every note planned in path order, Due.md's ticks applied first (`notes`
     is updated with them): the steps, why notes wait, problems, changed notes,
     and the ticks that stay in Due.md (their note's block does not hold the
-    step yet); `lines` takes the Due.md lines of the notes planned."""
+    step yet), with those said as problems (the note cannot take a block: see
+    `_tick_held`) and their line as read; `lines` takes the Due.md lines of
+    the notes planned."""
     steps: list[Step] = []
     waiting: list[Waiting] = []
     problems: list[Problem] = []
     changes: list[FileChange] = []
     held: set[tuple[str, str]] = set()
+    said: dict[tuple[str, str], int] = {}
     by_note: dict[str, dict[tuple[str, str], int]] = {}
     for key, number in ticks.items():
         by_note.setdefault(key[0], {})[key] = number
@@ -397,10 +429,10 @@ def _plan_notes(
         if problem is not None:
             problems.append(problem)
             if note.block is None:  # it cannot take one: each tick is said
-                problems += [_tick_held(config.due_file, number, key) for key, number in kept.items()]
+                said.update(kept)
         if new is not None:
             changes.append(FileChange(path, note.data, new, read[path].file.stat))
-    return steps, waiting, problems, changes, held
+    return steps, waiting, problems, changes, held, said
 
 
 def _outcomes(

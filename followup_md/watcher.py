@@ -100,6 +100,10 @@ class Watcher:
         # among them (`moved_notes`) take Due.md's ticks along
         self.gone: dict[str, Stat] = {}
         self.arrived: dict[str, Stat] = {}
+        # The moves Due.md's ticks follow (old path -> new): told by the cache's
+        # record at `start` (made while no watch ran) or by `gone` and `arrived`,
+        # kept until Due.md is written (till then its ticks name the old paths)
+        self.moved: dict[str, str] = {}
 
     def current_identity(self) -> tuple[int, int] | None:
         """The vault folder's (device, inode) now; None when it is gone."""
@@ -168,6 +172,7 @@ class Watcher:
         self.walked = dict(probe.stats)
         self.memo = probe.memo or PlanMemo()
         self.cached = set(probe.cached)
+        self.moved = dict(probe.moved)
 
     def record(self) -> None:
         """Leave the cache as a sync would, so that the next `sync` finds nothing
@@ -245,7 +250,8 @@ class Watcher:
         due = read_own(self.root, self.config.due_file)
         ics = read_own(self.root, self.config.ics_file) if self.config.ics_file else None
         stats_md = read_own(self.root, self.config.stats_file) if self.config.stats_file else None
-        moved = moved_notes(self.gone, self.arrived)
+        self.moved.update(moved_notes(self.gone, self.arrived))
+        moved = self.moved
         try:
             plan = plan_read(
                 self.read, due, self.config, self.settings, self.today, self.memo, ics, stats_md, moved=moved
@@ -316,6 +322,10 @@ class Watcher:
         self.failed = bool(applied.skipped)
         if self.config.due_file in applied.written:
             self.due_seen = _digest(applied.written[self.config.due_file])
+        if self.config.due_file in applied.written or all(
+            c.path != self.config.due_file for c in plan.changes
+        ):
+            self.moved = {}  # Due.md names the notes where they are now
         wrote = [change.path for change in plan.changes if change.path in applied.written]
         for rel in wrote:
             self.stats.writes[rel] = self.stats.writes.get(rel, 0) + 1

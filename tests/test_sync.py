@@ -713,3 +713,29 @@ def test_a_panel_interview_is_planned_and_its_emails_go_to_each_person(make_vaul
         cli, ["draft", "Hooli", "--mailto", "--vault", str(root), "--today", "2026-11-20"]
     )
     assert draft.output.startswith("mailto:dana@hooli.example,sam@hooli.example?"), draft.output
+
+
+@pytest.mark.parametrize("why", ["orphan", "new step"])
+def test_a_held_tick_is_said_at_the_line_it_is_written_to(make_vault: MakeVault, why: str) -> None:
+    """A tick whose note cannot take its block (an open fence) is said at its
+    line in Due.md; when a line is put above it (an orphaned tick, first, or a
+    new note's step), that is the line it is written to, not the one it was
+    read at: else the next sync says it elsewhere, or, with the cache, the
+    wrong line is said until the cache goes."""
+    fenced = APPLICATION.replace("Acme", "Zeta") + "\n```\ncode\n"
+    root = make_vault({"Acme.md": APPLICATION, "Zeta.md": fenced} if why == "orphan" else {"Zeta.md": fenced})
+    sync(root)
+    ticked = _tick_in_due(root, "[[Zeta#^fu-confirm")
+    if why == "orphan":
+        _tick_in_due(root, "[[Acme#^fu-confirm")
+        (root / "Acme.md").unlink()
+    else:
+        (root / "Acme.md").write_text(APPLICATION, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    due = read(root, "Due.md")
+    number = due.splitlines().index(ticked) + 1
+    said = f"Due.md:{number}: your tick of confirm for Zeta.md cannot be recorded until"
+    assert said in result.output and f"`Due.md:{number}`" in due
+    shutil.rmtree(root / ".followup-md")
+    sync(root)
+    assert read(root, "Due.md") == due

@@ -820,3 +820,18 @@ def test_a_carriage_return_alone_before_a_marker_word_stops_no_sync(vault: Path)
     done = synced(vault)
     assert done.returncode == 0 and "Odd.md:" in done.stderr
     assert "[[Good#^fu-" in (vault / "Due.md").read_text()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("unit", ["[[", "](a"])
+def test_a_due_md_line_of_many_link_starts_is_read_in_time(vault: Path, unit: str) -> None:
+    """A ticked line of Due.md made of link starts never closed (a hostile
+    Due.md): each was searched for a note's link to the line's end
+    (quadratic: 10 s at 40 KB, hours at 400 KB)."""
+    assert synced(vault).returncode == 0
+    due = (vault / "Due.md").read_text()
+    begin = due.index("\n", due.index("followup-md:begin")) + 1
+    (vault / "Due.md").write_text(due[:begin] + "- [x] " + unit * 200_000 + "\n" + due[begin:])
+    done = synced(vault)
+    assert done.returncode == 0, done.stderr
+    assert unit * 2 not in (vault / "Due.md").read_text()  # no link: not a tick, a line of ours

@@ -679,3 +679,62 @@ def test_a_tick_in_due_md_follows_its_note_moved_in_the_same_batch(make_vault: M
     assert confirm.startswith("- [x] ")
     assert watcher.plan is not None and not watcher.plan.problems
     assert "Ticks waiting" not in (root / "Due.md").read_text()
+
+
+def test_a_tick_in_due_md_follows_its_note_moved_while_no_watch_ran(make_vault: MakeVault) -> None:
+    """Due.md ticked and the note renamed while the watch was off: the cache's
+    record tells the move at the start, and the watch's first sync takes the
+    tick into the note where it is now, as `sync` does (it was kept as a tick
+    with no note to go to)."""
+    root = make_vault({"Acme.md": APPLICATION})
+    _started(root)[0].record()  # the cache a `sync` leaves
+    _ticked_in_due(root, "[[Acme#^fu-confirm")
+    (root / "Acme.md").rename(root / "Acme Corp.md")
+    watcher = Watcher(root, today=lambda: TODAY, echo=lambda _: None, note_quiet=0.0)
+    watcher.start()
+    plan = watcher.sync()
+    confirm = next(line for line in (root / "Acme Corp.md").read_text().splitlines() if "^fu-confirm" in line)
+    assert confirm.startswith("- [x] ") and not plan.problems
+    assert "Ticks waiting" not in (root / "Due.md").read_text()
+
+
+def test_a_tick_in_due_md_for_a_note_no_longer_ours_is_said_as_sync_says_it(make_vault: MakeVault) -> None:
+    """The watcher's model holds the files that are not ours too: a tick for a
+    note whose type was removed was said to wait for the note "to be read (see
+    its problem)", a problem there is not, where `sync` says there is no
+    follow-up note (and rewrote Due.md's Problems section after the watch)."""
+    root = make_vault({"Acme.md": APPLICATION})
+    watcher, _ = _started(root)
+    _ticked_in_due(root, "[[Acme#^fu-confirm")
+    (root / "Acme.md").write_text((root / "Acme.md").read_text().replace("type: application\n", ""))
+    assert watcher.apply_batch({"Acme.md": False, "Due.md": False})
+    plan = watcher.sync()
+    said = [problem.message for problem in plan.problems if problem.path == "Due.md"]
+    assert len(said) == 1 and said[0].startswith(
+        "your tick of confirm cannot be recorded: there is no follow-up note"
+    )
+
+
+def test_a_tick_that_follows_a_moved_note_is_kept_when_another_save_comes_first(
+    make_vault: MakeVault,
+) -> None:
+    """The move and the tick are planned; the note's write waits for it to be
+    quiet, Due.md's with it (it still names the old path). Another save before
+    then is planned again from Due.md as it is: the move was forgotten, and the
+    tick was said to have no note (and never reached it), where `sync` takes it."""
+    root = make_vault({"Acme.md": APPLICATION, "Other.md": APPLICATION.replace("Acme", "Hooli")})
+    watcher, clock = _started(root)
+    _ticked_in_due(root, "[[Acme#^fu-confirm")
+    (root / "Acme.md").rename(root / "Acme Corp.md")
+    assert watcher.apply_batch({"Acme.md": False, "Acme Corp.md": False, "Due.md": False})
+    watcher.sync()
+    clock.now += 0.5
+    (root / "Other.md").write_text((root / "Other.md").read_text() + "More notes.\n")
+    watcher.apply_batch({"Other.md": False})
+    plan = watcher.sync()
+    assert not plan.problems
+    clock.now += 2.0
+    watcher.write_quiet()
+    confirm = next(line for line in (root / "Acme Corp.md").read_text().splitlines() if "^fu-confirm" in line)
+    assert confirm.startswith("- [x] ")
+    assert "Ticks waiting" not in (root / "Due.md").read_text()
