@@ -23,7 +23,7 @@ from followup_md.links import (
     recipient_email,
 )
 from followup_md.markdown import code_span, escape_markdown, one_line
-from followup_md.markers import BEGIN, END
+from followup_md.markers import BEGIN, BOM, END
 from followup_md.model import (
     Block,
     Mapper,
@@ -390,7 +390,8 @@ def own_pieces(
     makes a str two or four bytes a character. Lines end as the file's first
     line does (CRLF in a file saved on Windows), as in a note's block."""
     nl = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-    ours = chain([f"{BEGIN} {begin_text} -->{nl}"], (line + nl for line in inner))
+    bom = BOM if lines and block is not None and block.begin == 0 and lines[0].startswith(BOM) else ""
+    ours = chain([f"{bom}{BEGIN} {begin_text} -->{nl}"], (line + nl for line in inner))
     if lines is None:
         return chain(ours, [END, nl])
     if block is None:  # a Due.md of the user's own: our block goes below their text

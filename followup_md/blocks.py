@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 
 from followup_md.errors import NoteError
-from followup_md.markers import BEGIN, BEGIN_TEXT, MARKER_WORD, markers_by_lines, markers_by_tokens
+from followup_md.markers import BEGIN, BEGIN_TEXT, BOM, MARKER_WORD, markers_by_lines, markers_by_tokens
 from followup_md.model import Block, TaskLine, TaskStatus, TaskSyntax, in_range, shared
 
 _PLAN = re.compile(r"([A-Za-z0-9-]+)=(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?")
@@ -92,6 +92,8 @@ def find_own_block(lines: list[str], path: str) -> Block | None:
     it): the text is joined only if markdown-it must decide."""
     if not any(MARKER_WORD in line for line in lines):
         return None
+    if lines[0].startswith(BOM):  # saved with a byte order mark (Windows): the marker is after it
+        lines = [lines[0][len(BOM) :], *lines[1:]]
     markers = markers_by_lines(lines, 0) if not lines[0].startswith("---") else None
     if markers is None:
         markers = markers_by_tokens("".join(lines), lines, 0)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
+BOM = "\ufeff"  # a byte order mark, as some editors on Windows save UTF-8
 BEGIN = "<!-- followup-md:begin"
 END = "<!-- followup-md:end -->"
 BEGIN_TEXT = "(generated; tick boxes or change dates freely)"

@@ -739,3 +739,21 @@ def test_a_held_tick_is_said_at_the_line_it_is_written_to(make_vault: MakeVault,
     shutil.rmtree(root / ".followup-md")
     sync(root)
     assert read(root, "Due.md") == due
+
+
+def test_a_due_md_saved_with_a_byte_order_mark_keeps_it_and_its_ticks_count(make_vault: MakeVault) -> None:
+    """An editor on Windows saved Due.md with a BOM before its begin marker:
+    the block was not found ("end marker without a begin marker"), so Due.md
+    was never written again and its ticks were not read."""
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    due = root / "Due.md"
+    due.write_bytes(b"\xef\xbb\xbf" + due.read_bytes())
+    _tick_in_due(root, "[[Acme#^fu-confirm")
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0 and "problem" not in result.output, result.output
+    assert "- [x] Email the hiring team at Acme" in read(root, "Acme.md")
+    assert due.read_bytes().startswith(b"\xef\xbb\xbf<!-- followup-md:begin")
+    before = due.read_bytes()
+    sync(root)
+    assert due.read_bytes() == before
