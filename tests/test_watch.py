@@ -668,11 +668,7 @@ def test_a_tick_in_due_md_follows_its_note_moved_in_the_same_batch(make_vault: M
     took the tick: the batch's gone and new files of one stat are a move,
     and the tick goes to the note where it is now, as `sync` does."""
     root = make_vault({"Acme.md": APPLICATION})
-    watcher, clock = _started(root)
-    _ticked_in_due(root, "[[Acme#^fu-confirm")
-    (root / "Acme.md").rename(root / "Acme Corp.md")
-    assert watcher.apply_batch({"Acme.md": False, "Acme Corp.md": False, "Due.md": False})
-    watcher.sync()
+    watcher, clock = _ticked_and_moved(root)
     clock.now += 2.0
     watcher.write_quiet()
     confirm = next(line for line in (root / "Acme Corp.md").read_text().splitlines() if "^fu-confirm" in line)
@@ -723,11 +719,7 @@ def test_a_tick_that_follows_a_moved_note_is_kept_when_another_save_comes_first(
     then is planned again from Due.md as it is: the move was forgotten, and the
     tick was said to have no note (and never reached it), where `sync` takes it."""
     root = make_vault({"Acme.md": APPLICATION, "Other.md": APPLICATION.replace("Acme", "Hooli")})
-    watcher, clock = _started(root)
-    _ticked_in_due(root, "[[Acme#^fu-confirm")
-    (root / "Acme.md").rename(root / "Acme Corp.md")
-    assert watcher.apply_batch({"Acme.md": False, "Acme Corp.md": False, "Due.md": False})
-    watcher.sync()
+    watcher, clock = _ticked_and_moved(root)
     clock.now += 0.5
     (root / "Other.md").write_text((root / "Other.md").read_text() + "More notes.\n")
     watcher.apply_batch({"Other.md": False})
@@ -738,3 +730,14 @@ def test_a_tick_that_follows_a_moved_note_is_kept_when_another_save_comes_first(
     confirm = next(line for line in (root / "Acme Corp.md").read_text().splitlines() if "^fu-confirm" in line)
     assert confirm.startswith("- [x] ")
     assert "Ticks waiting" not in (root / "Due.md").read_text()
+
+
+def _ticked_and_moved(root: Path) -> tuple[Watcher, FakeClock]:
+    """A watcher of `root` that has synced once; then Acme's confirm ticked in
+    Due.md, Acme.md renamed Acme Corp.md, that batch taken and planned."""
+    watcher, clock = _started(root)
+    _ticked_in_due(root, "[[Acme#^fu-confirm")
+    (root / "Acme.md").rename(root / "Acme Corp.md")
+    assert watcher.apply_batch({"Acme.md": False, "Acme Corp.md": False, "Due.md": False})
+    watcher.sync()
+    return watcher, clock
