@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from followup_md.blocks import find_block, read_tasks, split_lines
+from followup_md.blocks import find_block, ignored_ticks, read_tasks, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.facts import check_choices, coerce_facts, file_stem, has_offset
@@ -222,6 +222,8 @@ def _assemble(
     name = facts.get("name") or file_stem(path)
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
     warnings = key_warnings(front.raw, keys, front.lines, config, path)
+    if block is not None:
+        warnings += ignored_ticks(text_lines, block, syntax, path)
     zoned = has_offset(front.raw.values())
     sources = {ours: shared(source) for ours, source in sources.items()}  # our names are shared already
     shaped_by = shared(frozenset(uses))

@@ -757,3 +757,23 @@ def test_a_due_md_saved_with_a_byte_order_mark_keeps_it_and_its_ticks_count(make
     before = due.read_bytes()
     sync(root)
     assert due.read_bytes() == before
+
+
+def test_a_ticked_copy_of_an_open_line_is_said_not_to_count(make_vault: MakeVault) -> None:
+    """A merge resolved by keeping both sides ("accept both") leaves the open
+    line and the line ticked on the other machine, with one id: the first is
+    read, so the step stayed open and the tick was ignored without a word."""
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    text = read(root, "Acme.md")
+    line = next(line for line in text.splitlines() if line.endswith("^fu-confirm"))
+    ticked = line.replace("- [ ]", "- [x]").replace(" ^fu-confirm", " ✅ 2026-11-19 ^fu-confirm")
+    edit(root, "Acme.md", (line, f"{line}\n{ticked}"))
+    number = read(root, "Acme.md").splitlines().index(ticked) + 1
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0
+    assert (
+        f"Acme.md:{number}: warning: this ticked line repeats the step confirm of line {number - 1},"
+        in result.stderr
+    )
+    assert read(root, "Acme.md").count("^fu-confirm") == 2
