@@ -777,3 +777,26 @@ def test_a_ticked_copy_of_an_open_line_is_said_not_to_count(make_vault: MakeVaul
         in result.stderr
     )
     assert read(root, "Acme.md").count("^fu-confirm") == 2
+
+
+def test_one_message_logged_twice_completes_one_step(make_vault: MakeVault) -> None:
+    """The same message (one `message_id`) in two log notes, as two machines'
+    `mail` runs can leave them after a merge (a date from the header on one,
+    from the delivery time on the other): it completed the thank-you and
+    then the check-in too, which was never sent."""
+    log = (
+        '---\ntype: log\ndate: {day}\nwith: "[[Acme]]"\ndirection: sent\nsubject: Thanks\n'
+        'message_id: "<t1@example.org>"\n---\n'
+    )
+    interview = "---\ntype: interview\ncompany: Acme\ninterview: 2026-11-10\n---\n"
+    root = make_vault(
+        {
+            "Acme.md": interview,
+            "logs/2026-11-10 Thanks.md": log.format(day="2026-11-10"),
+            "logs/2026-11-14 Thanks.md": log.format(day="2026-11-14"),
+        }
+    )
+    sync(root)
+    text = read(root, "Acme.md")
+    assert "✅ 2026-11-10 ^fu-thank-you-20261110" in text
+    assert "- [ ] Check in with the hiring team at Acme" in text
