@@ -226,17 +226,29 @@ def read_tasks(lines: list[str], block: Block, syntax: TaskSyntax) -> dict[str, 
     return tasks
 
 
-def ignored_ticks(lines: list[str], block: Block, syntax: TaskSyntax, path: str) -> tuple[Problem, ...]:
-    """A warning for each ticked (or cancelled) line that repeats the id of an
-    open one above it: only the first is read (a second is a copy, the
-    user's), so that tick does nothing; a merge that kept both sides leaves
-    such a pair."""
+# Tasks' "on completion: delete", in the emoji or the Dataview format.
+_DELETED_WHEN_DONE = re.compile(r"🏁\ufe0f? *delete\b|[\[(]onCompletion:: *delete *[\])]", re.IGNORECASE)
+
+
+def lost_ticks(lines: list[str], block: Block, syntax: TaskSyntax, path: str) -> tuple[Problem, ...]:
+    """A warning for each tick that would do nothing: a ticked (or cancelled)
+    line that repeats the id of an open one above it (only the first is read;
+    a second is a copy, the user's; a merge that kept both sides leaves such a
+    pair), and an open line the Tasks plugin deletes when ticked (`🏁 delete`:
+    the next sync puts the step back, open)."""
     first: dict[str, tuple[TaskLine, int]] = {}
     warnings = []
     for index in range(block.begin + 1, block.end):
-        task = parse_task(lines[index].rstrip("\r\n"), syntax)
+        line = lines[index].rstrip("\r\n")
+        task = parse_task(line, syntax)
         if task is None:
             continue
+        if task.status == "open" and "elete" in line and _DELETED_WHEN_DONE.search(line):
+            message = (
+                "🏁 delete: ticked in Obsidian, this line is deleted, and the next sync puts the step back, "
+                "open; remove the 🏁 (or use 🏁 keep) on a follow-up task"
+            )
+            warnings.append(Problem(path, index + 1, message, warning=True))
         if task.step not in first:
             first[task.step] = (task, index)
         elif task.status != "open" and first[task.step][0].status == "open":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from followup_md.blocks import find_block, ignored_ticks, read_tasks, split_lines
+from followup_md.blocks import find_block, lost_ticks, read_tasks, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.facts import check_choices, coerce_facts, file_stem, has_offset
@@ -223,7 +223,7 @@ def _assemble(
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
     warnings = key_warnings(front.raw, keys, front.lines, config, path)
     if block is not None:
-        warnings += ignored_ticks(text_lines, block, syntax, path)
+        warnings += lost_ticks(text_lines, block, syntax, path)
     zoned = has_offset(front.raw.values())
     sources = {ours: shared(source) for ours, source in sources.items()}  # our names are shared already
     shaped_by = shared(frozenset(uses))

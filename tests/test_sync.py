@@ -800,3 +800,17 @@ def test_one_message_logged_twice_completes_one_step(make_vault: MakeVault) -> N
     text = read(root, "Acme.md")
     assert "✅ 2026-11-10 ^fu-thank-you-20261110" in text
     assert "- [ ] Check in with the hiring team at Acme" in text
+
+
+def test_a_task_line_deleted_when_done_is_said_to_come_back(make_vault: MakeVault) -> None:
+    """With `🏁 delete` (Tasks: on completion, delete), ticking the line in
+    Obsidian deletes it, and the next sync put the step back, open: the
+    user's tick was lost without a word."""
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    edit(root, "Acme.md", (" ^fu-confirm", " 🏁 delete ^fu-confirm"))
+    number = next(n for n, line in enumerate(read(root, "Acme.md").splitlines(), 1) if "^fu-confirm" in line)
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0
+    assert f"Acme.md:{number}: warning: 🏁 delete: ticked in Obsidian, this line is deleted" in result.stderr
+    assert "🏁 delete ^fu-confirm" in read(root, "Acme.md")
