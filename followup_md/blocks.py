@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from followup_md.errors import NoteError
 from followup_md.markers import BEGIN, BEGIN_TEXT, BOM, MARKER_WORD, markers_by_lines, markers_by_tokens
-from followup_md.model import Block, TaskLine, TaskStatus, TaskSyntax, in_range, shared
+from followup_md.model import Block, Problem, TaskLine, TaskStatus, TaskSyntax, in_range, shared
 
 _PLAN = re.compile(r"([A-Za-z0-9-]+)=(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?")
 # The begin marker as we write it, before its windows: no window can be in it
@@ -224,6 +224,41 @@ def read_tasks(lines: list[str], block: Block, syntax: TaskSyntax) -> dict[str, 
         if task is not None and task.step not in tasks:
             tasks[task.step] = task
     return tasks
+
+
+# Tasks' "on completion: delete", in the emoji or the Dataview format.
+_DELETED_WHEN_DONE = re.compile(r"🏁\ufe0f? *delete\b|[\[(]onCompletion:: *delete *[\])]", re.IGNORECASE)
+
+
+def lost_ticks(lines: list[str], block: Block, syntax: TaskSyntax, path: str) -> tuple[Problem, ...]:
+    """A warning for each tick that would do nothing: a ticked (or cancelled)
+    line that repeats the id of an open one above it (only the first is read;
+    a second is a copy, the user's; a merge that kept both sides leaves such a
+    pair), and an open line the Tasks plugin deletes when ticked (`🏁 delete`:
+    the next sync puts the step back, open)."""
+    first: dict[str, tuple[TaskLine, int]] = {}
+    warnings = []
+    for index in range(block.begin + 1, block.end):
+        line = lines[index].rstrip("\r\n")
+        task = parse_task(line, syntax)
+        if task is None:
+            continue
+        if task.status == "open" and "elete" in line and _DELETED_WHEN_DONE.search(line):
+            message = (
+                "🏁 delete: ticked in Obsidian, this line is deleted, and the next sync puts the step back, "
+                "open; remove the 🏁 (or use 🏁 keep) on a follow-up task"
+            )
+            warnings.append(Problem(path, index + 1, message, warning=True))
+        if task.step not in first:
+            first[task.step] = (task, index)
+        elif task.status != "open" and first[task.step][0].status == "open":
+            at = first[task.step][1] + 1
+            message = (
+                f"this ticked line repeats the step {task.step} of line {at}, which is open; only that one "
+                "is read, so the step is still open: tick it, or delete the line you do not want"
+            )
+            warnings.append(Problem(path, index + 1, message, warning=True))
+    return tuple(warnings)
 
 
 def rename_steps(lines: list[str], block: Block, renames: dict[str, str]) -> list[str]:

@@ -237,11 +237,33 @@ def _note_of(plan: Any, root: Path, spec: str) -> Any:
     found = index.candidates(spec) or sorted(p for p, n in plan.notes.items() if fold(n.name) == fold(spec))
     if len(found) > 1:
         raise UsageError(f"{spec!r} names more than one note: {', '.join(found)}; give its path")
+    if not found and (broken := _broken(plan, root, spec)) is not None:
+        raise UsageError(f"{spec!r} cannot be read: {broken.path}:{broken.line}: {broken.message}")
     if not found:
         near = index.suggest(spec)
         hint = f"; did you mean {' or '.join(repr(path) for path in near)}?" if near else ""
         raise UsageError(f"no follow-up note {spec!r} in {root}{hint}")
     return plan.notes[found[0]]
+
+
+def _broken(plan: Any, root: Path, spec: str) -> Any:
+    """The problem that keeps the note `spec` names (its path, or its file
+    name in any folder) from being read, if it is one (a merge conflict, a bad
+    date): the user asked for a note that is there, not for a near name."""
+    from followup_md.links import fold
+
+    paths = set()
+    for candidate in (Path(spec), root / spec, Path(spec + ".md"), root / (spec + ".md")):
+        try:
+            paths.add(candidate.resolve().relative_to(root).as_posix())
+        except (ValueError, OSError):
+            continue
+    name = fold(spec.removesuffix(".md"))
+    for problem in plan.problems:
+        stem = problem.path.rpartition("/")[2].removesuffix(".md")
+        if not problem.warning and (problem.path in paths or fold(stem) == name):
+            return problem
+    return None
 
 
 def _open_steps(plan: Any, note: Any) -> list[Any]:

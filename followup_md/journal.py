@@ -18,7 +18,12 @@ def exchanges(notes: Mapping[str, Note], names: LinkIndex) -> dict[str, Exchange
     and with the people its steps write to (a referral's source, an introducer)."""
     entries: dict[str, list[Entry]] = {}
     logs = [note for note in notes.values() if note.type == "log" and note.facts.get("date") is not None]
+    recorded: set[str] = set()  # one message logged twice (two machines' `mail`, merged) counts once
     for note in sorted(logs, key=lambda note: (note.facts["date"], note.path)):
+        message = str(note.facts.get("message_id") or "").strip()
+        if message and message in recorded:
+            continue
+        recorded.add(message)
         day = note.facts["date"]
         for link in note.facts.get("with", ()):
             target = names.resolve(link.target, note.path)

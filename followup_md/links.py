@@ -388,11 +388,25 @@ def mailto(address: str, subject: str, body: str, cc: str = "") -> str:
     return f"mailto:{encoded}?{copy}subject={percent_encoded(subject, '')}&body={percent_encoded(crlf, '')}"
 
 
+# An `email` written as a mail header or a link writes it: `Dana <dana@x>`,
+# `dana@x (work)`, `mailto:dana@x`; the address is the one group that matched.
+_WRAPPED_ADDRESS = re.compile(
+    r"[^<>]*<([^<>@\s]+@[^<>@\s]+)>|([^\s()@]+@[^\s()@]+)\s*\([^()]*\)|(?i:mailto:)([^@\s]+@[^@\s]+)"
+)
+
+
+def _bare_address(email: str) -> str:
+    """The address of an `email` value, as `mail` reads it (`Dana <dana@x>`,
+    `dana@x (work)`, `mailto:dana@x`: dana@x); any other value as written."""
+    found = _WRAPPED_ADDRESS.fullmatch(email.strip())
+    return next(group for group in found.groups() if group) if found else email
+
+
 def _email_of(note: Note, every: bool = False) -> str | None:
     """The first address of the note's `email` (one address, or a list of
     them); with `every`, each of them, comma-separated."""
     emails: Iterable[str] = note.facts.get("email", ())
-    found = [email for email in emails if "@" in email]
+    found = [_bare_address(email) for email in emails if "@" in email]
     if not found:
         return None
     return ",".join(dict.fromkeys(found)) if every else found[0]  # each once

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from followup_md.blocks import find_block, read_tasks, split_lines
+from followup_md.blocks import find_block, lost_ticks, read_tasks, split_lines
 from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.facts import check_choices, coerce_facts, file_stem, has_offset
@@ -30,11 +30,14 @@ from followup_md.yamlcore import MAX_FRONT_MATTER, load_mapping
 
 MAX_NOTE_BYTES = 8 << 20  # a follow-up note is a few KB; a larger file is left alone
 # Conflict copies made by sync tools: Syncthing's `x.sync-conflict-20261120-093000-ABCDEFG.md`,
-# Dropbox's and Nextcloud's `x (conflicted copy 2026-11-20).md`, `x (Ann's conflicted copy …).md`.
+# Dropbox's and Nextcloud's `x (conflicted copy 2026-11-20).md`, `x (Ann's conflicted copy …).md`;
+# and git mergetool's `x_LOCAL_4242.md` (BACKUP, BASE, LOCAL, REMOTE), there while a merge lasts.
 _CONFLICT_COPY = re.compile(
-    r"\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}\.md$|\((?:[^()]*['’]s )?conflicted copy[^()]*\)\.md$",
+    r"\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}\.md$|\((?:[^()]*['’]s )?conflicted copy[^()]*\)\.md$"
+    r"|(?-i:_(?:BACKUP|BASE|LOCAL|REMOTE)_\d+\.md)$",
     re.IGNORECASE,
 )
+_MERGETOOL_COPY = re.compile(r"_(?:BACKUP|BASE|LOCAL|REMOTE)_\d+\.md$")
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.MULTILINE)
 
 
@@ -111,6 +114,8 @@ def _left_alone(path: str, data: bytes, config: Config, folder: tuple[str, str] 
     unless its first bytes show it is surely not ours."""
     if folder is None and surely_not_ours(data[:MAX_FRONT_MATTER], config):
         return None
+    if _MERGETOOL_COPY.search(path):
+        return Problem(path, 1, "git mergetool's copy of a note being merged; it goes when the merge is done")
     if _CONFLICT_COPY.search(path):
         return Problem(
             path,
@@ -217,6 +222,8 @@ def _assemble(
     name = facts.get("name") or file_stem(path)
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
     warnings = key_warnings(front.raw, keys, front.lines, config, path)
+    if block is not None:
+        warnings += lost_ticks(text_lines, block, syntax, path)
     zoned = has_offset(front.raw.values())
     sources = {ours: shared(source) for ours, source in sources.items()}  # our names are shared already
     shaped_by = shared(frozenset(uses))

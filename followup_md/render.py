@@ -35,14 +35,22 @@ def task_text(text: str) -> str:
     return escape_markdown(one_line(text if text.isascii() else _TASK_FIELD_CHARS.sub("", text)))
 
 
-def _fields(syntax: TaskSyntax, start: date | None, due: date, done: date | None) -> str:
+def _field_parts(syntax: TaskSyntax, start: date | None, due: date, done: date | None) -> dict[str, str]:
+    """Our fields by kind ("start", "due", "done"), in the Tasks plugin's order."""
     if syntax.dataview:
-        parts = [f"  [start:: {start}]" if start and start != due else "", f"  [due:: {due}]"]
-        parts.append(f"  [completion:: {done}]" if done else "")
+        parts = {"start": f"  [start:: {start}]", "due": f"  [due:: {due}]"}
+        parts["done"] = f"  [completion:: {done}]"
     else:
-        parts = [f" 🛫 {start}" if start and start != due else "", f" 📅 {due}"]
-        parts.append(f" ✅ {done}" if done else "")
-    return "".join(parts)
+        parts = {"start": f" 🛫 {start}", "due": f" 📅 {due}", "done": f" ✅ {done}"}
+    if not start or start == due:
+        del parts["start"]
+    if not done:
+        del parts["done"]
+    return parts
+
+
+def _fields(syntax: TaskSyntax, start: date | None, due: date, done: date | None) -> str:
+    return "".join(_field_parts(syntax, start, due, done).values())
 
 
 def render_task(step: Step, syntax: TaskSyntax, tag: str) -> str:
@@ -172,17 +180,31 @@ def merge_task(line: str, step: Step, syntax: TaskSyntax, tag: str) -> str:
     else:
         head = f"{text} {tag}"
     done = step.status == "done"
-    ours = _fields(syntax, step.start, step.due, step.done if done else None)
+    parts = _field_parts(syntax, step.start, step.due, step.done if done else None)
+    mark = "x" if done else found["mark"]
+    after = line[found.end("step") :].rstrip(" \t")  # the user's comments after the id
+    return f"- [{mark}] {head}{_merged_fields(fields, parts)} ^fu-{step.id}{after}"
+
+
+def _merged_fields(fields: list[tuple[str, str]], parts: dict[str, str]) -> str:
+    """The line's fields with ours brought up to date: when the line has each
+    of our kinds, each stays where it is (a user's ⏳ between 🛫 and 📅, as the
+    Tasks plugin writes it, stays there; a ✅ comes after 📅); otherwise our
+    dates go together where the first of them was."""
+    kinds = {kind for kind, _ in fields if kind}
+    in_place = kinds.issubset(parts) and kinds.union({"done"}).issuperset(parts) and "due" in kinds
+    ours = "".join(parts.values())
     merged: list[str] = []
     for kind, field in fields:
         if not kind:
             merged.append(field)
-        elif ours:  # our dates go where the first of them was
+        elif in_place and kind in parts:
+            added = parts.pop("done", "") if kind == "due" and "done" not in kinds else ""
+            merged.append(parts.pop(kind) + added)
+        elif not in_place and ours:  # our dates go where the first of them was
             merged.append(ours)
             ours = ""
-    mark = "x" if done else found["mark"]
-    after = line[found.end("step") :].rstrip(" \t")  # the user's comments after the id
-    return f"- [{mark}] {head}{''.join(merged)}{ours} ^fu-{step.id}{after}"
+    return "".join(merged) + ("".join(parts.values()) if in_place else ours)
 
 
 def mark_done(line: str, task: TaskLine, done: date, syntax: TaskSyntax) -> str:

@@ -216,3 +216,21 @@ def test_cli_import_is_light() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_a_note_that_cannot_be_read_is_said_so_by_done_draft_and_explain(
+    runner: CliRunner, make_vault: MakeVault
+) -> None:
+    """A note in a merge conflict (or with a bad date) was "no follow-up note
+    'Globex' ... did you mean 'Acme.md'?": the note is there, it is the
+    conflict that stops it."""
+    conflict = APPLICATION.replace("Acme", "Globex") + "<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> other\n"
+    root = make_vault({"Acme.md": APPLICATION, "jobs/Globex.md": conflict, "people/Bad.md": BROKEN})
+    said = "'Globex' cannot be read: jobs/Globex.md:6: unresolved merge conflict markers; resolve the conflict first"
+    for args in (["done", "Globex", "confirm"], ["draft", "Globex"], ["explain", "Globex"]):
+        result = runner.invoke(cli, [*args, "--vault", str(root), *T])
+        assert (result.exit_code, result.stderr) == (2, f"followup-md: {said}\n"), args
+    result = runner.invoke(cli, ["draft", "people/Bad.md", "--vault", str(root), *T])
+    assert "people/Bad.md:3: met: 2026-13-45 is not a real date" in result.stderr
+    assert "did you mean" not in result.stderr
+    assert (root / "jobs/Globex.md").read_text() == conflict

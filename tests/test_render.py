@@ -296,3 +296,22 @@ def test_a_line_its_step_renders_stays_as_parsing_it_would_keep_it(
     fast = render.render_inner(note, lines, steps, syntax, "#followup")
     with patch.object(render, "_own_lines", lambda *_: {}):
         assert render.render_inner(note, lines, steps, syntax, "#followup") == fast
+
+
+def test_a_scheduled_date_between_start_and_due_stays_where_the_tasks_plugin_wrote_it() -> None:
+    """The Tasks plugin writes 🛫, ⏳, 📅 in that order (its edit dialog, a
+    rescheduling): a sync put our dates together and moved the user's ⏳ after
+    📅, changing a line the user had every right to, on every Tasks edit."""
+    syntax = TaskSyntax()
+    step = Step("n.md", "thank-you", D, date(2026, 11, 23), "Send Jane a thank-you email")
+    line = (
+        "- [ ] Send Jane a thank-you email #followup ⏫ ➕ 2026-11-10 🛫 2026-11-20 ⏳ 2026-11-21"
+        " 📅 2026-11-23 🆔 abc123 ^fu-thank-you"
+    )
+    assert render.merge_task(line, step, syntax, "#followup") == line
+    done = replace(step, status="done", reason="logged in Thanks", done=date(2026, 11, 22))
+    assert render.merge_task(line, done, syntax, "#followup") == (
+        "- [x] Send Jane a thank-you email — logged in Thanks #followup ⏫ ➕ 2026-11-10 🛫 2026-11-20"
+        " ⏳ 2026-11-21 📅 2026-11-23 ✅ 2026-11-22 🆔 abc123 ^fu-thank-you"
+    )
+    assert tasks_grammar.parse(render.merge_task(line, done, syntax, "#followup")) is not None

@@ -757,3 +757,60 @@ def test_a_due_md_saved_with_a_byte_order_mark_keeps_it_and_its_ticks_count(make
     before = due.read_bytes()
     sync(root)
     assert due.read_bytes() == before
+
+
+def test_a_ticked_copy_of_an_open_line_is_said_not_to_count(make_vault: MakeVault) -> None:
+    """A merge resolved by keeping both sides ("accept both") leaves the open
+    line and the line ticked on the other machine, with one id: the first is
+    read, so the step stayed open and the tick was ignored without a word."""
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    text = read(root, "Acme.md")
+    line = next(line for line in text.splitlines() if line.endswith("^fu-confirm"))
+    ticked = line.replace("- [ ]", "- [x]").replace(" ^fu-confirm", " ✅ 2026-11-19 ^fu-confirm")
+    edit(root, "Acme.md", (line, f"{line}\n{ticked}"))
+    number = read(root, "Acme.md").splitlines().index(ticked) + 1
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0
+    assert (
+        f"Acme.md:{number}: warning: this ticked line repeats the step confirm of line {number - 1},"
+        in result.stderr
+    )
+    assert read(root, "Acme.md").count("^fu-confirm") == 2
+
+
+def test_one_message_logged_twice_completes_one_step(make_vault: MakeVault) -> None:
+    """The same message (one `message_id`) in two log notes, as two machines'
+    `mail` runs can leave them after a merge (a date from the header on one,
+    from the delivery time on the other): it completed the thank-you and
+    then the check-in too, which was never sent."""
+    log = (
+        '---\ntype: log\ndate: {day}\nwith: "[[Acme]]"\ndirection: sent\nsubject: Thanks\n'
+        'message_id: "<t1@example.org>"\n---\n'
+    )
+    interview = "---\ntype: interview\ncompany: Acme\ninterview: 2026-11-10\n---\n"
+    root = make_vault(
+        {
+            "Acme.md": interview,
+            "logs/2026-11-10 Thanks.md": log.format(day="2026-11-10"),
+            "logs/2026-11-14 Thanks.md": log.format(day="2026-11-14"),
+        }
+    )
+    sync(root)
+    text = read(root, "Acme.md")
+    assert "✅ 2026-11-10 ^fu-thank-you-20261110" in text
+    assert "- [ ] Check in with the hiring team at Acme" in text
+
+
+def test_a_task_line_deleted_when_done_is_said_to_come_back(make_vault: MakeVault) -> None:
+    """With `🏁 delete` (Tasks: on completion, delete), ticking the line in
+    Obsidian deletes it, and the next sync put the step back, open: the
+    user's tick was lost without a word."""
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    edit(root, "Acme.md", (" ^fu-confirm", " 🏁 delete ^fu-confirm"))
+    number = next(n for n, line in enumerate(read(root, "Acme.md").splitlines(), 1) if "^fu-confirm" in line)
+    result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0
+    assert f"Acme.md:{number}: warning: 🏁 delete: ticked in Obsidian, this line is deleted" in result.stderr
+    assert "🏁 delete ^fu-confirm" in read(root, "Acme.md")

@@ -602,3 +602,20 @@ def test_only_the_greeted_panel_is_written_to_at_every_address_of_the_note() -> 
     twice = panel.replace("jobs@hooli.example", "cy@hooli.example")  # was cy@hooli.example twice
     notes = {"Hooli.md": note_from(twice, path="Hooli.md")}
     assert recipient_email(step, notes, link_index(notes)) == "cy@hooli.example"
+
+
+def test_an_email_written_as_mail_headers_write_it_is_linked_at_its_bare_address() -> None:
+    """`mail` reads `Dana Ortiz <dana@x>`, `mailto:dana@x` or `dana@x (work)`
+    as dana@x, but the drafts' and Due.md's mailto: links used the value as it
+    was: `mailto:mailto%3Adana@…` gave the mail client a To it cannot send to."""
+    step = Step("Dana.md", "reconnect", TODAY, TODAY)
+    for value, to in (
+        ("'Dana Ortiz <Dana@globex.example>'", "Dana@globex.example"),
+        ("'mailto:dana@globex.example'", "dana@globex.example"),
+        ("'dana@globex.example (work)'", "dana@globex.example"),
+        ("dana@globex.example", "dana@globex.example"),
+        ("'\"a,b\"@globex.example'", '"a,b"@globex.example'),
+        ("'dana@'", "dana@"),  # no address in it: as written
+    ):
+        notes = {"Dana.md": note_from(f"type: contact\nmet: 2026-11-19\nemail: {value}\n", path="Dana.md")}
+        assert recipient_email(step, notes, link_index(notes)) == to, value
