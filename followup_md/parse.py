@@ -223,7 +223,7 @@ def _assemble(
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
     warnings = key_warnings(front.raw, keys, front.lines, config, path)
     if block is not None:
-        warnings += lost_ticks(text_lines, block, syntax, path)
+        warnings += lost_ticks(text_lines, block, syntax, path, tasks)
     zoned = has_offset(front.raw.values())
     sources = {ours: shared(source) for ours, source in sources.items()}  # our names are shared already
     shaped_by = shared(frozenset(uses))
