@@ -193,7 +193,7 @@ def check(vault: Path | None, today: str | None, show_all: bool) -> None:
 @click.command()
 @VAULT
 @click.option("--poll", is_flag=True, help="Poll for changes (network drives, WSL, Docker mounts).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and problems.")
 @click.option("--verbose", "-v", is_flag=True, help="Print every file written and every problem.")
 def watch(vault: Path | None, poll: bool, quiet: bool, verbose: bool) -> None:
     """Sync, then keep the vault current until Ctrl-C.
