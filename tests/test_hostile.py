@@ -131,33 +131,31 @@ def test_names_with_newlines_unicode_forms_and_case(vault: Path) -> None:
     assert all(line.startswith(("- ", "#", "<!--", "")) for line in due.splitlines())
 
 
-def test_a_conflicted_copy_is_reported_and_never_written(vault: Path) -> None:
-    copies = [
-        "Good.sync-conflict-20261120-093000-ABCDEFG.md",
-        "Good (conflicted copy 2026-11-20).md",
-        "Good (Ann's conflicted copy 2026-11-20).md",
-    ]
+@pytest.mark.parametrize(
+    ("copies", "said"),
+    [
+        (
+            [
+                "Good.sync-conflict-20261120-093000-ABCDEFG.md",
+                "Good (conflicted copy 2026-11-20).md",
+                "Good (Ann's conflicted copy 2026-11-20).md",
+            ],
+            "conflict copy",
+        ),
+        # `git mergetool` opens Good_LOCAL_123.md, Good_REMOTE_123.md… beside the
+        # note while the merge lasts: they were synced as four more notes (four
+        # of every step in Due.md), and blocks written into the files being merged
+        ([f"Good_{side}_4242.md" for side in ("BACKUP", "BASE", "LOCAL", "REMOTE")], "git mergetool's copy"),
+    ],
+)
+def test_a_conflicted_copy_is_reported_and_never_written(vault: Path, copies: list[str], said: str) -> None:
     for name in copies:
         (vault / name).write_text(GOOD)
     done = assert_clean_run(vault)
     for name in copies:
         assert (vault / name).read_text() == GOOD
         assert reported_once(done.stderr, name)
-    assert "conflict copy" in done.stderr
-
-
-def test_git_mergetools_copies_of_a_note_are_reported_and_never_written(vault: Path) -> None:
-    """`git mergetool` opens Good_LOCAL_123.md, Good_REMOTE_123.md… beside the
-    note while the merge lasts: they were synced as four more notes (four of
-    every step in Due.md), and blocks written into the files being merged."""
-    copies = [f"Good_{side}_4242.md" for side in ("BACKUP", "BASE", "LOCAL", "REMOTE")]
-    for name in copies:
-        (vault / name).write_text(GOOD)
-    done = assert_clean_run(vault)
-    for name in copies:
-        assert (vault / name).read_text() == GOOD
-        assert reported_once(done.stderr, name)
-    assert "git mergetool's copy" in done.stderr
+    assert said in done.stderr
 
 
 def test_a_temp_file_left_by_a_killed_run_is_cleaned(vault: Path) -> None:
