@@ -9,9 +9,10 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from itertools import chain
-from typing import cast
+from typing import NamedTuple, cast
 from urllib.parse import unquote
 
+from followup_md.blocks import field_day
 from followup_md.due_chart import load_chart
 from followup_md.links import (
     LinkIndex,
@@ -31,6 +32,7 @@ from followup_md.model import (
     Problem,
     State,
     Step,
+    TaskStatus,
     Waiting,
     printable,
     serially,
@@ -38,7 +40,16 @@ from followup_md.model import (
 from followup_md.phrasing import Sender
 from followup_md.wording import draft_email
 
-_DUE_TICK = re.compile(r"^- \[[xX]\] ")
+_DUE_TICK = re.compile(r"^- \[([xX-])\] ")  # done, or cancelled (`[-]`, as in a note)
+
+
+class DueTick(NamedTuple):
+    """A line ticked in Due.md: its number, done or cancelled (`[-]`), and the
+    day a ✅ or ❌ on it gives (the Tasks plugin adds one as it ticks a line)."""
+
+    number: int
+    status: TaskStatus = "done"
+    day: date | None = None
 
 
 # A target holds no `[` (a wikilink's cannot) or `(` (a Markdown link's is
@@ -47,22 +58,24 @@ _DUE_TICK = re.compile(r"^- \[[xX]\] ")
 _DUE_TARGET = re.compile(r"\[\[([^\[\]|]+?)#\^fu-([A-Za-z0-9-]+)|\]\(([^()\s]+?)#\^fu-([A-Za-z0-9-]+)\)")
 
 
-def due_ticks(lines: Iterable[str], first: int = 1, index: str = "Due.md") -> dict[tuple[str, str], int]:
+def due_ticks(lines: Iterable[str], first: int = 1, index: str = "Due.md") -> dict[tuple[str, str], DueTick]:
     """(note path, step) of every ticked line among Due.md's block lines, with
     its line number (`first` is the number of the first line given). Markdown
     links are relative to the folder of `index`, Due.md's vault path."""
-    ticks: dict[tuple[str, str], int] = {}
+    ticks: dict[tuple[str, str], DueTick] = {}
     for number, line in enumerate(lines, first):
-        if not _DUE_TICK.match(line):
+        if not (ticked := _DUE_TICK.match(line)):
             continue
         found = _DUE_TARGET.search(line)
         if found is None:
             continue
+        status: TaskStatus = "cancelled" if ticked.group(1) == "-" else "done"
+        tick = DueTick(number, status, field_day(line, status))
         if found.group(1):
-            ticks[(found.group(1) + ".md", found.group(2))] = number
+            ticks[(found.group(1) + ".md", found.group(2))] = tick
         else:
             path = posixpath.normpath(posixpath.join(posixpath.dirname(index), unquote(found.group(3))))
-            ticks[(path, found.group(4))] = number
+            ticks[(path, found.group(4))] = tick
     return ticks
 
 
@@ -207,7 +220,7 @@ def render_due(
     index: str = "Due.md",
     names: LinkIndex | None = None,
     mapper: Mapper = serially,
-    held: Collection[tuple[str, str]] = (),
+    held: Mapping[tuple[str, str], DueTick] | None = None,
     orphans: Sequence[str] = (),
     where: dict[tuple[str, str], int] | None = None,
 ) -> list[str]:
@@ -226,18 +239,19 @@ def render_due(
     sections = _section_lines(
         groups, notes, today, style, checkboxes, memo, sender or Sender(), index, names, mapper
     )
+    held = held or {}
     if held:  # ticked in Due.md, not yet in their notes: they stay ticked
         for state, lines in sections.items():
             lines[:] = [
-                _still_ticked(line) if (step.note, step.id) in held else line
+                _still_ticked(line, held[(step.note, step.id)]) if (step.note, step.id) in held else line
                 for step, line in zip(groups[state], lines, strict=True)
             ]
     waits, waited = [], []
     for note, step_id, reason in waiting_rows(steps, waiting, today):  # a step ticked may wait since
         link = note_link(notes[note], step_id, style, index)
         line = f"- {link}{_details(notes[note])}: {markdown_text(reason)}"
-        waits.append(_still_ticked(line) if (note, step_id) in held else line)
         waited.append((note, step_id or ""))
+        waits.append(_still_ticked(line, held[waited[-1]]) if waited[-1] in held else line)
     problem_lines = _problem_lines(problems, unreadable)
     line = summary(groups, len(waits), problems) or "Nothing to follow up"
     out = ["", "# Follow-ups", "", f"{line}{AS_OF}{today}", ""]
@@ -284,11 +298,14 @@ def orphan_number(begin: int, index: int) -> int:
     return begin + 2 + _FIRST_ORPHAN + index
 
 
-def _still_ticked(line: str) -> str:
+def _still_ticked(line: str, tick: DueTick) -> str:
     """A Due.md line of a step as the user ticked it, kept: with its checkbox
-    ticked, or one added (a line without one, ticked by hand: `- [x] ` typed
-    in, as when `due_checkboxes` is off, or a step that waits since)."""
-    return _TICKED + (line[len(_OPEN) :] if line.startswith(_OPEN) else line[len("- ") :])
+    ticked (or cancelled), or one added (a line without one, ticked by hand:
+    `- [x] ` typed in, as when `due_checkboxes` is off, or a step that waits
+    since), and the day the tick gave."""
+    box = "- [-] " if tick.status == "cancelled" else _TICKED
+    day = f" {'❌' if tick.status == 'cancelled' else '✅'} {tick.day}" if tick.day is not None else ""
+    return box + (line[len(_OPEN) :] if line.startswith(_OPEN) else line[len("- ") :]) + day
 
 
 def _section_lines(

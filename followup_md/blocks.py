@@ -188,7 +188,9 @@ def inner_lines(lines: list[str], block: Block) -> list[str]:
     return [line.rstrip("\r\n") for line in lines[block.begin + 1 : block.end]]
 
 
-def _field(body: str, name: str) -> date | None:
+def field_day(body: str, name: str) -> date | None:
+    """The day of a Tasks field (`start`, `due`, `done`, `cancelled`) in a
+    line's text, in either format (emoji or Dataview)."""
     found = _FIELDS[name].search(body)
     return _day(found.group(1)) if found is not None else None
 
@@ -211,10 +213,10 @@ def parse_task(line: str, syntax: TaskSyntax) -> TaskLine | None:
     status: TaskStatus = "open"
     done = None
     if mark in syntax.done:
-        status, done = "done", _field(body, "done")
+        status, done = "done", field_day(body, "done")
     elif mark in syntax.cancelled:
-        status, done = "cancelled", _field(body, "cancelled")
-    return TaskLine(step, status, _field(body, "start"), _field(body, "due"), done)
+        status, done = "cancelled", field_day(body, "cancelled")
+    return TaskLine(step, status, field_day(body, "start"), field_day(body, "due"), done)
 
 
 def read_tasks(lines: list[str], block: Block, syntax: TaskSyntax) -> dict[str, TaskLine]:

@@ -6,7 +6,7 @@ whether a block appended to a file (one of these, or a note) reads back. Pure.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from io import BytesIO
@@ -14,6 +14,7 @@ from io import BytesIO
 from followup_md.agenda import (
     DUE_BEGIN_TEXT,
     DueLineMemo,
+    DueTick,
     agenda_line,
     is_waiting,
     own_pieces,
@@ -138,7 +139,7 @@ def due_change(
     memo: DueLineMemo | None,
     names: LinkIndex,
     mapper: Mapper,
-    held: Collection[tuple[str, str]] = (),
+    held: Mapping[tuple[str, str], DueTick] | None = None,
     orphans: Sequence[str] = (),
     where: dict[tuple[str, str], int] | None = None,
 ) -> list[FileChange]:

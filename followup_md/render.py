@@ -207,16 +207,18 @@ def _merged_fields(fields: list[tuple[str, str]], parts: dict[str, str]) -> str:
     return "".join(merged) + ("".join(parts.values()) if in_place else ours)
 
 
-def mark_done(line: str, task: TaskLine, done: date, syntax: TaskSyntax) -> str:
-    """A ticked line with its done date added before the block id (Tasks' order)."""
-    line = _MARK.sub("- [x]", line) if task.status == "open" else line
+def mark_done(line: str, task: TaskLine, done: date, syntax: TaskSyntax, cancelled: bool = False) -> str:
+    """A ticked line with its done date added before the block id (Tasks'
+    order); `cancelled`: an open line cancelled (`[-]`, ❌), as from Due.md."""
+    mark, emoji, word = ("-", "❌", "cancelled") if cancelled else ("x", "✅", "completion")
+    line = _MARK.sub(f"- [{mark}]", line) if task.status == "open" else line
     line = line.replace("- [X]", "- [x]", 1)
     found = TASK_LINE.match(line)
     assert found is not None  # parse_task only returns lines ending in a block id
     at = found.start("step") - len("^fu-")
     head = line[: at - 1] if line[at - 1] == " " else line[:at]
     block_id = line[at:].rstrip(" \t")  # with the user's comments after it
-    field = f"  [completion:: {done}]" if syntax.dataview else f" ✅ {done}"
+    field = f"  [{word}:: {done}]" if syntax.dataview else f" {emoji} {done}"
     return f"{head}{field} {block_id}"
 
 
@@ -340,7 +342,9 @@ def _kept_task(
     if state.status == "done":
         has_date = task.status == "done" and task.done is not None
         return (line if has_date or state.done is None else mark_done(line, task, state.done, syntax)), None
-    if state.status == "cancelled":
+    if state.status == "cancelled":  # in the note, or in Due.md (`[-]`): then marked as in the note
+        if task.status == "open" and state.done is not None:
+            return mark_done(line, task, state.done, syntax, cancelled=True), None
         return line, None
     if task.step in open_steps:
         return _merged(line, open_steps[task.step], syntax, tag), open_steps[task.step]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 
-from followup_md.agenda import DueLineMemo, due_ticks, orphan_number
+from followup_md.agenda import DueLineMemo, DueTick, due_ticks, orphan_number
 from followup_md.blocks import block_span, rename_steps, split_lines
 from followup_md.config import Config
 from followup_md.diagnose import broken_links, contradictions, undated_log, unresolved_links, unused_settings
@@ -64,12 +64,13 @@ class SyncPlan:
     held: frozenset[tuple[str, str]] = frozenset()
 
 
-def _ticked(note: Note, ticks: Mapping[tuple[str, str], int], today: date) -> Note:
-    """The note's tasks with Due.md ticks and undated ticks done today."""
+def _ticked(note: Note, ticks: Mapping[tuple[str, str], DueTick], today: date) -> Note:
+    """The note's tasks with Due.md ticks (done or cancelled on the day the
+    tick says, never after today; else today) and undated ticks done today."""
     tasks: dict[str, TaskLine] = {}
     for step, task in note.tasks.items():
-        if task.status == "open" and (note.path, step) in ticks:
-            task = replace(task, status="done", done=today)
+        if task.status == "open" and (tick := ticks.get((note.path, step))) is not None:
+            task = replace(task, status=tick.status, done=min(tick.day or today, today))
         elif task.status == "done" and task.done is None:
             task = replace(task, done=today)
         tasks[step] = task
@@ -311,7 +312,7 @@ def _sorted_read(read: Mapping[str, ReadFile]) -> tuple[dict[str, Note], list[Pr
     return notes, problems, unreadable
 
 
-def _due_md_ticks(due_read: OwnRead, due_file: str) -> dict[tuple[str, str], int]:
+def _due_md_ticks(due_read: OwnRead, due_file: str) -> dict[tuple[str, str], DueTick]:
     """The lines ticked in Due.md's block: (note, step) -> line."""
     due_lines, due_block, _ = due_read
     if due_block is None or due_lines is None:
@@ -320,23 +321,23 @@ def _due_md_ticks(due_read: OwnRead, due_file: str) -> dict[tuple[str, str], int
 
 
 def _placed(
-    ticks: dict[tuple[str, str], int], notes: Mapping[str, Note], moved: Mapping[str, str]
-) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    ticks: dict[tuple[str, str], DueTick], notes: Mapping[str, Note], moved: Mapping[str, str]
+) -> tuple[dict[tuple[str, str], DueTick], dict[tuple[str, str], DueTick]]:
     """Due.md's ticks by the note each goes to (a note `moved` since the last
     run: its new path), and the ticks that have no note to go to."""
     if all(path in notes for path, _ in ticks):
         return ticks, {}
-    placed: dict[tuple[str, str], int] = {}
-    orphans: dict[tuple[str, str], int] = {}
-    for (path, step), number in ticks.items():
+    placed: dict[tuple[str, str], DueTick] = {}
+    orphans: dict[tuple[str, str], DueTick] = {}
+    for (path, step), tick in ticks.items():
         if path not in notes and moved.get(path) in notes:
             path = moved[path]
-        (placed if path in notes else orphans)[(path, step)] = number
+        (placed if path in notes else orphans)[(path, step)] = tick
     return placed, orphans
 
 
 def _orphans(
-    orphans: Mapping[tuple[str, str], int], due_read: OwnRead, read: Mapping[str, ReadFile], due_file: str
+    orphans: Mapping[tuple[str, str], DueTick], due_read: OwnRead, read: Mapping[str, ReadFile], due_file: str
 ) -> tuple[list[str], list[Problem]]:
     """Due.md's ticked lines that have no note to go to, kept as they are (a
     tick is never lost without a word: a note renamed or deleted outside
@@ -346,8 +347,8 @@ def _orphans(
     if not orphans or lines is None or block is None:
         return [], []
     kept, problems = [], []
-    for index, ((path, step), number) in enumerate(sorted(orphans.items(), key=lambda item: item[1])):
-        kept.append(lines[number - 1].rstrip("\r\n"))
+    for index, ((path, step), tick) in enumerate(sorted(orphans.items(), key=lambda item: item[1].number)):
+        kept.append(lines[tick.number - 1].rstrip("\r\n"))
         message = (
             f"your tick of {step} waits for {path} to be read (see its problem): "
             "it is taken once the note is fixed"
@@ -360,7 +361,7 @@ def _orphans(
     return kept, problems
 
 
-def _notes_ticked(ticks: Mapping[tuple[str, str], int], notes: Mapping[str, Note]) -> frozenset[str]:
+def _notes_ticked(ticks: Mapping[tuple[str, str], DueTick], notes: Mapping[str, Note]) -> frozenset[str]:
     """The notes that take a tick from Due.md (an open line of theirs ticked there)."""
     return frozenset(
         path
@@ -372,7 +373,7 @@ def _notes_ticked(ticks: Mapping[tuple[str, str], int], notes: Mapping[str, Note
 def _plan_notes(
     read: Mapping[str, ReadFile],
     notes: dict[str, Note],
-    ticks: Mapping[tuple[str, str], int],
+    ticks: Mapping[tuple[str, str], DueTick],
     found: Mapping[str, Exchange],
     names: LinkIndex,
     config: Config,
@@ -386,7 +387,7 @@ def _plan_notes(
     list[Waiting],
     list[Problem],
     list[FileChange],
-    set[tuple[str, str]],
+    dict[tuple[str, str], DueTick],
     dict[tuple[str, str], int],
 ]:
     """Every note planned in path order, Due.md's ticks applied first (`notes`
@@ -399,11 +400,11 @@ def _plan_notes(
     waiting: list[Waiting] = []
     problems: list[Problem] = []
     changes: list[FileChange] = []
-    held: set[tuple[str, str]] = set()
+    held: dict[tuple[str, str], DueTick] = {}
     said: dict[tuple[str, str], int] = {}
-    by_note: dict[str, dict[tuple[str, str], int]] = {}
-    for key, number in ticks.items():
-        by_note.setdefault(key[0], {})[key] = number
+    by_note: dict[str, dict[tuple[str, str], DueTick]] = {}
+    for key, tick in ticks.items():
+        by_note.setdefault(key[0], {})[key] = tick
     for path in sorted(notes):
         notes[path] = _ticked(notes[path], ticks, today)
     broken = broken_links(notes.values(), names)
@@ -424,12 +425,12 @@ def _plan_notes(
         # A tick for a step its note's block does not hold yet (no block, or a
         # write of it deferred or failed) stays in Due.md: taken by a second
         # pass once the step is written into the note
-        kept = {key: number for key, number in by_note.get(path, {}).items() if key[1] not in note.tasks}
+        kept = {key: tick for key, tick in by_note.get(path, {}).items() if key[1] not in note.tasks}
         held.update(kept)
         if problem is not None:
             problems.append(problem)
             if note.block is None:  # it cannot take one: each tick is said
-                said.update(kept)
+                said.update((key, tick.number) for key, tick in kept.items())
         if new is not None:
             changes.append(FileChange(path, note.data, new, read[path].file.stat))
     return steps, waiting, problems, changes, held, said

@@ -223,6 +223,44 @@ def test_due_has_checkboxes_without_the_tasks_plugin_and_a_tick_there_counts(mak
     assert "^fu-confirm" not in read(root, "Due.md")
 
 
+@pytest.mark.parametrize(
+    ("typed", "recorded"),
+    [
+        # the Tasks plugin ticks a line with its ✅ day: a sync days later took today instead
+        ("- [x] **2026-11-25**", "📅 2026-11-25 ✅ 2026-11-19 ^fu-confirm"),
+        ("- [x] **2026-11-25**", "📅 2026-11-25 ✅ 2026-11-21 ^fu-confirm"),  # no day: the sync's
+        # `[-]` cancels, as in a note: it was set back to `[ ]` without a word
+        ("- [-] **2026-11-25**", "- [-] Email the hiring team at Acme"),
+    ],
+)
+def test_a_tick_in_due_md_is_done_or_cancelled_on_the_day_it_says(
+    make_vault: MakeVault, typed: str, recorded: str
+) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    day = " ✅ 2026-11-19" if "11-19" in recorded else " ❌ 2026-11-20" if "[-]" in typed else ""
+    edit(root, "Due.md", (line, line.replace("- [ ] **2026-11-25**", typed) + day))
+    sync(root, "2026-11-21")
+    confirm = next(line for line in read(root, "Acme.md").splitlines() if line.endswith("^fu-confirm"))
+    assert recorded in confirm
+    if "[-]" in typed:
+        assert confirm.endswith("📅 2026-11-25 ❌ 2026-11-20 ^fu-confirm")
+    assert "^fu-confirm" not in read(root, "Due.md")
+    before = read(root, "Acme.md")
+    sync(root, "2026-11-21")
+    assert read(root, "Acme.md") == before
+
+
+def test_a_tick_in_due_md_is_never_dated_after_today(make_vault: MakeVault) -> None:
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [x] ") + " ✅ 2027-01-01"))
+    sync(root)
+    assert "📅 2026-11-25 ✅ 2026-11-20 ^fu-confirm" in read(root, "Acme.md")
+
+
 def test_due_has_plain_bullets_with_the_tasks_plugin(make_vault: MakeVault) -> None:
     root = make_vault(
         {

@@ -835,3 +835,27 @@ def test_a_due_md_line_of_many_link_starts_is_read_in_time(vault: Path, unit: st
     done = synced(vault)
     assert done.returncode == 0, done.stderr
     assert unit * 2 not in (vault / "Due.md").read_text()  # no link: not a tick, a line of ours
+
+
+@pytest.mark.parametrize(("box", "field"), [("- [x] ", "✅ 2026-11-19"), ("- [-] ", "❌ 2026-11-19")])
+def test_a_dated_tick_kept_for_a_note_that_cannot_take_a_block_keeps_its_box_and_day(
+    vault: Path, box: str, field: str
+) -> None:
+    """A tick held in Due.md is written again each run: it kept `[x]` and lost
+    its ✅ day (the note then took the day of the run that gave it its block),
+    and a `[-]` became `[x]`, a cancel made a done step."""
+    (vault / "Fenced.md").write_text(GOOD + "```\nunclosed fence\n")
+    synced(vault)
+    due = (vault / "Due.md").read_text()
+    line = next(line for line in due.splitlines() if "Fenced" in line and line.startswith("- [ ]"))
+    (vault / "Due.md").write_text(due.replace(line, line.replace("- [ ] ", box) + f" {field}"))
+    synced(vault)
+    kept = [row for row in (vault / "Due.md").read_text().splitlines() if "Fenced#^fu-confirm" in row]
+    assert len(kept) == 1 and kept[0].startswith(box) and kept[0].endswith(f" {field}"), kept
+    (vault / "Fenced.md").write_text(GOOD + "```\nfence closed\n```\n")
+    synced(vault)
+    note = (vault / "Fenced.md").read_text()
+    assert any(row.startswith(box) and row.endswith(f"{field} ^fu-confirm") for row in note.splitlines()), (
+        note
+    )
+    assert run(vault, "sync", "--check").returncode == 0
