@@ -846,3 +846,26 @@ def test_a_lost_tick_is_said_at_its_line_in_the_note_as_written(make_vault: Make
     assert read(root, "Due.md") == due
     edit(root, "Acme.md", ("applied: 2026-11-18", "applied: 2026-11-18\ninterview: 2026-11-19"))
     assert said() == []
+
+
+def test_one_message_logged_twice_counts_for_each_person_either_log_links() -> None:
+    """Two machines' `mail` runs log one message from different vaults: one
+    knew only Acme, the other Jane too. The later log was dropped whole, so
+    the exchange with Jane, which only it records, was never counted."""
+    from followup_md.journal import exchanges
+    from followup_md.links import link_index
+
+    from .helpers import note_from
+
+    log = 'type: log\ndate: {day}\nwith: {links}\ndirection: sent\nmessage_id: "<t1@example.org>"\n'
+    notes = {
+        "Acme.md": note_from("type: interview\ncompany: Acme\ninterview: 2026-11-10\n", path="Acme.md"),
+        "Jane.md": note_from("type: contact\nmet: 2026-11-01\n", path="Jane.md"),
+        "logs/a.md": note_from(log.format(day="2026-11-10", links='"[[Acme]]"'), path="logs/a.md"),
+        "logs/b.md": note_from(
+            log.format(day="2026-11-11", links='["[[Acme]]", "[[Jane]]"]'), path="logs/b.md"
+        ),
+    }
+    found = exchanges(notes, link_index(notes))
+    assert [entry.day.isoformat() for entry in found["Acme.md"].entries] == ["2026-11-10"]
+    assert [entry.day.isoformat() for entry in found["Jane.md"].entries] == ["2026-11-11"]
