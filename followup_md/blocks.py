@@ -244,7 +244,11 @@ def lost_ticks(
     reads `🏁 DELETE` too) is not parsed again (nearly every block: a tenth
     of a note's read)."""
     inner = "".join(lines[block.begin + 1 : block.end])
-    if inner.count("^fu-") <= len(tasks) and "🏁" not in inner and "n::" not in inner and "N::" not in inner:
+    if (
+        inner.count("^fu-") <= len(tasks)
+        and "🏁" not in inner
+        and ("::" not in inner or ("n::" not in inner and "N::" not in inner))
+    ):
         return ()
     first: dict[str, tuple[TaskLine, int]] = {}
     warnings = []
