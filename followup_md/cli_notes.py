@@ -183,7 +183,7 @@ def _not_ours(plan: Any, root: Path, spec: str, config: Any, settings: Any) -> s
     for candidate in (Path(spec), root / spec, Path(spec + ".md"), root / (spec + ".md")):
         try:
             rel = candidate.resolve().relative_to(root).as_posix()
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
             continue
         if rel in plan.notes or not candidate.is_file():
             continue
@@ -229,7 +229,7 @@ def _note_of(plan: Any, root: Path, spec: str) -> Any:
     for candidate in (Path(spec), root / spec, Path(spec + ".md"), root / (spec + ".md")):
         try:
             rel = candidate.resolve().relative_to(root).as_posix()
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
             continue
         if rel in plan.notes:
             return plan.notes[rel]
@@ -256,7 +256,7 @@ def _broken(plan: Any, root: Path, spec: str) -> Any:
     for candidate in (Path(spec), root / spec, Path(spec + ".md"), root / (spec + ".md")):
         try:
             paths.add(candidate.resolve().relative_to(root).as_posix())
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
             continue
     name = fold(spec.removesuffix(".md"))
     for problem in plan.problems:

@@ -18,17 +18,19 @@ def exchanges(notes: Mapping[str, Note], names: LinkIndex) -> dict[str, Exchange
     and with the people its steps write to (a referral's source, an introducer)."""
     entries: dict[str, list[Entry]] = {}
     logs = [note for note in notes.values() if note.type == "log" and note.facts.get("date") is not None]
-    recorded: set[str] = set()  # one message logged twice (two machines' `mail`, merged) counts once
+    # One message logged twice (two machines' `mail`, merged) counts once with
+    # each person: the logs may link different people (each machine's vault).
+    recorded: set[tuple[str, str]] = set()
     for note in sorted(logs, key=lambda note: (note.facts["date"], note.path)):
         message = str(note.facts.get("message_id") or "").strip()
-        if message and message in recorded:
-            continue
-        recorded.add(message)
         day = note.facts["date"]
         for link in note.facts.get("with", ()):
             target = names.resolve(link.target, note.path)
-            if target is not None and target != note.path:
-                entries.setdefault(target, []).append(Entry(day, note.facts.get("direction", ""), note.name))
+            if target is None or target == note.path or (message and (message, target) in recorded):
+                continue
+            if message:
+                recorded.add((message, target))
+            entries.setdefault(target, []).append(Entry(day, note.facts.get("direction", ""), note.name))
     found: dict[str, Exchange] = {}
     for path, note in notes.items():
         via = []

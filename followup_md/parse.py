@@ -230,6 +230,27 @@ def _assemble(
     return Note(path, kind, name, facts, data, newline, block, tasks, zoned, sources, warnings, shaped_by)
 
 
+def written_warnings(note: Note, data: bytes, syntax: TaskSyntax) -> tuple[Problem, ...]:
+    """`note`'s warnings once a sync writes it as `data`: those about its
+    block's lines (`lost_ticks`, below the begin marker; the others are on
+    front matter lines, which a sync never changes) read from `data`, as the
+    write moves those lines and ticks some: said of the note as it is left,
+    they are what the next run says, with the cache or without it."""
+    block = note.block
+    if block is None or all(warning.line <= block.begin + 1 for warning in note.warnings):
+        return note.warnings  # nearly every note: no warning about its block
+    kept = tuple(warning for warning in note.warnings if warning.line <= block.begin + 1)
+    try:
+        text = decode_note(data, note.path)
+        lines = split_lines(text)
+        found = find_block(text, lines, note.path, split_front_matter(text)[1])
+    except (NoteError, ValueError):
+        return note.warnings
+    if found is None:
+        return kept
+    return kept + lost_ticks(lines, found, syntax, note.path, read_tasks(lines, found, syntax))
+
+
 def _conflict_problem(path: str, text: str, at: int) -> Problem:
     line = text.count("\n", 0, at) + 1
     return Problem(path, line, "unresolved merge conflict markers; resolve the conflict first")

@@ -23,7 +23,7 @@ from followup_md.parse import split_front_matter
 
 # Characters the Tasks plugin reads as fields (and the variation selector that
 # may follow them): never let user text carry them into a task line.
-_TASK_FIELD_CHARS = re.compile("[🔺⏫🔼🔽⏬🛫➕⏳⌛📅📆🗓⏰✅❌🔁⛔🆔\ufe0f]")
+_TASK_FIELD_CHARS = re.compile("[🔺⏫🔼🔽⏬🛫➕⏳⌛📅📆🗓⏰✅❌🔁🏁⛔🆔\ufe0f]")
 
 
 _MARK = re.compile(r"^- \[.\]")

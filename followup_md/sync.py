@@ -42,7 +42,7 @@ from followup_md.own_files import (
     read_own,
     stats_change,
 )
-from followup_md.parse import read_entry
+from followup_md.parse import read_entry, written_warnings
 from followup_md.render import render_note
 from followup_md.rules import merge_exchange, plan_note
 from followup_md.rules_interviews import round_renames
@@ -415,7 +415,7 @@ def _plan_notes(
         note = notes[path]
         note_steps, note_waiting, new, problem, checked = outcomes[path]
         problems += [
-            *note.warnings,
+            *(note.warnings if new is None else written_warnings(note, new, settings.syntax)),
             *unresolved_links(note, names),
             *undated_log(note, config.key("date")),
             *checked,

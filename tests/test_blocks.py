@@ -500,3 +500,19 @@ def test_a_file_of_ours_that_is_not_utf8_is_a_problem_at_its_line() -> None:
     assert read_own(NoteFile("Due.md", data, (1, len(data))), "Due.md")[2] == Problem(
         "Due.md", 4, "not UTF-8 text; save the note as UTF-8"
     )
+
+
+@pytest.mark.parametrize(
+    "field", ["🏁 DELETE", "🏁 Delete", "[onCompletion:: DELETE]", "(ONCOMPLETION:: delete)"]
+)
+def test_a_line_deleted_when_done_is_a_warning_in_any_case(field: str) -> None:
+    """The Tasks plugin reads the on-completion action in any case (it lowers
+    it): `🏁 DELETE` deletes the ticked line as `🏁 delete` does, but the
+    check looked for a lower-case "elete" first and said nothing."""
+    text = f"{BEGIN}\n- [ ] Call Ann #followup 📅 2026-11-20 {field} ^fu-call\n{END}\n"
+    lines = split_lines(text)
+    block = find_block(text, lines, "n.md")
+    assert block is not None
+    tasks = blocks.read_tasks(lines, block, TaskSyntax())
+    warnings = blocks.lost_ticks(lines, block, TaskSyntax(), "n.md", tasks)
+    assert [(w.line, w.message.split(":")[0]) for w in warnings] == [(2, "🏁 delete")]

@@ -234,3 +234,17 @@ def test_a_note_that_cannot_be_read_is_said_so_by_done_draft_and_explain(
     assert "people/Bad.md:3: met: 2026-13-45 is not a real date" in result.stderr
     assert "did you mean" not in result.stderr
     assert (root / "jobs/Globex.md").read_text() == conflict
+
+
+def test_a_symlink_loop_named_like_the_note_asked_for_is_no_crash(
+    runner: CliRunner, make_vault: MakeVault
+) -> None:
+    """A cloned vault can hold a link to itself (`loop.md -> loop.md`):
+    resolving the names `draft loop` might mean raised RuntimeError (Python
+    before 3.13 says a symlink loop so, not with an OSError): a traceback."""
+    root = make_vault({"Acme.md": APPLICATION})
+    (root / "loop.md").symlink_to("loop.md")
+    for args in (["draft", "loop"], ["explain", "loop"], ["done", "loop", "confirm"]):
+        result = runner.invoke(cli, [*args, "--vault", str(root), *T])
+        assert result.exit_code == 2, (args, result.exception)
+        assert "no follow-up note 'loop'" in result.stderr

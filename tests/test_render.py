@@ -12,12 +12,12 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from followup_md import render
+from followup_md import blocks, render
 from followup_md.blocks import parse_task
 from followup_md.config import Config
 from followup_md.links import mailto
 from followup_md.markers import BEGIN, BEGIN_TEXT, END
-from followup_md.model import Note, Step, TaskSyntax
+from followup_md.model import Block, Note, Step, TaskSyntax
 from followup_md.parse import read_note
 from followup_md.render import render_task
 
@@ -315,3 +315,18 @@ def test_a_scheduled_date_between_start_and_due_stays_where_the_tasks_plugin_wro
         " ⏳ 2026-11-21 📅 2026-11-23 ✅ 2026-11-22 🆔 abc123 ^fu-thank-you"
     )
     assert tasks_grammar.parse(render.merge_task(line, done, syntax, "#followup")) is not None
+
+
+def test_a_name_with_the_on_completion_flag_puts_none_in_a_task_line() -> None:
+    """A name holding `🏁 delete` (a cloned vault's company) ended the
+    description before the tag, which the Tasks plugin reads as a field
+    (it strips tags and fields from the end in any order): the generated
+    line was deleted when ticked, and sync warned of its own line."""
+    syntax = TaskSyntax()
+    step = Step("n.md", "confirm", D, date(2026, 11, 23), "Email the hiring team at Acme 🏁 delete")
+    line = render.render_task(step, syntax, "#followup")
+    assert "🏁" not in line
+    note_lines = ["<!-- followup-md:begin -->\n", f"{line}\n", "<!-- followup-md:end -->\n"]
+    block = Block(0, 2, {})
+    tasks = blocks.read_tasks(note_lines, block, syntax)
+    assert blocks.lost_ticks(note_lines, block, syntax, "n.md", tasks) == ()

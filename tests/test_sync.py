@@ -852,3 +852,58 @@ def test_a_task_line_deleted_when_done_is_said_to_come_back(make_vault: MakeVaul
     assert result.exit_code == 0
     assert f"Acme.md:{number}: warning: 🏁 delete: ticked in Obsidian, this line is deleted" in result.stderr
     assert "🏁 delete ^fu-confirm" in read(root, "Acme.md")
+
+
+def test_a_lost_tick_is_said_at_its_line_in_the_note_as_written(make_vault: MakeVault) -> None:
+    """The warnings about a block's lines were said at the lines read, but
+    the sync that said them removed a line above (a step no longer asked
+    for): the next run with the cache replayed the old numbers, one without
+    it said others (and rewrote Due.md); and a pair the sync itself ticks
+    (a fact closes the step) was warned of once, then never."""
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    line = next(line for line in read(root, "Acme.md").splitlines() if line.endswith("^fu-confirm"))
+    ticked = line.replace("- [ ]", "- [x]").replace(" ^fu-confirm", " ✅ 2026-11-19 ^fu-confirm")
+    edit(root, "Acme.md", (line, f"- [ ] Old step #followup 📅 2026-11-21 ^fu-gone\n{line}\n{ticked}"))
+
+    def said() -> list[str]:
+        result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
+        assert result.exit_code == 0, result.output
+        return [line for line in result.stderr.splitlines() if "warning:" in line]
+
+    first = said()
+    number = read(root, "Acme.md").splitlines().index(ticked) + 1
+    assert first == [
+        f"Acme.md:{number}: warning: this ticked line repeats the step confirm of line {number - 1}, which is "
+        "open; only that one is read, so the step is still open: tick it, or delete the line you do not want"
+    ]
+    due = read(root, "Due.md")
+    assert said() == first
+    shutil.rmtree(root / ".followup-md")
+    assert said() == first
+    assert read(root, "Due.md") == due
+    edit(root, "Acme.md", ("applied: 2026-11-18", "applied: 2026-11-18\ninterview: 2026-11-19"))
+    assert said() == []
+
+
+def test_one_message_logged_twice_counts_for_each_person_either_log_links() -> None:
+    """Two machines' `mail` runs log one message from different vaults: one
+    knew only Acme, the other Jane too. The later log was dropped whole, so
+    the exchange with Jane, which only it records, was never counted."""
+    from followup_md.journal import exchanges
+    from followup_md.links import link_index
+
+    from .helpers import note_from
+
+    log = 'type: log\ndate: {day}\nwith: {links}\ndirection: sent\nmessage_id: "<t1@example.org>"\n'
+    notes = {
+        "Acme.md": note_from("type: interview\ncompany: Acme\ninterview: 2026-11-10\n", path="Acme.md"),
+        "Jane.md": note_from("type: contact\nmet: 2026-11-01\n", path="Jane.md"),
+        "logs/a.md": note_from(log.format(day="2026-11-10", links='"[[Acme]]"'), path="logs/a.md"),
+        "logs/b.md": note_from(
+            log.format(day="2026-11-11", links='["[[Acme]]", "[[Jane]]"]'), path="logs/b.md"
+        ),
+    }
+    found = exchanges(notes, link_index(notes))
+    assert [entry.day.isoformat() for entry in found["Acme.md"].entries] == ["2026-11-10"]
+    assert [entry.day.isoformat() for entry in found["Jane.md"].entries] == ["2026-11-11"]
