@@ -70,7 +70,9 @@ def due_ticks(lines: Iterable[str], first: int = 1, index: str = "Due.md") -> di
         if found is None:
             continue
         status: TaskStatus = "cancelled" if ticked.group(1) == "-" else "done"
-        tick = DueTick(number, status, field_day(line, status))
+        # the day at the line's end, where Tasks adds it: a ✅ in the text
+        # (a company named "Zeta ✅ 2026-01-01", shown on the line) is not the tick's
+        tick = DueTick(number, status, field_day(line, status, at_end=True))
         if found.group(1):
             ticks[(found.group(1) + ".md", found.group(2))] = tick
         else:

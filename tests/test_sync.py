@@ -261,6 +261,20 @@ def test_a_tick_in_due_md_is_never_dated_after_today(make_vault: MakeVault) -> N
     assert "📅 2026-11-25 ✅ 2026-11-20 ^fu-confirm" in read(root, "Acme.md")
 
 
+@pytest.mark.parametrize(("added", "recorded"), [("", "2026-11-21"), (" ✅ 2026-11-19", "2026-11-19")])
+def test_a_day_in_the_text_of_a_due_md_line_does_not_date_its_tick(
+    make_vault: MakeVault, added: str, recorded: str
+) -> None:
+    # the first ✅ anywhere on the line was the tick's day: a company named
+    # "Zeta ✅ 2026-01-01", shown on the line, dated the tick before the step began
+    root = make_vault({"Zeta.md": APPLICATION.replace("company: Acme", 'company: "Zeta ✅ 2026-01-01"')})
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [x] ") + added))
+    sync(root, "2026-11-21")
+    assert f"📅 2026-11-25 ✅ {recorded} ^fu-confirm" in read(root, "Zeta.md")
+
+
 def test_due_has_plain_bullets_with_the_tasks_plugin(make_vault: MakeVault) -> None:
     root = make_vault(
         {
