@@ -64,13 +64,16 @@ class SyncPlan:
     held: frozenset[tuple[str, str]] = frozenset()
 
 
-def _ticked(note: Note, ticks: Mapping[tuple[str, str], DueTick], today: date) -> Note:
+def _ticked(note: Note, ticks: Mapping[tuple[str, str], DueTick], today: date, syntax: TaskSyntax) -> Note:
     """The note's tasks with Due.md ticks (done or cancelled on the day the
-    tick says, never after today; else today) and undated ticks done today."""
+    tick says, never after today; else today) and undated ticks done today.
+    A `[-]` is done where the Tasks plugin's settings make `-` a done status:
+    a cancel written `[-]` in the note would read as done there."""
     tasks: dict[str, TaskLine] = {}
     for step, task in note.tasks.items():
         if task.status == "open" and (tick := ticks.get((note.path, step))) is not None:
-            task = replace(task, status=tick.status, done=min(tick.day or today, today))
+            status = tick.status if tick.status == "done" or "-" in syntax.cancelled else "done"
+            task = replace(task, status=status, done=min(tick.day or today, today))
         elif task.status == "done" and task.done is None:
             task = replace(task, done=today)
         tasks[step] = task
@@ -406,7 +409,7 @@ def _plan_notes(
     for key, tick in ticks.items():
         by_note.setdefault(key[0], {})[key] = tick
     for path in sorted(notes):
-        notes[path] = _ticked(notes[path], ticks, today)
+        notes[path] = _ticked(notes[path], ticks, today, settings.syntax)
     broken = broken_links(notes.values(), names)
     outcomes = _outcomes(
         notes, found, names, config, settings, today, memo, lines, mapper, lambda: names.suggest_ahead(broken)

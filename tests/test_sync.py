@@ -275,6 +275,29 @@ def test_a_day_in_the_text_of_a_due_md_line_does_not_date_its_tick(
     assert f"📅 2026-11-25 ✅ {recorded} ^fu-confirm" in read(root, "Zeta.md")
 
 
+def test_a_due_md_dash_is_done_where_the_tasks_plugin_makes_it_a_done_status(make_vault: MakeVault) -> None:
+    # `[-]` in Due.md was always a cancel: the note's line became `[-] … ❌`,
+    # which this vault reads as done without a day, so the next sync (or one
+    # without the cache) added a ✅ and went on with the chain
+    root = make_vault(
+        {
+            "Acme.md": APPLICATION,
+            ".obsidian/plugins/obsidian-tasks-plugin/data.json": (
+                '{"statusSettings": {"customStatuses": [{"symbol": "-", "type": "DONE"}]}}'
+            ),
+        }
+    )
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- ", "- [-] ", 1)))
+    sync(root, "2026-11-21")
+    after = read(root, "Acme.md")
+    assert "📅 2026-11-25 ✅ 2026-11-21 ^fu-confirm" in after
+    shutil.rmtree(root / ".followup-md")
+    sync(root, "2026-11-22")
+    assert read(root, "Acme.md") == after
+
+
 def test_due_has_plain_bullets_with_the_tasks_plugin(make_vault: MakeVault) -> None:
     root = make_vault(
         {
