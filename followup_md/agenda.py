@@ -23,7 +23,7 @@ from followup_md.links import (
     own_addresses,
     recipient_email,
 )
-from followup_md.markdown import code_span, escape_markdown, one_line
+from followup_md.markdown import code_span, escape_markdown, one_line, task_text
 from followup_md.markers import BEGIN, BOM, END
 from followup_md.model import (
     Block,
@@ -126,7 +126,9 @@ def agenda_line(
     action, an email link (`email`: the address it goes to, and the one it copies)."""
     box = "[ ] " if checkbox else ""
     link = note_link(note, step.id, style, index)
-    line = f"- {box}{_when(step, today)} {link}{_details(note)}: {markdown_text(step.action)}"
+    # the action, as in the note's task line: user text that ends it (a `next_action`,
+    # a `promise`) never carries a field the Tasks plugin (or a tick's day) reads
+    line = f"- {box}{_when(step, today)} {link}{_details(note)}: {task_text(step.action)}"
     to, cc = email
     if to:
         subject, body = draft_email(step, note, sender, cc=cc)

@@ -16,23 +16,12 @@ from followup_md.blocks import (
     split_lines,
 )
 from followup_md.errors import UsageError
-from followup_md.markdown import escape_markdown, one_line
+from followup_md.markdown import task_text
 from followup_md.markers import BEGIN, BEGIN_TEXT, END
 from followup_md.model import Note, Step, TaskLine, TaskSyntax
 from followup_md.parse import split_front_matter
 
-# Characters the Tasks plugin reads as fields (and the variation selector that
-# may follow them): never let user text carry them into a task line.
-_TASK_FIELD_CHARS = re.compile("[🔺⏫🔼🔽⏬🛫➕⏳⌛📅📆🗓⏰✅❌🔁⛔🆔\ufe0f]")
-
-
 _MARK = re.compile(r"^- \[.\]")
-
-
-def task_text(text: str) -> str:
-    """User text for a task line: one line, without the emoji the Tasks plugin
-    reads as fields (they cannot be escaped; ASCII holds none), Markdown-escaped."""
-    return escape_markdown(one_line(text if text.isascii() else _TASK_FIELD_CHARS.sub("", text)))
 
 
 def _field_parts(syntax: TaskSyntax, start: date | None, due: date, done: date | None) -> dict[str, str]:

@@ -275,6 +275,19 @@ def test_a_day_in_the_text_of_a_due_md_line_does_not_date_its_tick(
     assert f"📅 2026-11-25 ✅ {recorded} ^fu-confirm" in read(root, "Zeta.md")
 
 
+def test_user_text_that_ends_a_due_md_line_does_not_date_its_tick(make_vault: MakeVault) -> None:
+    # the step's action ends the line: a `next_action` "Call Bo ✅ 2026-01-01"
+    # was the day of a tick typed without one (and a done date for Tasks)
+    cy = "---\ntype: contact\nnext: 2026-11-20\nnext_action: Call Bo ✅ 2026-01-01\n---\n"
+    root = make_vault({"Cy.md": cy})
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-manual" in line)
+    assert "✅" not in line
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [x] ")))
+    sync(root, "2026-11-21")
+    assert "📅 2026-11-20 ✅ 2026-11-21 ^fu-manual-20261120" in read(root, "Cy.md")
+
+
 def test_a_due_md_dash_is_done_where_the_tasks_plugin_makes_it_a_done_status(make_vault: MakeVault) -> None:
     # `[-]` in Due.md was always a cancel: the note's line became `[-] … ❌`,
     # which this vault reads as done without a day, so the next sync (or one
