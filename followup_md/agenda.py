@@ -247,7 +247,9 @@ def render_due(
     if held:  # ticked in Due.md, not yet in their notes: they stay ticked
         for state, lines in sections.items():
             lines[:] = [
-                _still_ticked(line, held[(step.note, step.id)]) if (step.note, step.id) in held else line
+                _still_ticked(line, held[(step.note, step.id)], today)
+                if (step.note, step.id) in held
+                else line
                 for step, line in zip(groups[state], lines, strict=True)
             ]
     waits, waited = [], []
@@ -255,7 +257,7 @@ def render_due(
         link = note_link(notes[note], step_id, style, index)
         line = f"- {link}{_details(notes[note])}: {markdown_text(reason)}"
         waited.append((note, step_id or ""))
-        waits.append(_still_ticked(line, held[waited[-1]]) if waited[-1] in held else line)
+        waits.append(_still_ticked(line, held[waited[-1]], today) if waited[-1] in held else line)
     problem_lines = _problem_lines(problems, unreadable)
     line = summary(groups, len(waits), problems) or "Nothing to follow up"
     out = ["", "# Follow-ups", "", f"{line}{AS_OF}{today}", ""]
@@ -302,13 +304,14 @@ def orphan_number(begin: int, index: int) -> int:
     return begin + 2 + _FIRST_ORPHAN + index
 
 
-def _still_ticked(line: str, tick: DueTick) -> str:
+def _still_ticked(line: str, tick: DueTick, today: date) -> str:
     """A Due.md line of a step as the user ticked it, kept: with its checkbox
     ticked (or cancelled), or one added (a line without one, ticked by hand:
     `- [x] ` typed in, as when `due_checkboxes` is off, or a step that waits
-    since), and the day the tick gave."""
+    since), and the day the tick gave, else (or if later) the day it was
+    first read: the note takes the day it was ticked, not the day it can."""
     box = "- [-] " if tick.status == "cancelled" else _TICKED
-    day = f" {'❌' if tick.status == 'cancelled' else '✅'} {tick.day}" if tick.day is not None else ""
+    day = f" {'❌' if tick.status == 'cancelled' else '✅'} {min(tick.day or today, today)}"
     return box + (line[len(_OPEN) :] if line.startswith(_OPEN) else line[len("- ") :]) + day
 
 

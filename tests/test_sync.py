@@ -311,6 +311,24 @@ def test_a_due_md_dash_is_done_where_the_tasks_plugin_makes_it_a_done_status(mak
     assert read(root, "Acme.md") == after
 
 
+@pytest.mark.parametrize(("added", "recorded"), [("", "2026-11-21"), (" ✅ 2027-01-01", "2026-11-21")])
+def test_a_tick_held_in_due_md_is_done_on_the_day_it_was_read(
+    make_vault: MakeVault, added: str, recorded: str
+) -> None:
+    # a tick held while its note could not take a block was taken on the day the
+    # note could (no day on the line, or one after the day it was read): the
+    # step was done on the day the fence was closed, not the day it was ticked
+    root = make_vault({"Acme.md": APPLICATION + "```\nunclosed fence\n"})
+    CliRunner().invoke(cli, ["sync", str(root), "--today", "2026-11-20"])
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [x] ") + added))
+    for day in ("2026-11-21", "2026-11-22"):
+        CliRunner().invoke(cli, ["sync", str(root), "--today", day])
+    edit(root, "Acme.md", ("unclosed fence\n", "unclosed fence\n```\n"))
+    sync(root, "2026-11-23")
+    assert f"📅 2026-11-25 ✅ {recorded} ^fu-confirm" in read(root, "Acme.md")
+
+
 def test_due_has_plain_bullets_with_the_tasks_plugin(make_vault: MakeVault) -> None:
     root = make_vault(
         {
@@ -821,7 +839,7 @@ def test_a_held_tick_is_said_at_the_line_it_is_written_to(make_vault: MakeVault,
         (root / "Acme.md").write_text(APPLICATION, encoding="utf-8")
     result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
     due = read(root, "Due.md")
-    number = due.splitlines().index(ticked) + 1
+    number = due.splitlines().index(f"{ticked} ✅ {TODAY}") + 1  # held with the day it was read
     said = f"Due.md:{number}: your tick of confirm for Zeta.md cannot be recorded until"
     assert said in result.output and f"`Due.md:{number}`" in due
     shutil.rmtree(root / ".followup-md")
