@@ -329,6 +329,21 @@ def test_a_tick_held_in_due_md_is_done_on_the_day_it_was_read(
     assert f"📅 2026-11-25 ✅ {recorded} ^fu-confirm" in read(root, "Acme.md")
 
 
+def test_a_tick_waiting_for_its_note_is_done_on_the_day_it_was_read(make_vault: MakeVault) -> None:
+    # a tick kept under "Ticks waiting for their note" (the note not UTF-8 for a
+    # while) was taken on the day the note was fixed, not the day it was ticked
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [x] ")))
+    (root / "Acme.md").write_bytes(APPLICATION.encode() + b"\xff\n")
+    for day in ("2026-11-21", "2026-11-22"):
+        CliRunner().invoke(cli, ["sync", str(root), "--today", day])
+    (root / "Acme.md").write_text(APPLICATION, encoding="utf-8")
+    sync(root, "2026-11-23")
+    assert "📅 2026-11-25 ✅ 2026-11-21 ^fu-confirm" in read(root, "Acme.md")
+
+
 def test_due_has_plain_bullets_with_the_tasks_plugin(make_vault: MakeVault) -> None:
     root = make_vault(
         {
@@ -740,6 +755,7 @@ def test_a_tick_in_due_md_with_no_note_to_go_to_is_kept_and_reported_at_its_line
     result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     due = read(root, "Due.md")
+    ticked += f" ✅ {TODAY}"  # kept with the day it was read, which the note takes
     number = due.splitlines().index(ticked) + 1
     message = (
         "your tick of confirm cannot be recorded: there is no follow-up note Acme.md (renamed, "
