@@ -58,11 +58,13 @@ def render_task(step: Step, syntax: TaskSyntax, tag: str) -> str:
 # tool owns the start and due dates; every other field is the user's.
 _TRAILING_FIELD = re.compile(
     r"\s*(?:(?P<start>🛫\ufe0f? *\d{4}-\d{2}-\d{2})|(?P<due>[📅📆🗓]\ufe0f? *\d{4}-\d{2}-\d{2})"
-    r"|(?P<done>✅\ufe0f? *\d{4}-\d{2}-\d{2})|[🔺⏫🔼🔽⏬]\ufe0f?|[➕⏳⌛❌]\ufe0f? *\d{4}-\d{2}-\d{2}"
+    r"|(?P<done>✅\ufe0f? *\d{4}-\d{2}-\d{2})|(?P<cancelled>❌\ufe0f? *\d{4}-\d{2}-\d{2})"
+    r"|[🔺⏫🔼🔽⏬]\ufe0f?|[➕⏳⌛]\ufe0f? *\d{4}-\d{2}-\d{2}"
     r"|⏰\ufe0f? *\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?"
     r"|🔁\ufe0f? ?[a-zA-Z0-9, !]+|🏁\ufe0f? *[a-zA-Z]*|🆔\ufe0f? *[a-zA-Z0-9_-]+"
     r"|⛔\ufe0f? *[a-zA-Z0-9_-]+(?: *, *[a-zA-Z0-9_-]+ *)*"
-    r"|[\[(](?:(?P<dv_start>start)|(?P<dv_due>due)|(?P<dv_done>completion)|[a-zA-Z]+):: *[^\])]*[\])]"
+    r"|[\[(](?:(?P<dv_start>start)|(?P<dv_due>due)|(?P<dv_done>completion)|(?P<dv_cancelled>cancelled)"
+    r"|[a-zA-Z]+):: *[^\])]*[\])]"
     r"|(?<!\S)#[^ !@#$%^&*(),.?\":{}|<>]+)$"
 )
 
@@ -74,6 +76,10 @@ _OURS = {
     "dv_due": "due",
     "done": "done",
     "dv_done": "done",
+    # a cancel's day (ours since a [-] in Due.md writes one) goes when the line
+    # is open again, as a ✅ does: the Tasks plugin drops both as it reopens a line
+    "cancelled": "done",
+    "dv_cancelled": "done",
 }
 
 

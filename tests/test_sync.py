@@ -344,6 +344,23 @@ def test_a_tick_waiting_for_its_note_is_done_on_the_day_it_was_read(make_vault: 
     assert "📅 2026-11-25 ✅ 2026-11-21 ^fu-confirm" in read(root, "Acme.md")
 
 
+def test_a_cancel_from_due_md_undone_in_the_note_loses_its_day(make_vault: MakeVault) -> None:
+    # the ❌ a [-] in Due.md wrote stayed on the line opened again (a ✅ goes),
+    # and a second cancel was then read on the first one's day
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [-] ")))
+    sync(root, "2026-11-21")
+    edit(root, "Acme.md", ("- [-] Email", "- [ ] Email"))
+    sync(root, "2026-11-21")
+    assert "📅 2026-11-25 ^fu-confirm" in read(root, "Acme.md")
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [-] ")))
+    sync(root, "2026-11-23")
+    assert "📅 2026-11-25 ❌ 2026-11-23 ^fu-confirm" in read(root, "Acme.md")
+
+
 def test_due_has_plain_bullets_with_the_tasks_plugin(make_vault: MakeVault) -> None:
     root = make_vault(
         {
