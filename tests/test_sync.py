@@ -361,6 +361,22 @@ def test_a_cancel_from_due_md_undone_in_the_note_loses_its_day(make_vault: MakeV
     assert "📅 2026-11-25 ❌ 2026-11-23 ^fu-confirm" in read(root, "Acme.md")
 
 
+def test_a_cancel_from_due_md_takes_no_logged_message(make_vault: MakeVault) -> None:
+    # a cancel has a day (today, from Due.md): it was taken for that day's sent
+    # message, which then completed nothing, and the check-in sent stayed open
+    interview = "---\ntype: interview\ncompany: Acme\ninterview: 2026-11-16\n---\n"
+    root = make_vault({"Acme.md": interview})
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-thank-you" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [-] ")))
+    log = '---\ntype: log\ndate: 2026-11-21\ndirection: sent\nwith: "[[Acme]]"\n---\n'
+    (root / "log.md").write_text(log, encoding="utf-8")
+    sync(root, "2026-11-21")
+    note = read(root, "Acme.md")
+    assert "❌ 2026-11-21 ^fu-thank-you-20261116" in note
+    assert "✅ 2026-11-21 ^fu-r20261116-check-in-1" in note
+
+
 def test_due_has_plain_bullets_with_the_tasks_plugin(make_vault: MakeVault) -> None:
     root = make_vault(
         {
