@@ -23,7 +23,7 @@ from followup_md.links import (
     own_addresses,
     recipient_email,
 )
-from followup_md.markdown import code_span, escape_markdown, one_line
+from followup_md.markdown import code_span, escape_markdown, one_line, task_text
 from followup_md.markers import BEGIN, BOM, END
 from followup_md.model import (
     Block,
@@ -70,7 +70,9 @@ def due_ticks(lines: Iterable[str], first: int = 1, index: str = "Due.md") -> di
         if found is None:
             continue
         status: TaskStatus = "cancelled" if ticked.group(1) == "-" else "done"
-        tick = DueTick(number, status, field_day(line, status))
+        # the day at the line's end, where Tasks adds it: a ✅ in the text
+        # (a company named "Zeta ✅ 2026-01-01", shown on the line) is not the tick's
+        tick = DueTick(number, status, field_day(line, status, at_end=True))
         if found.group(1):
             ticks[(found.group(1) + ".md", found.group(2))] = tick
         else:
@@ -124,7 +126,9 @@ def agenda_line(
     action, an email link (`email`: the address it goes to, and the one it copies)."""
     box = "[ ] " if checkbox else ""
     link = note_link(note, step.id, style, index)
-    line = f"- {box}{_when(step, today)} {link}{_details(note)}: {markdown_text(step.action)}"
+    # the action, as in the note's task line: user text that ends it (a `next_action`,
+    # a `promise`) never carries a field the Tasks plugin (or a tick's day) reads
+    line = f"- {box}{_when(step, today)} {link}{_details(note)}: {task_text(step.action)}"
     to, cc = email
     if to:
         subject, body = draft_email(step, note, sender, cc=cc)
@@ -243,7 +247,9 @@ def render_due(
     if held:  # ticked in Due.md, not yet in their notes: they stay ticked
         for state, lines in sections.items():
             lines[:] = [
-                _still_ticked(line, held[(step.note, step.id)]) if (step.note, step.id) in held else line
+                _still_ticked(line, held[(step.note, step.id)], today)
+                if (step.note, step.id) in held
+                else line
                 for step, line in zip(groups[state], lines, strict=True)
             ]
     waits, waited = [], []
@@ -251,7 +257,7 @@ def render_due(
         link = note_link(notes[note], step_id, style, index)
         line = f"- {link}{_details(notes[note])}: {markdown_text(reason)}"
         waited.append((note, step_id or ""))
-        waits.append(_still_ticked(line, held[waited[-1]]) if waited[-1] in held else line)
+        waits.append(_still_ticked(line, held[waited[-1]], today) if waited[-1] in held else line)
     problem_lines = _problem_lines(problems, unreadable)
     line = summary(groups, len(waits), problems) or "Nothing to follow up"
     out = ["", "# Follow-ups", "", f"{line}{AS_OF}{today}", ""]
@@ -298,13 +304,14 @@ def orphan_number(begin: int, index: int) -> int:
     return begin + 2 + _FIRST_ORPHAN + index
 
 
-def _still_ticked(line: str, tick: DueTick) -> str:
+def _still_ticked(line: str, tick: DueTick, today: date) -> str:
     """A Due.md line of a step as the user ticked it, kept: with its checkbox
     ticked (or cancelled), or one added (a line without one, ticked by hand:
     `- [x] ` typed in, as when `due_checkboxes` is off, or a step that waits
-    since), and the day the tick gave."""
+    since), and the day the tick gave, else (or if later) the day it was
+    first read: the note takes the day it was ticked, not the day it can."""
     box = "- [-] " if tick.status == "cancelled" else _TICKED
-    day = f" {'❌' if tick.status == 'cancelled' else '✅'} {tick.day}" if tick.day is not None else ""
+    day = f" {'❌' if tick.status == 'cancelled' else '✅'} {min(tick.day or today, today)}"
     return box + (line[len(_OPEN) :] if line.startswith(_OPEN) else line[len("- ") :]) + day
 
 

@@ -48,6 +48,11 @@ _FIELDS = {
     "done": _field_pattern("✅", "completion"),
     "cancelled": _field_pattern("❌", "cancelled"),
 }
+# A field that ends the text, where the Tasks plugin reads fields from (and
+# adds a ✅ as it ticks a line): one inside the text is the text's. Each try
+# starts at a character that can start a field and stops at the next
+# character that is no space after the day: linear in the text.
+_FIELDS_AT_END = {name: re.compile(rf"(?:{found.pattern})[\])]?\s*$") for name, found in _FIELDS.items()}
 
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
@@ -188,10 +193,11 @@ def inner_lines(lines: list[str], block: Block) -> list[str]:
     return [line.rstrip("\r\n") for line in lines[block.begin + 1 : block.end]]
 
 
-def field_day(body: str, name: str) -> date | None:
+def field_day(body: str, name: str, at_end: bool = False) -> date | None:
     """The day of a Tasks field (`start`, `due`, `done`, `cancelled`) in a
-    line's text, in either format (emoji or Dataview)."""
-    found = _FIELDS[name].search(body)
+    line's text, in either format (emoji or Dataview); `at_end`: only a field
+    that ends the text."""
+    found = (_FIELDS_AT_END if at_end else _FIELDS)[name].search(body)
     return _day(found.group(1)) if found is not None else None
 
 

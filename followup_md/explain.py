@@ -126,7 +126,7 @@ def _facts(note: Note, notes: Mapping[str, Note], index: LinkIndex) -> list[dict
         line = _task_line(note, step_id)
         if task.status != "open":
             done = task.done.isoformat() if task.done else "today"
-            value = f"{task.status} on {done}" if task.status == "done" else task.status
+            value = f"{task.status} on {done}" if task.status == "done" or task.done else task.status
             facts.append(_fact(note.path, step_id, "", value, line, "tick"))
         recorded = note.block.planned.get(step_id) if note.block is not None else None
         if task.status == "open" and recorded and task.due is not None and task.due != recorded[1]:
@@ -305,7 +305,8 @@ def explain_lines(report: Mapping[str, Any]) -> list[str]:
     for step in report["steps"]:
         trigger = step["from"]
         origin = f" from {trigger['key']} {trigger['value']}" if trigger else ""
-        state = f"done {step['done']}" if step["status"] == "done" else step["status"]
+        dated = step["status"] == "done" or (step["status"] == "cancelled" and step["done"])
+        state = f"{step['status']} {step['done']}" if dated else step["status"]
         out.append(f"  {step['step']}: {step['start']}..{step['due']} {state} ({step['rule']} rule{origin})")
         out += [f"      {line}" for line in step["notes"]]
     if report["not_fired"]:

@@ -43,6 +43,18 @@ def escape_markdown(text: str) -> str:
     return _SPECIAL.sub(lambda found: "\\" + found.group(), text)
 
 
+# Characters the Tasks plugin reads as fields (and the variation selector that
+# may follow them): never let user text carry them into a task line.
+TASK_FIELD_CHARS = re.compile("[🔺⏫🔼🔽⏬🛫➕⏳⌛📅📆🗓⏰✅❌🔁🏁⛔🆔\ufe0f]")
+
+
+def task_text(text: str) -> str:
+    """User text for a task line (a note's, or Due.md's): one line, without the
+    emoji the Tasks plugin reads as fields (they cannot be escaped; ASCII holds
+    none), Markdown-escaped."""
+    return escape_markdown(one_line(text if text.isascii() else TASK_FIELD_CHARS.sub("", text)))
+
+
 def code_span(text: str) -> str:
     """`text` as an inline code span, verbatim whatever backticks it holds."""
     longest = max((len(run) for run in re.findall("`+", text)), default=0)

@@ -83,7 +83,8 @@ class Planner:
         planned = Step(self.note.path, step, start, max(start, due), action, hint, channel=channel, **extra)
         if task is not None and task.status != "open":
             planned = replace(planned, status=task.status, done=task.done, reason="")
-            self.consume(planned)
+            if task.status == "done":  # a cancel is no message: a log of its day completes another step
+                self.consume(planned)
         elif planned.status == "done":  # a fact completed it
             self.consume(planned)
         elif (entry := self.evidence(planned)) is not None:

@@ -16,23 +16,12 @@ from followup_md.blocks import (
     split_lines,
 )
 from followup_md.errors import UsageError
-from followup_md.markdown import escape_markdown, one_line
+from followup_md.markdown import task_text
 from followup_md.markers import BEGIN, BEGIN_TEXT, END
 from followup_md.model import Note, Step, TaskLine, TaskSyntax
 from followup_md.parse import split_front_matter
 
-# Characters the Tasks plugin reads as fields (and the variation selector that
-# may follow them): never let user text carry them into a task line.
-_TASK_FIELD_CHARS = re.compile("[🔺⏫🔼🔽⏬🛫➕⏳⌛📅📆🗓⏰✅❌🔁🏁⛔🆔\ufe0f]")
-
-
 _MARK = re.compile(r"^- \[.\]")
-
-
-def task_text(text: str) -> str:
-    """User text for a task line: one line, without the emoji the Tasks plugin
-    reads as fields (they cannot be escaped; ASCII holds none), Markdown-escaped."""
-    return escape_markdown(one_line(text if text.isascii() else _TASK_FIELD_CHARS.sub("", text)))
 
 
 def _field_parts(syntax: TaskSyntax, start: date | None, due: date, done: date | None) -> dict[str, str]:
@@ -69,11 +58,13 @@ def render_task(step: Step, syntax: TaskSyntax, tag: str) -> str:
 # tool owns the start and due dates; every other field is the user's.
 _TRAILING_FIELD = re.compile(
     r"\s*(?:(?P<start>🛫\ufe0f? *\d{4}-\d{2}-\d{2})|(?P<due>[📅📆🗓]\ufe0f? *\d{4}-\d{2}-\d{2})"
-    r"|(?P<done>✅\ufe0f? *\d{4}-\d{2}-\d{2})|[🔺⏫🔼🔽⏬]\ufe0f?|[➕⏳⌛❌]\ufe0f? *\d{4}-\d{2}-\d{2}"
+    r"|(?P<done>✅\ufe0f? *\d{4}-\d{2}-\d{2})|(?P<cancelled>❌\ufe0f? *\d{4}-\d{2}-\d{2})"
+    r"|[🔺⏫🔼🔽⏬]\ufe0f?|[➕⏳⌛]\ufe0f? *\d{4}-\d{2}-\d{2}"
     r"|⏰\ufe0f? *\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?"
     r"|🔁\ufe0f? ?[a-zA-Z0-9, !]+|🏁\ufe0f? *[a-zA-Z]*|🆔\ufe0f? *[a-zA-Z0-9_-]+"
     r"|⛔\ufe0f? *[a-zA-Z0-9_-]+(?: *, *[a-zA-Z0-9_-]+ *)*"
-    r"|[\[(](?:(?P<dv_start>start)|(?P<dv_due>due)|(?P<dv_done>completion)|[a-zA-Z]+):: *[^\])]*[\])]"
+    r"|[\[(](?:(?P<dv_start>start)|(?P<dv_due>due)|(?P<dv_done>completion)|(?P<dv_cancelled>cancelled)"
+    r"|[a-zA-Z]+):: *[^\])]*[\])]"
     r"|(?<!\S)#[^ !@#$%^&*(),.?\":{}|<>]+)$"
 )
 
@@ -85,6 +76,10 @@ _OURS = {
     "dv_due": "due",
     "done": "done",
     "dv_done": "done",
+    # a cancel's day (ours since a [-] in Due.md writes one) goes when the line
+    # is open again, as a ✅ does: the Tasks plugin drops both as it reopens a line
+    "cancelled": "done",
+    "dv_cancelled": "done",
 }
 
 

@@ -64,13 +64,16 @@ class SyncPlan:
     held: frozenset[tuple[str, str]] = frozenset()
 
 
-def _ticked(note: Note, ticks: Mapping[tuple[str, str], DueTick], today: date) -> Note:
+def _ticked(note: Note, ticks: Mapping[tuple[str, str], DueTick], today: date, syntax: TaskSyntax) -> Note:
     """The note's tasks with Due.md ticks (done or cancelled on the day the
-    tick says, never after today; else today) and undated ticks done today."""
+    tick says, never after today; else today) and undated ticks done today.
+    A `[-]` is done where the Tasks plugin's settings make `-` a done status:
+    a cancel written `[-]` in the note would read as done there."""
     tasks: dict[str, TaskLine] = {}
     for step, task in note.tasks.items():
         if task.status == "open" and (tick := ticks.get((note.path, step))) is not None:
-            task = replace(task, status=tick.status, done=min(tick.day or today, today))
+            status = tick.status if tick.status == "done" or "-" in syntax.cancelled else "done"
+            task = replace(task, status=status, done=min(tick.day or today, today))
         elif task.status == "done" and task.done is None:
             task = replace(task, done=today)
         tasks[step] = task
@@ -211,7 +214,7 @@ def plan_read(
     due_read = read_own(due, config.due_file)
     ticks = _due_md_ticks(due_read, config.due_file)
     ticks, orphans = _placed(ticks, notes, moved or {})
-    orphan_lines, orphaned = _orphans(orphans, due_read, read, config.due_file)
+    orphan_lines, orphaned = _orphans(orphans, due_read, read, config.due_file, today)
     problems += orphaned
     due_read = outside_block(due_read)  # its ticks taken, the lines between its markers can go
     stats_read = read_own(stats_md, config.stats_file)
@@ -337,18 +340,26 @@ def _placed(
 
 
 def _orphans(
-    orphans: Mapping[tuple[str, str], DueTick], due_read: OwnRead, read: Mapping[str, ReadFile], due_file: str
+    orphans: Mapping[tuple[str, str], DueTick],
+    due_read: OwnRead,
+    read: Mapping[str, ReadFile],
+    due_file: str,
+    today: date,
 ) -> tuple[list[str], list[Problem]]:
     """Due.md's ticked lines that have no note to go to, kept as they are (a
     tick is never lost without a word: a note renamed or deleted outside
     Obsidian, or one that cannot be read), with the problem each is, at
-    the line where Due.md will hold it."""
+    the line where Due.md will hold it. A line without a day (or with one
+    after today) is given the day it was read: the note takes that day."""
     lines, block, _ = due_read
     if not orphans or lines is None or block is None:
         return [], []
     kept, problems = [], []
     for index, ((path, step), tick) in enumerate(sorted(orphans.items(), key=lambda item: item[1].number)):
-        kept.append(lines[tick.number - 1].rstrip("\r\n"))
+        line = lines[tick.number - 1].rstrip("\r\n")
+        if tick.day is None or tick.day > today:
+            line += f" {'❌' if tick.status == 'cancelled' else '✅'} {today}"
+        kept.append(line)
         message = (
             f"your tick of {step} waits for {path} to be read (see its problem): "
             "it is taken once the note is fixed"
@@ -406,7 +417,7 @@ def _plan_notes(
     for key, tick in ticks.items():
         by_note.setdefault(key[0], {})[key] = tick
     for path in sorted(notes):
-        notes[path] = _ticked(notes[path], ticks, today)
+        notes[path] = _ticked(notes[path], ticks, today, settings.syntax)
     broken = broken_links(notes.values(), names)
     outcomes = _outcomes(
         notes, found, names, config, settings, today, memo, lines, mapper, lambda: names.suggest_ahead(broken)

@@ -159,3 +159,18 @@ def test_explain_a_log_note_shows_where_its_links_lead(make_vault: MakeVault) ->
     assert "  line 4    with: Globex -> Globex.md  [link resolved]\n" in out
     assert "  line 4    with: Globx -> no follow-up note  [link resolved]\n" in out
     assert "Problems:\n  logs/call.md:4: with: 'Globx' is no follow-up note" in out
+
+
+def test_explain_shows_the_day_of_a_cancel(make_vault: MakeVault) -> None:
+    # a cancel has a day now (a [-] in Due.md writes ❌ day): explain left it out
+    note = "---\ntype: application\ncompany: Acme\napplied: 2026-11-01\n---\n"
+    root = make_vault({"Acme.md": note})
+    assert CliRunner().invoke(cli, ["sync", str(root), *DAY]).exit_code == 0
+    text = (root / "Acme.md").read_text(encoding="utf-8")
+    (root / "Acme.md").write_text(
+        text.replace("- [ ] ", "- [-] ").replace(" ^fu-confirm", " ❌ 2026-11-04 ^fu-confirm")
+    )
+    code, out = explain(root, "Acme")
+    assert code == 0
+    assert "confirm: cancelled on 2026-11-04  [tick]" in out
+    assert "..2026-11-08 cancelled 2026-11-04 (confirm rule" in out

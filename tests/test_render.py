@@ -16,6 +16,7 @@ from followup_md import blocks, render
 from followup_md.blocks import parse_task
 from followup_md.config import Config
 from followup_md.links import mailto
+from followup_md.markdown import TASK_FIELD_CHARS, task_text
 from followup_md.markers import BEGIN, BEGIN_TEXT, END
 from followup_md.model import Block, Note, Step, TaskSyntax
 from followup_md.parse import read_note
@@ -41,7 +42,7 @@ def test_canonical_task_line() -> None:
 
 def test_ascii_text_holds_no_tasks_field_character() -> None:
     """What lets `task_text` pass ASCII text by without looking for them."""
-    assert not any(render._TASK_FIELD_CHARS.search(chr(code)) for code in range(128))
+    assert not any(TASK_FIELD_CHARS.search(chr(code)) for code in range(128))
 
 
 def test_no_start_field_when_start_is_due() -> None:
@@ -239,7 +240,7 @@ def test_a_line_that_is_its_steps_rendering_merges_to_itself(
 ) -> None:
     """What lets a sync keep such a line without merging it (`render._merged`).
     An action always has words: each names `who`, who is never nobody."""
-    assume(render.task_text(action).strip())
+    assume(task_text(action).strip())
     first = D + timedelta(days=start)
     step = Step(
         "n.md",

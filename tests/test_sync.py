@@ -261,6 +261,122 @@ def test_a_tick_in_due_md_is_never_dated_after_today(make_vault: MakeVault) -> N
     assert "📅 2026-11-25 ✅ 2026-11-20 ^fu-confirm" in read(root, "Acme.md")
 
 
+@pytest.mark.parametrize(("added", "recorded"), [("", "2026-11-21"), (" ✅ 2026-11-19", "2026-11-19")])
+def test_a_day_in_the_text_of_a_due_md_line_does_not_date_its_tick(
+    make_vault: MakeVault, added: str, recorded: str
+) -> None:
+    # the first ✅ anywhere on the line was the tick's day: a company named
+    # "Zeta ✅ 2026-01-01", shown on the line, dated the tick before the step began
+    root = make_vault({"Zeta.md": APPLICATION.replace("company: Acme", 'company: "Zeta ✅ 2026-01-01"')})
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [x] ") + added))
+    sync(root, "2026-11-21")
+    assert f"📅 2026-11-25 ✅ {recorded} ^fu-confirm" in read(root, "Zeta.md")
+
+
+def test_user_text_that_ends_a_due_md_line_does_not_date_its_tick(make_vault: MakeVault) -> None:
+    # the step's action ends the line: a `next_action` "Call Bo ✅ 2026-01-01"
+    # was the day of a tick typed without one (and a done date for Tasks)
+    cy = "---\ntype: contact\nnext: 2026-11-20\nnext_action: Call Bo ✅ 2026-01-01\n---\n"
+    root = make_vault({"Cy.md": cy})
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-manual" in line)
+    assert "✅" not in line
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [x] ")))
+    sync(root, "2026-11-21")
+    assert "📅 2026-11-20 ✅ 2026-11-21 ^fu-manual-20261120" in read(root, "Cy.md")
+
+
+def test_a_due_md_dash_is_done_where_the_tasks_plugin_makes_it_a_done_status(make_vault: MakeVault) -> None:
+    # `[-]` in Due.md was always a cancel: the note's line became `[-] … ❌`,
+    # which this vault reads as done without a day, so the next sync (or one
+    # without the cache) added a ✅ and went on with the chain
+    root = make_vault(
+        {
+            "Acme.md": APPLICATION,
+            ".obsidian/plugins/obsidian-tasks-plugin/data.json": (
+                '{"statusSettings": {"customStatuses": [{"symbol": "-", "type": "DONE"}]}}'
+            ),
+        }
+    )
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- ", "- [-] ", 1)))
+    sync(root, "2026-11-21")
+    after = read(root, "Acme.md")
+    assert "📅 2026-11-25 ✅ 2026-11-21 ^fu-confirm" in after
+    shutil.rmtree(root / ".followup-md")
+    sync(root, "2026-11-22")
+    assert read(root, "Acme.md") == after
+
+
+@pytest.mark.parametrize(("added", "recorded"), [("", "2026-11-21"), (" ✅ 2027-01-01", "2026-11-21")])
+def test_a_tick_held_in_due_md_is_done_on_the_day_it_was_read(
+    make_vault: MakeVault, added: str, recorded: str
+) -> None:
+    # a tick held while its note could not take a block was taken on the day the
+    # note could (no day on the line, or one after the day it was read): the
+    # step was done on the day the fence was closed, not the day it was ticked
+    root = make_vault({"Acme.md": APPLICATION + "```\nunclosed fence\n"})
+    CliRunner().invoke(cli, ["sync", str(root), "--today", "2026-11-20"])
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [x] ") + added))
+    for day in ("2026-11-21", "2026-11-22"):
+        CliRunner().invoke(cli, ["sync", str(root), "--today", day])
+    edit(root, "Acme.md", ("unclosed fence\n", "unclosed fence\n```\n"))
+    sync(root, "2026-11-23")
+    assert f"📅 2026-11-25 ✅ {recorded} ^fu-confirm" in read(root, "Acme.md")
+
+
+def test_a_tick_waiting_for_its_note_is_done_on_the_day_it_was_read(make_vault: MakeVault) -> None:
+    # a tick kept under "Ticks waiting for their note" (the note not UTF-8 for a
+    # while) was taken on the day the note was fixed, not the day it was ticked
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [x] ")))
+    (root / "Acme.md").write_bytes(APPLICATION.encode() + b"\xff\n")
+    for day in ("2026-11-21", "2026-11-22"):
+        CliRunner().invoke(cli, ["sync", str(root), "--today", day])
+    (root / "Acme.md").write_text(APPLICATION, encoding="utf-8")
+    sync(root, "2026-11-23")
+    assert "📅 2026-11-25 ✅ 2026-11-21 ^fu-confirm" in read(root, "Acme.md")
+
+
+def test_a_cancel_from_due_md_undone_in_the_note_loses_its_day(make_vault: MakeVault) -> None:
+    # the ❌ a [-] in Due.md wrote stayed on the line opened again (a ✅ goes),
+    # and a second cancel was then read on the first one's day
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [-] ")))
+    sync(root, "2026-11-21")
+    edit(root, "Acme.md", ("- [-] Email", "- [ ] Email"))
+    sync(root, "2026-11-21")
+    assert "📅 2026-11-25 ^fu-confirm" in read(root, "Acme.md")
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [-] ")))
+    sync(root, "2026-11-23")
+    assert "📅 2026-11-25 ❌ 2026-11-23 ^fu-confirm" in read(root, "Acme.md")
+
+
+def test_a_cancel_from_due_md_takes_no_logged_message(make_vault: MakeVault) -> None:
+    # a cancel has a day (today, from Due.md): it was taken for that day's sent
+    # message, which then completed nothing, and the check-in sent stayed open
+    interview = "---\ntype: interview\ncompany: Acme\ninterview: 2026-11-16\n---\n"
+    root = make_vault({"Acme.md": interview})
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-thank-you" in line)
+    edit(root, "Due.md", (line, line.replace("- [ ] ", "- [-] ")))
+    log = '---\ntype: log\ndate: 2026-11-21\ndirection: sent\nwith: "[[Acme]]"\n---\n'
+    (root / "log.md").write_text(log, encoding="utf-8")
+    sync(root, "2026-11-21")
+    note = read(root, "Acme.md")
+    assert "❌ 2026-11-21 ^fu-thank-you-20261116" in note
+    assert "✅ 2026-11-21 ^fu-r20261116-check-in-1" in note
+
+
 def test_due_has_plain_bullets_with_the_tasks_plugin(make_vault: MakeVault) -> None:
     root = make_vault(
         {
@@ -672,6 +788,7 @@ def test_a_tick_in_due_md_with_no_note_to_go_to_is_kept_and_reported_at_its_line
     result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     due = read(root, "Due.md")
+    ticked += f" ✅ {TODAY}"  # kept with the day it was read, which the note takes
     number = due.splitlines().index(ticked) + 1
     message = (
         "your tick of confirm cannot be recorded: there is no follow-up note Acme.md (renamed, "
@@ -771,7 +888,7 @@ def test_a_held_tick_is_said_at_the_line_it_is_written_to(make_vault: MakeVault,
         (root / "Acme.md").write_text(APPLICATION, encoding="utf-8")
     result = CliRunner().invoke(cli, ["sync", str(root), "--today", TODAY.isoformat()])
     due = read(root, "Due.md")
-    number = due.splitlines().index(ticked) + 1
+    number = due.splitlines().index(f"{ticked} ✅ {TODAY}") + 1  # held with the day it was read
     said = f"Due.md:{number}: your tick of confirm for Zeta.md cannot be recorded until"
     assert said in result.output and f"`Due.md:{number}`" in due
     shutil.rmtree(root / ".followup-md")
