@@ -72,7 +72,10 @@ def due_ticks(lines: Iterable[str], first: int = 1, index: str = "Due.md") -> di
         status: TaskStatus = "cancelled" if ticked.group(1) == "-" else "done"
         # the day at the line's end, where Tasks adds it: a ✅ in the text
         # (a company named "Zeta ✅ 2026-01-01", shown on the line) is not the tick's
-        tick = DueTick(number, status, field_day(line, status, at_end=True))
+        day = field_day(line, status, at_end=True)
+        if day is None and status == "cancelled":  # where - is a done status, Tasks ticks [-] with a ✅
+            day = field_day(line, "done", at_end=True)
+        tick = DueTick(number, status, day)
         if found.group(1):
             ticks[(found.group(1) + ".md", found.group(2))] = tick
         else:

@@ -377,6 +377,28 @@ def test_a_cancel_from_due_md_takes_no_logged_message(make_vault: MakeVault) -> 
     assert "✅ 2026-11-21 ^fu-r20261116-check-in-1" in note
 
 
+def test_a_due_md_dash_done_by_the_tasks_plugin_keeps_its_day(make_vault: MakeVault) -> None:
+    # where - is a done status, the Tasks plugin ticks a [-] with a ✅ day: it
+    # was read as a cancel's (❌) day, none, so the step was done on the sync's day
+    root = make_vault(
+        {
+            "Acme.md": APPLICATION,
+            ".obsidian/plugins/obsidian-tasks-plugin/data.json": (
+                '{"statusSettings": {"customStatuses": [{"symbol": "-", "type": "DONE"}]}}'
+            ),
+        }
+    )
+    sync(root)
+    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+    edit(root, "Due.md", (line, line.replace("- ", "- [-] ", 1) + " ✅ 2026-11-19"))
+    sync(root, "2026-11-21")
+    after = read(root, "Acme.md")
+    assert "📅 2026-11-25 ✅ 2026-11-19 ^fu-confirm" in after
+    shutil.rmtree(root / ".followup-md")
+    sync(root, "2026-11-22")
+    assert read(root, "Acme.md") == after
+
+
 def test_due_has_plain_bullets_with_the_tasks_plugin(make_vault: MakeVault) -> None:
     root = make_vault(
         {
