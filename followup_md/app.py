@@ -46,6 +46,7 @@ def plan_vault(
     settings: VaultSettings,
     probe: Probe,
     reader: Callable[[Probe], dict[str, ReadFile]] | None = None,
+    as_written: bool = True,
 ) -> Planned:
     """Read the vault through the cache (`reader`: read_vault with a progress
     bar) and plan as of the probe's day; notes whose text would change are
@@ -55,11 +56,11 @@ def plan_vault(
     too: it walked the growing heap again and again, a tenth of the parent's
     time. What they leave lives as long as the run (the notes, the plan, the
     cache): it is then frozen out of the collector's walks (`gc.freeze`; it is
-    still freed when no longer referenced)."""
+    still freed when no longer referenced). `as_written`: see `plan_read`."""
     with collector_paused(freeze=True):
         read = reader(probe) if reader is not None else read_vault(root, config, settings, probe)
         try:
-            planned = Planned(probe, read, _plan(read, probe, config, settings))
+            planned = Planned(probe, read, _plan(read, probe, config, settings, as_written))
         except Exception:
             if not probe.cached:
                 raise  # a bug: nothing the cache served
@@ -68,9 +69,9 @@ def plan_vault(
             # cache only ever saves time, so every note it served is read
             # again, and its plans and lines go with it (none is copied).
             probe.memo, probe.tier_file = PlanMemo(), None
-            return read_again(root, config, settings, probe, read, sorted(probe.cached))
+            return read_again(root, config, settings, probe, read, sorted(probe.cached), as_written)
         owed = [change.path for change in planned.plan.changes if change.path in probe.cached]
-        return read_again(root, config, settings, probe, read, owed) if owed else planned
+        return read_again(root, config, settings, probe, read, owed, as_written) if owed else planned
 
 
 def read_again(
@@ -80,16 +81,19 @@ def read_again(
     probe: Probe,
     read: dict[str, ReadFile],
     paths: Collection[str],
+    as_written: bool = True,
 ) -> Planned:
     """Read `paths` again from the disk (just written, or about to be) into
     `read` and `probe`, and plan anew."""
     for rel in paths:
         if not read_from_disk(root, rel, config, settings, probe, read):
             probe.stats.pop(rel, None)
-    return Planned(probe, read, _plan(read, probe, config, settings))
+    return Planned(probe, read, _plan(read, probe, config, settings, as_written))
 
 
-def _plan(read: dict[str, ReadFile], probe: Probe, config: Config, settings: VaultSettings) -> SyncPlan:
+def _plan(
+    read: dict[str, ReadFile], probe: Probe, config: Config, settings: VaultSettings, as_written: bool = True
+) -> SyncPlan:
     """The plan as of the probe's day, with our own files as the probe found them."""
     return plan_read(
         read,
@@ -103,6 +107,7 @@ def _plan(read: dict[str, ReadFile], probe: Probe, config: Config, settings: Vau
         paths=probe.stats,
         mapper=_on_every_core,
         moved=probe.moved,
+        as_written=as_written,
     )
 
 

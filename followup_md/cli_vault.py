@@ -84,14 +84,15 @@ def _has_notes(root: Path, probe: Any) -> None:
 
 
 def _plan(vault: Path | None, today: date) -> Any:
-    """Read the vault (through the cache) and plan, writing nothing."""
+    """Read the vault (through the cache) and plan, writing nothing: a note's
+    warnings are said at its lines as they are, not as a sync would write them."""
     from followup_md.app import plan_vault
     from followup_md.cached_read import probe_vault
 
     root, config, settings = _open(vault)
     probe = probe_vault(root, config, settings, today)
     _has_notes(root, probe)
-    return plan_vault(root, config, settings, probe, _progress(root, config, settings)).plan
+    return plan_vault(root, config, settings, probe, _progress(root, config, settings), as_written=False).plan
 
 
 def _progress(root: Path, config: Any, settings: Any) -> Callable[[Any], Any]:

@@ -201,6 +201,7 @@ def plan_read(
     paths: Iterable[str] = (),
     mapper: Mapper = serially,
     moved: Mapping[str, str] | None = None,
+    as_written: bool = True,
 ) -> SyncPlan:
     """Compute every step from files already read (the watcher keeps them).
     `ics` and `stats_md` are the calendar and Stats.md as read, when
@@ -208,7 +209,9 @@ def plan_read(
     files, ours or not (to suggest the folder a setting meant); `mapper` plans
     the notes the memo does not hold, and renders the Due.md lines it does not;
     `moved`: the notes moved since the last run (old path -> new, see
-    `cached_read.moved_notes`), for Due.md's ticks to follow them."""
+    `cached_read.moved_notes`), for Due.md's ticks to follow them.
+    `as_written`: a note's warnings about its block's lines are said of it as
+    the sync writes it (False: as it is, for a command that writes nothing)."""
     notes, problems, unreadable = _sorted_read(read)
     # Due.md: its ticks are input; a broken one is reported and not written.
     due_read = read_own(due, config.due_file)
@@ -225,7 +228,7 @@ def plan_read(
     problems += unused_settings(config, notes.values(), paths)
     lines: DueLineMemo = memo.lines if memo is not None else {}  # filled as notes are planned
     steps, waiting, noted, changes, held, said = _plan_notes(
-        read, notes, ticks, found, names, config, settings, today, memo, lines, mapper
+        read, notes, ticks, found, names, config, settings, today, memo, lines, mapper, as_written
     )
     problems += noted
 
@@ -393,6 +396,7 @@ def _plan_notes(
     memo: PlanMemo | None,
     lines: DueLineMemo,
     mapper: Mapper,
+    as_written: bool = True,
 ) -> tuple[
     list[Step],
     list[Waiting],
@@ -426,7 +430,11 @@ def _plan_notes(
         note = notes[path]
         note_steps, note_waiting, new, problem, checked = outcomes[path]
         problems += [
-            *(note.warnings if new is None else written_warnings(note, new, settings.syntax)),
+            *(
+                note.warnings
+                if new is None or not as_written
+                else written_warnings(note, new, settings.syntax)
+            ),
             *unresolved_links(note, names),
             *undated_log(note, config.key("date")),
             *checked,

@@ -1046,3 +1046,22 @@ def test_one_message_logged_twice_counts_for_each_person_either_log_links() -> N
     found = exchanges(notes, link_index(notes))
     assert [entry.day.isoformat() for entry in found["Acme.md"].entries] == ["2026-11-10"]
     assert [entry.day.isoformat() for entry in found["Jane.md"].entries] == ["2026-11-11"]
+
+
+@pytest.mark.parametrize("command", ["check", "due"])
+def test_a_command_that_writes_nothing_says_a_lost_tick_at_its_line_as_it_is(
+    make_vault: MakeVault, command: str
+) -> None:
+    """`check` and `due` write no note: a warning said at its line in the note
+    as a sync would write it (a step no longer asked for gone from above it)
+    sent the user's editor to the line above, the open one."""
+    root = make_vault({"Acme.md": APPLICATION})
+    sync(root)
+    line = next(line for line in read(root, "Acme.md").splitlines() if line.endswith("^fu-confirm"))
+    ticked = line.replace("- [ ]", "- [x]").replace(" ^fu-confirm", " ✅ 2026-11-19 ^fu-confirm")
+    edit(root, "Acme.md", (line, f"- [ ] Old step #followup 📅 2026-11-21 ^fu-gone\n{line}\n{ticked}"))
+    number = read(root, "Acme.md").splitlines().index(ticked) + 1
+    result = CliRunner().invoke(cli, [command, str(root), "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    said = f"Acme.md:{number}: warning: this ticked line repeats the step confirm of line {number - 1}, which"
+    assert said in result.stderr
