@@ -288,10 +288,9 @@ def test_user_text_that_ends_a_due_md_line_does_not_date_its_tick(make_vault: Ma
     assert "📅 2026-11-20 ✅ 2026-11-21 ^fu-manual-20261120" in read(root, "Cy.md")
 
 
-def test_a_due_md_dash_is_done_where_the_tasks_plugin_makes_it_a_done_status(make_vault: MakeVault) -> None:
-    # `[-]` in Due.md was always a cancel: the note's line became `[-] … ❌`,
-    # which this vault reads as done without a day, so the next sync (or one
-    # without the cache) added a ✅ and went on with the chain
+def _dash_done_vault(make_vault: MakeVault) -> tuple[Path, str]:
+    """A synced vault whose Tasks settings make `-` a done status, and Acme's
+    confirm line in its Due.md."""
     root = make_vault(
         {
             "Acme.md": APPLICATION,
@@ -301,11 +300,23 @@ def test_a_due_md_dash_is_done_where_the_tasks_plugin_makes_it_a_done_status(mak
         }
     )
     sync(root)
-    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
-    edit(root, "Due.md", (line, line.replace("- ", "- [-] ", 1)))
+    return root, next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
+
+
+@pytest.mark.parametrize(("added", "recorded"), [("", "2026-11-21"), (" ✅ 2026-11-19", "2026-11-19")])
+def test_a_due_md_dash_is_done_where_the_tasks_plugin_makes_it_a_done_status(
+    make_vault: MakeVault, added: str, recorded: str
+) -> None:
+    # `[-]` in Due.md was always a cancel: the note's line became `[-] … ❌`,
+    # which this vault reads as done without a day, so the next sync (or one
+    # without the cache) added a ✅ and went on with the chain; and the ✅ day
+    # the Tasks plugin ticks such a [-] with was read as a cancel's (❌), none,
+    # so the step was done on the sync's day
+    root, line = _dash_done_vault(make_vault)
+    edit(root, "Due.md", (line, line.replace("- ", "- [-] ", 1) + added))
     sync(root, "2026-11-21")
     after = read(root, "Acme.md")
-    assert "📅 2026-11-25 ✅ 2026-11-21 ^fu-confirm" in after
+    assert f"📅 2026-11-25 ✅ {recorded} ^fu-confirm" in after
     shutil.rmtree(root / ".followup-md")
     sync(root, "2026-11-22")
     assert read(root, "Acme.md") == after
@@ -375,28 +386,6 @@ def test_a_cancel_from_due_md_takes_no_logged_message(make_vault: MakeVault) -> 
     note = read(root, "Acme.md")
     assert "❌ 2026-11-21 ^fu-thank-you-20261116" in note
     assert "✅ 2026-11-21 ^fu-r20261116-check-in-1" in note
-
-
-def test_a_due_md_dash_done_by_the_tasks_plugin_keeps_its_day(make_vault: MakeVault) -> None:
-    # where - is a done status, the Tasks plugin ticks a [-] with a ✅ day: it
-    # was read as a cancel's (❌) day, none, so the step was done on the sync's day
-    root = make_vault(
-        {
-            "Acme.md": APPLICATION,
-            ".obsidian/plugins/obsidian-tasks-plugin/data.json": (
-                '{"statusSettings": {"customStatuses": [{"symbol": "-", "type": "DONE"}]}}'
-            ),
-        }
-    )
-    sync(root)
-    line = next(line for line in read(root, "Due.md").splitlines() if "^fu-confirm" in line)
-    edit(root, "Due.md", (line, line.replace("- ", "- [-] ", 1) + " ✅ 2026-11-19"))
-    sync(root, "2026-11-21")
-    after = read(root, "Acme.md")
-    assert "📅 2026-11-25 ✅ 2026-11-19 ^fu-confirm" in after
-    shutil.rmtree(root / ".followup-md")
-    sync(root, "2026-11-22")
-    assert read(root, "Acme.md") == after
 
 
 def test_due_has_plain_bullets_with_the_tasks_plugin(make_vault: MakeVault) -> None:
