@@ -391,7 +391,7 @@ def mailto(address: str, subject: str, body: str, cc: str = "") -> str:
 # An `email` written as a mail header or a link writes it: `Dana <dana@x>`,
 # `dana@x (work)`, `mailto:dana@x`; the address is the one group that matched.
 _WRAPPED_ADDRESS = re.compile(
-    r"[^<>]*<([^<>@\s]+@[^<>@\s]+)>|([^\s()@]+@[^\s()@]+)\s*\([^()]*\)|(?i:mailto:)([^@\s]+@[^@\s]+)"
+    r"[^<>]*<([^<>@\s]+@[^<>@\s]+)>|([^\s()@]+@[^\s()@]+)\s*\([^()]*\)|(?i:mailto:)([^@\s?]+@[^@\s?]+)(?:\?\S*)?"
 )
 
 

@@ -612,6 +612,7 @@ def test_an_email_written_as_mail_headers_write_it_is_linked_at_its_bare_address
     for value, to in (
         ("'Dana Ortiz <Dana@globex.example>'", "Dana@globex.example"),
         ("'mailto:dana@globex.example'", "dana@globex.example"),
+        ("'mailto:dana@globex.example?subject=hi'", "dana@globex.example"),  # was the To, query and all
         ("'dana@globex.example (work)'", "dana@globex.example"),
         ("dana@globex.example", "dana@globex.example"),
         ("'\"a,b\"@globex.example'", '"a,b"@globex.example'),
