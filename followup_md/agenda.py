@@ -48,8 +48,8 @@ class DueTick(NamedTuple):
     day a ✅ or ❌ on it gives (the Tasks plugin adds one as it ticks a line)."""
 
     number: int
-    status: TaskStatus = "done"
-    day: date | None = None
+    status: TaskStatus
+    day: date | None
 
 
 # A target holds no `[` (a wikilink's cannot) or `(` (a Markdown link's is

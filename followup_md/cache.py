@@ -21,9 +21,11 @@ parts, then each part pickled on its own (see `_dump`):
 
 Both are versioned and thrown away silently when stale, unreadable, from
 another version or not the very file written there (see `_STAMP`); deleting
-the folder changes no output. A file modified within a second of the save is
-never trusted to its stat (its next change could keep the same mtime and
-size). The folder carries its own `.gitignore`.
+the folder changes no output but one: a tick in Due.md for a note moved since
+the last run follows it only when the run record shows the move
+(`cached_read.moved_notes`); without it the tick waits, said as a problem.
+A file modified within a second of the save is never trusted to its stat
+(its next change could keep the same mtime and size). The folder carries its own `.gitignore`.
 """
 
 from __future__ import annotations
