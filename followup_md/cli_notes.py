@@ -89,8 +89,9 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path | None, today: 
     from followup_md.cache import first_time
     from followup_md.errors import UsageError
     from followup_md.layout import DRAFT_TEMPLATES
-    from followup_md.links import copy_email, link_index, recipient_email
+    from followup_md.links import copy_email, link_index, recipient_email, without_address
     from followup_md.links import mailto as mailto_url
+    from followup_md.phrasing import join_words
     from followup_md.placeholders import words_for
     from followup_md.vault import read_draft_templates
     from followup_md.wording import check_templates, draft_email, template_for
@@ -114,8 +115,12 @@ def draft(note: str, step: str | None, mailto: bool, vault: Path | None, today: 
         address = recipient_email(chosen, plan.notes, names)
         if not address:
             who = words_for(chosen, target, config.sender)["who"]
+            missing = without_address(chosen, plan.notes, names)  # of a panel: who has none
             raise UsageError(
-                f"no email address for {who}, to whom the {chosen.id} step is addressed; "
+                f"no email address for {join_words(missing)}, of {who} to whom the {chosen.id} step is "
+                f"addressed; add `email:` to their note{'s' if len(missing) > 1 else ''}"
+                if missing
+                else f"no email address for {who}, to whom the {chosen.id} step is addressed; "
                 "add `email:` to their note"
             )
         _say(mailto_url(address, subject, body, cc))

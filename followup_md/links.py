@@ -448,21 +448,34 @@ def _person_email(note: Note, notes: Mapping[str, Note], names: LinkIndex) -> st
     """The `email` of the note that an application's or interview's person links
     to: the one its texts greet (its `interviewer`, else its `contact`, never
     one that only repeats the company); a panel's, each, or None when one of
-    them has none."""
+    them has none (to the others alone, an email that greets them all)."""
+    linked = _linked_people(note, notes, names)
+    found = [address for _, address in linked if address is not None]
+    return ",".join(dict.fromkeys(found)) if linked and len(found) == len(linked) else None
+
+
+def _linked_people(note: Note, notes: Mapping[str, Note], names: LinkIndex) -> list[tuple[Link, str | None]]:
+    """The people an application's or interview's texts greet (`greeted_people`
+    of its `interviewer`, else its `contact`), each with the address of the
+    note their link leads to (None: no such note, or it has none)."""
     if note.type not in _LINKED_PERSON:
-        return None
-    for key in ("interviewer", "contact"):
-        people = greeted_people(note, key)
-        if people:
-            found = []
-            for person in people:
-                path = names.resolve(person.target, note.path)
-                address = _email_of(notes[path]) if path is not None and path != note.path else None
-                if address is None:
-                    return None  # to the others alone, an email that greets them all
-                found.append(address)
-            return ",".join(dict.fromkeys(found))
-    return None
+        return []
+    people = next(filter(None, (greeted_people(note, key) for key in ("interviewer", "contact"))), [])
+    linked = []
+    for person in people:
+        path = names.resolve(person.target, note.path)
+        linked.append((person, _email_of(notes[path]) if path is not None and path != note.path else None))
+    return linked
+
+
+def without_address(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> list[str]:
+    """Whom of the people a step writes to (`recipient_email`) no address is
+    known for, when it writes to a note's linked people (one, or a panel) and
+    not all of them have one; [] otherwise."""
+    if step.via or _email_of(notes[step.note]) is not None:
+        return []
+    linked = _linked_people(notes[step.note], notes, names)
+    return [person.text for person, address in linked if address is None] if len(linked) > 1 else []
 
 
 def greeted_people(note: Note, key: str) -> list[Link]:

@@ -154,6 +154,25 @@ def test_draft_prints_a_specific_email(example: Path) -> None:
     )
 
 
+def test_a_draft_for_a_panel_names_whoever_has_no_address(make_vault: MakeVault) -> None:
+    # the error named the whole panel ("no email address for Dana Ortiz and Sam
+    # Lee") when one of them had an address: the user looked in the wrong note
+    root = make_vault(
+        {
+            "Hooli.md": "---\ntype: interview\ncompany: Hooli\ninterview: 2026-11-19\n"
+            'interviewer: ["[[Dana Ortiz]]", "[[Sam Lee]]", "[[Ann Bo]]"]\n---\n',
+            "Dana Ortiz.md": "---\ntype: contact\nemail: dana@hooli.example\n---\n",
+            "Sam Lee.md": "---\ntype: contact\n---\n",
+        }
+    )
+    result = in_vault(root, "draft", "Hooli", "--mailto")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "followup-md: no email address for Sam Lee and Ann Bo, of Dana Ortiz, Sam Lee and Ann Bo "
+        "to whom the thank-you-20261119 step is addressed; add `email:` to their notes\n"
+    )
+
+
 def test_an_interviewer_linked_to_a_person_note_is_written_to_at_its_address(make_vault: MakeVault) -> None:
     # the interviewer's own note has the address (as `mail` matches it): the draft's
     # link and Due.md's used to have none, saying to add `email:` to a note that had it
