@@ -44,6 +44,18 @@ def test_values_are_read() -> None:
             '[me]\nnmae = "Ada"\n',
             "followup-md.toml:2: unknown setting me.nmae; valid: name, signature, emails",
         ),
+        (
+            'timezone = "UTC"\n\n[rule]\nconfirm_due = 5\n',
+            "followup-md.toml:3: unknown setting 'rule'; did you mean 'rules'?",
+        ),
+        (
+            "skip_weekend = true\n",
+            "followup-md.toml:1: unknown setting 'skip_weekend'; did you mean 'skip_weekends'?",
+        ),
+        (
+            "[rules]\nconfirm_du = 5\n",
+            "followup-md.toml:2: unknown setting rules.confirm_du; did you mean 'confirm_due'?",
+        ),
         ('[me]\nsignature = "Ada"\n', "followup-md.toml:2: me.signature must be a list of strings"),
         ("me = 1\n", "followup-md.toml:1: [me] must be a table"),
         (
