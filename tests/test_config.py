@@ -84,6 +84,13 @@ def test_values_are_read() -> None:
             "followup-md.toml:1: link_style must be one of: wikilink, markdown (got 'html')",
         ),
         ("skip_weekends = 1\n", "followup-md.toml:1: skip_weekends must be true or false"),
+        # not one tag: a word (no tag at all), or two words (a tag and a word)
+        ('tag = "followup"\n', "followup-md.toml:1: tag must be one tag like #followup (got 'followup')"),
+        (
+            '\ntag = "#follow up"\n',
+            "followup-md.toml:2: tag must be one tag like #followup (got '#follow up')",
+        ),
+        ('tag = "#2026"\n', "followup-md.toml:1: tag must be one tag like #followup (got '#2026')"),
         (
             '[types]\nApplied = "job"\n',
             "followup-md.toml:2: types.Applied must be contact, introduction, help, "
