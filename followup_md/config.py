@@ -74,7 +74,8 @@ class Config:
     rules: Mapping[str, int] = field(
         default_factory=lambda: {o.name: o.default for o in OPTIONS if o.section == "rules"}
     )
-    # The line of each `[section] name` in followup-md.toml ("section.name" -> line), for messages.
+    # The line of each `[section] name` in followup-md.toml ("section.name" -> line; ".name" at the
+    # top), for messages.
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
     mail: MailSettings = field(default_factory=MailSettings)
     # Our keys by the vault's key, casefolded (`ours_for`): asked for every key of every note.
@@ -133,7 +134,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         elif name == "me":
             values["sender"] = Sender(**_check_section("me", value, text, path))
         elif ("", name) in _BY_PLACE:
-            line = line_of(text, "", name)
+            line = lines[f".{name}"] = line_of(text, "", name)
             values[name] = check_value(_BY_PLACE[("", name)], value, (path, line))
         else:
             line = line_of(text, name, None) if isinstance(value, dict) else line_of(text, "", name)
