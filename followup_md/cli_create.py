@@ -43,6 +43,7 @@ def new(
     from followup_md.skeletons import note_text, parse_sets
     from followup_md.write import write_atomic
 
+    kind = kind.lower()  # any case, as a note's `type: Contact`
     root, config, settings = _open(vault)
     template = _vault_template(root, settings, kind)
     text = note_text(kind, name, parse_sets(sets), config, _today(today, vault), template)

@@ -74,7 +74,8 @@ class Config:
     rules: Mapping[str, int] = field(
         default_factory=lambda: {o.name: o.default for o in OPTIONS if o.section == "rules"}
     )
-    # The line of each `[section] name` in followup-md.toml ("section.name" -> line), for messages.
+    # The line of each `[section] name` in followup-md.toml ("section.name" -> line; ".name" at the
+    # top), for messages.
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
     mail: MailSettings = field(default_factory=MailSettings)
     # Our keys by the vault's key, casefolded (`ours_for`): asked for every key of every note.
@@ -133,14 +134,23 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> Config:
         elif name == "me":
             values["sender"] = Sender(**_check_section("me", value, text, path))
         elif ("", name) in _BY_PLACE:
-            line = line_of(text, "", name)
+            line = lines[f".{name}"] = line_of(text, "", name)
             values[name] = check_value(_BY_PLACE[("", name)], value, (path, line))
         else:
-            line = line_of(text, "", name)
-            raise ConfigError(f"unknown setting {name!r}; valid: {valid_names('')}", path, line)
+            line = line_of(text, name, None) if isinstance(value, dict) else line_of(text, "", name)
+            raise ConfigError(f"unknown setting {name!r}; {_remedy('', name)}", path, line)
     config = Config(rules=sections["rules"], mail=MailSettings(**sections["mail"]), lines=lines, **values)
     _check_paths(config, text, path)
     return config
+
+
+def _remedy(section: str, name: str) -> str:
+    """The setting of `[section]` that `name` is a slip for, else all of them."""
+    from difflib import get_close_matches
+
+    valid = valid_names(section)
+    meant = get_close_matches(name, valid.split(", "), n=1, cutoff=0.85)
+    return f"did you mean {meant[0]!r}?" if meant else f"valid: {valid}"
 
 
 def _load_toml(text: str, path: str) -> dict[str, Any]:
@@ -165,7 +175,7 @@ def _check_section(section: str, table: Any, text: str, path: str) -> dict[str, 
         option = _BY_PLACE.get((section, name))
         line = line_of(text, section, name)
         if option is None:
-            raise ConfigError(f"unknown setting {section}.{name}; valid: {valid_names(section)}", path, line)
+            raise ConfigError(f"unknown setting {section}.{name}; {_remedy(section, name)}", path, line)
         values[name] = check_value(option, value, (path, line))
     return values
 

@@ -112,6 +112,16 @@ def _zone(option: Option, value: Any, where: Where) -> Any:
     return value.strip()
 
 
+# One Obsidian tag: `#`, then no space (a space ends it) and not digits alone.
+_TAG = re.compile(r"#(?!\d+$)[^\s#]+")
+
+
+def _tag(option: Option, value: Any, where: Where) -> Any:
+    if not isinstance(value, str) or not _TAG.fullmatch(value.strip()):
+        raise ConfigError(f"{option.dotted} must be one tag like #followup (got {value!r})", *where)
+    return value.strip()
+
+
 def _choice(option: Option, value: Any, where: Where) -> Any:
     if value not in option.choices:
         choices = ", ".join(option.choices)
@@ -124,6 +134,7 @@ _CHECKS: Mapping[str, Callable[[Option, Any, Where], Any]] = {
     "interval": _interval,
     "zone": _zone,
     "choice": _choice,
+    "tag": _tag,
 }
 
 

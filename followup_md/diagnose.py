@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from followup_md.config import Config
-from followup_md.layout import CONFIG_FILE
+from followup_md.layout import CONFIG_FILE, matches_glob
 from followup_md.links import LinkIndex
 from followup_md.model import Note, Problem, Step
 
@@ -26,8 +26,10 @@ _WHAT = {
 
 def unused_settings(config: Config, notes: Iterable[Note], paths: Iterable[str] = ()) -> list[Problem]:
     """A warning for each `[keys]`, `[types]`, `[statuses]`, `[folders]`,
-    `[tags]` and `[directions]` entry of followup-md.toml that no note answers to (`paths`: other
-    files read, to suggest the folder meant)."""
+    `[tags]` and `[directions]` entry of followup-md.toml that no note answers to, and each
+    `include` glob that no file matches (`paths`: the vault's Markdown files, to match the globs
+    and suggest the folder meant)."""
+    paths = tuple(paths) if config.include else paths  # read once more for the globs
     used = set().union(*(note.uses for note in notes))
     folders: set[str] | None = None  # every folder of `paths`, made only if a folder entry is unused
     warnings = []
@@ -43,6 +45,10 @@ def unused_settings(config: Config, notes: Iterable[Note], paths: Iterable[str] 
                 if meant:
                     message += f"; did you mean {meant[0]!r}?"
             warnings.append(Problem(CONFIG_FILE, config.line(section, name), message, warning=True))
+    for pattern in config.include:  # one that matches nothing may leave every note out, unsaid
+        if not any(matches_glob(path, (pattern,)) for path in paths):
+            message = f"include {pattern!r}: no Markdown file of the vault matches it"
+            warnings.append(Problem(CONFIG_FILE, config.line("", "include"), message, warning=True))
     return warnings
 
 

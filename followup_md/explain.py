@@ -19,7 +19,7 @@ from typing import Any
 from followup_md.blocks import TASK_LINE, split_lines
 from followup_md.config import Config
 from followup_md.links import LinkIndex
-from followup_md.model import Exchange, Link, Moment, Note, Problem, Step, Waiting
+from followup_md.model import Exchange, Link, Moment, Note, Problem, Step, Waiting, printable
 from followup_md.rules import ENDED, merge_exchange, plan_note
 
 # Each rule: its name, the step ids it makes (by prefix), and the facts it needs.
@@ -292,7 +292,8 @@ def _not_fired(
 
 
 def explain_lines(report: Mapping[str, Any]) -> list[str]:
-    """The report as text for the terminal."""
+    """The report as text for the terminal, a line per line (control
+    characters in a value escaped)."""
     out = [f"{report['note']}: {report['type']} note for {report['name']}", "", "Facts read:"]
     for fact in report["facts"]:
         where = f"line {fact['line']}" if fact["line"] and fact["path"] == report["note"] else "-"
@@ -316,4 +317,4 @@ def explain_lines(report: Mapping[str, Any]) -> list[str]:
         out += ["", "Waiting:", *(f"  {reason}" for reason in report["waiting"])]
     if report["problems"]:
         out += ["", "Problems:", *(f"  {problem}" for problem in report["problems"])]
-    return out
+    return [printable(line) for line in out]  # a value's line break cannot start a line of its own

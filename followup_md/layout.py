@@ -3,6 +3,9 @@ ours or that we read for settings. Defined once; pure."""
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
+from pathlib import PurePosixPath
+
 CONFIG_FILE = "followup-md.toml"
 TASKS_PLUGIN = "obsidian-tasks-plugin"
 CACHE_DIR = ".followup-md"
@@ -19,3 +22,17 @@ SETTINGS_FILES = (  # what reading a note depends on besides the note: a change 
     f".obsidian/plugins/{TASKS_PLUGIN}/data.json",
     ".obsidian/plugins/templater-obsidian/data.json",
 )
+
+
+def matches_glob(rel: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a vault-relative path, or a folder above it, matches one of the
+    `include`/`exclude` globs."""
+    if not patterns:
+        return False
+    path = PurePosixPath(rel)
+    candidates = [rel, *(str(parent) for parent in path.parents if str(parent) != ".")]
+    return any(
+        fnmatchcase(candidate, pattern.strip("/")) or fnmatchcase(candidate + "/", pattern)
+        for pattern in patterns
+        for candidate in candidates
+    )

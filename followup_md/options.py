@@ -17,7 +17,7 @@ class Option:
 
     section: str
     name: str
-    # "int" (days), "count", "bool", "str" (not empty), "text", "path", "interval", "zone",
+    # "int" (days), "count", "bool", "str" (not empty), "tag", "text", "path", "interval", "zone",
     # "list", "choice", "map" (a whole section); each checked in `config_values`.
     kind: str
     default: Any
@@ -80,7 +80,7 @@ OPTIONS: tuple[Option, ...] = (
         "done, no answer after the last check-in) for notes without a `cadence`; empty: off.",
         seed="001",
     ),
-    Option("", "tag", "str", "#followup", "Tag added to every generated task."),
+    Option("", "tag", "tag", "#followup", "Tag added to every generated task."),
     Option("", "heading", "str", "## Follow-ups", "Heading written above a new managed block."),
     Option(
         "",

@@ -14,7 +14,7 @@ from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.facts import parse_link
 from followup_md.model import Problem
-from followup_md.schema import KEY_KINDS, TYPES
+from followup_md.schema import KEY_KINDS, TYPES, tag_names
 
 _HINT = re.compile(r"^([\"']?)([^\"':\n]+)\1[ \t]*:[ \t]*(.*?)[ \t]*\r?$", re.MULTILINE)
 
@@ -246,10 +246,9 @@ def _tag_type(tags: Any, config: Config, uses: set[tuple[str, str]]) -> str | No
     """The type the first tag of ours gives (every tag of ours counts as used)."""
     if not config.tags:
         return None  # no tag rules (most vaults)
-    names = [
-        name.lstrip("#") for name in (tags if isinstance(tags, list) else [tags]) if isinstance(name, str)
-    ]
-    kinds = [(name, config.tags[name]) for name in names if name in config.tags]
+    rules = {name.lstrip("#").casefold(): name for name in config.tags}
+    names = [rules[name] for name in tag_names(tags) if name in rules]
+    kinds = [(name, config.tags[name]) for name in names]
     uses |= {("tags", name) for name, _ in kinds}
     return kinds[0][1] if kinds else None
 

@@ -15,7 +15,7 @@ from typing import Any
 from followup_md.config import Config
 from followup_md.model import Note, Step
 from followup_md.planner import Planner, add_interval
-from followup_md.schema import parse_duration
+from followup_md.schema import parse_duration, tag_names
 
 _RECURRING = re.compile(r"^keep-in-touch(?:-(\d+))?$")
 MAX_ROUNDS = 1000  # reminders one sync follows: each a log note answered (a vault has far fewer)
@@ -114,9 +114,10 @@ def default_cadence(note: Note, config: Config) -> tuple[int, str] | None:
     table = config.cadence
     if not table:
         return None
-    for tag in note.facts.get("tags", ()):
-        if f"#{tag.lstrip('#')}" in table:
-            return parse_duration(table[f"#{tag.lstrip('#')}"])
+    tagged = {name[1:].casefold(): name for name in table if name.startswith("#")}
+    for tag in tag_names(note.facts.get("tags", ())):
+        if tag in tagged:
+            return parse_duration(table[tagged[tag]])
     folders = [name for name in table if name.endswith("/") and note.path.startswith(name.lstrip("/"))]
     if folders:
         return parse_duration(table[max(folders, key=len)])

@@ -46,6 +46,22 @@ def too_long(interval: tuple[int, str]) -> bool:
 
 LONGEST = f"{MAX_DAYS // 365} years"
 
+_TAG_SEPARATORS = re.compile(r"[,\s]+")
+
+
+def tag_names(value: Any) -> list[str]:
+    """The tags a `tags` value holds, as Obsidian reads them: a list, or a text
+    holding several (`job, mentor`, `job mentor`: a tag has no comma or space),
+    each without its `#` and casefolded (Obsidian's tags ignore case)."""
+    items = value if isinstance(value, list | tuple) else [value]
+    texts = (item for item in items if isinstance(item, str))
+    return [
+        name.lstrip("#").casefold()
+        for text in texts
+        for name in _TAG_SEPARATORS.split(text)
+        if name.lstrip("#")
+    ]
+
 
 # Every front-matter key the tool reads, with the kind of value it holds; each
 # key can be renamed in [keys].

@@ -142,7 +142,11 @@ def note_text(
     """A new note of `kind`: the vault's template if it has one, else ours, with
     the triggering date set to today unless `sets` gives it."""
     if kind not in TYPES:
-        raise UsageError(f"unknown type {kind!r}; one of: {', '.join(TYPES)}")
+        from difflib import get_close_matches
+
+        meant = get_close_matches(kind, TYPES, n=1, cutoff=0.8)
+        hint = f"did you mean {meant[0]!r}?" if meant else f"one of: {', '.join(TYPES)}"
+        raise UsageError(f"unknown type {kind!r}; {hint}")
     text = fill_template(template, name, today) if template is not None else ""
     sets = [(key, _dated(key, value, config, today)) for key, value in sets]
     given = dict(sets)

@@ -7,8 +7,7 @@ import json
 import os
 from collections.abc import Iterator
 from datetime import date, datetime
-from fnmatch import fnmatchcase
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from followup_md.config import Config, parse_config, stays_inside
@@ -20,6 +19,7 @@ from followup_md.layout import (
     OLD_DRAFT_TEMPLATES,
     TASKS_PLUGIN,
     TEMP_SUFFIX,
+    matches_glob,
 )
 from followup_md.model import Mapper, Stat, TaskSyntax, VaultSettings, serially
 from followup_md.safe_read import SETTINGS_LIMIT, inside_path, read_inside, read_regular
@@ -129,21 +129,9 @@ def find_vault(start: Path) -> Path:
     return start
 
 
-def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
-    if not patterns:
-        return False
-    path = PurePosixPath(rel)
-    candidates = [rel, *(str(parent) for parent in path.parents if str(parent) != ".")]
-    return any(
-        fnmatchcase(candidate, pattern.strip("/")) or fnmatchcase(candidate + "/", pattern)
-        for pattern in patterns
-        for candidate in candidates
-    )
-
-
 def _skipped_folder(rel: str, config: Config, settings: VaultSettings) -> bool:
     name = rel.rsplit("/", 1)[-1]
-    return name.startswith(".") or rel in settings.template_folders or _matches(rel, config.exclude)
+    return name.startswith(".") or rel in settings.template_folders or matches_glob(rel, config.exclude)
 
 
 def _note_file(rel: str, config: Config) -> bool:
@@ -151,8 +139,8 @@ def _note_file(rel: str, config: Config) -> bool:
     return (
         rel.endswith(".md")
         and rel not in config.own_files
-        and not _matches(rel, config.exclude)
-        and (not config.include or _matches(rel, config.include))
+        and not matches_glob(rel, config.exclude)
+        and (not config.include or matches_glob(rel, config.include))
     )
 
 

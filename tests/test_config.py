@@ -44,6 +44,18 @@ def test_values_are_read() -> None:
             '[me]\nnmae = "Ada"\n',
             "followup-md.toml:2: unknown setting me.nmae; valid: name, signature, emails",
         ),
+        (
+            'timezone = "UTC"\n\n[rule]\nconfirm_due = 5\n',
+            "followup-md.toml:3: unknown setting 'rule'; did you mean 'rules'?",
+        ),
+        (
+            "skip_weekend = true\n",
+            "followup-md.toml:1: unknown setting 'skip_weekend'; did you mean 'skip_weekends'?",
+        ),
+        (
+            "[rules]\nconfirm_du = 5\n",
+            "followup-md.toml:2: unknown setting rules.confirm_du; did you mean 'confirm_due'?",
+        ),
         ('[me]\nsignature = "Ada"\n', "followup-md.toml:2: me.signature must be a list of strings"),
         ("me = 1\n", "followup-md.toml:1: [me] must be a table"),
         (
@@ -72,6 +84,13 @@ def test_values_are_read() -> None:
             "followup-md.toml:1: link_style must be one of: wikilink, markdown (got 'html')",
         ),
         ("skip_weekends = 1\n", "followup-md.toml:1: skip_weekends must be true or false"),
+        # not one tag: a word (no tag at all), or two words (a tag and a word)
+        ('tag = "followup"\n', "followup-md.toml:1: tag must be one tag like #followup (got 'followup')"),
+        (
+            '\ntag = "#follow up"\n',
+            "followup-md.toml:2: tag must be one tag like #followup (got '#follow up')",
+        ),
+        ('tag = "#2026"\n', "followup-md.toml:1: tag must be one tag like #followup (got '#2026')"),
         (
             '[types]\nApplied = "job"\n',
             "followup-md.toml:2: types.Applied must be contact, introduction, help, "

@@ -94,6 +94,22 @@ def test_settings_that_match_nothing_are_warnings_with_their_line(make_vault: Ma
     assert "- `followup-md.toml:5`: warning: \\[types\\] 'Lead': no follow-up note has the type 'Lead'" in due
 
 
+def test_an_include_that_matches_no_file_is_a_warning(make_vault: MakeVault) -> None:
+    # `include = ["People/**"]` in a vault whose folder is `people`: every
+    # note was left out and check said "0 follow-up notes checked, no problems"
+    root = make_vault(
+        {
+            "followup-md.toml": 'timezone = "UTC"\ninclude = ["People/**", "people/**"]\n',
+            "people/Ann.md": "---\ntype: contact\nmet: 2026-11-19\n---\n",
+        }
+    )
+    code, out, err = run("check", root, *DAY)
+    assert (
+        err == "followup-md.toml:2: warning: include 'People/**': no Markdown file of the vault matches it\n"
+    )
+    assert (code, out) == (0, "followup-md: 1 follow-up note checked, no problems, 1 warning\n")
+
+
 def test_settings_in_use_are_silent() -> None:
     config = parse_config(CONFIG)
     notes = [

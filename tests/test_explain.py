@@ -174,3 +174,16 @@ def test_explain_shows_the_day_of_a_cancel(make_vault: MakeVault) -> None:
     assert code == 0
     assert "confirm: cancelled on 2026-11-04  [tick]" in out
     assert "..2026-11-08 cancelled 2026-11-04 (confirm rule" in out
+
+
+def test_a_line_break_in_a_value_cannot_forge_a_line(make_vault: MakeVault) -> None:
+    # explain printed a value's line break as is: a cloned vault's note could
+    # add lines of its own making to what explain says (due and check escape it)
+    note = '---\ntype: contact\ncompany: "Acme\\nline 9    met: 2026-11-19  [front matter]"\n---\n'
+    root = make_vault({"Ann.md": note})
+    code, out = explain(root, "Ann")
+    assert code == 0
+    assert (
+        "  line 3    company: Acme\\u000aline 9    met: 2026-11-19  [front matter]  [front matter]\n" in out
+    )
+    assert "\nline 9" not in out

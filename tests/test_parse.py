@@ -302,6 +302,17 @@ def test_folder_and_tag_map_to_types() -> None:
     assert untagged is None
 
 
+@pytest.mark.parametrize(
+    "tags",
+    ["job/lead", "'#job/lead'", "Job/Lead", "[other, '#JOB/lead']", "other, job/lead", "other job/lead"],
+)
+def test_a_tag_rule_reads_tags_as_obsidian_does(tags: str) -> None:
+    """Obsidian's tags ignore case, and a text value holds several, split at
+    commas and spaces: each form is the tag the `[tags]` rule names."""
+    config = Config(tags={"job/lead": "contact"})
+    assert note_from(f"tags: {tags}\n", path="Ann.md", config=config).type == "contact"
+
+
 def test_direction_values_map_through_config() -> None:
     """A vault's own pick-list (`Exchanged`, `Outgoing`) maps onto ours."""
     config = Config(directions={"Exchanged": "exchanged", "Outgoing": "sent"})

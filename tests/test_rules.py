@@ -486,6 +486,14 @@ RULES = [
         config=Config(cadence={"contact": "1m", "#mentor": "1w"}),
     ),
     Rule(
+        "001",
+        "a tag counts as Obsidian reads it: in any case, in a comma-separated text",
+        "type: contact\nlast_contact: 2026-11-01\ntags: 'job, #Mentor'\n",
+        D,
+        {"keep-in-touch": ("2026-11-08", "2026-11-08")},
+        config=Config(cadence={"contact": "1m", "#mentor": "1w"}),
+    ),
+    Rule(
         "002",
         "a meeting logged as `exchanged` is the follow-up and their answer",
         "type: contact\nmet: 2026-11-18\n",

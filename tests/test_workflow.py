@@ -60,6 +60,24 @@ def test_new_writes_the_right_front_matter_where_config_says(make_vault: MakeVau
     assert in_vault(root, "new", "person", "X").exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("kind", "written", "said"),
+    [
+        ("Contact", "type: contact\n", ""),  # any case, as `type: Contact` in a note
+        ("contacts", None, "followup-md: unknown type 'contacts'; did you mean 'contact'?\n"),
+        ("interveiw", None, "followup-md: unknown type 'interveiw'; did you mean 'interview'?\n"),
+    ],
+)
+def test_new_takes_a_type_in_any_case_and_names_a_misspelt_one(
+    make_vault: MakeVault, kind: str, written: str | None, said: str
+) -> None:
+    root = make_vault({"followup-md.toml": ""})
+    result = in_vault(root, "new", kind, "Kim")
+    assert (result.exit_code, result.stderr) == ((0, said) if written else (2, said))
+    assert (root / "Kim.md").exists() == bool(written)
+    assert not written or (root / "Kim.md").read_text().startswith(f"---\n{written}")
+
+
 def test_new_says_a_near_miss_key_it_was_given(make_vault: MakeVault) -> None:
     # `--set intervewer=Dana` was written without a word, leaving `interviewer:` empty
     root = make_vault({"followup-md.toml": ""})
