@@ -21,6 +21,7 @@ from followup_md.model import Note, NoteFile, Problem, ReadFile, TaskSyntax, sha
 from followup_md.recognition import (
     folder_type,
     key_warnings,
+    mistyped,
     note_type,
     our_keys,
     surely_not_ours,
@@ -101,7 +102,7 @@ def read_note(
         keys = our_keys(front.raw, front.lines, config, path)
         kind, uses = note_type(front.raw, keys, front.lines, path, config, folder)
         if kind is None:
-            return None
+            return mistyped(front.raw, keys, front.lines, config, path)
         if front.conflict is not None:
             return _conflict_problem(path, text, front.conflict)
         return _assemble(path, data, front, keys, kind, uses, config, syntax, tz)

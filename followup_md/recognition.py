@@ -128,8 +128,10 @@ def surely_not_ours(data: bytes, config: Config) -> bool:
         return False
     key = config.key("type")
     spelled = _folded(key.encode())
-    if folded.count(spelled) != 1:
-        return folded.count(spelled) == 0  # absent: not ours; twice: let YAML see which
+    if folded.count(spelled) != 1:  # twice: let YAML see which
+        # absent: not ours, unless a type of ours is named (a key one edit from
+        # `type` may hold it: `mistyped`)
+        return folded.count(spelled) == 0 and not any(word in folded for word in _type_names(config))
     first = _FIRST_CONTENT.match(front)
     if first is None or not _NEXT_KEY.match(first.group(1)):
         return False  # not a block mapping at the top (a flow `{type: contact}`, indented keys)
@@ -142,6 +144,14 @@ def surely_not_ours(data: bytes, config: Config) -> bool:
     except UnicodeDecodeError:
         return False
     return map_type(value, config) is None and value not in config.types and near_miss(value) is None
+
+
+_TYPE_NAMES = tuple(kind.encode() for kind in TYPES)
+
+
+def _type_names(config: Config) -> tuple[bytes, ...]:
+    """Our types and the vault's words for them, as `_folded` writes them."""
+    return (*_TYPE_NAMES, *(_folded(word.encode()) for word in config.types)) if config.types else _TYPE_NAMES
 
 
 def _type_words(value: str) -> list[str]:
@@ -265,7 +275,7 @@ def key_warnings(
     known = sorted({config.key(ours) for ours in KEY_KINDS})
     warnings = []
     for theirs in unknown:
-        if guess := nearest(theirs, known):
+        if guess := nearest(theirs, known) or _short_slip(theirs, raw[theirs], config):
             warnings.append(
                 Problem(
                     path,
@@ -275,3 +285,65 @@ def key_warnings(
                 )
             )
     return tuple(warnings)
+
+
+def mistyped(
+    raw: Mapping[str, Any], keys: Mapping[str, str], lines: Mapping[str, int], config: Config, path: str
+) -> Problem | None:
+    """A note without a `type` whose key one edit from it holds one of ours
+    (`typ: interview`): it meant to be a follow-up note, and is not one until
+    the key is mended (said as a problem, at the key's line)."""
+    if "type" in keys:
+        return None
+    for theirs, value in raw.items():
+        if _short_slip(theirs, value, config, ("type",)):
+            return Problem(
+                path,
+                lines[theirs],
+                f"{theirs!r} is not a key followup-md reads; did you mean {config.key('type')!r}? "
+                "Without it this note is no follow-up note",
+            )
+    return None
+
+
+# Keys of ours whose values tell a slip of them from a word of the user's own
+# (`_slip` leaves keys under five letters: one edit of `met` or `with` is some
+# other word): a date, a wikilink, or one of our types.
+_TELLING = tuple(key for key, kind in KEY_KINDS.items() if kind in ("date", "link", "links", "people"))
+_ISO_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]|$)")
+
+
+def _short_slip(
+    theirs: str, value: Any, config: Config, among: Iterable[str] = ("type", *_TELLING)
+) -> str | None:
+    """The key of ours (among `among`, as the vault spells it, under five
+    letters) that `theirs` is one edit from (a letter left out, added, wrong
+    or swapped), when `value` is one that key holds: a date for a date key
+    (`mett: 2026-11-12`), a wikilink for a link key (`wiht: "[[Dana]]"`),
+    one of our types for `type` (`typ: interview`)."""
+    slipped = _SEPARATORS.sub("", theirs.casefold())
+    if not 2 <= len(slipped) <= 5:
+        return None
+    for ours in among:
+        key = config.key(ours)
+        folded = _SEPARATORS.sub("", key.casefold())
+        if (
+            len(folded) < 5
+            and folded != slipped
+            and _damerau(slipped, folded) == 1
+            and _holds(ours, value, config)
+        ):
+            return key
+    return None
+
+
+def _holds(ours: str, value: Any, config: Config) -> bool:
+    """Whether `value` is one our key `ours` holds (for `_short_slip`)."""
+    items = value if isinstance(value, list) else [value]
+    if ours == "type":
+        return any(map_type(_unquoted_link(item), config) for item in items)
+    if KEY_KINDS[ours] == "date":
+        return isinstance(value, str) and _ISO_DAY.match(value) is not None
+    return bool(items) and all(
+        isinstance(item, list) or (isinstance(item, str) and item.startswith("[[")) for item in items
+    )

@@ -12,7 +12,7 @@ from followup_md.config import Config
 from followup_md.errors import NoteError
 from followup_md.model import Note, Problem, TaskSyntax
 from followup_md.parse import decode_note, read_note, split_front_matter
-from followup_md.recognition import note_type, our_keys, surely_not_ours
+from followup_md.recognition import mistyped, note_type, our_keys, surely_not_ours
 from followup_md.yamlcore import load_mapping
 
 from .helpers import UTC_ZONE, note_from, problem_from
@@ -23,7 +23,23 @@ CONFIGS = {
     "stage": Config(keys={"type": "Stage", "status": "Stage"}, types={"Applied": "application"}),
     "tags": Config(tags={"job/lead": "contact"}),
 }
-KEYS = ["type", "Type", "TYPE", "categories", "Stage", "stage", "tags", "subtype", "met", "title", "ſtage"]
+KEYS = [
+    "type",
+    "Type",
+    "TYPE",
+    "categories",
+    "Stage",
+    "stage",
+    "tags",
+    "subtype",
+    "met",
+    "title",
+    "ſtage",
+    "typ",
+    "Tpye",
+    "types",
+    "stag",
+]
 VALUES = [
     "contact",
     "Contact",
@@ -134,9 +150,11 @@ def _slow_verdict(data: bytes, config: Config) -> str | None:
     except NoteError:
         return "unreadable"
     try:
-        return note_type(raw, our_keys(raw, lines, config, "n.md"), lines, "n.md", config)[0]
+        keys = our_keys(raw, lines, config, "n.md")
+        kind = note_type(raw, keys, lines, "n.md", config)[0]
     except NoteError:
         return "problem"
+    return kind or ("problem" if mistyped(raw, keys, lines, config, "n.md") else None)
 
 
 @settings(max_examples=400, deadline=None)
@@ -224,6 +242,76 @@ def test_a_near_miss_key_is_a_warning_with_its_line(key: str, guess: str) -> Non
     assert [str(w) for w in note.warnings] == [
         f"note.md:4: warning: {key!r} is not a key followup-md reads; did you mean {guess!r}?"
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "guess"),
+    [
+        ("mett: 2026-11-12", "met"),
+        ("Mte: 2026-11-12", "met"),
+        ("nxet: 2026-11-30", "next"),
+        ("dat: 2026-11-12", "date"),
+        ('wiht: "[[Dana Ortiz]]"', "with"),
+        ("wiht: [[Dana Ortiz]]", "with"),
+        ("wth: ['[[Dana]]', '[[Sam]]']", "with"),
+        ("typ: interview", "type"),
+    ],
+)
+def test_a_slip_of_a_short_key_is_a_warning_when_its_value_is_that_keys(line: str, guess: str) -> None:
+    """A key of ours under five letters is one edit from many words (`_slip`
+    leaves them), so `mett: 2026-11-12` was read as the user's own key without
+    a word: a slip is said when the value is one that key holds."""
+    key = line.split(":")[0]
+    note = note_from(f"type: interview\nrole: Analyst\n{line}\n")
+    assert [str(w) for w in note.warnings] == [
+        f"note.md:4: warning: {key!r} is not a key followup-md reads; did you mean {guess!r}?"
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "mate: Sam",
+        "data: [1, 2]",
+        "rule: strict",
+        "nest: 2",
+        "wish: a raise",
+        "tape: 2026",
+        "typo: book",
+        "ty: 3",
+    ],
+)
+def test_a_short_keys_neighbour_with_another_kind_of_value_stays_silent(line: str) -> None:
+    assert note_from(f"type: contact\n{line}\n").warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "key"),
+    [
+        ("typ: interview\ncompany: Acme\n", 2, "typ"),
+        ("company: Acme\nTpye: Application\n", 3, "Tpye"),
+        ("types: contact\nmet: 2026-11-18\n", 2, "types"),
+        ("tyep: [contact]\n", 2, "tyep"),
+    ],
+)
+def test_a_misspelt_type_key_with_a_type_of_ours_is_a_problem(front: str, line: int, key: str) -> None:
+    """`typ: interview` made a note that silently never took part: without a
+    `type`, the note is no follow-up note, and no other key was looked at."""
+    problem = problem_from(f"---\n{front}---\n".encode())
+    assert str(problem) == (
+        f"note.md:{line}: {key!r} is not a key followup-md reads; did you mean 'type'? "
+        "Without it this note is no follow-up note"
+    )
+
+
+@pytest.mark.parametrize(
+    "front", ["Typ: Buch\n", "typ: interveiw\n", "types: [book, film]\n", "tip: contact\n"]
+)
+def test_a_type_keys_neighbour_without_a_type_of_ours_is_not_ours(front: str) -> None:
+    """Another word (`Typ: Buch`, a German user's own key) says nothing; nor
+    does a slip of both the key and the type (`typ: interveiw`), which only
+    YAML could tell, for every note of a vault."""
+    assert read_note("n.md", f"---\n{front}---\n".encode(), Config(), TaskSyntax()) is None
 
 
 @pytest.mark.parametrize(
