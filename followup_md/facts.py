@@ -79,8 +79,9 @@ def _shown(value: Any) -> str:
 
 
 def _moment(value: Any) -> date | datetime | None:
-    """A date or date-time from YAML's value or an ISO string; None if it is
-    neither; ValueError if it names no real day."""
+    """A date or date-time from YAML's value, an ISO string or a link to a
+    daily note (`_linked_day`); None if it is none of them; ValueError if it
+    names no real day."""
     if isinstance(value, date):
         return value
     text = value.strip() if isinstance(value, str) else ""
@@ -90,13 +91,24 @@ def _moment(value: Any) -> date | datetime | None:
         return date(int(year), int(month), int(day))
     found = _DATETIME.match(text)
     if not found:
-        return None
+        return _linked_day(value)
     *parts, offset = found.groups()
     numbers = [int(part) if part else 0 for part in parts]
     moment = datetime.fromisoformat("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}".format(*numbers))
     if offset:
         moment = datetime.fromisoformat(moment.isoformat() + ("+00:00" if offset == "Z" else offset))
     return moment
+
+
+def _linked_day(value: Any) -> date | None:
+    """The day a link to a daily note names (`[[2026-11-18]]`, quoted or not,
+    `[[Daily/2026-11-18|Wed]]`), as Obsidian users write a date; None for
+    any other value. ValueError if it names no real day."""
+    link = parse_link(value) if isinstance(value, str | list) else None
+    if link is None or link.target == value:  # a plain text is no link
+        return None
+    found = _DATE.match(link.target.rsplit("/", 1)[-1])
+    return date(*map(int, found.groups())) if found else None
 
 
 def _offset(value: str) -> bool:
@@ -189,7 +201,7 @@ def coerce_facts(
 
 
 def _moments(value: Any, key: str, path: str, line: int, tz: tzinfo | None) -> tuple[Moment, ...]:
-    rounds = value if isinstance(value, list) else [value]
+    rounds = value if isinstance(value, list) and parse_link(value) is None else [value]  # [[2026-11-18]]
     moments = [parse_moment(v, key, path, line, tz) for v in rounds if v not in ("", None)]
     return tuple(sorted(moments, key=lambda m: m.day))
 

@@ -176,11 +176,36 @@ def test_dates_and_date_times_become_local_days(value: object, day: date, next_d
     assert parse_moment(value, "interview", "n.md", 2, NEW_YORK) == Moment(day, next_day)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"[[2026-11-18]]"',
+        "[[2026-11-18]]",
+        '"[[Daily/2026-11-18|Wed 18]]"',
+        "'[[2026-11-18#Lunch]]'",
+        "[[2026-11-18|Wed]]",
+    ],
+)
+def test_a_date_linked_to_its_daily_note_is_that_day(value: str) -> None:
+    """Obsidian users link a date to its daily note (`met: "[[2026-11-18]]"`):
+    it was "expected a date", and the note had no step from it."""
+    note = note_from(f"type: contact\nmet: {value}\ninterview: {value}\n")
+    assert note.facts["met"] == date(2026, 11, 18)
+
+
 BAD = [
     (b"---\ntype: contact\nmet: 2026-13-45\n---\n", "note.md:3: met: 2026-13-45 is not a real date"),
     (
         b"---\ntype: contact\nmet: soon\n---\n",
         "note.md:3: met: expected a date like 2026-11-20 or 2026-11-20T14:30, got 'soon'",
+    ),
+    (
+        b"---\ntype: contact\nmet: '[[Coffee with Dana]]'\n---\n",
+        "note.md:3: met: expected a date like 2026-11-20 or 2026-11-20T14:30, got '[[Coffee with Dana]]'",
+    ),
+    (
+        b"---\ntype: contact\nmet: '[[2026-02-30]]'\n---\n",
+        "note.md:3: met: [[2026-02-30]] is not a real date",
     ),
     (
         b"---\ntype: contact\ncompany: [A, B]\n---\n",
