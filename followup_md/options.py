@@ -80,7 +80,14 @@ OPTIONS: tuple[Option, ...] = (
         "done, no answer after the last check-in) for notes without a `cadence`; empty: off.",
         seed="001",
     ),
-    Option("", "tag", "tag", "#followup", "Tag added to every generated task."),
+    Option(
+        "",
+        "tag",
+        "tag",
+        "#followup",
+        "Tag added to every generated task. Changed later, the old tag stays on the lines already "
+        "written, as a tag of yours (the tool cannot tell it from one): replace it across the vault.",
+    ),
     Option("", "heading", "str", "## Follow-ups", "Heading written above a new managed block."),
     Option(
         "",
