@@ -100,7 +100,31 @@ def _check_new_note(root: Path, rel: str, text: str, config: Any, settings: Any)
         raise UsageError(f"{read.message}; nothing written")
     if (root / rel).exists():
         raise UsageError(f"{rel} already exists; followup-md never overwrites a note")
+    twin = _same_name(root, rel)
+    if twin is not None:  # one file where case is ignored (macOS, Windows); links to it ambiguous
+        raise UsageError(
+            f"{twin} exists, the same name in another case: one file where case is ignored "
+            "(macOS, Windows), and a link to either is ambiguous; nothing written"
+        )
     return list(read.warnings) if read is not None else []
+
+
+def _same_name(root: Path, rel: str) -> str | None:
+    """A file beside `rel` whose name is its name in another case or Unicode
+    form (vault-relative), if there is one."""
+    import unicodedata
+
+    folder, _, name = rel.rpartition("/")
+
+    def key(text: str) -> str:
+        return unicodedata.normalize("NFC", text).casefold()
+
+    try:
+        entries = os.listdir(root / folder if folder else root)
+    except OSError:
+        return None  # no folder yet: it is made with the note
+    found = sorted(entry for entry in entries if entry != name and key(entry) == key(name))
+    return f"{folder}/{found[0]}" if folder and found else found[0] if found else None
 
 
 def _name_max(root: Path) -> int:

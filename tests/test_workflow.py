@@ -57,6 +57,16 @@ def test_new_writes_the_right_front_matter_where_config_says(make_vault: MakeVau
     again = in_vault(root, "new", "contact", "Jane Doe")
     assert again.exit_code == 2
     assert "already exists; followup-md never overwrites a note" in again.stderr
+    # in another case (or Unicode form) it is the same file where the file system
+    # ignores case (macOS, Windows), and a link to either one is ambiguous
+    for other in ("jane doe", "JANE DOE"):
+        twin = in_vault(root, "new", "contact", other)
+        assert twin.exit_code == 2
+        assert twin.stderr == (
+            "followup-md: People/Jane Doe.md exists, the same name in another case: one file where "
+            "case is ignored (macOS, Windows), and a link to either is ambiguous; nothing written\n"
+        )
+    assert sorted(path.name for path in (root / "People").iterdir()) == ["Jane Doe.md"]
     assert in_vault(root, "new", "person", "X").exit_code == 2
 
 
