@@ -147,6 +147,9 @@ def note_text(
         meant = get_close_matches(kind, TYPES, n=1, cutoff=0.8)
         hint = f"did you mean {meant[0]!r}?" if meant else f"one of: {', '.join(TYPES)}"
         raise UsageError(f"unknown type {kind!r}; {hint}")
+    typed = [key for key, _ in sets if "type" in config.ours_for(key)]
+    if typed:  # else a note of one type with another's fields and date
+        raise UsageError(f"--set {typed[0]}=…: the type is the first argument ({kind}); nothing written")
     text = fill_template(template, name, today) if template is not None else ""
     sets = [(key, _dated(key, value, config, today)) for key, value in sets]
     given = dict(sets)

@@ -67,6 +67,13 @@ def test_new_writes_the_right_front_matter_where_config_says(make_vault: MakeVau
             "case is ignored (macOS, Windows), and a link to either is ambiguous; nothing written\n"
         )
     assert sorted(path.name for path in (root / "People").iterdir()) == ["Jane Doe.md"]
+    # a type set as a value made a note of another type, with a contact's fields and date
+    typed = in_vault(root, "new", "contact", "Kim", "--set", "Type=interview")
+    assert typed.exit_code == 2
+    assert (
+        typed.stderr
+        == "followup-md: --set Type=…: the type is the first argument (contact); nothing written\n"
+    )
     assert in_vault(root, "new", "person", "X").exit_code == 2
 
 
