@@ -173,6 +173,11 @@ def init(vault: Path | None) -> None:
         wrote.append(rel)
     for rel in wrote:
         _say(f"wrote {rel}")
+    if not settings.template_folders:
+        _say(
+            "followup-md: no note templates written: the vault has no template folder (Obsidian's "
+            "Templates or Templater settings); `followup-md new` writes notes without one"
+        )
     click.echo(
         'Next: create a note (`followup-md new contact "Jane Doe"`), then run '
         "`followup-md sync` (or leave `followup-md watch` running) and open Due.md."

@@ -350,7 +350,14 @@ def test_init_writes_config_and_templates_once(make_vault: MakeVault) -> None:
 def test_init_writes_the_machines_time_zone(make_vault: MakeVault, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "America/Los_Angeles")
     root = make_vault({})
-    assert invoke(root, "init", str(root)).exit_code == 0
+    result = invoke(root, "init", str(root))
+    assert result.exit_code == 0
+    # no template folder: none written, and said (it wrote them without a word elsewhere)
+    assert result.stdout.splitlines()[:2] == [
+        "wrote followup-md.toml",
+        "followup-md: no note templates written: the vault has no template folder (Obsidian's "
+        "Templates or Templater settings); `followup-md new` writes notes without one",
+    ]
     config = (root / "followup-md.toml").read_text()
     assert '\ntimezone = "America/Los_Angeles"\n' in config
     assert parse_config(config).timezone == "America/Los_Angeles"
