@@ -22,6 +22,7 @@ CONFIGS = {
     "categories": Config(keys={"type": "categories"}, types={"[[People]]": "contact"}),
     "stage": Config(keys={"type": "Stage", "status": "Stage"}, types={"Applied": "application"}),
     "tags": Config(tags={"job/lead": "contact"}),
+    "hash-tags": Config(tags={"#job/lead": "contact"}),  # a rule written as `[cadence]` writes tags
 }
 KEYS = [
     "type",
@@ -163,6 +164,7 @@ def _slow_verdict(data: bytes, config: Config) -> str | None:
 @example(b"---\n{type: contact, met: 2026-11-20}\n---\n", "default")
 @example(b"---\n{a: 1,\ntype: con\ntact}\n---\n", "default")
 @example(b"---\n\xef\xbb\xbf---\ntype: contact\n---\n", "default")
+@example(b"---\ntags: job/lead\n---\n", "hash-tags")
 def test_the_fast_path_only_skips_what_yaml_skips(data: bytes, config_name: str) -> None:
     config = CONFIGS[config_name]
     if surely_not_ours(data, config):
