@@ -124,8 +124,8 @@ def surely_not_ours(data: bytes, config: Config) -> bool:
     if b"\\" in front:
         return False  # a double-quoted escape can spell any key
     folded = _folded(front)
-    if config.tags and any(_folded(tag.encode()) in folded for tag in config.tags):
-        return False
+    if config.tags and any(_folded(tag.lstrip("#").encode()) in folded for tag in config.tags):
+        return False  # a rule's `#` is not in `tags: job/lead` (`_tag_type` matches without it)
     key = config.key("type")
     spelled = _folded(key.encode())
     if folded.count(spelled) != 1:  # twice: let YAML see which
