@@ -317,6 +317,24 @@ def test_a_type_keys_neighbour_without_a_type_of_ours_is_not_ours(front: str) ->
 
 
 @pytest.mark.parametrize(
+    "front",
+    [
+        'typ: "[Stelle](Offene%20Stelle.md)"\n',  # a Markdown link, as Obsidian writes one
+        "typ: >-\n  Offene\n  Stelle\n",
+        "typ: Offene\n  Stelle\n",
+        'typ: "[x](Kon%74akt)"\n',
+    ],
+)
+def test_a_misspelt_type_key_holding_an_alias_in_any_form_is_a_problem(front: str) -> None:
+    """The fast path looked for the alias as written in `[types]`: a link's
+    `%20` or a line YAML folds between its words hid it, and the note was
+    skipped unread where YAML says it meant to be a follow-up note."""
+    config = Config(types={"Offene Stelle": "application", "Kontakt": "contact"})
+    problem = problem_from(f"---\n{front}---\n".encode(), config=config)
+    assert problem.line == 2 and "did you mean 'type'?" in problem.message
+
+
+@pytest.mark.parametrize(
     "key",
     [
         "contract",
