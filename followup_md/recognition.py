@@ -131,7 +131,7 @@ def surely_not_ours(data: bytes, config: Config) -> bool:
     if folded.count(spelled) != 1:  # twice: let YAML see which
         # absent: not ours, unless a type of ours is named (a key one edit from
         # `type` may hold it: `mistyped`)
-        return folded.count(spelled) == 0 and not any(word in folded for word in _type_names(config))
+        return folded.count(spelled) == 0 and not _may_name_a_type(folded, config)
     first = _FIRST_CONTENT.match(front)
     if first is None or not _NEXT_KEY.match(first.group(1)):
         return False  # not a block mapping at the top (a flow `{type: contact}`, indented keys)
@@ -146,12 +146,16 @@ def surely_not_ours(data: bytes, config: Config) -> bool:
     return map_type(value, config) is None and value not in config.types and near_miss(value) is None
 
 
-_TYPE_NAMES = tuple(kind.encode() for kind in TYPES)
+_TYPE_NAMES = tuple((kind.encode(),) for kind in TYPES)
 
 
-def _type_names(config: Config) -> tuple[bytes, ...]:
-    """Our types and the vault's words for them, as `_folded` writes them."""
-    return (*_TYPE_NAMES, *(_folded(word.encode()) for word in config.types)) if config.types else _TYPE_NAMES
+def _may_name_a_type(folded: bytes, config: Config) -> bool:
+    """Whether `_folded` front matter may name one of our types or the vault's
+    words for them: each word of one is in it (YAML folds a line break between
+    two words to a space, a Markdown link writes `%20`), or a `%` may encode a
+    letter of one (`map_type` reads a link's target unquoted)."""
+    names = (*_TYPE_NAMES, *(_folded(word.encode()).split() for word in config.types))
+    return b"%" in folded or any(all(word in folded for word in name) for name in names)
 
 
 def _type_words(value: str) -> list[str]:
