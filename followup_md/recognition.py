@@ -146,7 +146,12 @@ def surely_not_ours(data: bytes, config: Config) -> bool:
     return map_type(value, config) is None and value not in config.types and near_miss(value) is None
 
 
-_TYPE_NAMES = tuple((kind.encode(),) for kind in TYPES)
+# One of our types as a word of its own: `map_type` takes a value, or a link's
+# target, that is one exactly, so a letter, digit or `_` beside it (`blog`,
+# `helpful`) makes another word.
+_TYPE_WORD = re.compile(
+    rb"(?<![a-z0-9_])(?:" + b"|".join(kind.encode() for kind in TYPES) + rb")(?![a-z0-9_])"
+)
 
 
 def _may_name_a_type(folded: bytes, config: Config) -> bool:
@@ -154,8 +159,9 @@ def _may_name_a_type(folded: bytes, config: Config) -> bool:
     words for them: each word of one is in it (YAML folds a line break between
     two words to a space, a Markdown link writes `%20`), or a `%` may encode a
     letter of one (`map_type` reads a link's target unquoted)."""
-    names = (*_TYPE_NAMES, *(_folded(word.encode()).split() for word in config.types))
-    return b"%" in folded or any(all(word in folded for word in name) for name in names)
+    if b"%" in folded or _TYPE_WORD.search(folded):
+        return True
+    return any(all(word in folded for word in _folded(alias.encode()).split()) for alias in config.types)
 
 
 def _type_words(value: str) -> list[str]:
