@@ -257,6 +257,8 @@ def test_a_near_miss_key_is_a_warning_with_its_line(key: str, guess: str) -> Non
         ("wiht: [[Dana Ortiz]]", "with"),
         ("wth: ['[[Dana]]', '[[Sam]]']", "with"),
         ("typ: interview", "type"),
+        ('mett: "[[2026-11-12]]"', "met"),  # a date linked to its daily note is a date too
+        ("dat: [[Daily/2026-11-12|Thu]]", "date"),
     ],
 )
 def test_a_slip_of_a_short_key_is_a_warning_when_its_value_is_that_keys(line: str, guess: str) -> None:
