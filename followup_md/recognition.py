@@ -353,6 +353,9 @@ def _holds(ours: str, value: Any, config: Config) -> bool:
     if ours == "type":
         return any(map_type(_unquoted_link(item), config) for item in items)
     if KEY_KINDS[ours] == "date":
+        link = parse_link(value)
+        if link is not None and link.target != value:  # a daily note's link is a date (`facts._linked_day`)
+            value = link.target.rsplit("/", 1)[-1]
         return isinstance(value, str) and _ISO_DAY.match(value) is not None
     return bool(items) and all(
         isinstance(item, list) or (isinstance(item, str) and item.startswith("[[")) for item in items
