@@ -324,6 +324,7 @@ def test_a_type_keys_neighbour_without_a_type_of_ours_is_not_ours(front: str) ->
         "tags: [blog, catalog]\n",
         "source: https://example.com/login\ncategory: technology\n",
         "rating: helpful\nmood: dialogue\n",
+        'source: "https://example.com/why%20interviews%20fail"\n',  # a web clipping's URL
     ],
 )
 def test_a_type_of_ours_inside_another_word_keeps_a_note_on_the_fast_path(front: str) -> None:
