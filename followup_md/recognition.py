@@ -157,9 +157,10 @@ _TYPE_WORD = re.compile(
 def _may_name_a_type(folded: bytes, config: Config) -> bool:
     """Whether `_folded` front matter may name one of our types or the vault's
     words for them: each word of one is in it (YAML folds a line break between
-    two words to a space, a Markdown link writes `%20`), or a `%` may encode a
-    letter of one (`map_type` reads a link's target unquoted)."""
-    if b"%" in folded or _TYPE_WORD.search(folded):
+    two words to a space, a Markdown link writes `%20`), or a Markdown link's
+    `%` may encode a letter of one (`map_type` reads its target unquoted; a
+    URL's `%` alone is no link)."""
+    if (b"%" in folded and b"](" in folded) or _TYPE_WORD.search(folded):
         return True
     return any(all(word in folded for word in _folded(alias.encode()).split()) for alias in config.types)
 
