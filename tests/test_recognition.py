@@ -165,6 +165,8 @@ def _slow_verdict(data: bytes, config: Config) -> str | None:
 @example(b"---\n{a: 1,\ntype: con\ntact}\n---\n", "default")
 @example(b"---\n\xef\xbb\xbf---\ntype: contact\n---\n", "default")
 @example(b"---\ntags: job/lead\n---\n", "hash-tags")
+@example(b'---\nsummary: "a\ntype: book\nb"\ntyp: interview\n---\n', "default")  # a line of a text
+@example(b"---\nmeta: {a: 1,\ntype: book\nb}\ntyp: interview\n---\n", "default")
 def test_the_fast_path_only_skips_what_yaml_skips(data: bytes, config_name: str) -> None:
     config = CONFIGS[config_name]
     if surely_not_ours(data, config):
