@@ -143,7 +143,14 @@ def surely_not_ours(data: bytes, config: Config) -> bool:
         value = raw.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return map_type(value, config) is None and value not in config.types and near_miss(value) is None
+    if map_type(value, config) is not None or value in config.types or near_miss(value) is not None:
+        return False
+    # The line may be one of a quoted or flow value going on over lines (`note: "a\ntype: book\nb"`):
+    # then the note has no `type`, and a slip of the key may hold one of ours (`mistyped`).
+    return not (_OPENS_A_VALUE.search(front) and _may_name_a_type(folded, config))
+
+
+_OPENS_A_VALUE = re.compile(rb"[\"'\[{]")  # a quoted or flow value, which may go on over lines
 
 
 # One of our types as a word of its own: `map_type` takes a value, or a link's
