@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from followup_md.config import Config
-from followup_md.layout import CONFIG_FILE, matches_glob
+from followup_md.layout import CONFIG_FILE, unmatched_globs
 from followup_md.links import LinkIndex
 from followup_md.model import Note, Problem, Step
 
@@ -45,10 +45,9 @@ def unused_settings(config: Config, notes: Iterable[Note], paths: Iterable[str] 
                 if meant:
                     message += f"; did you mean {meant[0]!r}?"
             warnings.append(Problem(CONFIG_FILE, config.line(section, name), message, warning=True))
-    for pattern in config.include:  # one that matches nothing may leave every note out, unsaid
-        if not any(matches_glob(path, (pattern,)) for path in paths):
-            message = f"include {pattern!r}: no Markdown file of the vault matches it"
-            warnings.append(Problem(CONFIG_FILE, config.line("", "include"), message, warning=True))
+    for pattern in unmatched_globs(config.include, paths):  # it may leave every note out, unsaid
+        message = f"include {pattern!r}: no Markdown file of the vault matches it"
+        warnings.append(Problem(CONFIG_FILE, config.line("", "include"), message, warning=True))
     return warnings
 
 

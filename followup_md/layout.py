@@ -3,6 +3,7 @@ ours or that we read for settings. Defined once; pure."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
@@ -36,3 +37,21 @@ def matches_glob(rel: str, patterns: tuple[str, ...]) -> bool:
         for pattern in patterns
         for candidate in candidates
     )
+
+
+def unmatched_globs(patterns: tuple[str, ...], paths: Iterable[str]) -> list[str]:
+    """The globs of `patterns` that no path of `paths`, nor a folder above one,
+    matches (`matches_glob`). The folders are few: each is matched once, and
+    a file only for a glob no folder matches."""
+    files = list(paths)
+    folders: set[str] = set()
+    for folder in {rel.rpartition("/")[0] for rel in files}:
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return [
+        pattern
+        for pattern in patterns
+        if not any(matches_glob(folder, (pattern,)) for folder in folders)
+        and not any(fnmatchcase(rel, pattern.strip("/")) or fnmatchcase(rel + "/", pattern) for rel in files)
+    ]

@@ -470,12 +470,13 @@ def _linked_people(note: Note, notes: Mapping[str, Note], names: LinkIndex) -> l
 
 def without_address(step: Step, notes: Mapping[str, Note], names: LinkIndex) -> list[str]:
     """Whom of the people a step writes to (`recipient_email`) no address is
-    known for, when it writes to a note's linked people (one, or a panel) and
-    not all of them have one; [] otherwise."""
+    known for, when it writes to a note's linked panel and some of it have
+    one; [] otherwise (the step's own words name everyone it is missing for)."""
     if step.via or _email_of(notes[step.note]) is not None:
         return []
     linked = _linked_people(notes[step.note], notes, names)
-    return [person.text for person, address in linked if address is None] if len(linked) > 1 else []
+    missing = [person.text for person, address in linked if address is None]
+    return missing if len(missing) < len(linked) else []
 
 
 def greeted_people(note: Note, key: str) -> list[Link]:

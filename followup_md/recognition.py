@@ -124,14 +124,14 @@ def surely_not_ours(data: bytes, config: Config) -> bool:
     if b"\\" in front:
         return False  # a double-quoted escape can spell any key
     folded = _folded(front)
-    if config.tags and any(_folded(tag.encode()) in folded for tag in config.tags):
-        return False
+    if config.tags and any(_folded(tag.lstrip("#").encode()) in folded for tag in config.tags):
+        return False  # a rule's `#` is not in `tags: job/lead` (`_tag_type` matches without it)
     key = config.key("type")
     spelled = _folded(key.encode())
     if folded.count(spelled) != 1:  # twice: let YAML see which
         # absent: not ours, unless a type of ours is named (a key one edit from
         # `type` may hold it: `mistyped`)
-        return folded.count(spelled) == 0 and not any(word in folded for word in _type_names(config))
+        return folded.count(spelled) == 0 and not _may_name_a_type(folded, config)
     first = _FIRST_CONTENT.match(front)
     if first is None or not _NEXT_KEY.match(first.group(1)):
         return False  # not a block mapping at the top (a flow `{type: contact}`, indented keys)
@@ -143,15 +143,33 @@ def surely_not_ours(data: bytes, config: Config) -> bool:
         value = raw.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return map_type(value, config) is None and value not in config.types and near_miss(value) is None
+    if map_type(value, config) is not None or value in config.types or near_miss(value) is not None:
+        return False
+    # The line may be one of a quoted or flow value going on over lines (`note: "a\ntype: book\nb"`):
+    # then the note has no `type`, and a slip of the key may hold one of ours (`mistyped`).
+    return not (_OPENS_A_VALUE.search(front) and _may_name_a_type(folded, config))
 
 
-_TYPE_NAMES = tuple(kind.encode() for kind in TYPES)
+_OPENS_A_VALUE = re.compile(rb"[\"'\[{]")  # a quoted or flow value, which may go on over lines
 
 
-def _type_names(config: Config) -> tuple[bytes, ...]:
-    """Our types and the vault's words for them, as `_folded` writes them."""
-    return (*_TYPE_NAMES, *(_folded(word.encode()) for word in config.types)) if config.types else _TYPE_NAMES
+# One of our types as a word of its own: `map_type` takes a value, or a link's
+# target, that is one exactly, so a letter, digit or `_` beside it (`blog`,
+# `helpful`) makes another word.
+_TYPE_WORD = re.compile(
+    rb"(?<![a-z0-9_])(?:" + b"|".join(kind.encode() for kind in TYPES) + rb")(?![a-z0-9_])"
+)
+
+
+def _may_name_a_type(folded: bytes, config: Config) -> bool:
+    """Whether `_folded` front matter may name one of our types or the vault's
+    words for them: each word of one is in it (YAML folds a line break between
+    two words to a space, a Markdown link writes `%20`), or a Markdown link's
+    `%` may encode a letter of one (`map_type` reads its target unquoted; a
+    URL's `%` alone is no link)."""
+    if (b"%" in folded and b"](" in folded) or _TYPE_WORD.search(folded):
+        return True
+    return any(all(word in folded for word in _folded(alias.encode()).split()) for alias in config.types)
 
 
 def _type_words(value: str) -> list[str]:
@@ -343,6 +361,9 @@ def _holds(ours: str, value: Any, config: Config) -> bool:
     if ours == "type":
         return any(map_type(_unquoted_link(item), config) for item in items)
     if KEY_KINDS[ours] == "date":
+        link = parse_link(value)
+        if link is not None and link.target != value:  # a daily note's link is a date (`facts._linked_day`)
+            value = link.target.rsplit("/", 1)[-1]
         return isinstance(value, str) and _ISO_DAY.match(value) is not None
     return bool(items) and all(
         isinstance(item, list) or (isinstance(item, str) and item.startswith("[[")) for item in items

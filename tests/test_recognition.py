@@ -22,6 +22,7 @@ CONFIGS = {
     "categories": Config(keys={"type": "categories"}, types={"[[People]]": "contact"}),
     "stage": Config(keys={"type": "Stage", "status": "Stage"}, types={"Applied": "application"}),
     "tags": Config(tags={"job/lead": "contact"}),
+    "hash-tags": Config(tags={"#job/lead": "contact"}),  # a rule written as `[cadence]` writes tags
 }
 KEYS = [
     "type",
@@ -163,6 +164,9 @@ def _slow_verdict(data: bytes, config: Config) -> str | None:
 @example(b"---\n{type: contact, met: 2026-11-20}\n---\n", "default")
 @example(b"---\n{a: 1,\ntype: con\ntact}\n---\n", "default")
 @example(b"---\n\xef\xbb\xbf---\ntype: contact\n---\n", "default")
+@example(b"---\ntags: job/lead\n---\n", "hash-tags")
+@example(b'---\nsummary: "a\ntype: book\nb"\ntyp: interview\n---\n', "default")  # a line of a text
+@example(b"---\nmeta: {a: 1,\ntype: book\nb}\ntyp: interview\n---\n", "default")
 def test_the_fast_path_only_skips_what_yaml_skips(data: bytes, config_name: str) -> None:
     config = CONFIGS[config_name]
     if surely_not_ours(data, config):
@@ -255,6 +259,8 @@ def test_a_near_miss_key_is_a_warning_with_its_line(key: str, guess: str) -> Non
         ("wiht: [[Dana Ortiz]]", "with"),
         ("wth: ['[[Dana]]', '[[Sam]]']", "with"),
         ("typ: interview", "type"),
+        ('mett: "[[2026-11-12]]"', "met"),  # a date linked to its daily note is a date too
+        ("dat: [[Daily/2026-11-12|Thu]]", "date"),
     ],
 )
 def test_a_slip_of_a_short_key_is_a_warning_when_its_value_is_that_keys(line: str, guess: str) -> None:
@@ -312,6 +318,40 @@ def test_a_type_keys_neighbour_without_a_type_of_ours_is_not_ours(front: str) ->
     does a slip of both the key and the type (`typ: interveiw`), which only
     YAML could tell, for every note of a vault."""
     assert read_note("n.md", f"---\n{front}---\n".encode(), Config(), TaskSyntax()) is None
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "tags: [blog, catalog]\n",
+        "source: https://example.com/login\ncategory: technology\n",
+        "rating: helpful\nmood: dialogue\n",
+        'source: "https://example.com/why%20interviews%20fail"\n',  # a web clipping's URL
+    ],
+)
+def test_a_type_of_ours_inside_another_word_keeps_a_note_on_the_fast_path(front: str) -> None:
+    """Only a type of ours as a word of its own may be a misspelt type key's
+    value (`mistyped`): `blog` or `helpful` sent a note to YAML, ten times the
+    cost of the fast path."""
+    assert surely_not_ours(f"---\ntitle: Note\n{front}---\nbody\n".encode(), Config())
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        'typ: "[Stelle](Offene%20Stelle.md)"\n',  # a Markdown link, as Obsidian writes one
+        "typ: >-\n  Offene\n  Stelle\n",
+        "typ: Offene\n  Stelle\n",
+        'typ: "[x](Kon%74akt)"\n',
+    ],
+)
+def test_a_misspelt_type_key_holding_an_alias_in_any_form_is_a_problem(front: str) -> None:
+    """The fast path looked for the alias as written in `[types]`: a link's
+    `%20` or a line YAML folds between its words hid it, and the note was
+    skipped unread where YAML says it meant to be a follow-up note."""
+    config = Config(types={"Offene Stelle": "application", "Kontakt": "contact"})
+    problem = problem_from(f"---\n{front}---\n".encode(), config=config)
+    assert problem.line == 2 and "did you mean 'type'?" in problem.message
 
 
 @pytest.mark.parametrize(

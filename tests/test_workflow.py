@@ -208,6 +208,24 @@ def test_a_draft_for_a_panel_names_whoever_has_no_address(make_vault: MakeVault)
     )
 
 
+def test_a_draft_for_a_panel_without_any_address_names_it_once(make_vault: MakeVault) -> None:
+    # "no email address for Dana Ortiz and Sam Lee, of Dana Ortiz and Sam Lee
+    # to whom…": the panel twice, when none of it had an address
+    root = make_vault(
+        {
+            "Hooli.md": "---\ntype: interview\ncompany: Hooli\ninterview: 2026-11-19\n"
+            'interviewer: ["[[Dana Ortiz]]", "[[Sam Lee]]"]\n---\n',
+            "Dana Ortiz.md": "---\ntype: contact\n---\n",
+        }
+    )
+    result = in_vault(root, "draft", "Hooli", "--mailto")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "followup-md: no email address for Dana Ortiz and Sam Lee, to whom the thank-you-20261119 step is "
+        "addressed; add `email:` to their note\n",
+    )
+
+
 def test_an_interviewer_linked_to_a_person_note_is_written_to_at_its_address(make_vault: MakeVault) -> None:
     # the interviewer's own note has the address (as `mail` matches it): the draft's
     # link and Due.md's used to have none, saying to add `email:` to a note that had it
