@@ -222,7 +222,7 @@ def _assemble(
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1 or len(text)] else "\n"
     name = facts.get("name") or file_stem(path)
     tasks = read_tasks(text_lines, block, syntax) if block is not None else {}
-    warnings = key_warnings(front.raw, keys, front.lines, config, path)
+    warnings = key_warnings(front.raw, keys, front.lines, config, path, kind)
     if block is not None:
         warnings += lost_ticks(text_lines, block, syntax, path, tasks)
     zoned = has_offset(front.raw.values())

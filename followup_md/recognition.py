@@ -282,18 +282,27 @@ def _tag_type(tags: Any, config: Config, uses: set[tuple[str, str]]) -> str | No
 
 
 def key_warnings(
-    raw: Mapping[str, Any], keys: Mapping[str, str], lines: Mapping[str, int], config: Config, path: str
+    raw: Mapping[str, Any],
+    keys: Mapping[str, str],
+    lines: Mapping[str, int],
+    config: Config,
+    path: str,
+    kind: str,
 ) -> tuple[Problem, ...]:
-    """A key of the note that is no key of ours but a near miss of one (or of a
-    renamed one) is probably a typo that silently changes the steps."""
+    """A key of the note (of type `kind`) that is no key of ours but a near
+    miss of one (or of a renamed one) is probably a typo that silently changes
+    the steps."""
     ours = set(keys.values())
     unknown = [theirs for theirs in raw if theirs not in ours]
     if not unknown:
         return ()
     known = sorted({config.key(ours) for ours in KEY_KINDS})
+    # a short key is a slip of one the note's type reads: `data: 2026-11-18` in
+    # a contact (an Italian template's key) is no `date`, which log notes read
+    telling = ("type", *(key for key in _TELLING if (key in _LOG_KEYS) == (kind == "log")))
     warnings = []
     for theirs in unknown:
-        if guess := nearest(theirs, known) or _short_slip(theirs, raw[theirs], config):
+        if guess := nearest(theirs, known) or _short_slip(theirs, raw[theirs], config, telling):
             warnings.append(
                 Problem(
                     path,
@@ -310,9 +319,11 @@ def mistyped(
 ) -> Problem | None:
     """A note without a `type` whose key one edit from it holds one of ours
     (`typ: interview`): it meant to be a follow-up note, and is not one until
-    the key is mended (said as a problem, at the key's line)."""
-    if "type" in keys:
-        return None
+    the key is mended (said as a problem, at the key's line). Only a note
+    with a fact of a follow-up's (`_FOLLOW_UP_KEYS`) is: `Typ: Interview` is
+    a German podcast note's own."""
+    if "type" in keys or not any(key in keys for key in _FOLLOW_UP_KEYS):
+        return None  # a note with no fact of a follow-up's (`Typ: Interview` on a podcast) is the user's
     for theirs, value in raw.items():
         if _short_slip(theirs, value, config, ("type",)):
             return Problem(
@@ -328,6 +339,15 @@ def mistyped(
 # (`_slip` leaves keys under five letters: one edit of `met` or `with` is some
 # other word): a date, a wikilink, or one of our types.
 _TELLING = tuple(key for key, kind in KEY_KINDS.items() if kind in ("date", "link", "links", "people"))
+_LOG_KEYS = frozenset({"date", "with"})  # of those, the keys only log notes read
+# The keys of ours that only a follow-up note holds (not `date`, `name`, `tags`…).
+_FOLLOW_UP_KEYS = (
+    *(key for key in _TELLING if key not in _LOG_KEYS),
+    *(key for key, kind in KEY_KINDS.items() if kind == "moments"),
+    "with",
+    "company",
+    "email",
+)
 _ISO_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]|$)")
 
 

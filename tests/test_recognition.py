@@ -266,9 +266,11 @@ def test_a_near_miss_key_is_a_warning_with_its_line(key: str, guess: str) -> Non
 def test_a_slip_of_a_short_key_is_a_warning_when_its_value_is_that_keys(line: str, guess: str) -> None:
     """A key of ours under five letters is one edit from many words (`_slip`
     leaves them), so `mett: 2026-11-12` was read as the user's own key without
-    a word: a slip is said when the value is one that key holds."""
+    a word: a slip is said when the value is one that key holds, of a key the
+    note's type reads (`date` and `with` are a log note's)."""
     key = line.split(":")[0]
-    note = note_from(f"type: interview\nrole: Analyst\n{line}\n")
+    kind = "log" if guess in ("date", "with") else "interview"
+    note = note_from(f"type: {kind}\nrole: Analyst\n{line}\n")
     assert [str(w) for w in note.warnings] == [
         f"note.md:4: warning: {key!r} is not a key followup-md reads; did you mean {guess!r}?"
     ]
@@ -285,6 +287,8 @@ def test_a_slip_of_a_short_key_is_a_warning_when_its_value_is_that_keys(line: st
         "tape: 2026",
         "typo: book",
         "ty: 3",
+        "data: 2026-11-18",  # an Italian template's date: `date` is only a log note's
+        'wiht: "[[Dana]]"',  # and so is `with`
     ],
 )
 def test_a_short_keys_neighbour_with_another_kind_of_value_stays_silent(line: str) -> None:
@@ -297,7 +301,8 @@ def test_a_short_keys_neighbour_with_another_kind_of_value_stays_silent(line: st
         ("typ: interview\ncompany: Acme\n", 2, "typ"),
         ("company: Acme\nTpye: Application\n", 3, "Tpye"),
         ("types: contact\nmet: 2026-11-18\n", 2, "types"),
-        ("tyep: [contact]\n", 2, "tyep"),
+        ("tyep: [contact]\nemail: kim@example.com\n", 2, "tyep"),
+        ("Typ: log\nwith: '[[Kim]]'\n", 2, "Typ"),
     ],
 )
 def test_a_misspelt_type_key_with_a_type_of_ours_is_a_problem(front: str, line: int, key: str) -> None:
@@ -311,12 +316,22 @@ def test_a_misspelt_type_key_with_a_type_of_ours_is_a_problem(front: str, line: 
 
 
 @pytest.mark.parametrize(
-    "front", ["Typ: Buch\n", "typ: interveiw\n", "types: [book, film]\n", "tip: contact\n"]
+    "front",
+    [
+        "Typ: Buch\n",
+        "typ: interveiw\nmet: 2026-11-18\n",
+        "types: [book, film]\n",
+        "tip: contact\nmet: 2026-11-18\n",
+        # a type of ours, but no fact a follow-up has: a German podcast note's own key
+        "Typ: Interview\nGast: Sam Lee\n",
+        "Typ: Interview\ndate: 2026-11-18\ntags: [podcast]\n",
+    ],
 )
 def test_a_type_keys_neighbour_without_a_type_of_ours_is_not_ours(front: str) -> None:
-    """Another word (`Typ: Buch`, a German user's own key) says nothing; nor
-    does a slip of both the key and the type (`typ: interveiw`), which only
-    YAML could tell, for every note of a vault."""
+    """Another word (`Typ: Buch`, a German user's own key) says nothing, nor
+    does one of our types in a note with no fact of a follow-up's (`Typ:
+    Interview` on a podcast); nor a slip of both the key and the type
+    (`typ: interveiw`), which only YAML could tell, for every note of a vault."""
     assert read_note("n.md", f"---\n{front}---\n".encode(), Config(), TaskSyntax()) is None
 
 
@@ -350,7 +365,7 @@ def test_a_misspelt_type_key_holding_an_alias_in_any_form_is_a_problem(front: st
     `%20` or a line YAML folds between its words hid it, and the note was
     skipped unread where YAML says it meant to be a follow-up note."""
     config = Config(types={"Offene Stelle": "application", "Kontakt": "contact"})
-    problem = problem_from(f"---\n{front}---\n".encode(), config=config)
+    problem = problem_from(f"---\n{front}applied: 2026-11-18\n---\n".encode(), config=config)
     assert problem.line == 2 and "did you mean 'type'?" in problem.message
 
 
