@@ -80,7 +80,7 @@ def _shown(value: Any) -> str:
 
 def _moment(value: Any) -> date | datetime | None:
     """A date or date-time from YAML's value, an ISO string or a link to a
-    daily note (`_linked_day`); None if it is none of them; ValueError if it
+    daily note (`linked_day`); None if it is none of them; ValueError if it
     names no real day."""
     if isinstance(value, date):
         return value
@@ -91,7 +91,7 @@ def _moment(value: Any) -> date | datetime | None:
         return date(int(year), int(month), int(day))
     found = _DATETIME.match(text)
     if not found:
-        return _linked_day(value)
+        return linked_day(value)
     *parts, offset = found.groups()
     numbers = [int(part) if part else 0 for part in parts]
     moment = datetime.fromisoformat("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}".format(*numbers))
@@ -100,12 +100,13 @@ def _moment(value: Any) -> date | datetime | None:
     return moment
 
 
-def _linked_day(value: Any) -> date | None:
+def linked_day(value: Any) -> date | None:
     """The day a link to a daily note names (`[[2026-11-18]]`, quoted or not,
-    `[[Daily/2026-11-18|Wed]]`), as Obsidian users write a date; None for
-    any other value. ValueError if it names no real day."""
+    `[[Daily/2026-11-18|Wed]]`, a Markdown link to the note), as Obsidian
+    users write a date; None for any other value (a plain text, a link to a
+    web page). ValueError if it names no real day."""
     link = parse_link(value) if isinstance(value, str | list) else None
-    if link is None or link.target == value:  # a plain text is no link
+    if link is None or link.target == value or ":" in link.target:  # a note's name holds no `:`: a URL
         return None
     found = _DATE.match(link.target.rsplit("/", 1)[-1])
     return date(*map(int, found.groups())) if found else None

@@ -4,6 +4,7 @@ our words (a misspelt type is an error, a misspelt key a warning). Pure."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
@@ -12,7 +13,7 @@ from typing import Any
 
 from followup_md.config import Config
 from followup_md.errors import NoteError
-from followup_md.facts import parse_link
+from followup_md.facts import linked_day, parse_link
 from followup_md.model import Problem
 from followup_md.schema import KEY_KINDS, TYPES, tag_names
 
@@ -381,9 +382,9 @@ def _holds(ours: str, value: Any, config: Config) -> bool:
     if ours == "type":
         return any(map_type(_unquoted_link(item), config) for item in items)
     if KEY_KINDS[ours] == "date":
-        link = parse_link(value)
-        if link is not None and link.target != value:  # a daily note's link is a date (`facts._linked_day`)
-            value = link.target.rsplit("/", 1)[-1]
+        with contextlib.suppress(ValueError):  # a link to a day that is none is no date
+            if linked_day(value) is not None:
+                return True
         return isinstance(value, str) and _ISO_DAY.match(value) is not None
     return bool(items) and all(
         isinstance(item, list) or (isinstance(item, str) and item.startswith("[[")) for item in items

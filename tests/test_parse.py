@@ -207,6 +207,11 @@ BAD = [
         b"---\ntype: contact\nmet: '[[2026-02-30]]'\n---\n",
         "note.md:3: met: [[2026-02-30]] is not a real date",
     ),
+    (  # a link to a web page is no daily note, whatever its last part
+        b"---\ntype: contact\nmet: '[meetup](https://x.example/events/2026-11-18)'\n---\n",
+        "note.md:3: met: expected a date like 2026-11-20 or 2026-11-20T14:30, "
+        "got '[meetup](https://x.example/events/2026-11-18)'",
+    ),
     (
         b"---\ntype: contact\ncompany: [A, B]\n---\n",
         "note.md:3: company: expected a single value, got ['A', 'B']",
