@@ -112,8 +112,9 @@ def _zone(option: Option, value: Any, where: Where) -> Any:
     return value.strip()
 
 
-# One Obsidian tag: `#`, then no space (a space ends it) and not digits alone.
-_TAG = re.compile(r"#(?!\d+$)[^\s#]+")
+# One Obsidian tag: `#`, then letters (of any script), digits, `_`, `-` and `/`
+# (nested tags), not digits alone; a space or a punctuation mark ends a tag.
+_TAG = re.compile(r"#(?!\d+$)[\w/-]+")
 
 
 def _tag(option: Option, value: Any, where: Where) -> Any:

@@ -91,6 +91,9 @@ def test_values_are_read() -> None:
             "followup-md.toml:2: tag must be one tag like #followup (got '#follow up')",
         ),
         ('tag = "#2026"\n', "followup-md.toml:1: tag must be one tag like #followup (got '#2026')"),
+        # Obsidian ends a tag at punctuation: `#follow` and a stray `,up`
+        ('tag = "#follow,up"\n', "followup-md.toml:1: tag must be one tag like #followup (got '#follow,up')"),
+        ('tag = "#a.b"\n', "followup-md.toml:1: tag must be one tag like #followup (got '#a.b')"),
         (
             '[types]\nApplied = "job"\n',
             "followup-md.toml:2: types.Applied must be contact, introduction, help, "
@@ -220,3 +223,8 @@ def test_the_mail_section_is_read_and_checked() -> None:
         with pytest.raises(ConfigError) as error:
             parse_config(text)
         assert str(error.value) == message
+
+
+@pytest.mark.parametrize("tag", ["#followup", "#job/follow-up", "#suivi_été", "#über2026", "#2026-search"])
+def test_a_tag_is_any_obsidian_tag(tag: str) -> None:
+    assert parse_config(f'tag = "{tag}"\n').tag == tag
