@@ -46,7 +46,10 @@ def unused_settings(config: Config, notes: Iterable[Note], paths: Iterable[str] 
                     message += f"; did you mean {meant[0]!r}?"
             warnings.append(Problem(CONFIG_FILE, config.line(section, name), message, warning=True))
     for pattern in unmatched_globs(config.include, paths):  # it may leave every note out, unsaid
-        message = f"include {pattern!r}: no Markdown file of the vault matches it"
+        message = (
+            f"include {pattern!r}: no Markdown file read matches it (check its folder's name and case, "
+            "and exclude)"
+        )
         warnings.append(Problem(CONFIG_FILE, config.line("", "include"), message, warning=True))
     return warnings
 

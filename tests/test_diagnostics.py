@@ -105,7 +105,8 @@ def test_an_include_that_matches_no_file_is_a_warning(make_vault: MakeVault) -> 
     )
     code, out, err = run("check", root, *DAY)
     assert (
-        err == "followup-md.toml:2: warning: include 'People/**': no Markdown file of the vault matches it\n"
+        err
+        == "followup-md.toml:2: warning: include 'People/**': no Markdown file read matches it (check its folder's name and case, and exclude)\n"
     )
     assert (code, out) == (0, "followup-md: 1 follow-up note checked, no problems, 1 warning\n")
 
@@ -127,7 +128,7 @@ def test_include_globs_are_matched_against_folders_before_files(monkeypatch: pyt
     paths = [f"People/Team {i % 20}/Person {i}.md" for i in range(2000)] + ["Jobs/Acme.md"]
     warnings = unused_settings(config, [], paths)
     assert [problem.message for problem in warnings] == [
-        "include 'Job/**': no Markdown file of the vault matches it"
+        "include 'Job/**': no Markdown file read matches it (check its folder's name and case, and exclude)"
     ]
     assert len(calls) < 3 * len(paths)  # each file once or twice for the glob that matches none
 
