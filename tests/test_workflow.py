@@ -189,41 +189,36 @@ def test_draft_prints_a_specific_email(example: Path) -> None:
     )
 
 
-def test_a_draft_for_a_panel_names_whoever_has_no_address(make_vault: MakeVault) -> None:
-    # the error named the whole panel ("no email address for Dana Ortiz and Sam
-    # Lee") when one of them had an address: the user looked in the wrong note
+@pytest.mark.parametrize(
+    ("panel", "message"),
+    [
+        # the error named the whole panel when one of them had an address: the
+        # user looked in the wrong note
+        (
+            '["[[Dana Ortiz]]", "[[Sam Lee]]", "[[Ann Bo]]"]',
+            "no email address for Sam Lee and Ann Bo, of Dana Ortiz, Sam Lee and Ann Bo "
+            "to whom the thank-you-20261119 step is addressed; add `email:` to their notes",
+        ),
+        # and when none of it has one, it is named once (it was twice)
+        (
+            '["[[Sam Lee]]", "[[Ann Bo]]"]',
+            "no email address for Sam Lee and Ann Bo, to whom the thank-you-20261119 step is "
+            "addressed; add `email:` to their note",
+        ),
+    ],
+)
+def test_a_draft_for_a_panel_names_whoever_has_no_address(
+    make_vault: MakeVault, panel: str, message: str
+) -> None:
     root = make_vault(
         {
-            "Hooli.md": "---\ntype: interview\ncompany: Hooli\ninterview: 2026-11-19\n"
-            'interviewer: ["[[Dana Ortiz]]", "[[Sam Lee]]", "[[Ann Bo]]"]\n---\n',
+            "Hooli.md": f"---\ntype: interview\ncompany: Hooli\ninterview: 2026-11-19\ninterviewer: {panel}\n---\n",
             "Dana Ortiz.md": "---\ntype: contact\nemail: dana@hooli.example\n---\n",
             "Sam Lee.md": "---\ntype: contact\n---\n",
         }
     )
     result = in_vault(root, "draft", "Hooli", "--mailto")
-    assert result.exit_code == 2
-    assert result.stderr == (
-        "followup-md: no email address for Sam Lee and Ann Bo, of Dana Ortiz, Sam Lee and Ann Bo "
-        "to whom the thank-you-20261119 step is addressed; add `email:` to their notes\n"
-    )
-
-
-def test_a_draft_for_a_panel_without_any_address_names_it_once(make_vault: MakeVault) -> None:
-    # "no email address for Dana Ortiz and Sam Lee, of Dana Ortiz and Sam Lee
-    # to whom…": the panel twice, when none of it had an address
-    root = make_vault(
-        {
-            "Hooli.md": "---\ntype: interview\ncompany: Hooli\ninterview: 2026-11-19\n"
-            'interviewer: ["[[Dana Ortiz]]", "[[Sam Lee]]"]\n---\n',
-            "Dana Ortiz.md": "---\ntype: contact\n---\n",
-        }
-    )
-    result = in_vault(root, "draft", "Hooli", "--mailto")
-    assert (result.exit_code, result.stderr) == (
-        2,
-        "followup-md: no email address for Dana Ortiz and Sam Lee, to whom the thank-you-20261119 step is "
-        "addressed; add `email:` to their note\n",
-    )
+    assert (result.exit_code, result.stderr) == (2, f"followup-md: {message}\n")
 
 
 def test_an_interviewer_linked_to_a_person_note_is_written_to_at_its_address(make_vault: MakeVault) -> None:
