@@ -379,6 +379,19 @@ RULES = [
         },
         body="\n<!-- followup-md:begin -->\n\n- [ ] a #followup 📅 2026-11-19 ^fu-prepare-20261119\n\n<!-- followup-md:end -->\n",
     ),
+    Rule(
+        "003",
+        "the thank-you sent on the interview day (the sooner the better) is logged: the draft is no message",
+        "type: interview\ninterview: 2026-11-19T10:00:00\n",
+        D,
+        {
+            "prepare-20261119": ("done", "2026-11-19"),
+            "thank-you-20261119": ("done", "2026-11-19"),
+            "r20261119-check-in-1": ("2026-11-22", "2026-11-24"),
+        },
+        body="\n<!-- followup-md:begin -->\n\n- [ ] a #followup 📅 2026-11-19 ^fu-prepare-20261119\n\n<!-- followup-md:end -->\n",
+        logs=(("2026-11-19", "sent", ""),),
+    ),
     # Informational interviews: no job behind them.
     Rule(
         "003",
