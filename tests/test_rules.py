@@ -59,6 +59,13 @@ RULES = [
     ),
     Rule(
         "002",
+        "met, and in touch since (`last_contact` after the meeting): the reconnection happened",
+        "type: contact\nmet: 2026-10-01\nlast_contact: 2026-11-04\n",
+        D,
+        {"reconnect": ("done", "2026-11-04")},
+    ),
+    Rule(
+        "002",
         "introduced via network: no longer than 2 days; thank the introducer, reach out",
         "type: introduction\nintroduced: 2026-11-20\nintroduced_by: '[[Maya]]'\n",
         D,
