@@ -94,7 +94,10 @@ class Planner:
 
     def consume(self, step: Step) -> None:
         """A step done on a day (a tick, a fact, a log note credited on an
-        earlier run) was that day's message: the log of it completes nothing else."""
+        earlier run) was that day's message: the log of it completes nothing else.
+        A `prepare` is no message: the thank-you sent that day is its own."""
+        if _NOT_OUTREACH.match(step.id):
+            return
         for index, entry in enumerate(self.exchange.with_person(step.via)):
             fits = entry.day == step.done and entry.direction in ("sent", "exchanged")
             if fits and (step.via, index) not in self.used:

@@ -17,7 +17,15 @@ class ContactRules(Planner):
     """The steps a person, an introducer or a source needs, one method per fact."""
 
     def met(self, day: date) -> None:
-        self.add("reconnect", day + self.days("reconnect_start"), day + self.days("reconnect_due"))
+        """A two-way contact written in `last_contact` since the window opened
+        is the reconnection (a log note of it completes the step by itself)."""
+        start, due = day + self.days("reconnect_start"), day + self.days("reconnect_due")
+        since: date | None = self.note.facts.get("last_contact")
+        if since is not None and start <= since <= self.today:
+            reason = f"last contact {since.isoformat()}"
+            self.add("reconnect", start, due, status="done", done=since, reason=reason)
+        else:
+            self.add("reconnect", start, due)
 
     def introduced(self, day: date) -> None:
         due = day + self.days("introduction_due")

@@ -59,6 +59,13 @@ RULES = [
     ),
     Rule(
         "002",
+        "met, and in touch since (`last_contact` after the meeting): the reconnection happened",
+        "type: contact\nmet: 2026-10-01\nlast_contact: 2026-11-04\n",
+        D,
+        {"reconnect": ("done", "2026-11-04")},
+    ),
+    Rule(
+        "002",
         "introduced via network: no longer than 2 days; thank the introducer, reach out",
         "type: introduction\nintroduced: 2026-11-20\nintroduced_by: '[[Maya]]'\n",
         D,
@@ -378,6 +385,19 @@ RULES = [
             "r20261119-check-in-1": ("2026-11-22", "2026-11-24"),
         },
         body="\n<!-- followup-md:begin -->\n\n- [ ] a #followup 📅 2026-11-19 ^fu-prepare-20261119\n\n<!-- followup-md:end -->\n",
+    ),
+    Rule(
+        "003",
+        "the thank-you sent on the interview day (the sooner the better) is logged: the draft is no message",
+        "type: interview\ninterview: 2026-11-19T10:00:00\n",
+        D,
+        {
+            "prepare-20261119": ("done", "2026-11-19"),
+            "thank-you-20261119": ("done", "2026-11-19"),
+            "r20261119-check-in-1": ("2026-11-22", "2026-11-24"),
+        },
+        body="\n<!-- followup-md:begin -->\n\n- [ ] a #followup 📅 2026-11-19 ^fu-prepare-20261119\n\n<!-- followup-md:end -->\n",
+        logs=(("2026-11-19", "sent", ""),),
     ),
     # Informational interviews: no job behind them.
     Rule(
