@@ -149,10 +149,12 @@ Done = Mapping[str, date]  # a note's steps done: step id -> the day (not ahead 
 
 
 def _done_steps(notes: Mapping[str, Note], steps: Iterable[Step], today: date) -> dict[str, dict[str, date]]:
-    """Every note's steps done: ticked in its block (under the id the rules give
-    it now: an older block's `thank-you-2` is its round's `thank-you-YYYYMMDD`),
-    or completed by a fact or a log note (the plan's steps; sync writes them
-    into the block as history)."""
+    """Every note's steps done, each a message sent: ticked in its block (under
+    the id the rules give it now: an older block's `thank-you-2` is its round's
+    `thank-you-YYYYMMDD`), or completed by a log note or `contacted` (the
+    plan's steps; sync writes them into the block as history). A step a fact
+    closed (their reply, a next round, an outcome) sent nothing: its line in
+    the block is ticked, but it earned no reply and was no activity."""
     done: dict[str, dict[str, date]] = {}
     for path, note in notes.items():
         renames = round_renames(note) if note.tasks else {}
@@ -162,9 +164,18 @@ def _done_steps(notes: Mapping[str, Note], steps: Iterable[Step], today: date) -
             if task.status == "done" and task.done is not None and task.done <= today
         }
     for step in steps:
-        if step.status == "done" and step.done is not None and step.done <= today and step.note in done:
+        if step.status != "done" or step.note not in done:
+            continue
+        if not _sent(step):
+            done[step.note].pop(step.id, None)
+        elif step.done is not None and step.done <= today:
             done[step.note][step.id] = step.done
     return done
+
+
+def _sent(step: Step) -> bool:
+    """Whether a step done was a message sent: ticked, logged or `contacted`."""
+    return not step.reason or step.reason.startswith(("logged in ", "contacted "))
 
 
 def _matching(done: Done, pattern: re.Pattern[str]) -> list[date]:

@@ -259,6 +259,38 @@ def test_a_reply_after_the_last_check_in_is_no_ghosting() -> None:
     assert stats.check_ins.replied == 1  # 2026-10-30 is within 7 days of 2026-10-24
 
 
+def _open(step: str, day: str) -> str:
+    return f"- [ ] Check in #followup 📅 {day} ^fu-{step}"
+
+
+@pytest.mark.parametrize(
+    ("front", "block", "reason"),
+    [
+        # their reply closed the open check-in: it was never sent
+        (
+            "interview: 2026-11-05\nreplied: 2026-11-10",
+            [_open("r20261105-check-in-1", "2026-11-10")],
+            "they replied",
+        ),
+        # a later round superseded the first round's open check-in
+        (
+            "interview: [2026-11-02, 2026-11-12]",
+            [_open("r20261102-check-in-1", "2026-11-07")],
+            "next round",
+        ),
+    ],
+)
+def test_a_check_in_a_fact_closed_was_never_sent(front: str, block: list[str], reason: str) -> None:
+    """A check-in closed by their reply was credited with earning that reply
+    (and one closed by a next round, or an outcome, counted as activity): only
+    a step ticked, logged or `contacted` sent a message."""
+    stats, plan = _stats(vault={"a.md": f"---\ntype: interview\n{front}\n---\n" + _block(*block)})
+    closed = [step for step in plan.steps if "check-in" in step.id and step.status == "done"]
+    assert [step.reason.split(" 2")[0] for step in closed] == [reason]  # the case is what it says
+    assert (stats.check_ins.done, stats.check_ins.replied) == (0, 0)
+    assert sum(week.followups for week in stats.weeks) == 0
+
+
 @pytest.mark.parametrize(
     ("front", "done", "replied"),
     [
