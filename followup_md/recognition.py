@@ -352,9 +352,7 @@ _FOLLOW_UP_KEYS = (
 _ISO_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[T ]|$)")
 
 
-def _short_slip(
-    theirs: str, value: Any, config: Config, among: Iterable[str] = ("type", *_TELLING)
-) -> str | None:
+def _short_slip(theirs: str, value: Any, config: Config, among: Iterable[str]) -> str | None:
     """The key of ours (among `among`, as the vault spells it, under five
     letters) that `theirs` is one edit from (a letter left out, added, wrong
     or swapped), when `value` is one that key holds: a date for a date key
