@@ -43,6 +43,8 @@ def unmatched_globs(patterns: tuple[str, ...], paths: Iterable[str]) -> list[str
     """The globs of `patterns` that no path of `paths`, nor a folder above one,
     matches (`matches_glob`). The folders are few: each is matched once, and
     a file only for a glob no folder matches."""
+    if not patterns:
+        return []  # most vaults: the paths are not even looked at
     files = list(paths)
     folders: set[str] = set()
     for folder in {rel.rpartition("/")[0] for rel in files}:

@@ -9,6 +9,7 @@ import random
 import string
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from unittest.mock import patch
 from urllib.parse import quote
@@ -131,6 +132,17 @@ def test_include_globs_are_matched_against_folders_before_files(monkeypatch: pyt
         "include 'Job/**': no Markdown file read matches it (check its folder's name and case, and exclude)"
     ]
     assert len(calls) < 3 * len(paths)  # each file once or twice for the glob that matches none
+
+
+def test_without_include_the_paths_are_not_read_for_it() -> None:
+    """Every plan passes the vault's paths: with no `include` (most vaults)
+    they were still listed and their folders gathered, 100,000 of them."""
+
+    def paths() -> Iterator[str]:
+        raise AssertionError("the paths were read")
+        yield ""
+
+    assert unused_settings(parse_config(""), [], paths()) == []
 
 
 def test_settings_in_use_are_silent() -> None:
