@@ -20,6 +20,9 @@ from followup_md.wording import action_text
 
 # Steps that are no message to anyone: a log note cannot complete them.
 _NOT_OUTREACH = re.compile(r"^prepare(?:-|$)")
+# Facts that record a message of yours; the others (an interview, a next round,
+# their reply, an outcome) close a step that sent nothing.
+_MESSAGE_FACTS = ("contacted ", "last contact ")
 DAY = timedelta(days=1)
 
 
@@ -85,8 +88,8 @@ class Planner:
             planned = replace(planned, status=task.status, done=task.done, reason="")
             if task.status == "done":  # a cancel is no message: a log of its day completes another step
                 self.consume(planned)
-        elif planned.status == "done":  # a fact completed it
-            self.consume(planned)
+        elif planned.status == "done" and planned.reason.startswith(_MESSAGE_FACTS):
+            self.consume(planned)  # a fact of a message completed it: that day's log is that message
         elif (entry := self.evidence(planned)) is not None:
             planned = replace(planned, status="done", done=entry.day, reason=f"logged in {entry.log}")
         self.steps.append(planned)
