@@ -427,16 +427,17 @@ RULES = [
     ),
     Rule(
         "003",
-        "the confirm the interview closed, ticked by sync with the interview as its reason, sent nothing",
-        "type: application\napplied: 2026-11-10\ninterview: 2026-11-19T10:00:00\n",
+        "the reach-out the interview closed, ticked by sync with the interview as its reason, sent nothing",
+        "type: referral\nreferred: 2026-11-10\nreferred_by: Maya\ninterview: 2026-11-19T10:00:00\n",
         D,
         {
-            "confirm": ("done", "2026-11-19"),
+            "reach-out": ("done", "2026-11-19"),
             "thank-you-20261119": ("done", "2026-11-19"),
+            "loop-in-source-20261119": ("2026-11-19", "2026-11-21"),
             "r20261119-check-in-1": ("2026-11-22", "2026-11-24"),
         },
-        body="\n<!-- followup-md:begin -->\n\n- [x] a — interview 2026-11-19 #followup 📅 2026-11-17 ✅ 2026-11-19 "
-        "^fu-confirm\n\n<!-- followup-md:end -->\n",
+        body="\n<!-- followup-md:begin -->\n\n- [x] a — interview 2026-11-19 #followup 📅 2026-11-12 ✅ 2026-11-19 "
+        "^fu-reach-out\n\n<!-- followup-md:end -->\n",
         logs=(("2026-11-19", "sent", ""),),
     ),
     # Informational interviews: no job behind them.
