@@ -32,6 +32,9 @@ TASK_LINE = re.compile(r"^- \[(?P<mark>.)\] (?P<body>.*?) ?\^fu-(?P<step>[A-Za-z
 # every length of body from the start; the space TASK_LINE leaves out is dropped after.
 _TASK_LINE_FROM_END = re.compile(r"- \[(.)\] (.*)\^fu-([A-Za-z0-9-]+)" + _AFTER_ID)
 _ISO = r"(\d{4}-\d{2}-\d{2})"
+# The fact render writes after a done step's action (` — interview 2026-11-19`),
+# matched from the first " — " only, and bounded: a line is read in linear time.
+_REASON = re.compile(r"[^—#\n]{1,80}? \d{4}-\d{2}-\d{2}(?![\d-])")
 
 
 def _field_pattern(emoji: str, word: str) -> re.Pattern[str]:
@@ -218,11 +221,15 @@ def parse_task(line: str, syntax: TaskSyntax) -> TaskLine | None:
     mark, body, step = parts
     status: TaskStatus = "open"
     done = None
+    reason = ""
     if mark in syntax.done:
         status, done = "done", field_day(body, "done")
+        at = body.find(" — ")
+        found = _REASON.match(body, at + 3) if at >= 0 else None
+        reason = found.group() if found is not None else ""
     elif mark in syntax.cancelled:
         status, done = "cancelled", field_day(body, "cancelled")
-    return TaskLine(step, status, field_day(body, "start"), field_day(body, "due"), done)
+    return TaskLine(step, status, field_day(body, "start"), field_day(body, "due"), done, reason)
 
 
 def read_tasks(lines: list[str], block: Block, syntax: TaskSyntax) -> dict[str, TaskLine]:

@@ -125,6 +125,9 @@ class TaskLine:
     start: date | None
     due: date | None
     done: date | None
+    # A done line's fact after " — ", as sync writes a step a fact or a log
+    # closed (`they replied 2026-11-10`); "" when it carries none (a tick).
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

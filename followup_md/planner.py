@@ -20,6 +20,17 @@ from followup_md.wording import action_text
 
 # Steps that are no message to anyone: a log note cannot complete them.
 _NOT_OUTREACH = re.compile(r"^prepare(?:-|$)")
+# Facts that record a message of yours; the others (an interview, a next round,
+# their reply, an outcome) close a step that sent nothing.
+_MESSAGE_FACTS = ("contacted ", "last contact ")
+
+
+def a_message(reason: str) -> bool:
+    """Whether a step done for this reason was a message of yours: ticked (no
+    reason), logged, or closed by a fact of a message."""
+    return not reason or reason.startswith(("logged in ", *_MESSAGE_FACTS))
+
+
 DAY = timedelta(days=1)
 
 
@@ -83,10 +94,12 @@ class Planner:
         planned = Step(self.note.path, step, start, max(start, due), action, hint, channel=channel, **extra)
         if task is not None and task.status != "open":
             planned = replace(planned, status=task.status, done=task.done, reason="")
-            if task.status == "done":  # a cancel is no message: a log of its day completes another step
+            # A cancel is no message, nor a line sync ticked for a fact that sent
+            # nothing (`— interview 2026-11-19`): a log of its day completes another step.
+            if task.status == "done" and a_message(task.reason):
                 self.consume(planned)
-        elif planned.status == "done":  # a fact completed it
-            self.consume(planned)
+        elif planned.status == "done" and planned.reason.startswith(_MESSAGE_FACTS):
+            self.consume(planned)  # a fact of a message completed it: that day's log is that message
         elif (entry := self.evidence(planned)) is not None:
             planned = replace(planned, status="done", done=entry.day, reason=f"logged in {entry.log}")
         self.steps.append(planned)

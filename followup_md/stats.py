@@ -161,21 +161,23 @@ def _done_steps(notes: Mapping[str, Note], steps: Iterable[Step], today: date) -
         done[path] = {
             renames.get(step, step): task.done
             for step, task in note.tasks.items()
-            if task.status == "done" and task.done is not None and task.done <= today
+            if task.status == "done" and task.done is not None and task.done <= today and _sent(task.reason)
         }
     for step in steps:
         if step.status != "done" or step.note not in done:
             continue
-        if not _sent(step):
+        task = notes[step.note].tasks.get(step.id)
+        if not _sent(step.reason or (task.reason if task is not None else "")):
             done[step.note].pop(step.id, None)
         elif step.done is not None and step.done <= today:
             done[step.note][step.id] = step.done
     return done
 
 
-def _sent(step: Step) -> bool:
-    """Whether a step done was a message sent: ticked, logged or `contacted`."""
-    return not step.reason or step.reason.startswith(("logged in ", "contacted "))
+def _sent(reason: str) -> bool:
+    """Whether a step done for this reason (the plan's, or the one sync wrote
+    after its line's " — ") was a message sent: ticked, logged or `contacted`."""
+    return not reason or reason.startswith(("logged in ", "contacted "))
 
 
 def _matching(done: Done, pattern: re.Pattern[str]) -> list[date]:

@@ -399,6 +399,47 @@ RULES = [
         body="\n<!-- followup-md:begin -->\n\n- [ ] a #followup 📅 2026-11-19 ^fu-prepare-20261119\n\n<!-- followup-md:end -->\n",
         logs=(("2026-11-19", "sent", ""),),
     ),
+    Rule(
+        "003",
+        "the interview closed the open confirm, which sent nothing: the log of that day is the thank-you",
+        "type: application\napplied: 2026-11-10\ninterview: 2026-11-19T10:00:00\n",
+        D,
+        {
+            "confirm": ("done", "2026-11-19"),
+            "thank-you-20261119": ("done", "2026-11-19"),
+            "r20261119-check-in-1": ("2026-11-22", "2026-11-24"),
+        },
+        body="\n<!-- followup-md:begin -->\n\n- [ ] a #followup 📅 2026-11-17 ^fu-confirm\n\n<!-- followup-md:end -->\n",
+        logs=(("2026-11-19", "sent", ""),),
+    ),
+    Rule(
+        "003",
+        "the interview shows the referral's reach-out happened, not on its day: that day's log is the thank-you",
+        "type: referral\nreferred: 2026-11-10\nreferred_by: Maya\ninterview: 2026-11-19T10:00:00\n",
+        D,
+        {
+            "reach-out": ("done", "2026-11-19"),
+            "thank-you-20261119": ("done", "2026-11-19"),
+            "loop-in-source-20261119": ("2026-11-19", "2026-11-21"),
+            "r20261119-check-in-1": ("2026-11-22", "2026-11-24"),
+        },
+        logs=(("2026-11-19", "sent", ""),),
+    ),
+    Rule(
+        "003",
+        "the reach-out the interview closed, ticked by sync with the interview as its reason, sent nothing",
+        "type: referral\nreferred: 2026-11-10\nreferred_by: Maya\ninterview: 2026-11-19T10:00:00\n",
+        D,
+        {
+            "reach-out": ("done", "2026-11-19"),
+            "thank-you-20261119": ("done", "2026-11-19"),
+            "loop-in-source-20261119": ("2026-11-19", "2026-11-21"),
+            "r20261119-check-in-1": ("2026-11-22", "2026-11-24"),
+        },
+        body="\n<!-- followup-md:begin -->\n\n- [x] a — interview 2026-11-19 #followup 📅 2026-11-12 ✅ 2026-11-19 "
+        "^fu-reach-out\n\n<!-- followup-md:end -->\n",
+        logs=(("2026-11-19", "sent", ""),),
+    ),
     # Informational interviews: no job behind them.
     Rule(
         "003",

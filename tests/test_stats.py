@@ -289,6 +289,10 @@ def test_a_check_in_a_fact_closed_was_never_sent(front: str, block: list[str], r
     assert [step.reason.split(" 2")[0] for step in closed] == [reason]  # the case is what it says
     assert (stats.check_ins.done, stats.check_ins.replied) == (0, 0)
     assert sum(week.followups for week in stats.weeks) == 0
+    synced = {change.path: change.new.decode() for change in plan.changes}
+    stats, _ = _stats(vault=synced)  # the block shows it ticked now, with the fact after a "—"
+    assert (stats.check_ins.done, stats.check_ins.replied) == (0, 0)
+    assert sum(week.followups for week in stats.weeks) == 0
 
 
 @pytest.mark.parametrize(
