@@ -20,15 +20,23 @@ from followup_md.wording import action_text
 
 # Steps that are no message to anyone: a log note cannot complete them.
 _NOT_OUTREACH = re.compile(r"^prepare(?:-|$)")
-# Facts that record a message of yours; the others (an interview, a next round,
-# their reply, an outcome) close a step that sent nothing.
-_MESSAGE_FACTS = ("contacted ", "last contact ")
+# The facts the rules close a step with that are no message of yours (an
+# interview, a next round, their reply, contact they made, an outcome); the
+# others (`contacted`, `last contact`, `logged in …`) record one.
+_NO_MESSAGE = (
+    "interview ",
+    "next round ",
+    "they replied ",
+    "connected ",
+    *(f"{status} " for status in ("closed", "hired", "withdrawn", "declined", "rejected")),
+)
 
 
 def a_message(reason: str) -> bool:
-    """Whether a step done for this reason was a message of yours: ticked (no
-    reason), logged, or closed by a fact of a message."""
-    return not reason or reason.startswith(("logged in ", *_MESSAGE_FACTS))
+    """Whether a step done for this reason (the plan's, or the one sync wrote
+    after its ticked line's " — ") was a message of yours: ticked, logged, or
+    closed by a fact of one. Words of the user's own after a dash are a tick's."""
+    return not reason.startswith(_NO_MESSAGE)
 
 
 DAY = timedelta(days=1)
@@ -98,7 +106,7 @@ class Planner:
             # nothing (`— interview 2026-11-19`): a log of its day completes another step.
             if task.status == "done" and a_message(task.reason):
                 self.consume(planned)
-        elif planned.status == "done" and planned.reason.startswith(_MESSAGE_FACTS):
+        elif planned.status == "done" and a_message(planned.reason):
             self.consume(planned)  # a fact of a message completed it: that day's log is that message
         elif (entry := self.evidence(planned)) is not None:
             planned = replace(planned, status="done", done=entry.day, reason=f"logged in {entry.log}")

@@ -16,7 +16,7 @@ from typing import Any
 
 from followup_md.config import Config
 from followup_md.model import Exchange, Note, Step
-from followup_md.planner import add_interval
+from followup_md.planner import a_message, add_interval
 from followup_md.rules import ENDED as RULES_ENDED
 from followup_md.rules import merge_exchange
 from followup_md.rules_interviews import round_renames
@@ -151,33 +151,31 @@ Done = Mapping[str, date]  # a note's steps done: step id -> the day (not ahead 
 def _done_steps(notes: Mapping[str, Note], steps: Iterable[Step], today: date) -> dict[str, dict[str, date]]:
     """Every note's steps done, each a message sent: ticked in its block (under
     the id the rules give it now: an older block's `thank-you-2` is its round's
-    `thank-you-YYYYMMDD`), or completed by a log note or `contacted` (the
-    plan's steps; sync writes them into the block as history). A step a fact
-    closed (their reply, a next round, an outcome) sent nothing: its line in
-    the block is ticked, but it earned no reply and was no activity."""
+    `thank-you-YYYYMMDD`), or completed by a log note, `contacted` or
+    `last_contact` (the plan's steps; sync writes them into the block as
+    history). A step a fact closed (their reply, a next round, an outcome:
+    `planner.a_message`) sent nothing: its line in the block is ticked, with
+    the fact after a dash, but it earned no reply and was no activity."""
     done: dict[str, dict[str, date]] = {}
     for path, note in notes.items():
         renames = round_renames(note) if note.tasks else {}
         done[path] = {
             renames.get(step, step): task.done
             for step, task in note.tasks.items()
-            if task.status == "done" and task.done is not None and task.done <= today and _sent(task.reason)
+            if task.status == "done"
+            and task.done is not None
+            and task.done <= today
+            and a_message(task.reason)
         }
     for step in steps:
         if step.status != "done" or step.note not in done:
             continue
         task = notes[step.note].tasks.get(step.id)
-        if not _sent(step.reason or (task.reason if task is not None else "")):
+        if not a_message(step.reason or (task.reason if task is not None else "")):
             done[step.note].pop(step.id, None)
         elif step.done is not None and step.done <= today:
             done[step.note][step.id] = step.done
     return done
-
-
-def _sent(reason: str) -> bool:
-    """Whether a step done for this reason (the plan's, or the one sync wrote
-    after its line's " — ") was a message sent: ticked, logged or `contacted`."""
-    return not reason or reason.startswith(("logged in ", "contacted "))
 
 
 def _matching(done: Done, pattern: re.Pattern[str]) -> list[date]:

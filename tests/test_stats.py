@@ -295,6 +295,16 @@ def test_a_check_in_a_fact_closed_was_never_sent(front: str, block: list[str], r
     assert sum(week.followups for week in stats.weeks) == 0
 
 
+def test_a_tick_of_a_line_whose_own_words_hold_a_dash_and_a_date_is_sent() -> None:
+    """Only a fact the rules write after a done step's " — " (their reply, a
+    next round…) marks it unsent: a user's words with a dash and a date in
+    them (`Thank Dana — the 2026-11-11 chat`) are theirs, and the tick is a
+    thank-you sent."""
+    line = "- [x] Thank Dana — the 2026-11-11 chat #followup ✅ 2026-11-12 ^fu-thank-you-20261111"
+    stats, _ = _stats(vault={"a.md": "---\ntype: interview\ninterview: 2026-11-11\n---\n" + _block(line)})
+    assert stats.thank_yous.done == 1
+
+
 @pytest.mark.parametrize(
     ("front", "done", "replied"),
     [
