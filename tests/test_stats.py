@@ -183,6 +183,18 @@ def test_ticks_of_an_older_block_count_once_under_their_rounds_ids() -> None:
         assert sum(week.followups for week in stats.weeks) == 2
 
 
+@pytest.mark.parametrize("interview", ["[2026-11-10T10:00, 2026-11-10T14:00]", "[2026-11-10, 2026-11-10]"])
+def test_two_interviews_on_one_day_are_one_round(interview: str) -> None:
+    """A panel, or a day of back-to-back interviews, is one round, as the rules
+    plan it (one thank-you): no later round, one interview that week."""
+    stats, _ = _stats(
+        vault={"a.md": f"---\ntype: interview\napplied: 2026-11-02\ninterview: {interview}\n---\n"}
+    )
+    (app,) = stats.applications
+    assert (app.rounds, stats.count("interviewed"), stats.count("later_rounds")) == (1, 1, 0)
+    assert sum(week.interviews for week in stats.weeks) == 1
+
+
 def test_since_counts_only_what_happened_from_that_day() -> None:
     stats, _ = _stats(since=date(2026, 11, 1))
     assert [app.path for app in stats.applications] == ["a1.md", "a2.md", "a6.md"]  # a7: no date
