@@ -135,7 +135,8 @@ def _stages(answered: bool, rounds: int, status: str, ghosted: bool) -> frozense
 
 
 def _rounds(facts: Mapping[str, Any], today: date) -> list[date]:
-    return sorted(moment.day for moment in facts.get("interview", ()) if moment.day <= today)
+    """The days of the rounds held; two interviews on one day are one round (as the rules plan it)."""
+    return sorted({moment.day for moment in facts.get("interview", ()) if moment.day <= today})
 
 
 def _replies(facts: Mapping[str, Any], exchange: Exchange, today: date) -> list[date]:
