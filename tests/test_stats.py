@@ -195,6 +195,18 @@ def test_two_interviews_on_one_day_are_one_round(interview: str) -> None:
     assert sum(week.interviews for week in stats.weeks) == 1
 
 
+def test_a_log_note_linking_one_note_twice_is_one_message() -> None:
+    """One `sent` log note whose `with` names the same note twice (or by a link
+    and an alias) is one message: it completed the thank-you and a check-in."""
+    vault = {
+        "a.md": "---\ntype: interview\napplied: 2026-10-20\ninterview: 2026-11-02\n---\n",
+        "logs/sent.md": '---\ntype: log\ndate: 2026-11-09\nwith: ["[[a]]", "[[a]]"]\ndirection: sent\n---\n',
+    }
+    stats, _ = _stats(vault=vault)
+    assert (stats.thank_yous.done, stats.check_ins.done) == (1, 0)
+    assert sum(week.followups for week in stats.weeks) == 1
+
+
 def test_since_counts_only_what_happened_from_that_day() -> None:
     stats, _ = _stats(since=date(2026, 11, 1))
     assert [app.path for app in stats.applications] == ["a1.md", "a2.md", "a6.md"]  # a7: no date
