@@ -24,10 +24,12 @@ def exchanges(notes: Mapping[str, Note], names: LinkIndex) -> dict[str, Exchange
     for note in sorted(logs, key=lambda note: (note.facts["date"], note.path)):
         message = str(note.facts.get("message_id") or "").strip()
         day = note.facts["date"]
+        linked: set[str] = set()  # one log note is one message to each note, however often it links it
         for link in note.facts.get("with", ()):
             target = names.resolve(link.target, note.path)
-            if target is None or target == note.path or (message and (message, target) in recorded):
+            if target is None or target == note.path or target in linked or (message, target) in recorded:
                 continue
+            linked.add(target)
             if message:
                 recorded.add((message, target))
             entries.setdefault(target, []).append(Entry(day, note.facts.get("direction", ""), note.name))
