@@ -207,6 +207,19 @@ def test_a_log_note_linking_one_note_twice_is_one_message() -> None:
     assert sum(week.followups for week in stats.weeks) == 1
 
 
+def test_an_application_dated_ahead_of_today_is_not_one_yet() -> None:
+    """`applied: 2026-11-25` on 2026-11-20 records nothing yet (as the weekly
+    table already said): it is no application unanswered."""
+    vault = {
+        "a.md": "---\ntype: application\napplied: 2026-11-02\nreplied: 2026-11-05\n---\n",
+        "b.md": "---\ntype: application\napplied: 2026-11-25\n---\n",
+    }
+    for since in (None, date(2026, 11, 1)):
+        stats, _ = _stats(vault=vault, since=since)
+        assert [app.path for app in stats.applications] == ["a.md"]
+        assert (stats.count("applications"), stats.count("answered")) == (1, 1)
+
+
 def test_since_counts_only_what_happened_from_that_day() -> None:
     stats, _ = _stats(since=date(2026, 11, 1))
     assert [app.path for app in stats.applications] == ["a1.md", "a2.md", "a6.md"]  # a7: no date
