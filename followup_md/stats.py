@@ -300,7 +300,13 @@ def compute_stats(
         for note in follow_ups
         if is_application(note)
     ]
-    counted = [app for app in apps if since is None or (app.day is not None and app.day >= since)]
+    # an application dated ahead of today records nothing yet
+    counted = [
+        app
+        for app in apps
+        if (app.day is None or app.day <= today)
+        and (since is None or (app.day is not None and app.day >= since))
+    ]
 
     def effect(pattern: re.Pattern[str]) -> Effect:
         return _effect(
