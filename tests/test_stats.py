@@ -343,6 +343,20 @@ def test_a_tick_of_a_line_whose_own_words_hold_a_dash_and_a_date_is_sent() -> No
 
 
 @pytest.mark.parametrize(
+    "words",
+    ["interview went well ✅ 2026-11-12", "connected with her on 2026-11-11 ✅ 2026-11-12"],
+)
+def test_a_tick_with_words_after_the_tag_that_start_like_a_fact_is_sent(words: str) -> None:
+    """A fact the rules write is one word or two and its day (`interview
+    2026-11-11`); the user's words after the tag (kept there by sync) that
+    only start like one (`— interview went well`) are theirs: the tick is a
+    thank-you sent."""
+    line = f"- [x] Send a thank-you #followup — {words} ^fu-thank-you-20261111"
+    stats, _ = _stats(vault={"a.md": "---\ntype: interview\ninterview: 2026-11-11\n---\n" + _block(line)})
+    assert stats.thank_yous.done == 1
+
+
+@pytest.mark.parametrize(
     ("front", "done", "replied"),
     [
         ("replied: 2026-11-19", "2026-11-12", True),  # the 7th day counts
