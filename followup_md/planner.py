@@ -21,14 +21,13 @@ from followup_md.wording import action_text
 # Steps that are no message to anyone: a log note cannot complete them.
 _NOT_OUTREACH = re.compile(r"^prepare(?:-|$)")
 # The facts the rules close a step with that are no message of yours (an
-# interview, a next round, their reply, contact they made, an outcome); the
-# others (`contacted`, `last contact`, `logged in …`) record one.
-_NO_MESSAGE = (
-    "interview ",
-    "next round ",
-    "they replied ",
-    "connected ",
-    *(f"{status} " for status in ("closed", "hired", "withdrawn", "declined", "rejected")),
+# interview, a next round, their reply, contact they made, an outcome), each
+# its words and its day and nothing else; the others (`contacted`, `last
+# contact`, `logged in …`) record one, and so do a user's words that only start
+# like one (`interview went well ✅ 2026-11-12`).
+_NO_MESSAGE = re.compile(
+    r"(?:interview|next round|they replied|connected|closed|hired|withdrawn|declined|rejected)"
+    r" \d{4}-\d{2}-\d{2}"
 )
 
 
@@ -36,7 +35,7 @@ def a_message(reason: str) -> bool:
     """Whether a step done for this reason (the plan's, or the one sync wrote
     after its ticked line's " — ") was a message of yours: ticked, logged, or
     closed by a fact of one. Words of the user's own after a dash are a tick's."""
-    return not reason.startswith(_NO_MESSAGE)
+    return _NO_MESSAGE.fullmatch(reason) is None
 
 
 DAY = timedelta(days=1)
