@@ -240,6 +240,23 @@ def test_a_log_without_a_date_is_a_problem_not_a_silent_miss(make_vault: MakeVau
     assert "without `When:`" in run("check", root, *DAY)[2]
 
 
+@pytest.mark.parametrize("with_", ["", "with:\n", "with: []\n"])
+def test_a_log_without_with_is_a_problem_not_a_silent_miss(make_vault: MakeVault, with_: str) -> None:
+    # was silent: a dated, directed log note that links nobody counted for nobody, unsaid
+    log = f"---\ntype: log\ndate: 2026-11-19\n{with_}direction: sent\n---\n"
+    root = make_vault(
+        {"people/Ivy Chen.md": "---\ntype: contact\nmet: 2026-11-19\n---\n", "logs/call.md": log}
+    )
+    code, out, err = run("check", root, *DAY)
+    assert err == (
+        "logs/call.md:2: a log note without `with:`, so this exchange counts for nobody; "
+        'add the people it was with (`with: "[[Name]]"`)\n'
+    )
+    assert (code, out) == (1, "followup-md: 2 follow-up notes checked, 1 problem\n")
+    (root / "followup-md.toml").write_text('[keys]\nwith = "People"\n')
+    assert "without `People:`" in run("check", root, *DAY)[2]
+
+
 def _contradictions(front: str) -> list[str]:
     note = note_from(front)
     facts = dict(note.facts)
