@@ -83,14 +83,21 @@ def unresolved_links(note: Note, index: LinkIndex) -> list[Problem]:
     return problems
 
 
-def undated_log(note: Note, date_key: str) -> list[Problem]:
-    """A log note without a date (`date_key`, the vault's name for `date`): its
-    exchange would count for nobody, unsaid."""
-    if note.type != "log" or note.facts.get("date") is not None:
+def undated_log(note: Note, date_key: str, with_key: str = "with") -> list[Problem]:
+    """A log note without a date or without anyone `with` it (`date_key`,
+    `with_key`: the vault's names for them): its exchange would count for
+    nobody, unsaid."""
+    if note.type != "log":
         return []
     line = note.sources.get("type", ("type", 1))[1]
-    message = f"a log note without `{date_key}:`, so this exchange counts for nobody; add the day it happened"
-    return [Problem(note.path, line, message)]
+    lost = "a log note without `{key}:`, so this exchange counts for nobody; "
+    problems = []
+    if note.facts.get("date") is None:
+        problems.append(Problem(note.path, line, lost.format(key=date_key) + "add the day it happened"))
+    if not note.facts.get("with"):
+        fix = f'add the people it was with (`{with_key}: "[[Name]]"`)'
+        problems.append(Problem(note.path, line, lost.format(key=with_key) + fix))
+    return problems
 
 
 def _near_informational(shape: str) -> bool:
