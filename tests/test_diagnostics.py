@@ -299,6 +299,16 @@ def _contradictions(front: str) -> list[str]:
             "followed up as one for a job (status check-ins); write `format: informational` if no job is "
             "behind it",
         ),
+        (  # was silent: no thank-introducer and no reach-out, and no word why
+            'type: contact\nintroduced_by: "[[Dana]]"\n',
+            "note.md:3: warning: introduced_by: no `introduced:` date, so no step thanks the introducer or "
+            "reaches out; add `introduced: YYYY-MM-DD` (the day of the introduction)",
+        ),
+        (  # was silent: no nudge, and no word why
+            "type: help\npromise: an intro to their CTO\nexpected: 2026-11-20\n",
+            "note.md:3: warning: promise: no `asked:` date, so no reminder of their offer to help; "
+            "add `asked: YYYY-MM-DD` (the day they agreed to help)",
+        ),
     ],
 )
 def test_contradictions_are_reported_with_the_fix(front: str, message: str) -> None:
@@ -315,6 +325,8 @@ def test_contradictions_are_reported_with_the_fix(front: str, message: str) -> N
         "type: contact\ncadence: 3w\nstatus: paused\n",
         "type: interview\ninterview: 2026-11-12\nformat: Informational\n",
         "type: interview\ninterview: 2026-11-12\nformat: zoom\n",
+        'type: contact\nintroduced: 2026-11-12\nintroduced_by: "[[Dana]]"\n',
+        "type: help\nasked: 2026-11-12\npromise: an intro\nurgent: true\n",
     ],
 )
 def test_consistent_facts_are_silent(front: str) -> None:
