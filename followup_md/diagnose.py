@@ -151,6 +151,19 @@ def contradictions(note: Note, facts: Mapping[str, object], steps: Sequence[Step
         warn(
             "email", f"{{key}}: {odd[0]!r} is not an address, so no email link; write it as name@example.org"
         )
+    if "introduced_by" in facts and "introduced" not in facts:
+        warn(
+            "introduced_by",
+            "{key}: no `introduced:` date, so no step thanks the introducer or reaches out; "
+            "add `introduced: YYYY-MM-DD` (the day of the introduction)",
+        )
+    offer = next((key for key in ("promise", "expected", "urgent") if key in facts), None)
+    if offer is not None and "asked" not in facts:
+        warn(
+            offer,
+            "{key}: no `asked:` date, so no reminder of their offer to help; "
+            "add `asked: YYYY-MM-DD` (the day they agreed to help)",
+        )
     recurring = any(step.id.startswith("keep-in-touch") for step in steps)
     if "cadence" in facts and facts.get("status") != "paused" and not recurring:
         warn(
