@@ -309,6 +309,11 @@ def _contradictions(front: str) -> list[str]:
             "note.md:3: warning: promise: no `asked:` date, so no reminder of their offer to help; "
             "add `asked: YYYY-MM-DD` (the day they agreed to help)",
         ),
+        (  # was silent: counted as a contact, but completed no step and answered no check-in
+            'type: log\ndate: 2026-11-19\nwith: "[[Dana]]"\n',
+            "note.md:2: warning: a log note without `direction:`, so it completes no step and is no reply; "
+            "add `direction: sent`, `received` or `exchanged`",
+        ),
     ],
 )
 def test_contradictions_are_reported_with_the_fix(front: str, message: str) -> None:
@@ -327,6 +332,7 @@ def test_contradictions_are_reported_with_the_fix(front: str, message: str) -> N
         "type: interview\ninterview: 2026-11-12\nformat: zoom\n",
         'type: contact\nintroduced: 2026-11-12\nintroduced_by: "[[Dana]]"\n',
         "type: help\nasked: 2026-11-12\npromise: an intro\nurgent: true\n",
+        'type: log\ndate: 2026-11-19\nwith: "[[Dana]]"\ndirection: sent\n',
     ],
 )
 def test_consistent_facts_are_silent(front: str) -> None:
