@@ -164,6 +164,16 @@ def contradictions(note: Note, facts: Mapping[str, object], steps: Sequence[Step
             "{key}: no `asked:` date, so no reminder of their offer to help; "
             "add `asked: YYYY-MM-DD` (the day they agreed to help)",
         )
+    if note.type == "log" and "direction" not in facts:
+        warnings.append(
+            Problem(
+                note.path,
+                note.sources.get("type", ("type", 1))[1],
+                "a log note without `direction:`, so it completes no step and is no reply; "
+                "add `direction: sent`, `received` or `exchanged`",
+                warning=True,
+            )
+        )
     recurring = any(step.id.startswith("keep-in-touch") for step in steps)
     if "cadence" in facts and facts.get("status") != "paused" and not recurring:
         warn(

@@ -152,7 +152,7 @@ def test_the_readme_example_is_real_output(tmp_path: Path) -> None:
 
 
 def test_explain_a_log_note_shows_where_its_links_lead(make_vault: MakeVault) -> None:
-    log = '---\ntype: log\ndate: 2026-11-13\nwith: ["[[Globex]]", "[[Globx]]"]\n---\n'
+    log = '---\ntype: log\ndate: 2026-11-13\nwith: ["[[Globex]]", "[[Globx]]"]\ndirection: received\n---\n'
     root = make_vault({"Globex.md": GLOBEX, "logs/call.md": log})
     code, out = explain(root, "logs/call.md")
     assert code == 0
