@@ -25,6 +25,7 @@ contact = "Hiring-Manager"
 cadence = "Follow-Up-Every"
 with = "Contacts"
 date = "Comm_DateTime"
+direction = "Comm_Type"
 
 [types]
 Applied = "application"
@@ -35,6 +36,9 @@ Offered = "application"
 Applied = "active"
 Interview = "active"
 Offered = "hired"
+
+[directions]
+Call = "exchanged"
 
 [folders]
 People = "contact"
@@ -57,7 +61,7 @@ CRM = {
     ),
     "People/Bob Slydell.md": "---\nCompany: Initech\nFollow-Up-Every: 3w\nPhone:\n---\n",
     "Communications/2026-11-15 Call with Bob.md": (
-        '---\nContacts: ["[[Bob Slydell]]"]\nComm_DateTime: 2026-11-15T10:00\n---\nCalled Bob.\n'
+        '---\nContacts: ["[[Bob Slydell]]"]\nComm_DateTime: 2026-11-15T10:00\nComm_Type: Call\n---\nCalled Bob.\n'
     ),
 }
 
