@@ -83,7 +83,7 @@ def unresolved_links(note: Note, index: LinkIndex) -> list[Problem]:
     return problems
 
 
-def undated_log(note: Note, date_key: str, with_key: str = "with") -> list[Problem]:
+def lost_log(note: Note, date_key: str, with_key: str) -> list[Problem]:
     """A log note without a date or without anyone `with` it (`date_key`,
     `with_key`: the vault's names for them): its exchange would count for
     nobody, unsaid."""

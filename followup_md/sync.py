@@ -13,7 +13,7 @@ from datetime import date, tzinfo
 from followup_md.agenda import DueLineMemo, DueTick, due_ticks, orphan_number
 from followup_md.blocks import block_span, rename_steps, split_lines
 from followup_md.config import Config
-from followup_md.diagnose import broken_links, contradictions, undated_log, unresolved_links, unused_settings
+from followup_md.diagnose import broken_links, contradictions, lost_log, unresolved_links, unused_settings
 from followup_md.journal import exchanges
 from followup_md.links import LinkIndex, Lookups, Suggested, link_index
 from followup_md.model import (
@@ -436,7 +436,7 @@ def _plan_notes(
                 else written_warnings(note, new, settings.syntax)
             ),
             *unresolved_links(note, names),
-            *undated_log(note, config.key("date"), config.key("with")),
+            *lost_log(note, config.key("date"), config.key("with")),
             *checked,
         ]
         steps += note_steps
