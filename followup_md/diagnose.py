@@ -83,20 +83,30 @@ def unresolved_links(note: Note, index: LinkIndex) -> list[Problem]:
     return problems
 
 
-def lost_log(note: Note, date_key: str, with_key: str) -> list[Problem]:
-    """A log note without a date or without anyone `with` it (`date_key`,
-    `with_key`: the vault's names for them): its exchange would count for
-    nobody, unsaid."""
+def lost_log(note: Note, config: Config) -> list[Problem]:
+    """A log note without a date or without anyone `with` it: its exchange
+    would count for nobody, unsaid (a problem); or without a `direction`:
+    it completes no step and is no reply (a warning). Each said by the
+    vault's name for the key."""
     if note.type != "log":
         return []
     line = note.sources.get("type", ("type", 1))[1]
     lost = "a log note without `{key}:`, so this exchange counts for nobody; "
     problems = []
     if note.facts.get("date") is None:
-        problems.append(Problem(note.path, line, lost.format(key=date_key) + "add the day it happened"))
+        problems.append(
+            Problem(note.path, line, lost.format(key=config.key("date")) + "add the day it happened")
+        )
     if not note.facts.get("with"):
-        fix = f'add the people it was with (`{with_key}: "[[Name]]"`)'
-        problems.append(Problem(note.path, line, lost.format(key=with_key) + fix))
+        fix = f'add the people it was with (`{config.key("with")}: "[[Name]]"`)'
+        problems.append(Problem(note.path, line, lost.format(key=config.key("with")) + fix))
+    if "direction" not in note.facts:
+        key = config.key("direction")
+        message = (
+            f"a log note without `{key}:`, so it completes no step and is no reply; "
+            f"add `{key}: sent`, `received` or `exchanged`"
+        )
+        problems.append(Problem(note.path, line, message, warning=True))
     return problems
 
 
@@ -163,16 +173,6 @@ def contradictions(note: Note, facts: Mapping[str, object], steps: Sequence[Step
             offer,
             "{key}: no `asked:` date, so no reminder of their offer to help; "
             "add `asked: YYYY-MM-DD` (the day they agreed to help)",
-        )
-    if note.type == "log" and "direction" not in facts:
-        warnings.append(
-            Problem(
-                note.path,
-                note.sources.get("type", ("type", 1))[1],
-                "a log note without `direction:`, so it completes no step and is no reply; "
-                "add `direction: sent`, `received` or `exchanged`",
-                warning=True,
-            )
         )
     recurring = any(step.id.startswith("keep-in-touch") for step in steps)
     if "cadence" in facts and facts.get("status") != "paused" and not recurring:

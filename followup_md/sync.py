@@ -436,7 +436,7 @@ def _plan_notes(
                 else written_warnings(note, new, settings.syntax)
             ),
             *unresolved_links(note, names),
-            *lost_log(note, config.key("date"), config.key("with")),
+            *lost_log(note, config),
             *checked,
         ]
         steps += note_steps

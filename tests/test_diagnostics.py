@@ -257,6 +257,22 @@ def test_a_log_without_with_is_a_problem_not_a_silent_miss(make_vault: MakeVault
     assert "without `People:`" in run("check", root, *DAY)[2]
 
 
+def test_a_log_without_a_direction_is_a_warning_not_a_silent_miss(make_vault: MakeVault) -> None:
+    # was silent: counted as a contact, but completed no step and answered no check-in
+    log = '---\ntype: log\ndate: 2026-11-19\nwith: "[[Ivy Chen]]"\n---\n'
+    root = make_vault(
+        {"people/Ivy Chen.md": "---\ntype: contact\nmet: 2026-11-19\n---\n", "logs/call.md": log}
+    )
+    code, out, err = run("check", root, *DAY)
+    assert err == (
+        "logs/call.md:2: warning: a log note without `direction:`, so it completes no step and is no "
+        "reply; add `direction: sent`, `received` or `exchanged`\n"
+    )
+    assert (code, out) == (0, "followup-md: 2 follow-up notes checked, no problems, 1 warning\n")
+    (root / "followup-md.toml").write_text('[keys]\ndirection = "Way"\n')
+    assert "without `Way:`" in run("check", root, *DAY)[2]  # said by the vault's name for it
+
+
 def _contradictions(front: str) -> list[str]:
     note = note_from(front)
     facts = dict(note.facts)
@@ -308,11 +324,6 @@ def _contradictions(front: str) -> list[str]:
             "type: help\npromise: an intro to their CTO\nexpected: 2026-11-20\n",
             "note.md:3: warning: promise: no `asked:` date, so no reminder of their offer to help; "
             "add `asked: YYYY-MM-DD` (the day they agreed to help)",
-        ),
-        (  # was silent: counted as a contact, but completed no step and answered no check-in
-            'type: log\ndate: 2026-11-19\nwith: "[[Dana]]"\n',
-            "note.md:2: warning: a log note without `direction:`, so it completes no step and is no reply; "
-            "add `direction: sent`, `received` or `exchanged`",
         ),
     ],
 )
