@@ -225,52 +225,60 @@ def test_a_log_whose_link_reaches_no_note_is_a_problem(make_vault: MakeVault) ->
     assert (code, out) == (1, "followup-md: 2 follow-up notes checked, 1 problem\n")
 
 
-def test_a_log_without_a_date_is_a_problem_not_a_silent_miss(make_vault: MakeVault) -> None:
-    log = '---\ntype: log\nwith: "[[Ivy Chen]]"\ndirection: sent\n---\n'
+_LOG_LINES = {
+    "date": "date: 2026-11-19\n",
+    "with": 'with: "[[Ivy Chen]]"\n',
+    "direction": "direction: sent\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("missing", "written", "message", "renamed", "checked"),
+    [
+        # each was silent: the exchange counted for nobody, or (no direction) counted as a
+        # contact but completed no step and answered no check-in
+        (
+            "date",
+            "",
+            "a log note without `date:`, so this exchange counts for nobody; add the day it happened",
+            "When",
+            (1, "1 problem"),
+        ),
+        *(
+            (
+                "with",
+                written,
+                "a log note without `with:`, so this exchange counts for nobody; "
+                'add the people it was with (`with: "[[Name]]"`)',
+                "People",
+                (1, "1 problem"),
+            )
+            for written in ("", "with:\n", "with: []\n")
+        ),
+        (
+            "direction",
+            "",
+            "warning: a log note without `direction:`, so it completes no step and is no reply; "
+            "add `direction: sent`, `received` or `exchanged`",
+            "Way",
+            (0, "no problems, 1 warning"),
+        ),
+    ],
+)
+def test_a_log_note_missing_a_key_is_said_not_a_silent_miss(
+    make_vault: MakeVault, missing: str, written: str, message: str, renamed: str, checked: tuple[int, str]
+) -> None:
+    log = "---\ntype: log\n" + "".join(
+        line if key != missing else written for key, line in _LOG_LINES.items()
+    )
     root = make_vault(
-        {"people/Ivy Chen.md": "---\ntype: contact\nmet: 2026-11-19\n---\n", "logs/call.md": log}
+        {"people/Ivy Chen.md": "---\ntype: contact\nmet: 2026-11-19\n---\n", "logs/call.md": log + "---\n"}
     )
     code, out, err = run("check", root, *DAY)
-    assert (
-        err
-        == "logs/call.md:2: a log note without `date:`, so this exchange counts for nobody; add the day it happened\n"
-    )
-    assert (code, out) == (1, "followup-md: 2 follow-up notes checked, 1 problem\n")
-    (root / "followup-md.toml").write_text('[keys]\ndate = "When"\n')
-    assert "without `When:`" in run("check", root, *DAY)[2]
-
-
-@pytest.mark.parametrize("with_", ["", "with:\n", "with: []\n"])
-def test_a_log_without_with_is_a_problem_not_a_silent_miss(make_vault: MakeVault, with_: str) -> None:
-    # was silent: a dated, directed log note that links nobody counted for nobody, unsaid
-    log = f"---\ntype: log\ndate: 2026-11-19\n{with_}direction: sent\n---\n"
-    root = make_vault(
-        {"people/Ivy Chen.md": "---\ntype: contact\nmet: 2026-11-19\n---\n", "logs/call.md": log}
-    )
-    code, out, err = run("check", root, *DAY)
-    assert err == (
-        "logs/call.md:2: a log note without `with:`, so this exchange counts for nobody; "
-        'add the people it was with (`with: "[[Name]]"`)\n'
-    )
-    assert (code, out) == (1, "followup-md: 2 follow-up notes checked, 1 problem\n")
-    (root / "followup-md.toml").write_text('[keys]\nwith = "People"\n')
-    assert "without `People:`" in run("check", root, *DAY)[2]
-
-
-def test_a_log_without_a_direction_is_a_warning_not_a_silent_miss(make_vault: MakeVault) -> None:
-    # was silent: counted as a contact, but completed no step and answered no check-in
-    log = '---\ntype: log\ndate: 2026-11-19\nwith: "[[Ivy Chen]]"\n---\n'
-    root = make_vault(
-        {"people/Ivy Chen.md": "---\ntype: contact\nmet: 2026-11-19\n---\n", "logs/call.md": log}
-    )
-    code, out, err = run("check", root, *DAY)
-    assert err == (
-        "logs/call.md:2: warning: a log note without `direction:`, so it completes no step and is no "
-        "reply; add `direction: sent`, `received` or `exchanged`\n"
-    )
-    assert (code, out) == (0, "followup-md: 2 follow-up notes checked, no problems, 1 warning\n")
-    (root / "followup-md.toml").write_text('[keys]\ndirection = "Way"\n')
-    assert "without `Way:`" in run("check", root, *DAY)[2]  # said by the vault's name for it
+    assert err == f"logs/call.md:2: {message}\n"
+    assert (code, out) == (checked[0], f"followup-md: 2 follow-up notes checked, {checked[1]}\n")
+    (root / "followup-md.toml").write_text(f'[keys]\n{missing} = "{renamed}"\n')
+    assert f"without `{renamed}:`" in run("check", root, *DAY)[2]  # said by the vault's name for it
 
 
 def _contradictions(front: str) -> list[str]:
